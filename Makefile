@@ -1,0 +1,60 @@
+# Elpis: `make run` starts everything on embedded defaults; `make test` runs all tests.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON_BOOT ?= python3.10
+VENV := .venv
+PY := $(VENV)/bin/python
+RASA := $(VENV)/bin/rasa
+STAMP := $(VENV)/.installed-$(shell sha1sum requirements.lock | cut -c1-12)
+SPACY := var/spacy/elpis_en/meta.json
+MODEL := models/elpis.tar.gz
+TRAINING_INPUTS := config.yml $(shell find domain data -name '*.yml' 2>/dev/null) $(wildcard bot/rasa_components/*.py) $(SPACY)
+export PYTHONPATH := $(CURDIR)
+
+.PHONY: help venv spacy model db run test test-fast bench eval clean
+
+help: ## list the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.lock .python-version
+	test -x $(PY) || $(PYTHON_BOOT) -m venv $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check -r requirements.lock
+	rm -f $(VENV)/.installed-*; touch $@
+
+venv: $(STAMP) ## create .venv (Python 3.10) with the pinned packages
+
+$(SPACY): $(STAMP) bot/nlu/spacy_builder.py $(wildcard bot/geo/*.py bot/geo/data/*.csv)
+	$(PY) -m bot.nlu.spacy_builder var/spacy/elpis_en
+
+spacy: $(SPACY) ## build the spaCy pipeline from repo data (no download)
+
+$(MODEL): $(STAMP) $(TRAINING_INPUTS)
+	$(RASA) train --domain domain --data data --config config.yml --fixed-model-name elpis --out models --num-threads 2
+	touch $@
+
+model: $(MODEL) ## train the Rasa model, only if its inputs changed
+
+db: $(STAMP) ## migrate the database (DATABASE_URL, default SQLite) and load SAMPLE data
+	$(PY) -m bot.db upgrade
+	$(PY) -m bot.db seed
+
+run: $(MODEL) db ## run the whole assistant on embedded defaults (Ctrl-C stops it)
+	$(PY) -m bot.run
+
+test: $(MODEL) ## run every test (set TEST_DATABASE_URL to add PostgreSQL)
+	$(RASA) data validate -d domain -c config.yml --data data
+	$(RASA) test core --stories tests/stories --model $(MODEL) --fail-on-prediction-errors --out results/stories
+	$(PY) -m pytest tests -p no:cacheprovider $(PYTEST_ARGS)
+
+test-fast: $(STAMP) ## unit tests only (no model, no servers)
+	$(PY) -m pytest tests/unit -q -p no:cacheprovider
+
+eval: $(MODEL) ## held-out NLU report and cross-validation into reports/
+	$(PY) -m scripts.nlu_report
+
+bench: $(MODEL) ## speed and memory benchmarks (see README)
+	$(PY) -m bench
+
+clean: ## remove trained models, results and the dev database
+	rm -rf models results reports var

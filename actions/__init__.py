@@ -1,0 +1,1 @@
+"""Custom actions, one module per feature. Loaded by `rasa run actions`."""

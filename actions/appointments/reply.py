@@ -1,0 +1,91 @@
+"""Her reply to a reminder: "YES" confirms, "CHANGE" (or "no") starts a rebooking.
+
+See bot/appointments/replies.py for how a reply is matched to the reminder.
+`action_appointment_reply_context` runs inside Rasa's slot extraction for
+affirm / deny / change_field only, and sets `appt_reply_context`;
+`action_appointment_reply` then answers.
+"""
+from __future__ import annotations
+
+import logging
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.appointments import flows, texts
+from actions.common import channel_of, latest_intent
+from bot.appointments import formatting, service
+from bot.db.session import run_db
+
+logger = logging.getLogger(__name__)
+CONTEXT_SLOT = "appt_reply_context"
+
+
+class ActionAppointmentReplyContext(Action):
+    def name(self) -> str:
+        return "action_appointment_reply_context"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        pending = None
+        if not tracker.active_loop.get("name"):  # a "yes" inside a form answers the form
+            try:
+                pending = await run_db(service.pending_reply, tracker.sender_id, channel_of(tracker))
+            except Exception:
+                logger.exception("appointments: reply lookup failed")
+        value = True if pending else None
+        return [] if tracker.get_slot(CONTEXT_SLOT) == value else [SlotSet(CONTEXT_SLOT, value)]
+
+
+class ActionAppointmentReply(Action):
+    def name(self) -> str:
+        return "action_appointment_reply"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        # `appt_reply_context` is left as it is: the rule that chose this action
+        # must still match to predict listening next; the slot is worked out
+        # afresh from the database on her next yes / no / change.
+        done: list[EventType] = []
+        try:
+            pending = await run_db(service.pending_reply, tracker.sender_id, channel_of(tracker))
+        except Exception:
+            logger.exception("appointments: reply lookup failed")
+            dispatcher.utter_message(text=texts.UNAVAILABLE)
+            return done
+        if pending is None:
+            dispatcher.utter_message(response="utter_menu")
+            return done
+        await run_db(service.mark_answered, pending.message_id)
+        who = await flows.find_who(dispatcher, tracker)
+        if who is None:
+            return done
+        discreet = flows.is_discreet(tracker, who)
+        yes = latest_intent(tracker)[0] == "affirm"
+        if pending.live:
+            if yes and pending.purpose.startswith("reminder"):
+                result = await run_db(service.confirm, pending.appointment_id)
+                if result.ok:
+                    slot = result.appointment.slot
+                    dispatcher.utter_message(
+                        text=f"Thank you, that's confirmed: {formatting.when(slot.starts_at)} at "
+                             f"{texts.place(slot, discreet)}. If you need a new time, reply CHANGE."
+                    )
+                    return done
+            return done + await flows.start_change(dispatcher, tracker, who, "move", target_id=pending.appointment_id)
+        if pending.current_id:
+            current = await run_db(service.appointment_view, pending.current_id)
+            dispatcher.utter_message(
+                text=f"That time was changed. Your appointment is now {formatting.when(current.slot.starts_at)} "
+                     f"at {texts.place(current.slot, discreet)}. To change it, say 'move it'."
+            )
+            return done
+        # Called off, missed or already past: say so kindly and offer new times.
+        view = await run_db(service.appointment_view, pending.appointment_id)
+        if pending.purpose != "missed":
+            status = "was called off" if view.status.value == "cancelled" else "has passed"
+            dispatcher.utter_message(text=f"Your appointment on {formatting.when(view.slot.starts_at)} {status}.")
+        if who.needed:
+            return done + await flows.start_booking(dispatcher, tracker, who, kind=who.needed)
+        dispatcher.utter_message(text=flows.status_text(who, discreet) + "\nTo reach a person, say 'talk to someone'.")
+        return done

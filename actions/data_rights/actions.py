@@ -1,0 +1,232 @@
+"""'Delete my data', 'what do you hold about me', 'stop texting me'.
+
+Is it her? A chat already linked to her record (she made her referral in it,
+or texts from the number on it) is enough. Otherwise she gives the mobile on
+her record and types back the code we text to it (bot/privacy/identity).
+Deleting asks once more: "Reply DELETE" (never a carrier opt-out word).
+The form `data_rights_form` takes each answer as text; `dr_stage` says what
+the answer is for: phone, code, confirm, then done / cancelled / failed.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import AllSlotsReset, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.common import channel_of, latest_intent
+from bot.db.crud.alerts import raise_alert
+from bot.db.crud.conversations import woman_id_for
+from bot.db.models import AlertReason
+from bot.db.session import run_db, session_scope
+from bot.db.types import utcnow
+from bot.privacy import identity
+from bot.privacy.erasure import erase_woman
+from bot.privacy.summary import stop_texts, summary_lines
+from bot.referrals.parsing import detect_control, normalise_mobile
+
+logger = logging.getLogger(__name__)
+
+SLOTS = ("dr_kind", "dr_stage", "dr_reply", "dr_woman", "dr_proof", "dr_tries")
+_CONFIRM = re.compile(r"^\W*delete\W*$", re.I)
+_KEEP = "OK, I haven't deleted anything."
+
+
+def _reset() -> list[dict[str, Any]]:
+    return [SlotSet(s, None) for s in SLOTS]
+
+
+def _linked(sender_id: str) -> int | None:
+    with session_scope() as session:
+        return woman_id_for(session, sender_id)
+
+
+def _woman(tracker: Tracker) -> int | None:
+    value = tracker.get_slot("dr_woman")
+    return int(value) if value not in (None, "") else None
+
+
+class ActionDataRightsStart(Action):
+    """Sets up the check; the form then asks what is needed (or ends at once)."""
+
+    def name(self) -> str:
+        return "action_data_rights_start"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
+        intent, _ = latest_intent(tracker)
+        kind = "summary" if intent == "my_data_summary" else "delete"
+        try:
+            woman_id = await run_db(_linked, tracker.sender_id)
+        except Exception:
+            logger.exception("data rights: record lookup failed")
+            dispatcher.utter_message(response="utter_data_rights_error")
+            return [*_reset(), SlotSet("dr_stage", "error"), SlotSet("dr_reply", "error")]
+        events = [*_reset(), SlotSet("dr_kind", kind), SlotSet("dr_tries", 0)]
+        if woman_id is None:
+            return [*events, SlotSet("dr_stage", "phone")]
+        events.append(SlotSet("dr_woman", str(woman_id)))
+        if kind == "summary":
+            return [*events, SlotSet("dr_stage", "done"), SlotSet("dr_reply", "done")]
+        return [*events, SlotSet("dr_stage", "confirm")]
+
+
+class ActionAskDrReply(Action):
+    def name(self) -> str:
+        return "action_ask_dr_reply"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
+        stage = tracker.get_slot("dr_stage")
+        if stage == "phone":
+            dispatcher.utter_message(
+                text="First I need to check it's you. What's the mobile number you gave us? "
+                     "I'll text it a code. Or say 'leave it'.")
+        elif stage == "code":
+            dispatcher.utter_message(text="Please type the 6-digit code we texted you. Or say 'leave it'.")
+        else:
+            dispatcher.utter_message(
+                text="This deletes everything we hold about you: your details, referral, appointments "
+                     "and messages. It can't be undone. Reply DELETE to confirm, or 'keep' to keep it.")
+        return []
+
+
+def _send_code(phone: str, sender_id: str) -> identity.CodeSent:
+    with session_scope() as session:
+        sent = identity.send_code(session, phone_e164=phone, sender_id=sender_id, now=utcnow())
+        if sent.woman_id is not None and not sent.sent:
+            # Texts are off or unsafe for her: a person gets in touch another way.
+            raise_alert(session, AlertReason.HUMAN_REQUESTED, conversation_id=sender_id, woman_id=sent.woman_id)
+        return sent
+
+
+class ValidateDataRightsForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_data_rights_form"
+
+    async def validate_dr_reply(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                domain: DomainDict) -> dict[str, Any]:
+        stage = tracker.get_slot("dr_stage")
+        if stage in ("done", "cancelled", "failed", "error"):
+            return {"dr_reply": stage}
+        if tracker.get_slot("requested_slot") != "dr_reply":
+            # The form is starting: this is her request itself, not an answer yet.
+            return {"dr_reply": None}
+        text = str(value or "").strip()
+        intent, _ = latest_intent(tracker)
+        if detect_control(text) == "stop" or intent == "stop_form":
+            return {"dr_stage": "cancelled", "dr_reply": "cancelled"}
+        tries = int(tracker.get_slot("dr_tries") or 0)
+        if stage == "phone":
+            return await self._phone(text, tries, dispatcher, tracker)
+        if stage == "code":
+            ok = identity.code_matches(text, proof=tracker.get_slot("dr_proof"), sender_id=tracker.sender_id,
+                                       woman_id=_woman(tracker), now=utcnow())
+            if ok:
+                if tracker.get_slot("dr_kind") == "summary":
+                    return {"dr_stage": "done", "dr_reply": "done", "dr_tries": 0}
+                return {"dr_stage": "confirm", "dr_reply": None, "dr_tries": 0}
+            if tries + 1 >= identity.MAX_TRIES:
+                return {"dr_stage": "failed", "dr_reply": "failed"}
+            dispatcher.utter_message(text="Sorry, that code doesn't match.")
+            return {"dr_reply": None, "dr_tries": tries + 1}
+        # confirm
+        if _CONFIRM.match(text):
+            return {"dr_stage": "done", "dr_reply": "done"}
+        return {"dr_stage": "cancelled", "dr_reply": "cancelled"}
+
+    async def _phone(self, text: str, tries: int, dispatcher: CollectingDispatcher, tracker: Tracker):
+        phone = normalise_mobile(text)
+        if phone is None:
+            if tries + 1 >= identity.MAX_TRIES:
+                return {"dr_stage": "failed", "dr_reply": "failed"}
+            dispatcher.utter_message(text="Sorry, that doesn't look like a UK mobile number, like 07700 900123.")
+            return {"dr_reply": None, "dr_tries": tries + 1}
+        try:
+            sent = await run_db(_send_code, phone, tracker.sender_id)
+        except Exception:
+            logger.exception("data rights: code could not be queued")
+            return {"dr_stage": "error", "dr_reply": "error"}
+        # The same words whether or not we know the number: a stranger learns nothing.
+        dispatcher.utter_message(text="If that number is on our records, we've just texted it a code. "
+                                      "No text? Say 'talk to someone' and a person will help.")
+        return {"dr_stage": "code", "dr_reply": None, "dr_tries": 0, "dr_proof": sent.proof,
+                "dr_woman": str(sent.woman_id) if sent.woman_id is not None else None}
+
+
+def _erase(woman_id: int, sender_id: str):
+    with session_scope() as session:
+        return erase_woman(session, woman_id, actor_type="woman", sender_ids={sender_id})
+
+
+def _summary(woman_id: int) -> list[str] | None:
+    with session_scope() as session:
+        return summary_lines(session, woman_id)
+
+
+class ActionDataRightsFinish(Action):
+    def name(self) -> str:
+        return "action_data_rights_finish"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
+        stage, kind, woman_id = tracker.get_slot("dr_stage"), tracker.get_slot("dr_kind"), _woman(tracker)
+        if stage == "done" and woman_id is not None:
+            try:
+                if kind == "summary":
+                    lines = await run_db(_summary, woman_id)
+                    if lines is None:
+                        dispatcher.utter_message(text="We don't hold any details about you now.")
+                    else:
+                        dispatcher.utter_message(text="\n".join(lines))
+                    return _reset()
+                await run_db(_erase, woman_id, tracker.sender_id)
+            except Exception:
+                logger.exception("data rights: %s failed", kind)
+                dispatcher.utter_message(response="utter_data_rights_error")
+                return _reset()
+            dispatcher.utter_message(
+                text="Done. I've deleted everything we held about you, and this chat will be cleared too. "
+                     "If you want help again, just message us.")
+            # Forget her answers in this chat now; the worker wipes the stored history.
+            return [AllSlotsReset()]
+        if stage == "failed":
+            dispatcher.utter_message(text="Sorry, I couldn't check it's you, so I haven't changed anything. "
+                                          "Say 'talk to someone' and a person will help.")
+        elif stage == "error":
+            dispatcher.utter_message(response="utter_data_rights_error")
+        elif kind == "summary":
+            dispatcher.utter_message(text="OK. You can ask what we hold any time.")
+        else:
+            dispatcher.utter_message(text=f"{_KEEP} You can ask me again any time.")
+        return _reset()
+
+
+def _stop_texts(sender_id: str, channel: str) -> bool:
+    with session_scope() as session:
+        woman_id = woman_id_for(session, sender_id)
+        if woman_id is not None:
+            return stop_texts(session, woman_id)
+        raise_alert(session, AlertReason.HUMAN_REQUESTED, conversation_id=sender_id, channel=channel)
+        return False
+
+
+class ActionStopTexts(Action):
+    def name(self) -> str:
+        return "action_stop_texts"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
+        try:
+            done = await run_db(_stop_texts, tracker.sender_id, channel_of(tracker))
+        except Exception:
+            logger.exception("stop texts failed")
+            dispatcher.utter_message(response="utter_data_rights_error")
+            return []
+        if done:
+            dispatcher.utter_message(text="OK, we won't text you any more. You can still message us here "
+                                          "any time if you change your mind.")
+        else:
+            dispatcher.utter_message(text="I can't match this chat to your details, so I've asked a person "
+                                          "from our team to switch texts off for you.")
+        return []

@@ -1,0 +1,81 @@
+"""Reaching a person: alerts for keyworkers, and the 'not understood' net."""
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.common import channel_of
+from bot.db.crud.alerts import raise_alert
+from bot.db.crud.conversations import woman_id_for
+from bot.db.models import AlertReason
+from bot.db.session import run_db, session_scope
+from bot.db.types import utcnow
+from bot.settings import get_settings
+from bot.staff.team_hours import is_open, when_in_touch
+
+logger = logging.getLogger(__name__)
+
+def _write_alert(reason: AlertReason, sender_id: str, channel: str) -> int:
+    with session_scope() as session:
+        return raise_alert(
+            session, reason, conversation_id=sender_id, channel=channel,
+            woman_id=woman_id_for(session, sender_id),
+        ).id
+
+
+async def ask_for_person(dispatcher: CollectingDispatcher, tracker: Tracker, reason: AlertReason) -> bool:
+    """Raise the alert and tell her; also used mid-form."""
+    try:
+        await run_db(_write_alert, reason, tracker.sender_id, channel_of(tracker))
+    except Exception:
+        logger.exception("handoff alert could not be written")
+        dispatcher.utter_message(response="utter_handoff_failed")
+        return False
+    hours = get_settings().team_hours
+    now = utcnow()
+    if reason == AlertReason.HUMAN_REQUESTED and not is_open(now, hours):
+        # Out of hours: say when a person will answer, and give the numbers for now.
+        dispatcher.utter_message(
+            text=f"OK, I've passed that on. Our team is not in right now. "
+                 f"Someone will be in touch {when_in_touch(now, hours)}."
+        )
+        dispatcher.utter_message(response="utter_crisis")
+        dispatcher.utter_message(text="You can keep talking to me meanwhile.")
+        return True
+    dispatcher.utter_message(response="utter_handoff_requested")
+    return True
+
+
+class ActionRequestHuman(Action):
+    def name(self) -> str:
+        return "action_request_human"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]):
+        await ask_for_person(dispatcher, tracker, AlertReason.HUMAN_REQUESTED)
+        return []
+
+
+def _previous_turn_not_understood(tracker: Tracker) -> bool:
+    users = [e for e in tracker.events if e.get("event") == "user"]
+    if len(users) < 2:
+        return False
+    return ((users[-2].get("parse_data") or {}).get("intent") or {}).get("name") == "nlu_fallback"
+
+
+class ActionFallback(Action):
+    """Not understood: rephrase help; the second time in a row, alert a person."""
+
+    def name(self) -> str:
+        return "action_fallback"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]):
+        if _previous_turn_not_understood(tracker):
+            dispatcher.utter_message(text="Sorry, I'm not getting this right.")
+            await ask_for_person(dispatcher, tracker, AlertReason.BOT_STUCK)
+            dispatcher.utter_message(response="utter_menu")
+            return []
+        dispatcher.utter_message(response="utter_default")
+        return []

@@ -1,0 +1,122 @@
+"""Starting the referral form, showing the summary, and sending it."""
+from __future__ import annotations
+
+import logging
+from datetime import date
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.common import channel_of, latest_intent
+from bot.db.session import run_db
+from bot.referrals.service import ReferralDraft, submit_referral, summary_lines
+
+logger = logging.getLogger(__name__)
+
+ANSWER_SLOTS = (
+    "consent", "age_ok", "preferred_name", "location", "phone", "contact_safety",
+    "safe_times", "pathway", "caution_details", "needs", "referral_confirmed",
+)
+DERIVED_SLOTS = (
+    "phone_e164", "safe_to_text", "safe_to_call", "caution_date", "police_reference",
+    "need_list", "referral_outcome",
+)
+# Where she is stays for the conversation, so the service finder need not ask again.
+LOCATION_SLOTS = ("postcode", "outcode", "borough", "in_coverage")
+
+
+def _value(slot_value: Any) -> Any:
+    return None if slot_value in (None, "", "skipped") else slot_value
+
+
+def draft_from(tracker: Tracker) -> ReferralDraft:
+    s = tracker.get_slot
+    caution_date = _value(s("caution_date"))
+    return ReferralDraft(
+        conversation_id=tracker.sender_id,
+        channel=channel_of(tracker),
+        pathway=s("pathway") if s("pathway") == "police_caution" else "self",
+        preferred_name=_value(s("preferred_name")),
+        phone_e164=_value(s("phone_e164")),
+        safe_to_text=s("safe_to_text"),
+        safe_to_call=s("safe_to_call"),
+        safe_times=_value(s("safe_times")),
+        postcode=_value(s("postcode")),
+        outcode=_value(s("outcode")),
+        borough=_value(s("borough")),
+        caution_date=date.fromisoformat(caution_date) if caution_date else None,
+        police_reference=_value(s("police_reference")),
+        needs=list(s("need_list") or []),
+    )
+
+
+def _reset(keep_location: bool) -> list[EventType]:
+    slots = ANSWER_SLOTS + DERIVED_SLOTS + (() if keep_location else LOCATION_SLOTS)
+    return [SlotSet(slot, None) for slot in slots]
+
+
+class ActionStartReferral(Action):
+    def name(self) -> str:
+        return "action_start_referral"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        events = _reset(keep_location=False)
+        if latest_intent(tracker)[0] == "police_referral":
+            events.append(SlotSet("pathway", "police_caution"))
+            dispatcher.utter_message(text="Thanks for getting in touch. I'll help you register your referral.")
+        else:
+            dispatcher.utter_message(text="I can help you refer yourself. It's free and your choice.")
+        return events
+
+
+class ActionAskReferralConfirmed(Action):
+    def name(self) -> str:
+        return "action_ask_referral_confirmed"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        lines = summary_lines(tracker.slots)
+        dispatcher.utter_message(
+            text="Here's what I have:\n" + "\n".join(lines) + "\nShall I send it? Say yes, or tell me what to change.",
+            buttons=[
+                {"title": "Yes, send it", "payload": "/affirm"},
+                {"title": "Change something", "payload": "/change_field"},
+            ],
+        )
+        return []
+
+
+class ActionFinishReferral(Action):
+    def name(self) -> str:
+        return "action_finish_referral"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        outcome = tracker.get_slot("referral_outcome")
+        if outcome == "declined":
+            dispatcher.utter_message(response="utter_referral_declined")
+            return _reset(keep_location=False)
+        if outcome == "under18":
+            dispatcher.utter_message(response="utter_referral_under_18")
+            return _reset(keep_location=False)
+        if outcome != "confirmed":
+            dispatcher.utter_message(response="utter_referral_stopped")
+            return _reset(keep_location=False)
+        draft = draft_from(tracker)
+        try:
+            submitted = await run_db(submit_referral, draft)
+        except Exception:
+            logger.exception("referral could not be saved")
+            dispatcher.utter_message(response="utter_referral_failed")
+            return _reset(keep_location=True)
+        name = f", {draft.preferred_name}" if draft.preferred_name else ""
+        how = "by text" if draft.safe_to_text else "by phone" if draft.safe_to_call else "when you contact us"
+        dispatcher.utter_message(
+            text=f"Thank you{name}. Your referral is sent. Your reference is {submitted.reference}. "
+            f"A keyworker will be in touch {how} within 2 working days."
+        )
+        logger.info("referral %s submitted", submitted.referral_id)
+        # Straight on to booking her first appointment (actions/appointments).
+        return _reset(keep_location=True) + [
+            SlotSet("referral_reference", submitted.reference), FollowupAction("action_appointment_offer"),
+        ]

@@ -1,0 +1,198 @@
+"""Checking each referral answer, with a kind re-ask when it can't be used."""
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.referral.form_base import SKIPPED, GuidedFormValidation
+from bot.dates import today_london
+from bot.db.crud.referrals import is_covered
+from bot.db.session import run_db, session_scope
+from bot.geo.postcodes import resolve_location
+from bot.referrals import parsing
+from actions.common import latest_intent
+
+OUTCOMES_THAT_END = {"stopped", "declined", "under18"}
+
+
+def _covered(borough: str | None) -> bool:
+    with session_scope() as session:
+        return is_covered(session, borough)
+
+
+class ValidateReferralForm(GuidedFormValidation):
+    free_text_slots = frozenset({"preferred_name", "safe_times"})
+    required_answers = frozenset({"consent", "age_ok", "referral_confirmed"})
+    derived = {
+        "location": ("postcode", "outcode", "borough", "in_coverage"),
+        "phone": ("phone_e164",),
+        "contact_safety": ("safe_to_text", "safe_to_call", "safe_times"),
+        "pathway": ("caution_details", "caution_date", "police_reference"),
+        "caution_details": ("caution_date", "police_reference"),
+        "needs": ("need_list",),
+    }
+
+    def name(self) -> str:
+        return "validate_referral_form"
+
+    async def required_slots(
+        self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[str]:
+        if tracker.get_slot("referral_outcome") in OUTCOMES_THAT_END:
+            return []
+        slots = list(domain_slots)
+        no_number = tracker.get_slot("phone") == SKIPPED
+        if no_number:
+            slots = [s for s in slots if s not in ("contact_safety", "safe_times")]
+        contact = tracker.get_slot("contact_safety")
+        if contact == SKIPPED or (
+            tracker.get_slot("safe_to_text") is False and tracker.get_slot("safe_to_call") is False
+        ):
+            slots = [s for s in slots if s != "safe_times"]
+        if tracker.get_slot("pathway") != "police_caution":
+            slots = [s for s in slots if s != "caution_details"]
+        return slots
+
+    def accepts(self, slot: str, text: str, intent: str | None) -> bool:
+        if slot in ("consent", "referral_confirmed"):
+            return parsing.parse_yes_no(text, intent) is not None
+        if slot == "age_ok":
+            return parsing.parse_age(text, intent) is not None
+        if slot == "preferred_name":
+            return parsing.parse_name(text) is not None
+        if slot == "location":
+            return resolve_location(text).kind not in ("none",)
+        if slot == "phone":
+            return parsing.normalise_mobile(text) is not None
+        if slot == "contact_safety":
+            return parsing.parse_contact_safety(text, intent) is not None
+        if slot == "safe_times":
+            return parsing.parse_safe_times(text) is not None
+        if slot == "pathway":
+            return parsing.parse_pathway(text, intent) is not None
+        if slot == "caution_details":
+            return parsing.parse_caution_details(text, today_london()) is not None
+        if slot == "needs":
+            return parsing.parse_needs(text) is not None
+        return False
+
+    def validate_consent(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
+        answer = parsing.parse_yes_no(value, latest_intent(tracker)[0])
+        if answer is None:
+            dispatcher.utter_message(text="Sorry, is that a yes or a no?")
+            return {"consent": None}
+        if not answer:
+            return {"consent": "no", "referral_outcome": "declined"}
+        return {"consent": "yes"}
+
+    def validate_age_ok(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
+        age = parsing.parse_age(value, latest_intent(tracker)[0])
+        if age is None:
+            dispatcher.utter_message(text="Sorry, I didn't get that. Are you 18 or over? Yes or no.")
+            return {"age_ok": None}
+        if age == "under18":
+            return {"age_ok": "under18", "referral_outcome": "under18"}
+        return {"age_ok": "adult"}
+
+    def validate_preferred_name(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
+        name = parsing.parse_name(value)
+        if name is None:
+            dispatcher.utter_message(text="Sorry, I couldn't use that as a name. Try just a first name, or say skip.")
+            return {"preferred_name": None}
+        return {"preferred_name": name}
+
+    async def validate_location(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
+        place = resolve_location(parsing.clean(value))
+        if place.kind in ("none", "unknown_postcode"):
+            dispatcher.utter_message(
+                text="Sorry, I couldn't find that. Try a postcode like SE15 4QF, or an area like Lambeth. Or say skip."
+            )
+            return self.clear("location")
+        covered = await run_db(_covered, place.borough)
+        if not covered:
+            dispatcher.utter_message(response="utter_outside_coverage")
+        return {
+            "location": place.postcode or place.outcode or place.borough or parsing.clean(value)[:60],
+            "postcode": place.postcode,
+            "outcode": place.outcode,
+            "borough": place.borough,
+            "in_coverage": covered,
+        }
+
+    def validate_phone(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
+        e164 = parsing.normalise_mobile(value)
+        if e164:
+            return {"phone": e164, "phone_e164": e164}
+        if parsing.looks_like_landline(value):
+            dispatcher.utter_message(text="That looks like a landline. We need a mobile number, like 07700 900123. Or say skip.")
+        else:
+            dispatcher.utter_message(text="Sorry, I couldn't read that number. Try like 07700 900123, or say skip.")
+        return self.clear("phone")
+
+    def validate_contact_safety(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
+        safety = parsing.parse_contact_safety(value, latest_intent(tracker)[0])
+        if safety is None:
+            dispatcher.utter_message(text="Sorry, I didn't get that. Is it safe to text, call, both, or neither?")
+            return self.clear("contact_safety")
+        label = {(True, True): "texts and calls", (True, False): "texts only", (False, True): "calls only", (False, False): "neither"}
+        return {
+            "contact_safety": label[(safety.text_ok, safety.call_ok)],
+            "safe_to_text": safety.text_ok,
+            "safe_to_call": safety.call_ok,
+        }
+
+    def validate_safe_times(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
+        times = parsing.parse_safe_times(value)
+        if times is None:
+            dispatcher.utter_message(text="Sorry, I didn't get that. When is it safe? For example 'after 6pm', or 'any time'.")
+            return {"safe_times": None}
+        return {"safe_times": times}
+
+    def validate_pathway(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
+        pathway = parsing.parse_pathway(value, latest_intent(tracker)[0])
+        if pathway is None:
+            dispatcher.utter_message(text="Sorry, I didn't get that. Did the police send you, or are you contacting us yourself?")
+            return self.clear("pathway")
+        return {"pathway": pathway}
+
+    def validate_caution_details(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
+        details = parsing.parse_caution_details(value, today_london())
+        problems = {
+            "future": "That date is in the future. When were you given the caution? Or say skip.",
+            "impossible": "That date doesn't exist. Could you check it? Or say skip.",
+            "too_old": "That's more than 2 years ago. Could you check the date? Or say skip.",
+        }
+        if details is None or details.problem:
+            message = problems.get(details.problem if details else "", None)
+            dispatcher.utter_message(
+                text=message or "Sorry, I couldn't read that. Send the date, like '3 Nov', and the reference if you have it. Or say skip."
+            )
+            return self.clear("caution_details")
+        return {
+            "caution_details": parsing.clean(value)[:80],
+            "caution_date": details.caution_date.isoformat() if details.caution_date else None,
+            "police_reference": details.police_reference,
+        }
+
+    def validate_needs(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
+        needs = parsing.parse_needs(value)
+        if needs is None:
+            dispatcher.utter_message(text="Sorry, I didn't get that. Send numbers like '1 3', or words like 'housing'. Or say skip.")
+            return self.clear("needs")
+        return {"needs": ", ".join(needs), "need_list": needs}
+
+    def validate_referral_confirmed(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
+        target = parsing.field_to_change(value)
+        answer = parsing.parse_yes_no(value, latest_intent(tracker)[0])
+        if target:
+            dispatcher.utter_message(text="OK, let's change that.")
+            return {**self.clear(target), "referral_confirmed": None}
+        if answer:
+            return {"referral_confirmed": "yes", "referral_outcome": "confirmed"}
+        dispatcher.utter_message(
+            text="What would you like to change? Name, area, mobile, contact, times, police details, or help needed."
+        )
+        return {"referral_confirmed": None}

@@ -1,0 +1,260 @@
+"""Appointment reminders: when they go, what they say, and queueing them.
+
+Reminders are rows in the outbox (bot/messaging/outbox.py), written in the
+same transaction as the booking or move; the worker sends them when due,
+exactly once. Rasa's in-memory reminders are not used: these survive restarts.
+
+When: each offset (default 48 h and 2 h) is counted on the wall clock in
+London, so a reminder "48 h before 10:00 on Monday" goes at 10:00 on Saturday
+even when the clocks change in between. A time in quiet hours (default
+21:00-08:00) goes earlier: to `QUIET_MARGIN` before quiet hours begin, the
+evening before if need be. If her record says when contact is safe ("after
+6pm", "weekday mornings"), the reminder goes at the latest safe time before
+it, or not at all if there is none in the three days before. Times already
+past are skipped.
+
+What: discreet unless her record says texts are safe (`safe_to_text` True):
+no service name, centre name, police, caution, offence or abuse; only the day,
+time and street address. A woman who said texts are not safe, or opted out,
+gets no text at all. Reply words are YES and CHANGE, never a carrier opt-out
+word (STOP, CANCEL, END, QUIT, ...).
+
+Keys: `appt:<appointment id>:<label>` (e.g. appt:42:48h), so moving or
+cancelling cancels the pending ones by prefix; an AppointmentMessage row links
+each to its appointment, which is how her reply "YES" finds it.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta, timezone
+
+from sqlalchemy.orm import Session
+
+from bot.appointments import formatting, rules
+from bot.appointments.preferences import Preference, parse_preference
+from bot.dates import london
+from bot.db.models import OutboxMessage, OutboxStatus, Woman
+from bot.db.models.appointments import Appointment, AppointmentKind, AppointmentMessage
+from bot.db.types import utcnow
+from bot.messaging.outbox import cancel_pending, enqueue
+from bot.settings import get_settings
+
+QUIET_MARGIN = timedelta(minutes=30)
+SAFE_SEARCH = timedelta(hours=72)
+SAFE_STEP = timedelta(minutes=15)
+SERVICE_NAME = "Elpis"
+REPLY_WORDS = "Reply YES to confirm or CHANGE to rearrange."
+# Never in a discreet text. Checked by tests on every template.
+GIVEAWAY_WORDS = re.compile(
+    r"\b(police|caution\w*|offen[cs]e\w*|abus\w*|court|arrest\w*|crime|criminal|probation|domestic|"
+    r"violence|diversion|keyworker|women'?s cent(re|er)|elpis|refuge|support service)\b",
+    re.I,
+)
+OPT_OUT_WORDS = ("STOP", "STOPALL", "UNSUBSCRIBE", "END", "QUIT", "CANCEL", "REVOKE", "OPTOUT")
+
+
+@dataclass(frozen=True)
+class Planned:
+    label: str  # "48h"
+    send_at: datetime  # UTC
+
+
+def key_prefix(appointment_id: int) -> str:
+    return f"appt:{appointment_id}:"
+
+
+def quiet_hours(text: str | None = None) -> tuple[time, time] | None:
+    """'21:00-08:00' -> (21:00, 08:00); '' or 'none' -> None (no quiet hours)."""
+    text = (get_settings().quiet_hours if text is None else text).strip().lower()
+    m = re.fullmatch(r"(\d{1,2}):?(\d{2})?\s*-\s*(\d{1,2}):?(\d{2})?", text)
+    if not m:
+        return None
+    return time(int(m[1]), int(m[2] or 0)), time(int(m[3]), int(m[4] or 0))
+
+
+def is_quiet(t: time, quiet: tuple[time, time] | None) -> bool:
+    if quiet is None:
+        return False
+    start, end = quiet
+    return (t >= start or t < end) if start > end else (start <= t < end)
+
+
+def wall_clock(local_naive: datetime) -> datetime:
+    """A London wall-clock time as an aware datetime.
+
+    In the spring gap (01:00-02:00 does not exist) the time moves forward an
+    hour; in the autumn overlap the first (summer time) one is meant.
+    """
+    aware = local_naive.replace(tzinfo=london(), fold=0)
+    return aware.astimezone(timezone.utc).astimezone(london())
+
+
+def before_quiet(local: datetime, quiet: tuple[time, time] | None) -> datetime:
+    """Move a time in quiet hours earlier: to QUIET_MARGIN before they start."""
+    if not is_quiet(local.timetz().replace(tzinfo=None), quiet):
+        return local
+    start, _ = quiet
+    day = local.date() if local.time() >= start else local.date() - timedelta(days=1)
+    return wall_clock(datetime.combine(day, start) - QUIET_MARGIN)
+
+
+def safe_window(woman: Woman | None) -> Preference | None:
+    """When she said contact is safe, as a Preference (None: any time)."""
+    if woman is None or not woman.safe_times:
+        return None
+    pref = parse_preference(woman.safe_times, formatting.local(utcnow()).date())
+    if pref.problem or not pref.understood:
+        return None
+    # Only the time-of-day and weekday parts say when it is safe.
+    return Preference(weekdays=pref.weekdays, not_weekdays=pref.not_weekdays, parts=pref.parts,
+                      not_parts=pref.not_parts, after=pref.after, before=pref.before)
+
+
+def _latest_safe(local: datetime, safe: Preference, quiet, not_before: datetime) -> datetime | None:
+    probe = local.replace(second=0, microsecond=0)
+    limit = local - SAFE_SEARCH
+    while probe > limit and probe > not_before:
+        if safe.matches(probe) and not is_quiet(probe.time(), quiet):
+            return probe
+        probe = wall_clock(probe.replace(tzinfo=None) - SAFE_STEP)
+    return None
+
+
+def reminder_times(
+    starts_at: datetime, now: datetime, *, offsets: tuple[int, ...] | None = None,
+    quiet: tuple[time, time] | None | str = "settings", safe: Preference | None = None,
+) -> list[Planned]:
+    """When each reminder for an appointment starting at `starts_at` goes (UTC)."""
+    settings = get_settings()
+    offsets = settings.reminder_offsets_hours if offsets is None else offsets
+    quiet = quiet_hours() if quiet == "settings" else quiet
+    start_local = formatting.local(starts_at)
+    planned: list[Planned] = []
+    for hours in sorted(set(offsets), reverse=True):
+        local = wall_clock(start_local.replace(tzinfo=None) - timedelta(hours=hours))
+        local = before_quiet(local, quiet)
+        if safe is not None:
+            local = _latest_safe(local, safe, quiet, formatting.local(now))
+            if local is None:
+                continue
+        send_at = local.astimezone(timezone.utc)
+        if send_at <= now or send_at >= starts_at:
+            continue
+        if any(p.send_at == send_at for p in planned):
+            continue  # two offsets landed on the same moment: one text is enough
+        planned.append(Planned(f"{hours}h", send_at))
+    return planned
+
+
+def _relative_day(starts_at: datetime, sent_at: datetime) -> str:
+    days = (formatting.local(starts_at).date() - formatting.local(sent_at).date()).days
+    if days == 0:
+        return "today"
+    if days == 1:
+        return "tomorrow"
+    return formatting.day(starts_at)
+
+
+WHAT = {
+    AppointmentKind.ASSESSMENT: "your first meeting with a keyworker",
+    AppointmentKind.MANDATORY_1: "your first caution appointment (1 of 2)",
+    AppointmentKind.MANDATORY_2: "your second caution appointment (2 of 2)",
+    AppointmentKind.FOLLOW_UP: "your follow-up appointment",
+}
+
+
+MANDATORY = (AppointmentKind.MANDATORY_1, AppointmentKind.MANDATORY_2)
+
+
+def discreet_for(woman: Woman) -> bool:
+    return not woman.texts_are_safe
+
+
+def reminder_text(appointment: Appointment, woman: Woman, sent_at: datetime) -> str:
+    slot = appointment.slot
+    centre = slot.centre
+    day = _relative_day(slot.starts_at, sent_at)
+    on = day if day in ("today", "tomorrow") else f"on {day}"
+    hi = f"Hi {woman.preferred_name}, " if woman.preferred_name else "Hi, "
+    if discreet_for(woman):
+        return f"{hi}a reminder: you're booked {on} at {formatting.clock(slot.starts_at)}, " \
+               f"{centre.address}, {centre.postcode}. {REPLY_WORDS}"
+    return (f"{SERVICE_NAME}: {hi}a reminder of {WHAT[appointment.kind]} {on} at "
+            f"{formatting.clock(slot.starts_at)}, {centre.name}, {centre.address}, {centre.postcode}. {REPLY_WORDS}")
+
+
+def missed_text(appointment: Appointment, woman: Woman) -> str:
+    slot = appointment.slot
+    hi = f"Hi {woman.preferred_name}, " if woman.preferred_name else "Hi, "
+    day = formatting.day(slot.starts_at)
+    phone = f" or call {slot.centre.phone}" if slot.centre.phone else ""
+    if discreet_for(woman):
+        return f"{hi}sorry we missed you on {day}. Reply CHANGE to pick a new time{phone}."
+    deadline = rules.deadline_for(appointment.referral) if appointment.kind in MANDATORY else None
+    extra = f" before {formatting.day(deadline)}" if deadline else ""
+    return (f"{SERVICE_NAME}: {hi}we missed you at {WHAT[appointment.kind]} on {day}. It's not too late: "
+            f"reply CHANGE to pick a new time{extra}{phone}.")
+
+
+def _link(session: Session, message: OutboxMessage | None, appointment: Appointment, woman: Woman,
+          purpose: str) -> OutboxMessage | None:
+    if message is None or message.status != OutboxStatus.PENDING:
+        return message
+    exists = session.query(AppointmentMessage.id).filter_by(outbox_message_id=message.id).first()
+    if exists is None:
+        session.add(AppointmentMessage(appointment_id=appointment.id, outbox_message_id=message.id,
+                                       woman_id=woman.id, purpose=purpose))
+    return message
+
+
+def schedule(session: Session, appointment: Appointment, now: datetime | None = None) -> list[OutboxMessage]:
+    """Queue this appointment's reminders (none if she can't get texts)."""
+    now = now or utcnow()
+    session.flush()
+    woman = appointment.referral.woman
+    if not woman.phone_e164:
+        return []
+    queued = []
+    for plan in reminder_times(appointment.slot.starts_at, now, safe=safe_window(woman)):
+        message = enqueue(
+            session, to=woman.phone_e164, body=reminder_text(appointment, woman, plan.send_at),
+            kind="reminder", woman_id=woman.id, dedupe_key=f"{key_prefix(appointment.id)}{plan.label}",
+            send_after=plan.send_at, discreet=discreet_for(woman),
+        )
+        if _link(session, message, appointment, woman, f"reminder_{plan.label}") is not None:
+            queued.append(message)
+    return queued
+
+
+def send_missed_note(session: Session, appointment: Appointment, now: datetime | None = None) -> OutboxMessage | None:
+    """A kind note offering a new time, after staff mark her as missed (not at night)."""
+    now = now or utcnow()
+    woman = appointment.referral.woman
+    if not woman.phone_e164:
+        return None
+    local = formatting.local(now)
+    quiet = quiet_hours()
+    if is_quiet(local.time(), quiet):  # later, not earlier: it is news, not a reminder
+        day = local.date() if local.time() < quiet[1] else local.date() + timedelta(days=1)
+        local = wall_clock(datetime.combine(day, quiet[1]))
+    message = enqueue(
+        session, to=woman.phone_e164, body=missed_text(appointment, woman), kind="reminder",
+        woman_id=woman.id, dedupe_key=f"{key_prefix(appointment.id)}missed",
+        send_after=local.astimezone(timezone.utc), discreet=discreet_for(woman),
+    )
+    return _link(session, message, appointment, woman, "missed")
+
+
+def cancel_for(session: Session, appointment_id: int) -> int:
+    """Cancel this appointment's reminders that have not gone yet."""
+    return cancel_pending(session, key_prefix(appointment_id))
+
+
+def is_discreet(text: str) -> bool:
+    return GIVEAWAY_WORDS.search(text) is None
+
+
+def offers_opt_out_word(text: str) -> bool:
+    """Does the text ask her to reply with a carrier opt-out word?"""
+    return re.search(r"\b(reply|text|send|say)\b[^.]*\b(" + "|".join(OPT_OUT_WORDS) + r")\b", text, re.I) is not None

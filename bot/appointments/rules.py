@@ -1,0 +1,143 @@
+"""Which appointment she needs next, and when it may be.
+
+A voluntary (self) referral books one assessment. A conditional caution needs
+two mandatory appointments, in order, both on or before the referral's
+deadline, at least `mandatory_gap_days` apart. The deadline is per referral
+(`caution_deadline`, set on submit from the caution date); when she did not
+know the caution date, the default is counted from the day she registered,
+and the keyworker can correct it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.dates import london
+from bot.db.models import Pathway, Referral
+from bot.db.models.appointments import (
+    LIVE_STATUSES,
+    Appointment,
+    AppointmentKind,
+    AppointmentSlot,
+    AppointmentStatus,
+)
+from bot.settings import get_settings
+
+# Too close to the start to book, move into, or send anyone to.
+MIN_NOTICE = timedelta(hours=2)
+DONE_OR_LIVE = (*LIVE_STATUSES, AppointmentStatus.ATTENDED)
+
+
+@dataclass(frozen=True)
+class Window:
+    """When a new appointment of a kind may start: earliest <= start <= latest."""
+
+    earliest: datetime
+    latest: datetime | None = None
+    deadline: date | None = None
+
+
+def deadline_for(referral: Referral) -> date | None:
+    if referral.pathway != Pathway.POLICE_CAUTION:
+        return None
+    if referral.caution_deadline:
+        return referral.caution_deadline
+    registered = referral.created_at.astimezone(london()).date()
+    return registered + timedelta(weeks=get_settings().caution_deadline_weeks)
+
+
+def end_of_day(day: date) -> datetime:
+    """The first instant after `day` in London (the deadline day counts)."""
+    nxt = day + timedelta(days=1)
+    return datetime(nxt.year, nxt.month, nxt.day, tzinfo=london())
+
+
+def appointments(session: Session, referral_id: int, statuses=DONE_OR_LIVE) -> list[Appointment]:
+    return list(
+        session.execute(
+            select(Appointment)
+            .join(AppointmentSlot, Appointment.slot_id == AppointmentSlot.id)
+            .where(Appointment.referral_id == referral_id, Appointment.status.in_(statuses))
+            .order_by(AppointmentSlot.starts_at, Appointment.id)
+        ).scalars()
+    )
+
+
+def by_kind(session: Session, referral_id: int) -> dict[AppointmentKind, Appointment]:
+    return {a.kind: a for a in appointments(session, referral_id) if a.kind != AppointmentKind.FOLLOW_UP}
+
+
+def kinds_for(referral: Referral) -> tuple[AppointmentKind, ...]:
+    if referral.pathway == Pathway.POLICE_CAUTION:
+        return (AppointmentKind.MANDATORY_1, AppointmentKind.MANDATORY_2)
+    return (AppointmentKind.ASSESSMENT,)
+
+
+def needed_kind(session: Session, referral: Referral) -> AppointmentKind | None:
+    """The next kind she has not booked (or attended) yet, in order; None if all are."""
+    have = by_kind(session, referral.id)
+    for kind in kinds_for(referral):
+        if kind not in have:
+            return kind
+    return None
+
+
+def window_for(
+    session: Session, referral: Referral, kind: AppointmentKind, now: datetime,
+    moving: Appointment | None = None,
+) -> Window | None:
+    """When an appointment of `kind` may start, or None when it can't be booked now.
+
+    For the first mandatory appointment without a second one yet, the latest
+    start leaves room for the second: the last free slot before the deadline
+    less the gap (`latest_free_start`).
+    """
+    gap = timedelta(days=get_settings().mandatory_gap_days)
+    earliest = now + MIN_NOTICE
+    deadline = deadline_for(referral) if kind in (AppointmentKind.MANDATORY_1, AppointmentKind.MANDATORY_2) else None
+    latest = end_of_day(deadline) if deadline else None
+    have = {k: a for k, a in by_kind(session, referral.id).items() if moving is None or a.id != moving.id}
+    if kind == AppointmentKind.MANDATORY_1:
+        second = have.get(AppointmentKind.MANDATORY_2)
+        if second is not None:
+            bound = second.slot.starts_at - gap
+        elif latest is not None:
+            last = latest_free_start(session, earliest + gap, latest)
+            if last is None:
+                return None
+            bound = last - gap
+        else:
+            bound = None
+        if bound is not None:
+            latest = min(latest, bound) if latest else bound
+    elif kind == AppointmentKind.MANDATORY_2:
+        first = have.get(AppointmentKind.MANDATORY_1)
+        if first is None:
+            return None
+        earliest = max(earliest, first.slot.ends_at + gap)
+    if latest is not None and latest < earliest:
+        return None
+    return Window(earliest, latest, deadline)
+
+
+def latest_free_start(session: Session, after: datetime, before: datetime) -> datetime | None:
+    return session.execute(
+        select(AppointmentSlot.starts_at)
+        .where(
+            AppointmentSlot.active.is_(True),
+            AppointmentSlot.booked_count < AppointmentSlot.capacity,
+            AppointmentSlot.starts_at >= after,
+            AppointmentSlot.starts_at < before,
+        )
+        .order_by(AppointmentSlot.starts_at.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+
+
+def fits(window: Window, slot: AppointmentSlot) -> bool:
+    if slot.starts_at < window.earliest:
+        return False
+    return window.latest is None or slot.starts_at <= window.latest

@@ -1,0 +1,251 @@
+"""Finding free slots to offer her: near her, in her window, matching what she asked.
+
+Nearest centres first (by the postcode, district or borough on her referral),
+then the earliest times, spread over different days. When nothing matches
+what she asked, the nearest alternatives are offered instead and `exact` is
+False, so the reply can say so; `problem` says why there is nothing at all.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.appointments import formatting, hours, rules
+from bot.appointments.preferences import Preference
+from bot.db.models import Centre, Referral
+from bot.db.models.appointments import Appointment, AppointmentKind, AppointmentSlot
+from bot.geo.postcodes import haversine_km, resolve_location
+from bot.settings import get_settings
+
+# Centres this much further than her nearest still count as "near her".
+NEAR_EXTRA_KM = 4.0
+# When she names a time and nothing starts then, times this close still count.
+TIME_SLACK_MIN = 90
+SCAN_LIMIT = 2000
+
+
+@dataclass(frozen=True)
+class SlotView:
+    id: int
+    starts_at: datetime
+    ends_at: datetime
+    centre_name: str
+    centre_area: str
+    address: str
+    postcode: str
+    phone: str | None
+    distance_km: float | None = None
+
+    @property
+    def label(self) -> str:
+        """Button text: 'Tue 24 Nov, 2pm (Southwark)'."""
+        return f"{formatting.when(self.starts_at)} ({self.centre_area})"
+
+    @property
+    def place(self) -> str:
+        return f"{self.centre_name}, {self.address}, {self.postcode}"
+
+    @property
+    def street(self) -> str:
+        """Where, without the centre's name (for discreet texts)."""
+        return f"{self.address}, {self.postcode}"
+
+    @classmethod
+    def of(cls, slot: AppointmentSlot, distance_km: float | None = None) -> "SlotView":
+        c = slot.centre
+        return cls(slot.id, slot.starts_at, slot.ends_at, c.name, c.borough, c.address, c.postcode, c.phone, distance_km)
+
+
+@dataclass(frozen=True)
+class Offer:
+    slots: list[SlotView]
+    # True when the slots are what she asked for (or she asked for nothing).
+    exact: bool = True
+    # impossible | past | closed | none_before_deadline | none_free | None
+    problem: str | None = None
+    deadline: date | None = None
+    kind: AppointmentKind | None = None
+
+
+def her_position(referral: Referral) -> tuple[float, float] | None:
+    for text in (referral.postcode, referral.outcode, referral.borough):
+        if text:
+            place = resolve_location(text)
+            if place.latitude is not None and place.longitude is not None:
+                return place.latitude, place.longitude
+    return None
+
+
+def centre_distances(session: Session, referral: Referral) -> dict[int, float | None]:
+    position = her_position(referral)
+    out: dict[int, float | None] = {}
+    for centre in session.execute(select(Centre).where(Centre.active.is_(True))).scalars():
+        if position and centre.latitude is not None and centre.longitude is not None:
+            out[centre.id] = haversine_km(position[0], position[1], centre.latitude, centre.longitude)
+        else:
+            out[centre.id] = None
+    return out
+
+
+def service_hours(session: Session) -> hours.Hours:
+    texts = session.execute(select(Centre.opening_hours).where(Centre.active.is_(True))).scalars()
+    return hours.union([hours.parse_hours(t) for t in texts])
+
+
+def asks_when_closed(pref: Preference, open_hours: hours.Hours) -> bool:
+    """She asked only for days or times when no centre is open (Sunday, 8pm)."""
+    if not open_hours:
+        return False
+    days = {d.isoweekday() for d in pref.days} | set(pref.weekdays)
+    if days and not days & set(open_hours):
+        return True
+    opens = min(o for o, _ in open_hours.values())
+    closes = max(c for _, c in open_hours.values())
+    if pref.at is not None and not (opens <= pref.at < closes):
+        return True
+    if pref.after is not None and pref.after >= closes:
+        return True
+    if pref.before is not None and pref.before <= opens:
+        return True
+    if pref.parts and all(
+        (p == "evening" and closes.hour <= 17) or (p == "morning" and opens.hour >= 12) for p in pref.parts
+    ):
+        return True
+    return False
+
+
+def _free_slots(session: Session, window: rules.Window, avoid: set[datetime], exclude: set[int]) -> list[AppointmentSlot]:
+    query = (
+        select(AppointmentSlot)
+        .join(Centre, AppointmentSlot.centre_id == Centre.id)
+        .where(
+            AppointmentSlot.active.is_(True),
+            Centre.active.is_(True),
+            AppointmentSlot.booked_count < AppointmentSlot.capacity,
+            AppointmentSlot.starts_at >= window.earliest,
+        )
+        .order_by(AppointmentSlot.starts_at, AppointmentSlot.id)
+        .limit(SCAN_LIMIT)
+    )
+    if window.latest is not None:
+        query = query.where(AppointmentSlot.starts_at <= window.latest)
+    return [s for s in session.execute(query).scalars() if s.id not in exclude and s.starts_at not in avoid]
+
+
+def _one_per_time(slots: list[AppointmentSlot], distances: dict[int, float | None]) -> list[AppointmentSlot]:
+    """The nearest centre's slot when several start at the same moment."""
+    best: dict[datetime, AppointmentSlot] = {}
+    for slot in slots:
+        held = best.get(slot.starts_at)
+        if held is None or (distances.get(slot.centre_id) or 0) < (distances.get(held.centre_id) or 0):
+            best[slot.starts_at] = slot
+    return [s for s in slots if best[s.starts_at] is s]
+
+
+def _spread(slots: list[AppointmentSlot], limit: int) -> list[AppointmentSlot]:
+    """Up to `limit` slots, one per day first, so she sees a real choice."""
+    chosen: list[AppointmentSlot] = []
+    seen_days: set[date] = set()
+    for slot in slots:
+        d = formatting.local(slot.starts_at).date()
+        if d not in seen_days:
+            chosen.append(slot)
+            seen_days.add(d)
+        if len(chosen) == limit:
+            return chosen
+    for slot in slots:
+        if len(chosen) == limit:
+            break
+        if slot not in chosen:
+            chosen.append(slot)
+    return sorted(chosen, key=lambda s: s.starts_at)
+
+
+def find_offer(
+    session: Session, referral: Referral, kind: AppointmentKind, pref: Preference | None, now: datetime,
+    *, moving: Appointment | None = None, limit: int | None = None, exclude: set[int] | None = None,
+) -> Offer:
+    limit = limit or get_settings().slot_offer_count
+    window = rules.window_for(session, referral, kind, now, moving=moving)
+    deadline = rules.deadline_for(referral) if kind in (AppointmentKind.MANDATORY_1, AppointmentKind.MANDATORY_2) else None
+    if window is None:
+        return Offer([], problem="none_before_deadline" if deadline else "none_free", deadline=deadline, kind=kind)
+    # Never offer her the time she already has, or her other appointment's time.
+    avoid = {a.slot.starts_at for a in rules.appointments(session, referral.id, rules.LIVE_STATUSES)}
+    exclude = set(exclude or ())
+    if moving is not None:
+        exclude.add(moving.slot_id)
+    free = _free_slots(session, window, avoid, exclude)
+    distances = centre_distances(session, referral)
+    known = [d for d in distances.values() if d is not None]
+    near_limit = (min(known) + NEAR_EXTRA_KM) if known else None
+
+    def near(slot: AppointmentSlot) -> bool:
+        d = distances.get(slot.centre_id)
+        return near_limit is None or d is None or d <= near_limit
+
+    nearby = _one_per_time([s for s in free if near(s)], distances)
+    free = _one_per_time(free, distances)
+
+    def view(slots: list[AppointmentSlot]) -> list[SlotView]:
+        return [SlotView.of(s, distances.get(s.centre_id)) for s in slots]
+
+    def pick(pool: list[AppointmentSlot], p: Preference, slack: int = 0) -> list[AppointmentSlot]:
+        matched = [s for s in pool if p.matches(formatting.local(s.starts_at), time_slack_min=slack)]
+        if moving is not None and p.later:
+            matched = [s for s in matched if s.starts_at > moving.slot.starts_at]
+        if moving is not None and p.earlier:
+            matched = [s for s in matched if s.starts_at < moving.slot.starts_at]
+        if p.at is not None:
+            matched.sort(key=lambda s: (formatting.local(s.starts_at).date(), p.distance(formatting.local(s.starts_at)), s.starts_at))
+            return matched[:limit]
+        return _spread(matched, limit)
+
+    if not free:
+        return Offer([], problem="none_before_deadline" if deadline else "none_free", deadline=deadline, kind=kind)
+    if pref is None or not pref.understood:
+        return Offer(view(pick(nearby, Preference()) or pick(free, Preference())), deadline=deadline, kind=kind)
+    if pref.problem:
+        return Offer(view(pick(nearby, Preference()) or pick(free, Preference())), exact=False,
+                     problem=pref.problem, deadline=deadline, kind=kind)
+    closed = asks_when_closed(pref, service_hours(session))
+    if not closed:
+        for pool in (nearby, free):
+            exact = pick(pool, pref)
+            if exact:
+                return Offer(view(exact), deadline=deadline, kind=kind)
+            if pref.at is not None:
+                close = pick(pool, pref, TIME_SLACK_MIN)
+                if close:
+                    return Offer(view(close), exact=False, deadline=deadline, kind=kind)
+    # Nothing as asked: keep what she ruled out, relax the rest step by step.
+    for relaxed in (pref.without_time(), pref.without_day(), pref.only_exclusions(), Preference()):
+        for pool in (nearby, free):
+            got = pick(pool, relaxed)
+            if got:
+                return Offer(view(got), exact=False, problem="closed" if closed else None, deadline=deadline, kind=kind)
+    return Offer([], exact=False, problem="none_before_deadline" if deadline else "none_free", deadline=deadline, kind=kind)
+
+
+def slot_view(session: Session, slot_id: int) -> SlotView | None:
+    slot = session.get(AppointmentSlot, slot_id)
+    return SlotView.of(slot) if slot else None
+
+
+def still_free(session: Session, slot_ids: list[int]) -> list[int]:
+    """Which of these slots still have a place (for re-showing an offer)."""
+    if not slot_ids:
+        return []
+    free = set(
+        session.execute(
+            select(AppointmentSlot.id).where(
+                AppointmentSlot.id.in_(slot_ids),
+                AppointmentSlot.active.is_(True),
+                AppointmentSlot.booked_count < AppointmentSlot.capacity,
+            )
+        ).scalars()
+    )
+    return [i for i in slot_ids if i in free]

@@ -1,0 +1,119 @@
+"""Buttons as numbered options on SMS, and her reply mapped back to a button.
+
+A phone has no buttons, so "Yes / No" becomes "Reply 1 for Yes, or 2 for No."
+The options are remembered per conversation (bot/db/crud/sms.py); her next
+reply "1", "one", "1." or the option's title is turned into that button's
+payload, and for a yes/no choice "y", "yeah", "nope" work too. Anything else
+goes to the assistant as she wrote it (e.g. her age, 34, to "Are you 18 or
+over?").
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+from bot.channels.sms_text import normalise
+
+
+@dataclass(frozen=True)
+class Option:
+    title: str
+    payload: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"title": self.title, "payload": self.payload}
+
+
+def options_from_buttons(buttons: Iterable[dict[str, Any]] | None) -> list[Option]:
+    out: list[Option] = []
+    for button in buttons or []:
+        title = normalise(str(button.get("title") or "")).replace("\n", " ")
+        payload = str(button.get("payload") or button.get("title") or "")
+        if title and payload:
+            out.append(Option(title, payload))
+    return out
+
+
+def render(options: list[Option]) -> str:
+    """'Reply 1 for Yes, or 2 for No.'"""
+    if not options:
+        return ""
+    items = [f"{i} for {o.title}" for i, o in enumerate(options, start=1)]
+    if len(items) == 1:
+        return f"Reply {items[0]}."
+    return "Reply " + ", ".join(items[:-1]) + ", or " + items[-1] + "."
+
+
+_WORD_NUMBERS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "1st": 1, "2nd": 2, "3rd": 3,
+    "4th": 4, "5th": 5,
+}
+_NUMBER_RE = re.compile(r"^(?:(?:option|number|no\.?|num|#)\s*)?#?(\d{1,2}|[a-z0-9]+)\s*[.)!:]*$")
+
+YES_WORDS = frozenset({
+    "y", "yes", "yeah", "yea", "yep", "yup", "ya", "yh", "ye", "yes please", "ok", "okay", "k", "sure",
+    "fine", "aye", "course", "of course", "yess", "yesss", "definitely", "please",
+})
+NO_WORDS = frozenset({
+    "n", "no", "nope", "nah", "na", "no thanks", "no thank you", "not really", "nay", "noo", "nooo",
+})
+_YES_PAYLOADS = {"/affirm", "yes"}
+_NO_PAYLOADS = {"/deny", "no"}
+
+
+def _plain(text: str) -> str:
+    text = normalise(text).lower()
+    text = re.sub(r"[^\w\s'#.)!:]", " ", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _title_key(text: str) -> str:
+    return re.sub(r"[^\w]+", " ", normalise(text).lower()).strip()
+
+
+_POLITE_TAIL = re.compile(r"\s+(please|pls|plz|thanks|thank you|thx|ta)$")
+
+
+def _number(text: str) -> int | None:
+    m = _NUMBER_RE.match(_POLITE_TAIL.sub("", _plain(text)))
+    if not m:
+        return None
+    token = m.group(1)
+    if token.isdigit():
+        return int(token)
+    return _WORD_NUMBERS.get(token)
+
+
+def _is_yes_option(option: Option) -> bool:
+    return option.payload.lower() in _YES_PAYLOADS or _title_key(option.title).split(" ")[0] in ("yes", "yeah")
+
+
+def _is_no_option(option: Option) -> bool:
+    return option.payload.lower() in _NO_PAYLOADS or _title_key(option.title).split(" ")[0] == "no"
+
+
+def match(text: str, options: list[Option]) -> Option | None:
+    """The option her reply picks, or None to pass her words on unchanged."""
+    if not options or not text:
+        return None
+    number = _number(text)
+    if number is not None and 1 <= number <= len(options):
+        return options[number - 1]
+    key = _title_key(text)
+    if not key:
+        return None
+    for option in options:
+        if key == _title_key(option.title) or key == _title_key(option.payload.lstrip("/")):
+            return option
+    plain = _plain(text).strip(".!")
+    yes = [o for o in options if _is_yes_option(o)]
+    no = [o for o in options if _is_no_option(o)]
+    # Only a true yes/no choice: "ok" must not pick the first of four services.
+    if len(yes) == 1 and len(no) == 1:
+        if plain in YES_WORDS:
+            return yes[0]
+        if plain in NO_WORDS:
+            return no[0]
+    return None

@@ -1,0 +1,1 @@
+"""The case database: models, sessions, migrations and data access."""

@@ -1,0 +1,34 @@
+"""`python -m bot.db upgrade|downgrade|seed|revision -m MSG`"""
+import argparse
+
+from alembic import command
+
+from bot.db import migrate
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bot.db")
+    sub = parser.add_subparsers(dest="cmd", required=True)
+    sub.add_parser("upgrade")
+    sub.add_parser("downgrade")
+    sub.add_parser("seed", help="load the clearly marked SAMPLE data (dev only)")
+    rev = sub.add_parser("revision", help="autogenerate a migration")
+    rev.add_argument("-m", "--message", required=True)
+    rev.add_argument("--rev-id")
+    args = parser.parse_args()
+    if args.cmd == "upgrade":
+        migrate.upgrade()
+    elif args.cmd == "downgrade":
+        migrate.downgrade()
+    elif args.cmd == "seed":
+        from bot.db.seed import seed
+
+        seed()
+    else:
+        command.revision(
+            migrate.alembic_config(), message=args.message, autogenerate=True, rev_id=args.rev_id
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Data access: plain functions taking a Session. All queries live here."""

@@ -1,0 +1,28 @@
+"""All models, imported so `Base.metadata` knows every table."""
+from bot.db.models.alerts import Alert
+from bot.db.models.appointments import Appointment, AppointmentKind, AppointmentMessage, AppointmentSlot, AppointmentStatus  # noqa: F401
+from bot.db.models.directory import DirHolidaySchedule, DirLocation, DirOrganisation, DirPhone, DirSchedule, DirService, DirServiceAtLocation, DirServiceCategory  # noqa: F401
+from bot.db.models.enums import (
+    AlertReason,
+    AlertStatus,
+    AlertUrgency,
+    Need,
+    OutboxStatus,
+    Pathway,
+    ReferralStatus,
+    StaffRole,
+)
+from bot.db.models.messaging import OutboxMessage
+from bot.db.models.people import Consent, Conversation, Woman
+from bot.db.models.privacy import TrackerErasure  # noqa: F401
+from bot.db.models.referrals import CoverageBorough, Referral, ReferralNeed
+from bot.db.models.sms import SmsDeliveryEvent, SmsInbound, SmsOptionSet, SmsOptOut  # noqa: F401
+from bot.db.models.staff import AuditLog, Centre, Staff
+from bot.db.models.staff_app import Handoff, StaffSession  # noqa: F401
+
+__all__ = [
+    "Alert", "AlertReason", "AlertStatus", "AlertUrgency", "AuditLog", "Centre",
+    "Consent", "Conversation", "CoverageBorough", "Need", "OutboxMessage",
+    "OutboxStatus", "Pathway", "Referral", "ReferralNeed", "ReferralStatus",
+    "Staff", "StaffRole", "Woman",
+]

@@ -1,0 +1,31 @@
+"""Alerts for keyworkers. The summary never holds personal detail."""
+from __future__ import annotations
+
+from sqlalchemy import Column, ForeignKey, Integer, String, Text
+
+from bot.db.base import Base
+from bot.db.models.enums import AlertReason, AlertStatus, AlertUrgency
+from bot.db.types import UTCDateTime, str_enum, utcnow
+
+
+class Alert(Base):
+    __tablename__ = "alerts"
+
+    id = Column(Integer, primary_key=True)
+    reason = Column(str_enum(AlertReason, "alert_reason"), nullable=False)
+    urgency = Column(str_enum(AlertUrgency, "alert_urgency"), nullable=False)
+    status = Column(
+        str_enum(AlertStatus, "alert_status"), nullable=False, default=AlertStatus.OPEN, index=True
+    )
+    conversation_id = Column(String(128), index=True)
+    channel = Column(String(20))
+    woman_id = Column(Integer, ForeignKey("women.id", ondelete="SET NULL"), index=True)
+    referral_id = Column(Integer, ForeignKey("referrals.id", ondelete="SET NULL"), index=True)
+    summary = Column(String(200), nullable=False)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow, index=True)
+    acknowledged_at = Column(UTCDateTime)
+    acknowledged_by_id = Column(Integer, ForeignKey("staff.id", ondelete="SET NULL"))
+    resolved_at = Column(UTCDateTime)
+    resolved_by_id = Column(Integer, ForeignKey("staff.id", ondelete="SET NULL"))
+    resolution_note = Column(Text)
+    escalated_at = Column(UTCDateTime)

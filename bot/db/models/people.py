@@ -1,0 +1,58 @@
+"""A woman's record, the consent she gave and her conversations."""
+from __future__ import annotations
+
+from sqlalchemy import Boolean, Column, ForeignKey, Integer, String
+from sqlalchemy.orm import relationship
+
+from bot.db.base import Base
+from bot.db.types import UTCDateTime, utcnow
+
+
+class Woman(Base):
+    __tablename__ = "women"
+
+    id = Column(Integer, primary_key=True)
+    preferred_name = Column(String(80))
+    phone_e164 = Column(String(16), index=True)
+    # None means "she did not say": treated as not safe.
+    safe_to_text = Column(Boolean)
+    safe_to_call = Column(Boolean)
+    safe_times = Column(String(200))
+    sms_opted_out = Column(Boolean, nullable=False, default=False)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    updated_at = Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
+
+    referrals = relationship("Referral", back_populates="woman", cascade="all, delete-orphan")
+    consents = relationship("Consent", back_populates="woman", cascade="all, delete-orphan")
+
+    @property
+    def texts_are_safe(self) -> bool:
+        return bool(self.safe_to_text) and not self.sms_opted_out
+
+
+class Consent(Base):
+    __tablename__ = "consents"
+
+    id = Column(Integer, primary_key=True)
+    woman_id = Column(Integer, ForeignKey("women.id", ondelete="CASCADE"), nullable=False, index=True)
+    notice_version = Column(String(20), nullable=False)
+    scope = Column(String(40), nullable=False, default="referral")
+    channel = Column(String(20))
+    given_at = Column(UTCDateTime, nullable=False, default=utcnow)
+
+    woman = relationship("Woman", back_populates="consents")
+
+
+class Conversation(Base):
+    """Links a channel conversation (Rasa sender id) to a woman, and holds its handoff state."""
+
+    __tablename__ = "conversations"
+
+    id = Column(Integer, primary_key=True)
+    sender_id = Column(String(128), nullable=False, unique=True)
+    channel = Column(String(20), nullable=False, default="rest")
+    woman_id = Column(Integer, ForeignKey("women.id", ondelete="SET NULL"), index=True)
+    # True while a keyworker has taken the conversation over.
+    paused = Column(Boolean, nullable=False, default=False)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    last_seen_at = Column(UTCDateTime, nullable=False, default=utcnow)

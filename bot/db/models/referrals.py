@@ -1,0 +1,82 @@
+"""Referrals, the needs she named, and the boroughs the service covers."""
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    ForeignKey,
+    Integer,
+    String,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import relationship
+
+from bot.db.base import Base
+from bot.db.models.enums import Need, Pathway, ReferralStatus
+from bot.db.types import UTCDateTime, str_enum, utcnow
+
+
+class CoverageBorough(Base):
+    """A borough the service takes referrals in. Admin data, never code."""
+
+    __tablename__ = "coverage_boroughs"
+
+    id = Column(Integer, primary_key=True)
+    name = Column(String(60), nullable=False, unique=True)
+    code = Column(String(9), nullable=False, unique=True)
+    bcu = Column(String(40))
+    active = Column(Boolean, nullable=False, default=True)
+
+
+class Referral(Base):
+    __tablename__ = "referrals"
+    __table_args__ = (
+        CheckConstraint(
+            "pathway = 'police_caution' OR (caution_date IS NULL AND police_reference IS NULL)",
+            name="caution_fields_only_for_caution",
+        ),
+    )
+
+    id = Column(Integer, primary_key=True)
+    reference = Column(String(16), nullable=False, unique=True)
+    woman_id = Column(Integer, ForeignKey("women.id", ondelete="CASCADE"), nullable=False, index=True)
+    pathway = Column(str_enum(Pathway, "pathway"), nullable=False)
+    caution_date = Column(Date)
+    police_reference = Column(String(40))
+    # Last day both mandatory appointments must be attended by (caution only).
+    caution_deadline = Column(Date)
+    caution_completed_at = Column(UTCDateTime)
+    postcode = Column(String(8))
+    outcode = Column(String(4))
+    borough = Column(String(60))
+    in_coverage = Column(Boolean, nullable=False)
+    status = Column(
+        str_enum(ReferralStatus, "referral_status"),
+        nullable=False,
+        default=ReferralStatus.SUBMITTED,
+    )
+    channel = Column(String(20))
+    conversation_id = Column(String(128), index=True)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    updated_at = Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
+    closed_at = Column(UTCDateTime)
+
+    woman = relationship("Woman", back_populates="referrals")
+    needs = relationship("ReferralNeed", cascade="all, delete-orphan", lazy="selectin")
+
+    @property
+    def need_values(self) -> list[str]:
+        return sorted(n.need.value for n in self.needs)
+
+
+class ReferralNeed(Base):
+    __tablename__ = "referral_needs"
+    __table_args__ = (UniqueConstraint("referral_id", "need", name="one_row_per_need"),)
+
+    id = Column(Integer, primary_key=True)
+    referral_id = Column(
+        Integer, ForeignKey("referrals.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    need = Column(str_enum(Need, "need"), nullable=False)

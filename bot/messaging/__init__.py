@@ -1,0 +1,6 @@
+"""Sending messages: the outbox (what to send) and providers (how).
+
+Everything the service sends (reminders, alerts to keyworkers, replies from a
+keyworker) is written to the outbox in the same transaction as the change that
+caused it; a worker delivers it. Providers never run on the event loop.
+"""

@@ -1,0 +1,1 @@
+"""Custom Rasa graph components (NLU and policies), referenced from config.yml."""

@@ -1,0 +1,311 @@
+"""Reading a woman's answers to the referral questions.
+
+Pure functions (text in, value out), so they are easy to test and fuzz. Each
+returns None when the answer can't be read, and the form asks again kindly.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+import phonenumbers
+
+from bot.dates import has_impossible_date
+from bot.db.models.enums import Need
+
+MAX_ANSWER = 500
+
+_YES = re.compile(
+    r"^(y|ye|yes+|yeah|yea|yep|yup|yh|aye|ok|okay|k|sure|fine|correct|right|that'?s (right|ok|fine|correct)|"
+    r"go on|of course|please|yes please|sounds good|alright|affirm|si|sí|tak|da|oui|sim)\b",
+    re.I,
+)
+_NO = re.compile(r"^(n|no+|nope|nah|not really|no thanks|no thank you|deny|never|nie|non|não)\b", re.I)
+
+
+def clean(text: str | None) -> str:
+    """Drop control characters and squash spaces; cap the length."""
+    text = (text or "")[:MAX_ANSWER]
+    text = "".join(ch for ch in text if ch.isprintable() or ch in " \t")
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def parse_yes_no(text: str | None, intent: str | None = None) -> bool | None:
+    if intent == "affirm":
+        return True
+    if intent == "deny":
+        return False
+    t = clean(text).lower().strip(".!")
+    if _NO.match(t):
+        return False
+    if _YES.match(t):
+        return True
+    return None
+
+
+def parse_age(text: str | None, intent: str | None = None) -> str | None:
+    """'adult', 'under18' or None. Accepts yes/no to "18 or over?" or an age."""
+    t = clean(text).lower()
+    if re.search(r"\b(under|not yet|younger|below)\b", t):
+        return "under18"
+    m = re.search(r"\b(\d{1,3})\b", t)
+    if m and not re.search(r"\d{4,}", t):
+        age = int(m.group(1))
+        if 10 <= age < 18:
+            return "under18"
+        if 18 <= age <= 110:
+            return "adult"
+    yes_no = parse_yes_no(t, intent)
+    if yes_no is None:
+        return None
+    return "adult" if yes_no else "under18"
+
+
+_NAME_PREFIX = re.compile(
+    r"^(hi|hello)?[ ,]*(you can )?(call me|my name is|my name'?s|name'?s|i'?m|i am|it'?s|its|im)\s+", re.I
+)
+_NAME_OK = re.compile(r"^[^\W\d_](?:[^\W\d_]|[ '\-.])*$")
+
+
+def parse_name(text: str | None) -> str | None:
+    """What to call her: up to 40 letters (any alphabet), no digits or symbols."""
+    t = _NAME_PREFIX.sub("", clean(text)).strip(" .!,")
+    if not t or len(t) > 40 or len(t.split()) > 4:
+        return None
+    if not _NAME_OK.match(t):
+        return None
+    return t[:1].upper() + t[1:]
+
+
+def _is_drama_number(number: phonenumbers.PhoneNumber) -> bool:
+    # Ofcom keeps 07700 900000-900999 for drama; accepted so demos and tests
+    # never text a real person. phonenumbers (rightly) calls them unassigned.
+    return str(number.national_number).startswith("7700900") and len(str(number.national_number)) == 10
+
+
+def normalise_mobile(text: str | None) -> str | None:
+    """A UK mobile number in E.164 (+447...), or None.
+
+    phonenumbers knows the UK numbering plan; landlines and made-up numbers
+    are refused because appointments and reminders go by text.
+    """
+    t = clean(text)
+    candidates = re.findall(r"\+?[\d][\d\s\-()]{8,16}\d", t)
+    for raw in candidates:
+        try:
+            number = phonenumbers.parse(raw, "GB")
+        except phonenumbers.NumberParseException:
+            continue
+        if number.country_code != 44:
+            continue
+        if _is_drama_number(number):
+            return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        if not phonenumbers.is_valid_number(number):
+            continue
+        if phonenumbers.number_type(number) not in (
+            phonenumbers.PhoneNumberType.MOBILE,
+            phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+        ):
+            continue
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return None
+
+
+def looks_like_landline(text: str | None) -> bool:
+    for raw in re.findall(r"\+?[\d][\d\s\-()]{8,16}\d", clean(text)):
+        try:
+            number = phonenumbers.parse(raw, "GB")
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_valid_number(number) and phonenumbers.number_type(number) == phonenumbers.PhoneNumberType.FIXED_LINE:
+            return True
+    return False
+
+
+def format_mobile(e164: str) -> str:
+    return phonenumbers.format_number(phonenumbers.parse(e164, "GB"), phonenumbers.PhoneNumberFormat.NATIONAL)
+
+
+@dataclass(frozen=True)
+class ContactSafety:
+    text_ok: bool
+    call_ok: bool
+
+
+_TEXTS = r"te?xts?|texting|sms|messages?|messaging|whatsapp"
+_CALLS = r"calls?|calling|ring|ringing|phone (me|calls?)|phoning"
+
+
+def _mentions(kind: str, t: str) -> tuple[bool, bool]:
+    """(mentioned, negated) for texts or calls in her answer."""
+    mentioned = bool(re.search(rf"\b({kind})\b", t))
+    negated = bool(re.search(rf"\b(no|not|don'?t|dont|never|can'?t)\s+(\w+\s+)?({kind})\b", t))
+    return mentioned, negated
+
+
+def parse_contact_safety(text: str | None, intent: str | None = None) -> ContactSafety | None:
+    t = clean(text).lower()
+    if re.search(r"\b(neither|none|nothing|no contact|not safe)\b", t):
+        return ContactSafety(False, False)
+    if re.search(r"\b(both|either|any|all of them)\b", t):
+        return ContactSafety(True, True)
+    texts, no_texts = _mentions(_TEXTS, t)
+    calls, no_calls = _mentions(_CALLS, t)
+    if texts or calls:
+        return ContactSafety(texts and not no_texts, calls and not no_calls)
+    yes_no = parse_yes_no(t, intent)
+    if yes_no is not None:
+        return ContactSafety(yes_no, yes_no)
+    return None
+
+
+def parse_safe_times(text: str | None) -> str | None:
+    t = clean(text)
+    if not t or not re.search(r"[^\W_]", t):
+        return None
+    if re.fullmatch(r"(?i)(any ?time|whenever|always|any|all day|anytime is fine|any time is fine)", t):
+        return "any time"
+    return t[:200]
+
+
+def parse_pathway(text: str | None, intent: str | None = None) -> str | None:
+    t = clean(text).lower()
+    if intent == "police_referral" or re.search(r"\b(police|polis|caution|cautioned|officer|cop|cops|custody|arrest\w*)\b", t):
+        return "police_caution"
+    if intent == "self_refer" or re.search(r"\b(me|myself|my ?self|self|own|on my own|i am|i'm|me myself)\b", t):
+        return "self"
+    return None
+
+
+_REF = re.compile(r"\b(\d{1,2}/\d{4,7}/\d{2}|[A-Z]{1,4}[-/]?\d{4,10}|\d{6,12})\b", re.I)
+
+
+@dataclass(frozen=True)
+class CautionDetails:
+    caution_date: date | None
+    police_reference: str | None
+    problem: str | None = None  # "future", "too_old", "impossible" or None
+
+
+def parse_caution_details(text: str | None, today: date) -> CautionDetails | None:
+    """A caution date (in the past two years) and/or a police reference."""
+    from dateparser.search import search_dates  # imported late: slow to import
+
+    t = clean(text)
+    ref_match = _REF.search(t)
+    reference = ref_match.group(1).upper() if ref_match else None
+    rest = _REF.sub(" ", t) if ref_match else t
+    rest = re.sub(r"(?i)\b(ref(erence)?|no\.?|number|caution|date|on|the|was|it|and)\b", " ", rest)
+    caution_date = None
+    problem = None
+    if has_impossible_date(rest):
+        return CautionDetails(None, reference, "impossible")
+    if re.search(r"[A-Za-z0-9]", rest):
+        base = datetime(today.year, today.month, today.day, 12, 0)
+        found = search_dates(
+            rest,
+            languages=["en"],
+            settings={
+                "DATE_ORDER": "DMY",
+                "PREFER_DATES_FROM": "past",
+                "RELATIVE_BASE": base,
+            },
+        )
+        if found:
+            caution_date = found[0][1].date()
+            if caution_date > today:
+                problem, caution_date = "future", None
+            elif caution_date < today - timedelta(days=730):
+                problem, caution_date = "too_old", None
+    if caution_date is None and reference is None:
+        return CautionDetails(None, None, problem) if problem else None
+    return CautionDetails(caution_date, reference, problem)
+
+
+NEED_LABELS = {
+    Need.ACCOMMODATION: "housing",
+    Need.FINANCE: "money or debt",
+    Need.HEALTH: "health or mental health",
+    Need.DRUGS_ALCOHOL: "drink or drugs",
+    Need.CHILDREN_FAMILIES: "children and family",
+    Need.EDUCATION_EMPLOYMENT: "work or training",
+    Need.ABUSE: "abuse at home",
+    Need.ATTITUDES: "anger or how I act",
+    Need.SEX_WORK: "sex work",
+}
+# Numbered as in utter_ask_needs.
+NEED_NUMBERS = {str(i + 1): need for i, need in enumerate(NEED_LABELS)}
+_NEED_WORDS = {
+    Need.ACCOMMODATION: r"hous\w*|home ?less|accommodation|rent|evict\w*|landlord|flat|hostel|somewhere to (live|stay)|sofa surf\w*|council",
+    Need.FINANCE: r"money|debt\w*|benefits?|universal credit|\buc\b|skint|bills?|financ\w*|loan|arrears|broke|food ?bank",
+    Need.HEALTH: r"health|mental|depress\w*|anxi\w*|stress\w*|gp|doctor|therapy|counsel\w*|sleep|panic|ptsd|trauma|wellbeing",
+    Need.DRUGS_ALCOHOL: r"drink\w*|alcohol\w*|drugs?|booze|weed|cannabis|coke|cocaine|crack|heroin|using|addict\w*|sober",
+    Need.CHILDREN_FAMILIES: r"child\w*|kids?|famil\w*|parent\w*|social (services|worker)|son|daughter|baby|custody of",
+    Need.EDUCATION_EMPLOYMENT: r"work|job\w*|employ\w*|training|course|college|education|skills|cv|volunteer\w*",
+    Need.ABUSE: r"abus\w*|domestic|partner|relationship|\bex\b|coercive|controlling|rape|sexual violence",
+    Need.ATTITUDES: r"anger|angry|temper|how i (act|think|behave)|behaviou?r|thinking|attitude",
+    Need.SEX_WORK: r"sex ?work\w*|escort\w*|selling sex|prostitut\w*",
+}
+_NEED_RES = {need: re.compile(rf"\b({pattern})", re.I) for need, pattern in _NEED_WORDS.items()}
+
+
+def parse_needs(text: str | None) -> list[str] | None:
+    """Needs from numbers ("1 3"), words ("housing and money"), or both."""
+    t = clean(text).lower()
+    found: list[Need] = []
+    for digit in re.findall(r"(?<![\d/])([1-9])(?![\d/])", t):
+        found.append(NEED_NUMBERS[digit])
+    for need, regex in _NEED_RES.items():
+        if regex.search(t):
+            found.append(need)
+    if not found:
+        return None
+    return sorted({n.value for n in found})
+
+
+def needs_text(values: list[str]) -> str:
+    labels = [NEED_LABELS[Need(v)] for v in values]
+    return ", ".join(labels)
+
+
+# Form commands. Exact short phrases only: the model's intent is the second opinion.
+_SKIP = re.compile(r"^(skip( it| this| that)?|pass|next|rather not( say)?|prefer not( to say)?|dunno|don'?t know|i don'?t know|no comment|not sure|n/a|na)$", re.I)
+_BACK = re.compile(r"^((go )?back|go back( please)?|previous( question)?|undo|last question)$", re.I)
+_STOP = re.compile(r"^(stop|stop (this|it|now|please)|i want to stop|quit( this)?|exit|forget it|never ?mind|leave it|cancel (this|it|the form|referral)|end this)$", re.I)
+_CHANGE = re.compile(r"^(change|edit|fix|correct|wrong|that'?s wrong|not right)\b", re.I)
+
+CONTROL_INTENTS = {"skip": "skip", "go_back": "back", "stop_form": "stop", "change_field": "change"}
+
+
+def detect_control(text: str | None) -> str | None:
+    t = clean(text).lower().strip(" .!")
+    if _SKIP.match(t):
+        return "skip"
+    if _BACK.match(t):
+        return "back"
+    if _STOP.match(t):
+        return "stop"
+    if _CHANGE.match(t) or re.search(r"\b(change|wrong|edit)\b.*\b(name|number|phone|mobile|postcode|area|address|borough|contact|text|call|time|police|caution|date|reference|ref|help|needs)\b", t):
+        return "change"
+    return None
+
+
+_FIELDS = [
+    ("preferred_name", r"name|call me"),
+    ("location", r"postcode|post code|area|address|borough|where i live|live"),
+    ("phone", r"number|phone|mobile|mob"),
+    ("contact_safety", r"texts?|calls?|contact"),
+    ("safe_times", r"times?|when"),
+    ("caution_details", r"date|reference|\bref\b"),
+    ("pathway", r"police|caution|self|myself"),
+    ("needs", r"help|needs?|support|options"),
+]
+
+
+def field_to_change(text: str | None) -> str | None:
+    t = clean(text).lower()
+    for slot, pattern in _FIELDS:
+        if re.search(rf"\b({pattern})", t):
+            return slot
+    return None

@@ -1,0 +1,140 @@
+"""Submitting a referral: one transaction, all or nothing."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlalchemy.exc import IntegrityError
+
+from bot.db.crud import alerts as alert_crud
+from bot.db.crud import conversations as convo_crud
+from bot.db.crud import referrals as referral_crud
+from bot.db.models import AlertReason, Consent, Need, Pathway, Referral, ReferralNeed, Woman
+from bot.db.session import session_scope
+from bot.referrals.parsing import format_mobile, needs_text
+from bot.settings import get_settings
+
+
+@dataclass
+class ReferralDraft:
+    """What she told us, already validated by the form."""
+
+    conversation_id: str
+    channel: str
+    pathway: str  # Pathway value
+    preferred_name: str | None = None
+    phone_e164: str | None = None
+    safe_to_text: bool | None = None
+    safe_to_call: bool | None = None
+    safe_times: str | None = None
+    postcode: str | None = None
+    outcode: str | None = None
+    borough: str | None = None
+    caution_date: date | None = None
+    police_reference: str | None = None
+    needs: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class SubmittedReferral:
+    reference: str
+    referral_id: int
+    woman_id: int
+    in_coverage: bool
+
+
+def caution_deadline(caution_date: date | None) -> date | None:
+    if caution_date is None:
+        return None
+    return caution_date + timedelta(weeks=get_settings().caution_deadline_weeks)
+
+
+def submit_referral(draft: ReferralDraft, url: str | None = None) -> SubmittedReferral:
+    settings = get_settings()
+    is_caution = draft.pathway == Pathway.POLICE_CAUTION.value
+    for attempt in range(3):
+        try:
+            with session_scope(url) as session:
+                in_coverage = referral_crud.is_covered(session, draft.borough)
+                woman = Woman(
+                    preferred_name=draft.preferred_name,
+                    phone_e164=draft.phone_e164,
+                    safe_to_text=draft.safe_to_text,
+                    safe_to_call=draft.safe_to_call,
+                    safe_times=draft.safe_times,
+                )
+                session.add(woman)
+                session.flush()
+                session.add(
+                    Consent(
+                        woman_id=woman.id,
+                        notice_version=settings.privacy_notice_version,
+                        channel=draft.channel,
+                    )
+                )
+                referral = Referral(
+                    reference=referral_crud.new_reference(session, settings.reference_prefix),
+                    woman_id=woman.id,
+                    pathway=Pathway(draft.pathway),
+                    caution_date=draft.caution_date if is_caution else None,
+                    police_reference=draft.police_reference if is_caution else None,
+                    caution_deadline=caution_deadline(draft.caution_date) if is_caution else None,
+                    postcode=draft.postcode,
+                    outcode=draft.outcode,
+                    borough=draft.borough,
+                    in_coverage=in_coverage,
+                    channel=draft.channel,
+                    conversation_id=draft.conversation_id,
+                )
+                referral.needs = [ReferralNeed(need=Need(n)) for n in sorted(set(draft.needs))]
+                session.add(referral)
+                session.flush()
+                convo = convo_crud.get_or_create(session, draft.conversation_id, draft.channel)
+                convo.woman_id = woman.id
+                if not in_coverage:
+                    alert_crud.raise_alert(
+                        session,
+                        AlertReason.OUT_OF_COVERAGE,
+                        conversation_id=draft.conversation_id,
+                        channel=draft.channel,
+                        woman_id=woman.id,
+                        referral_id=referral.id,
+                    )
+                return SubmittedReferral(referral.reference, referral.id, woman.id, in_coverage)
+        except IntegrityError:
+            # Only a reference collision between two concurrent submits lands
+            # here; the transaction rolled back whole, so try again.
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def summary_lines(slots: dict) -> list[str]:
+    """The summary she checks before sending. Skipped answers say so."""
+
+    def shown(value, fallback="skipped"):
+        return value if value not in (None, "", "skipped") else fallback
+
+    where = slots.get("postcode") or slots.get("outcode") or slots.get("borough")
+    if slots.get("borough") and where != slots.get("borough"):
+        where = f"{where} ({slots['borough']})"
+    contact = "skipped"
+    if slots.get("safe_to_text") is not None or slots.get("safe_to_call") is not None:
+        ways = [w for w, ok in (("texts", slots.get("safe_to_text")), ("calls", slots.get("safe_to_call"))) if ok]
+        contact = " and ".join(ways) + " OK" if ways else "no texts or calls"
+        if ways and shown(slots.get("safe_times"), None):
+            contact += f", {slots['safe_times']}"
+    lines = [
+        f"Name: {shown(slots.get('preferred_name'))}",
+        f"Area: {shown(where)}",
+        f"Mobile: {format_mobile(slots['phone_e164']) if slots.get('phone_e164') else 'skipped'}",
+        f"Contact: {contact}",
+    ]
+    if slots.get("pathway") == Pathway.POLICE_CAUTION.value:
+        details = [d for d in (slots.get("caution_date"), slots.get("police_reference")) if d]
+        lines.append("Sent by: police" + (f" ({', '.join(details)})" if details else ""))
+    else:
+        lines.append("Sent by: myself")
+    need_list = slots.get("need_list") or []
+    lines.append(f"Help with: {needs_text(need_list) if need_list else 'skipped'}")
+    return lines

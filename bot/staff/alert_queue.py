@@ -1,0 +1,131 @@
+"""The alert queue: urgent first, then oldest; acknowledge and resolve with a note."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session
+
+from bot.db.crud.alerts import open_alerts
+from bot.db.models import Alert, AlertStatus, Referral, Staff, Woman
+from bot.db.types import utcnow
+from bot.staff import audit
+
+MAX_NOTE = 2000
+
+
+class AlertError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    id: int
+    reason: str
+    urgent: bool
+    status: str
+    summary: str
+    created_at: datetime
+    channel: str | None
+    conversation_id: str | None
+    who: str  # her name and reference, or "Not known yet"
+    referral_id: int | None
+    acknowledged_by: str | None
+    escalated: bool
+    resolution_note: str | None = None
+    resolved_by: str | None = None
+    resolved_at: datetime | None = None
+
+
+class _People:
+    """Who each alert is about, loaded in a few queries for the whole queue (not per alert)."""
+
+    def __init__(self, session: Session, alerts: list[Alert]):
+        def ids(attr: str) -> set:
+            return {getattr(a, attr) for a in alerts if getattr(a, attr)}
+
+        referral_ids, woman_ids, convos = ids("referral_id"), ids("woman_id"), ids("conversation_id")
+        found: list[Referral] = []
+        if referral_ids or woman_ids or convos:
+            found = list(session.execute(select(Referral).where(or_(
+                Referral.id.in_(referral_ids or [-1]), Referral.woman_id.in_(woman_ids or [-1]),
+                Referral.conversation_id.in_(convos or [""]),
+            )).order_by(Referral.id)).scalars())
+        self.by_id = {r.id: r for r in found}
+        self.by_woman = {r.woman_id: r for r in found}  # the latest wins (ordered by id)
+        self.by_convo = {r.conversation_id: r for r in found if r.conversation_id}
+        woman_ids |= {r.woman_id for r in found}
+        self.women = {w.id: w for w in session.execute(select(Woman).where(Woman.id.in_(woman_ids or [-1]))).scalars()}
+        staff_ids = ({a.acknowledged_by_id for a in alerts} | {a.resolved_by_id for a in alerts}) - {None}
+        self.staff = dict(session.execute(select(Staff.id, Staff.name).where(Staff.id.in_(staff_ids or [-1]))).all())
+
+    def who(self, alert: Alert) -> tuple[str, int | None]:
+        referral = (self.by_id.get(alert.referral_id) or self.by_woman.get(alert.woman_id)
+                    or self.by_convo.get(alert.conversation_id))
+        woman = self.women.get(alert.woman_id or (referral.woman_id if referral else None))
+        name = (woman.preferred_name if woman else None) or ("Name not given" if woman else "Not known yet")
+        if referral is not None:
+            return f"{name} ({referral.reference})", referral.id
+        return name, None
+
+
+def item(session: Session, alert: Alert, people: _People | None = None) -> QueueItem:
+    people = people or _People(session, [alert])
+    who, referral_id = people.who(alert)
+    return QueueItem(alert.id, alert.reason.value, alert.urgency.value == "urgent", alert.status.value, alert.summary,
+                     alert.created_at, alert.channel, alert.conversation_id, who, referral_id,
+                     people.staff.get(alert.acknowledged_by_id), alert.escalated_at is not None,
+                     alert.resolution_note, people.staff.get(alert.resolved_by_id), alert.resolved_at)
+
+
+def queue(session: Session) -> list[QueueItem]:
+    alerts = open_alerts(session)
+    people = _People(session, alerts)
+    return [item(session, a, people) for a in alerts]
+
+
+def recently_resolved(session: Session, limit: int = 30) -> list[QueueItem]:
+    rows = session.execute(
+        select(Alert).where(Alert.status == AlertStatus.RESOLVED).order_by(Alert.resolved_at.desc()).limit(limit)
+    ).scalars().all()
+    people = _People(session, list(rows))
+    return [item(session, a, people) for a in rows]
+
+
+def view(session: Session, alert_id: int, staff_id: int) -> QueueItem | None:
+    alert = session.get(Alert, alert_id)
+    if alert is None:
+        return None
+    audit.record(session, staff_id, "view_alert", "alert", alert.id)
+    return item(session, alert)
+
+
+def acknowledge(session: Session, alert_id: int, staff_id: int) -> bool:
+    """Open -> acknowledged; False if someone else got there first (nothing changes)."""
+    won = session.execute(
+        update(Alert).where(Alert.id == alert_id, Alert.status == AlertStatus.OPEN)
+        .values(status=AlertStatus.ACKNOWLEDGED, acknowledged_at=utcnow(), acknowledged_by_id=staff_id)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if won:
+        audit.record(session, staff_id, "acknowledge_alert", "alert", alert_id)
+    return bool(won)
+
+
+def resolve(session: Session, alert_id: int, staff_id: int, note: str) -> None:
+    note = (note or "").strip()
+    if not note:
+        raise AlertError("Write a short note on what was done.")
+    if len(note) > MAX_NOTE:
+        raise AlertError(f"Keep the note under {MAX_NOTE} characters.")
+    alert = session.get(Alert, alert_id)
+    if alert is None:
+        raise LookupError("no such alert")
+    if alert.status == AlertStatus.RESOLVED:
+        raise AlertError("This alert was already resolved.")
+    now = utcnow()
+    if alert.acknowledged_at is None:
+        alert.acknowledged_at, alert.acknowledged_by_id = now, staff_id
+    alert.status, alert.resolved_at, alert.resolved_by_id, alert.resolution_note = AlertStatus.RESOLVED, now, staff_id, note
+    audit.record(session, staff_id, "resolve_alert", "alert", alert_id)

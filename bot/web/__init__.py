@@ -1,0 +1,1 @@
+"""The web server on port 8000: the public chat page and the staff app."""

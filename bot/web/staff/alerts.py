@@ -1,0 +1,76 @@
+"""The alert queue and one alert with the conversation so far."""
+from __future__ import annotations
+
+from sanic import response
+
+from bot.db.models import Staff
+from bot.db.session import run_db, session_scope
+from bot.staff import alert_queue, rasa_api
+from bot.staff.alert_queue import AlertError
+from bot.web.staff.render import page
+from bot.web.staff.security import PREFIX, error_page, staff_only
+
+
+def _queue(staff_id: int):
+    with session_scope() as session:
+        me = session.get(Staff, staff_id)
+        return alert_queue.queue(session), alert_queue.recently_resolved(session, 20), bool(me and me.on_duty)
+
+
+def _view(alert_id: int, staff_id: int):
+    with session_scope() as session:
+        return alert_queue.view(session, alert_id, staff_id)
+
+
+def _ack(alert_id: int, staff_id: int) -> bool:
+    with session_scope() as session:
+        return alert_queue.acknowledge(session, alert_id, staff_id)
+
+
+def _resolve(alert_id: int, staff_id: int, note: str) -> None:
+    with session_scope() as session:
+        alert_queue.resolve(session, alert_id, staff_id, note)
+
+
+async def load_transcript(sender_id: str | None) -> tuple[list[dict], str | None]:
+    if not sender_id:
+        return [], None
+    try:
+        return rasa_api.transcript(await rasa_api.tracker(sender_id)), None
+    except rasa_api.RasaUnavailable:
+        return [], "The conversation could not be loaded from the assistant just now. Reload to try again."
+
+
+def add_routes(bp) -> None:
+    @bp.get("/alerts", name="alerts")
+    @staff_only()
+    async def alerts(request):
+        items, resolved, on_duty = await run_db(_queue, request.ctx.me.staff_id)
+        return page(request, "alerts.html", items=items, resolved=resolved, on_duty=on_duty)
+
+    @bp.get("/alerts/<alert_id:int>", name="alert")
+    @staff_only()
+    async def alert(request, alert_id: int, error: str | None = None, status: int = 200):
+        item = await run_db(_view, alert_id, request.ctx.me.staff_id)
+        if item is None:
+            return error_page(request, 404, "That alert was not found.")
+        transcript, transcript_error = await load_transcript(item.conversation_id)
+        return page(request, "alert.html", status=status, item=item, transcript=transcript,
+                    transcript_error=transcript_error, error=error)
+
+    @bp.post("/alerts/<alert_id:int>/acknowledge", name="alert_ack")
+    @staff_only()
+    async def acknowledge(request, alert_id: int):
+        await run_db(_ack, alert_id, request.ctx.me.staff_id)
+        return response.redirect(f"{PREFIX}/alerts/{alert_id}?ok=ack", status=303)
+
+    @bp.post("/alerts/<alert_id:int>/resolve", name="alert_resolve")
+    @staff_only()
+    async def resolve(request, alert_id: int):
+        try:
+            await run_db(_resolve, alert_id, request.ctx.me.staff_id, request.form.get("note") or "")
+        except AlertError as exc:
+            return await alert(request, alert_id, error=str(exc), status=400)
+        except LookupError:
+            return error_page(request, 404, "That alert was not found.")
+        return response.redirect(f"{PREFIX}/alerts?ok=resolved", status=303)

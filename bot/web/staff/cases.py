@@ -1,0 +1,110 @@
+"""Cases: search, one case (contact preferences first), attendance, status, closing."""
+from __future__ import annotations
+
+from sanic import response
+
+from bot.db.models import ReferralStatus
+from bot.db.session import run_db, session_scope
+from bot.staff import cases as case_logic
+from bot.staff.cases import CaseQuery
+from bot.web.staff.render import page
+from bot.web.staff.security import PREFIX, error_page, staff_only
+
+
+def appointments_module():
+    """The appointments area's view helpers, once that area is installed."""
+    try:
+        from bot.staff import appointments_view
+    except ImportError:  # pragma: no cover - depends on what has landed
+        return None
+    return appointments_view
+
+
+def _search(query: CaseQuery):
+    with session_scope() as session:
+        rows, total = case_logic.search_cases(session, query)
+        boroughs = case_logic.boroughs_in_use(session)
+        return [
+            {"id": r.id, "reference": r.reference, "name": r.woman.preferred_name, "borough": r.borough,
+             "status": r.status.value, "pathway": r.pathway.value, "created_at": r.created_at}
+            for r in rows
+        ], total, boroughs
+
+
+def _case(referral_id: int, staff_id: int):
+    with session_scope() as session:
+        referral = case_logic.get_case(session, referral_id, staff_id)
+        if referral is None:
+            return None
+        woman = referral.woman
+        module = appointments_module()
+        return {
+            "referral": referral, "woman": woman, "needs": referral.need_values,
+            "alerts": case_logic.case_alerts(session, referral),
+            "appointments": module.for_referral(session, referral.id) if module else None,
+        }
+
+
+def _set_status(referral_id: int, status: str, staff_id: int) -> None:
+    with session_scope() as session:
+        case_logic.set_status(session, referral_id, status, staff_id)
+
+
+def _mark(referral_id: int, appointment_id: int, outcome: str, staff_id: int) -> None:
+    module = appointments_module()
+    with session_scope() as session:
+        module.mark_attendance(session, referral_id, appointment_id, outcome, staff_id)
+
+
+def add_routes(bp) -> None:
+    @bp.get("/cases", name="cases")
+    @staff_only()
+    async def cases(request):
+        try:
+            page_no = max(1, min(10_000, int(request.args.get("page", "1"))))
+        except ValueError:
+            page_no = 1
+        query = CaseQuery(text=(request.args.get("q") or "")[:80], borough=(request.args.get("borough") or "")[:60],
+                          status=request.args.get("status") or "", pathway=request.args.get("pathway") or "",
+                          page=page_no)
+        rows, total, boroughs = await run_db(_search, query)
+        return page(request, "cases.html", rows=rows, total=total, query=query, boroughs=boroughs,
+                    statuses=[s.value for s in ReferralStatus], page_size=case_logic.PAGE_SIZE)
+
+    @bp.get("/cases/<referral_id:int>", name="case")
+    @staff_only()
+    async def case(request, referral_id: int, error: str | None = None, status: int = 200):
+        data = await run_db(_case, referral_id, request.ctx.me.staff_id)
+        if data is None:
+            return error_page(request, 404, "That case was not found.")
+        return page(request, "case.html", status=status, error=error, statuses=[s.value for s in ReferralStatus],
+                    **data)
+
+    @bp.post("/cases/<referral_id:int>/status", name="case_status")
+    @staff_only()
+    async def set_status(request, referral_id: int):
+        status = request.form.get("status") or ""
+        if status not in {s.value for s in ReferralStatus}:
+            return await case(request, referral_id, error="Choose a status from the list.", status=400)
+        try:
+            await run_db(_set_status, referral_id, status, request.ctx.me.staff_id)
+        except LookupError:
+            return error_page(request, 404, "That case was not found.")
+        ok = "closed" if status == "closed" else "status"
+        return response.redirect(f"{PREFIX}/cases/{referral_id}?ok={ok}", status=303)
+
+    @bp.post("/cases/<referral_id:int>/appointments/<appointment_id:int>/attendance", name="case_attendance")
+    @staff_only()
+    async def attendance(request, referral_id: int, appointment_id: int):
+        outcome = request.form.get("outcome") or ""
+        if appointments_module() is None:
+            return error_page(request, 404, "Appointments are not available yet.")
+        if outcome not in ("attended", "missed"):
+            return await case(request, referral_id, error="Choose attended or missed.", status=400)
+        try:
+            await run_db(_mark, referral_id, appointment_id, outcome, request.ctx.me.staff_id)
+        except LookupError:
+            return error_page(request, 404, "That appointment was not found.")
+        except ValueError as exc:
+            return await case(request, referral_id, error=str(exc), status=400)
+        return response.redirect(f"{PREFIX}/cases/{referral_id}?ok=marked", status=303)

@@ -1,0 +1,54 @@
+"""Rendering pages: one autoescaping Jinja2 environment, London times, flash texts."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from sanic import response
+
+from bot.dates import london
+
+TEMPLATE_DIR = Path(__file__).parent / "templates"
+STATIC_DIR = Path(__file__).parent / "static"
+STATIC_FILES = {"staff.css": "text/css; charset=utf-8", "transcript.js": "text/javascript; charset=utf-8"}
+
+# ?ok=<code> after a redirect -> the message shown (never user input echoed back).
+FLASH = {
+    "ack": "Alert acknowledged.", "resolved": "Alert resolved.", "taken": "You have taken over this conversation.",
+    "sent": "Message sent.", "back": "Handed back to the assistant.", "saved": "Saved.", "closed": "Case closed.",
+    "status": "Case status changed.", "imported": "Import done.", "password": "Password set.",
+    "unlocked": "Account unlocked.", "marked": "Attendance recorded.", "dup": "That message was already sent.",
+    "deleted": "Deleted.",
+}
+
+
+def london_time(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (int, float)):
+        value = datetime.fromtimestamp(value).astimezone()
+    if isinstance(value, datetime):
+        return value.astimezone(london()).strftime("%a %d %b %Y %H:%M")
+    if isinstance(value, date):
+        return value.strftime("%a %d %b %Y")
+    return str(value)
+
+
+def yes_no_unknown(value) -> str:
+    return {True: "Yes", False: "No"}.get(value, "Not said (treat as no)")
+
+
+ENV = Environment(loader=FileSystemLoader(str(TEMPLATE_DIR)), autoescape=select_autoescape(["html", "svg"]),
+                  trim_blocks=True, lstrip_blocks=True)
+ENV.filters["london"] = london_time
+ENV.filters["yesno"] = yes_no_unknown
+ENV.filters["channel"] = lambda name: {"socketio": "web chat", "sms": "SMS", "rest": "REST (test)"}.get(name, name or "")
+
+
+def page(request, template: str, status: int = 200, **context):
+    me = getattr(request.ctx, "me", None)
+    flash = FLASH.get(request.args.get("ok", ""))
+    html = ENV.get_template(template).render(me=me, csrf=me.csrf_token if me else "", flash=flash,
+                                             path=request.path, **context)
+    return response.html(html, status=status)

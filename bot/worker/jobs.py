@@ -1,0 +1,22 @@
+"""Periodic jobs the worker runs (APScheduler). Each area adds its own here.
+
+A job is (name, seconds between runs, function taking no arguments). Jobs run
+in the worker only, so several workers may run them at once: a job must be
+safe to run concurrently (conditional updates, SKIP LOCKED), like the outbox.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+from bot.staff.alert_notify import escalate_overdue
+
+JOBS: list[tuple[str, int, Callable[[], object]]] = []
+# Staff app: unacknowledged urgent alerts go to the next people (conditional update per alert).
+JOBS.append(("alert_escalation", 60, escalate_overdue))
+# Privacy: delete what is past its retention time (advisory lock: one worker per
+# run); wipe Rasa trackers of deleted conversations (rows claimed, SKIP LOCKED).
+from bot.privacy.retention import run_retention  # noqa: E402
+from bot.privacy.trackers import erase_pending  # noqa: E402
+
+JOBS.append(("privacy_retention", 3600, run_retention))
+JOBS.append(("tracker_erasure", 30, erase_pending))

@@ -1,0 +1,95 @@
+"""The delivery loop: claim, send, record; several sends at once in threads."""
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+from bot.messaging.delivery import Claimed, claim_next, deliver, reclaim_stale
+from bot.messaging.providers import Provider, provider_from_settings
+from bot.settings import get_settings
+
+logger = logging.getLogger(__name__)
+
+
+class Worker:
+    def __init__(self, url: str | None = None, concurrency: int | None = None,
+                 providers: dict[str, Provider] | None = None, idle_sleep: float = 0.2):
+        settings = get_settings()
+        self.url = url
+        self.worker_id = f"{socket.gethostname()}:{os.getpid()}:{id(self) % 10000}"
+        self.concurrency = concurrency or settings.worker_concurrency
+        self.providers = providers or {
+            "sms": provider_from_settings(settings, "sms"),
+            "email": provider_from_settings(settings, "email"),
+        }
+        self.idle_sleep = idle_sleep
+        self.stopping = threading.Event()
+        self.sent = 0
+
+    def status_callback(self, message: Claimed) -> str | None:
+        if message.channel != "sms":
+            return None
+        return f"{get_settings().public_base_url.rstrip('/')}/webhooks/sms/status"
+
+    def _send_one(self, message: Claimed) -> None:
+        provider = self.providers.get(message.channel) or self.providers["sms"]
+        if deliver(message, provider, self.url, self.status_callback) == "sent":
+            self.sent += 1
+
+    def _lane(self) -> None:
+        """One sending lane: claim a message, send it, repeat; sleep when idle."""
+        while not self.stopping.is_set():
+            try:
+                message = claim_next(self.worker_id, self.url)
+            except Exception:
+                logger.exception("claim failed; retrying")  # e.g. database restarting
+                self.stopping.wait(1.0)
+                continue
+            if message is None:
+                self.stopping.wait(self.idle_sleep)
+                continue
+            try:
+                self._send_one(message)
+            except Exception:
+                # E.g. the database went away before the outcome was written: the
+                # row stays "sending" and is settled by recover() (find_sent first).
+                # Without this the lane thread died and the worker sent less and less.
+                logger.exception("outbox %s: outcome not recorded; left for recovery", message.id)
+                self.stopping.wait(1.0)
+
+    def recover(self) -> int:
+        stale = reclaim_stale(self.worker_id, self.url)
+        for message in stale:
+            self._send_one(message)
+        return len(stale)
+
+    def run(self, until_idle: bool = False) -> int:
+        """Run until stopped (or, with until_idle, until nothing is due)."""
+        self.recover()
+        if until_idle:
+            while True:
+                message = claim_next(self.worker_id, self.url)
+                if message is None:
+                    return self.sent
+                self._send_one(message)
+        with ThreadPoolExecutor(max_workers=self.concurrency, thread_name_prefix="send") as pool:
+            lanes = [pool.submit(self._lane) for _ in range(self.concurrency)]
+            last_recover = time.monotonic()
+            while not self.stopping.is_set():
+                self.stopping.wait(1.0)
+                if time.monotonic() - last_recover > 30:
+                    try:
+                        self.recover()
+                    except Exception:
+                        logger.exception("recovery failed; will retry")
+                    last_recover = time.monotonic()
+            for lane in lanes:
+                lane.result()
+        return self.sent
+
+    def stop(self) -> None:
+        self.stopping.set()

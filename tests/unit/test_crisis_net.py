@@ -1,0 +1,50 @@
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.safety.crisis import CRISIS_REPLY, mentions_crisis
+
+REPO = Path(__file__).resolve().parents[2]
+
+CRISIS = [
+    "he hit me last night", "i want to kill myself", "im not safe at home", "he has a knife",
+    "sucide", "i took all my pills", "he's going to kill me", "he’s outside my door", "selfharm again",
+    "i dont want to be here anymore", "cutting myself", "scared for my life", "he strangled me",
+    "there's violence at home", "I want to die", "i cant go on", "he threatened me", "wanna die",
+    "my husband keeps beating me", "he threw me down the stairs", "thinking of offing myself",
+    "ive taken loads of paracetamol", "there is no point in carrying on", "he pushed me",
+    "my ex keeps threatening me", "he hits my kids", "i swallowed the tablets",
+    "he's at my door right now", "i was raped last night", "kms tbh", "ive got a rope", "took 30 tablets",
+    "suiside", "hes hitin me", "he locked me in the flat", "someone keeps following me",
+    "domestic violence at home tonight", "i keep thinking about death",
+]
+NOT_CRISIS = [
+    "hello", "i need help with housing", "its not safe to text me", "texts arent safe",
+    "calls are not safe", "safe to text", "call me any time", "SE15 4QF", "07700 900123",
+    "can i move my appointment", "Jo", "myself", "1 3 5",
+    "beats me", "hit me up later", "i hit my head on the cupboard", "i take pills for my anxiety",
+    "i took my tablets this morning", "i want to kill time", "help with money please",
+    "where can i get emergency accommodation", "domestic violence support in lewisham",
+    "my landlord is kicking me out next week", "abuse services near me",
+]
+
+
+@pytest.mark.parametrize("text", CRISIS)
+def test_crisis_messages_are_caught(text):
+    assert mentions_crisis(text)
+
+
+@pytest.mark.parametrize("text", NOT_CRISIS)
+def test_ordinary_answers_are_not_crisis(text):
+    assert not mentions_crisis(text)
+
+
+def test_reply_has_every_number():
+    for number in ("999", "55", "0808 2000 247", "116 123"):
+        assert number in CRISIS_REPLY
+
+
+def test_domain_response_is_the_fixed_reply():
+    domain = yaml.safe_load((REPO / "domain" / "crisis.yml").read_text())
+    assert domain["responses"]["utter_crisis"][0]["text"] == CRISIS_REPLY

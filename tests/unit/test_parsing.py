@@ -1,0 +1,131 @@
+from datetime import date
+
+import pytest
+
+from bot.referrals import parsing as p
+
+TODAY = date(2026, 11, 23)
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("yes", True), ("Yeah", True), ("y", True), ("ok", True), ("sure thing", True),
+    ("no", False), ("nah", False), ("nope", False), ("maybe", None), ("", None),
+])
+def test_yes_no(text, expected):
+    assert p.parse_yes_no(text) is expected
+
+
+def test_yes_no_trusts_button_intents():
+    assert p.parse_yes_no("/affirm", "affirm") is True
+    assert p.parse_yes_no("/deny", "deny") is False
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("yes", "adult"), ("no", "under18"), ("I'm 17", "under18"), ("25", "adult"),
+    ("im 45 yrs old", "adult"), ("under 18", "under18"), ("banana", None),
+])
+def test_age(text, expected):
+    assert p.parse_age(text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Jo", "Jo"), ("call me jo", "Jo"), ("my name is Zofia Kowalska", "Zofia Kowalska"),
+    ("it's maria", "Maria"), ("Ayşe", "Ayşe"), ("Mary-Jane O'Neil", "Mary-Jane O'Neil"),
+    ("07700 900123", None), ("<script>", None), ("", None), ("😀", None), ("x" * 60, None),
+])
+def test_name(text, expected):
+    assert p.parse_name(text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("07700 900123", "+447700900123"),
+    ("+44 7700 900123", "+447700900123"),
+    ("my number is 07911 123456", "+447911123456"),
+    ("0044 7911 123456", "+447911123456"),
+    ("020 7946 0000", None),  # landline
+    ("12345", None),
+    ("+1 202 555 0143", None),  # not a UK mobile
+    ("", None),
+])
+def test_mobile(text, expected):
+    assert p.normalise_mobile(text) == expected
+
+
+def test_landline_is_recognised_for_a_specific_reask():
+    assert p.looks_like_landline("020 7946 0000")
+    assert not p.looks_like_landline("07700 900123")
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("texts and calls", (True, True)), ("both", (True, True)), ("texts only", (True, False)),
+    ("calls only", (False, True)), ("neither", (False, False)), ("text but dont call", (True, False)),
+    ("no texts, calls are fine", (False, True)), ("yes", (True, True)), ("no", (False, False)),
+    ("what?", None),
+])
+def test_contact_safety(text, expected):
+    result = p.parse_contact_safety(text)
+    assert (None if result is None else (result.text_ok, result.call_ok)) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("myself", "self"), ("me", "self"), ("the police sent me", "police_caution"),
+    ("i got a caution", "police_caution"), ("hmm", None),
+])
+def test_pathway(text, expected):
+    assert p.parse_pathway(text) == expected
+
+
+def test_caution_details_date_and_reference():
+    d = p.parse_caution_details("3 Nov, 01/123456/26", TODAY)
+    assert d.caution_date == date(2026, 11, 3) and d.police_reference == "01/123456/26"
+
+
+def test_caution_details_relative_and_reference_only():
+    assert p.parse_caution_details("last monday", TODAY).caution_date == date(2026, 11, 16)
+    only_ref = p.parse_caution_details("ref AB123456", TODAY)
+    assert only_ref.police_reference == "AB123456" and only_ref.caution_date is None
+
+
+@pytest.mark.parametrize("text,problem", [
+    ("31 February", "impossible"), ("30/02/2026", "impossible"), ("next week", "future"),
+    ("in 3 days", "future"), ("1 Jan 2020", "too_old"),
+])
+def test_caution_details_problems(text, problem):
+    assert p.parse_caution_details(text, TODAY).problem == problem
+
+
+def test_caution_details_unreadable():
+    assert p.parse_caution_details("no idea mate", TODAY) is None
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("1 3", ["accommodation", "health"]),
+    ("housing and money", ["accommodation", "finance_benefit_debt"]),
+    ("my drinking", ["drugs_alcohol"]),
+    ("7, and my kids", ["abuse_domestic_violence", "children_families"]),
+    ("hello", None),
+])
+def test_needs(text, expected):
+    assert p.parse_needs(text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("skip", "skip"), ("Skip it", "skip"), ("rather not say", "skip"), ("go back", "back"),
+    ("back", "back"), ("stop", "stop"), ("forget it", "stop"), ("change my number", "change"),
+    ("Jo", None), ("SE15", None), ("stop texting me", None),
+])
+def test_control_words(text, expected):
+    assert p.detect_control(text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("change my name", "preferred_name"), ("wrong postcode", "location"), ("the number", "phone"),
+    ("the police details", "pathway"), ("caution date", "caution_details"), ("help needed", "needs"),
+])
+def test_field_to_change(text, expected):
+    assert p.field_to_change(text) == expected
+
+
+def test_clean_strips_control_characters_and_caps_length():
+    assert p.clean("\x00he\x07llo\n  there") == "hello there"
+    assert len(p.clean("a" * 10_000)) == p.MAX_ANSWER

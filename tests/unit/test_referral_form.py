@@ -1,0 +1,115 @@
+"""The referral form's validator, driven with real rasa-sdk trackers (no servers)."""
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+import yaml
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.referral.validate import ValidateReferralForm
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def domain() -> dict:
+    merged: dict = {"slots": {}, "forms": {}, "responses": {}}
+    for path in sorted((REPO / "domain").glob("*.yml")):
+        doc = yaml.safe_load(path.read_text())
+        for key in merged:
+            merged[key].update(doc.get(key) or {})
+    return merged
+
+
+def tracker(requested: str, text: str, intent: str = "inform", confidence: float = 0.9, **slots) -> Tracker:
+    all_slots = {"requested_slot": requested, requested: text, **slots}
+    return Tracker(
+        "t1", all_slots,
+        {"text": text, "intent": {"name": intent, "confidence": confidence}, "entities": []},
+        [{"event": "action", "name": "action_listen"},
+         {"event": "user", "text": text},
+         {"event": "slot", "name": requested, "value": text}],
+        False, None, {"name": "referral_form"}, "action_listen",
+    )
+
+
+def run(t: Tracker, domain: dict) -> tuple[dict, list[str]]:
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(ValidateReferralForm().run(dispatcher, t, domain))
+    slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    texts = [m.get("text") or m.get("response") for m in dispatcher.messages]
+    return slots, texts
+
+
+def test_consent_no_ends_the_form(domain):
+    slots, _ = run(tracker("consent", "nope", "deny"), domain)
+    assert slots["referral_outcome"] == "declined" and slots["requested_slot"] is None
+
+
+def test_under_18_ends_the_form(domain):
+    slots, _ = run(tracker("age_ok", "im 16", "inform", consent="yes"), domain)
+    assert slots["referral_outcome"] == "under18" and slots["requested_slot"] is None
+
+
+def test_name_accepted_and_next_question_is_location(domain):
+    slots, _ = run(tracker("preferred_name", "call me jo", consent="yes", age_ok="adult"), domain)
+    assert slots["preferred_name"] == "Jo" and slots["requested_slot"] == "location"
+
+
+def test_skip_a_skippable_question(domain):
+    slots, _ = run(tracker("preferred_name", "skip", "skip", consent="yes", age_ok="adult"), domain)
+    assert slots["preferred_name"] == "skipped" and slots["requested_slot"] == "location"
+
+
+def test_skip_is_refused_for_consent(domain):
+    slots, texts = run(tracker("consent", "skip", "skip"), domain)
+    assert slots["consent"] is None and "yes or no" in texts[0]
+
+
+def test_go_back_clears_the_previous_answer(domain):
+    slots, texts = run(tracker("location", "go back", "go_back", consent="yes", age_ok="adult",
+                               preferred_name="Jo"), domain)
+    assert slots["preferred_name"] is None and slots["requested_slot"] == "preferred_name"
+    assert "going back" in texts[0]
+
+
+def test_stop_ends_the_form(domain):
+    slots, _ = run(tracker("phone", "leave it", "stop_form", consent="yes", age_ok="adult"), domain)
+    assert slots["referral_outcome"] == "stopped" and slots["requested_slot"] is None
+
+
+def test_side_question_is_answered_and_question_repeated(domain):
+    slots, texts = run(tracker("phone", "is this confidential?", "ask_privacy", 0.95), domain)
+    assert texts == ["utter_privacy"] and slots["phone"] is None
+
+
+def test_a_real_answer_wins_over_a_guessed_intent(domain):
+    # "no" to "18 or over?" is an answer even if the model guessed stop_form.
+    slots, _ = run(tracker("age_ok", "no", "stop_form", 0.9, consent="yes"), domain)
+    assert slots["age_ok"] == "under18"
+
+
+def test_invalid_phone_gets_a_kind_reask(domain):
+    slots, texts = run(tracker("phone", "12345"), domain)
+    assert slots["phone"] is None and "07700 900123" in texts[0]
+
+
+def test_caution_details_only_asked_for_police_pathway(domain):
+    slots, _ = run(tracker("pathway", "myself", consent="yes", age_ok="adult", preferred_name="Jo",
+                           location="SE15", phone="skipped"), domain)
+    assert slots["pathway"] == "self" and slots["requested_slot"] == "needs"
+    slots, _ = run(tracker("pathway", "the police", consent="yes", age_ok="adult", preferred_name="Jo",
+                           location="SE15", phone="skipped"), domain)
+    assert slots["requested_slot"] == "caution_details"
+
+
+def test_change_at_summary_clears_that_field(domain):
+    answered = dict(consent="yes", age_ok="adult", preferred_name="Jo", phone="skipped", pathway="self",
+                    needs="skipped")
+    slots, texts = run(tracker("referral_confirmed", "change my postcode", "change_field", location="SE15",
+                               postcode=None, outcode="SE15", borough="Southwark", **answered), domain)
+    assert slots["location"] is None and slots["outcode"] is None and slots["requested_slot"] == "location"
