@@ -16,6 +16,9 @@ VAR_DIR = REPO_ROOT / "var"
 
 # Values that must never reach production; `Settings.check()` refuses them.
 DEV_SECRET = "dev-only-not-secret"
+# Fernet key for the embedded default only (so the dev database stays readable
+# across restarts); production must set ELPIS_DATA_KEYS and ELPIS_LOOKUP_KEY.
+DEV_DATA_KEY = "ZGV2LW9ubHktbm90LXNlY3JldC1lbHBpcy1kYXRhLWs="
 
 
 def _bool(value: str | None, default: bool) -> bool:
@@ -59,6 +62,10 @@ class Settings:
     database_url: str = field(default_factory=default_database_url)
     timezone: str = "Europe/London"
     secret_key: str = DEV_SECRET
+    # Encryption at rest (bot/db/crypto.py): Fernet keys, newest first (older
+    # ones still decrypt, for rotation), and the key of the phone lookup hash.
+    data_keys: tuple[str, ...] = (DEV_DATA_KEY,)
+    lookup_key: str = DEV_SECRET
     # Version of the privacy notice shown before consent; stored with each consent.
     privacy_notice_version: str = "2026-11"
     reference_prefix: str = "ELP"
@@ -105,6 +112,9 @@ class Settings:
     sms_options_ttl_s: int = 7200
     sms_send_now: bool = True
     sms_concurrent_turns: int = 2
+    sms_replay_after_s: int = 120
+    sms_replay_window_s: int = 3600
+    sms_replay_interval_s: int = 60
     sms_fake_port: int = 5099
     # Staff app: an urgent alert nobody acknowledged goes further after this long;
     # the team's hours decide what "talk to a person" promises out of hours.
@@ -136,6 +146,10 @@ class Settings:
         problems = []
         if self.secret_key in ("", DEV_SECRET):
             problems.append("ELPIS_SECRET_KEY must be set to a real secret")
+        if DEV_DATA_KEY in self.data_keys:
+            problems.append("ELPIS_DATA_KEYS must be set to your own Fernet key(s)")
+        if self.lookup_key in ("", DEV_SECRET) or len(self.lookup_key) < 16:
+            problems.append("ELPIS_LOOKUP_KEY must be set to a real secret (16+ characters)")
         if self.uses_sqlite:
             problems.append("DATABASE_URL must point at PostgreSQL in production")
         if problems:
@@ -150,6 +164,9 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         database_url=env.get("DATABASE_URL") or defaults.database_url,
         timezone=env.get("ELPIS_TIMEZONE", defaults.timezone),
         secret_key=env.get("ELPIS_SECRET_KEY", defaults.secret_key),
+        data_keys=tuple(k.strip() for k in env.get("ELPIS_DATA_KEYS", "").split(",") if k.strip())
+        or defaults.data_keys,
+        lookup_key=env.get("ELPIS_LOOKUP_KEY") or defaults.lookup_key,
         privacy_notice_version=env.get(
             "ELPIS_PRIVACY_NOTICE_VERSION", defaults.privacy_notice_version
         ),
@@ -185,6 +202,9 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         sms_options_ttl_s=_int(env.get("ELPIS_SMS_OPTIONS_TTL_S"), defaults.sms_options_ttl_s),
         sms_send_now=_bool(env.get("ELPIS_SMS_SEND_NOW"), defaults.sms_send_now),
         sms_concurrent_turns=_int(env.get("ELPIS_SMS_CONCURRENT_TURNS"), defaults.sms_concurrent_turns),
+        sms_replay_after_s=_int(env.get("ELPIS_SMS_REPLAY_AFTER_S"), defaults.sms_replay_after_s),
+        sms_replay_window_s=_int(env.get("ELPIS_SMS_REPLAY_WINDOW_S"), defaults.sms_replay_window_s),
+        sms_replay_interval_s=_int(env.get("ELPIS_SMS_REPLAY_INTERVAL_S"), defaults.sms_replay_interval_s),
         sms_fake_port=_int(env.get("ELPIS_SMS_FAKE_PORT"), defaults.sms_fake_port),
         alert_escalation_minutes=_int(env.get("ELPIS_ALERT_ESCALATION_MINUTES"), defaults.alert_escalation_minutes),
         team_hours=env.get("ELPIS_TEAM_HOURS") or defaults.team_hours,

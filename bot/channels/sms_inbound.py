@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from urllib.parse import parse_qs
 
 import phonenumbers
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -29,6 +30,7 @@ from bot.db.crud import sms as sms_crud
 from bot.db.crud.alerts import raise_alert
 from bot.db.crud.conversations import woman_id_for
 from bot.db.models import AlertReason
+from bot.db.models.sms import SmsInbound
 from bot.db.session import session_scope
 from bot.db.types import utcnow
 from bot.messaging import outbox
@@ -260,3 +262,52 @@ def commit_outside_turn(number: str, text: str, options: list[Option], url: str 
         if ids:
             sms_crud.save_options(session, number, [o.as_dict() for o in options])
         return ids
+
+
+@dataclass
+class Unfinished:
+    """Messages a stopped process left half-handled (status still 'received')."""
+    retry: list[tuple[int, InboundSms]] = field(default_factory=list)
+    expired: int = 0
+
+
+def claim_unfinished(url: str | None = None, now: datetime | None = None) -> Unfinished:
+    """Claim her messages that a crash left unanswered, for one more try.
+
+    A message is 'received' only while a process handles it, which takes
+    seconds; one older than `sms_replay_after_s` was dropped by a process that
+    stopped. Recent ones are claimed ('replaying', by a conditional UPDATE, so
+    two Rasa processes never both take one, and a message that crashes its
+    process is not retried for ever) and answered again. Older ones would come
+    back out of the blue, perhaps to a phone someone else now holds: they are
+    marked 'expired' and a keyworker is asked to follow up.
+    """
+    settings = get_settings()
+    now = now or utcnow()
+    stuck_before = now - timedelta(seconds=settings.sms_replay_after_s)
+    too_old = now - timedelta(seconds=settings.sms_replay_window_s)
+    found = Unfinished()
+    with session_scope(url) as session:
+        rows = session.execute(
+            select(SmsInbound).where(SmsInbound.status == "received", SmsInbound.received_at < stuck_before)
+            .order_by(SmsInbound.id).limit(200)
+        ).scalars().all()
+        for row in rows:
+            old = row.received_at < too_old
+            claimed = session.execute(
+                update(SmsInbound).where(SmsInbound.id == row.id, SmsInbound.status == "received")
+                .values(status="expired" if old else "replaying", processed_at=now)
+            ).rowcount == 1
+            if not claimed:
+                continue  # another process took it
+            number = sender_e164(row.from_number)
+            if old:
+                found.expired += 1
+                if number:
+                    convo = sms_crud.link_conversation(session, number, number)
+                    reason = AlertReason.CRISIS if mentions_crisis(row.body) else AlertReason.BOT_STUCK
+                    raise_alert(session, reason, conversation_id=number, channel="sms", woman_id=convo.woman_id)
+            elif number:
+                found.retry.append((row.id, InboundSms(row.message_sid, row.from_number, number, row.body,
+                                                       row.num_media)))
+    return found

@@ -6,17 +6,24 @@ the outbox row keeps the furthest status reached and never goes backwards.
 A reminder that could not be delivered raises an alert for her keyworker.
 
 A report can arrive before the sender has written Twilio's id on the outbox
-row; it is stored unlinked and applied when `apply_unlinked` runs again.
+row; it is stored unlinked and applied by `apply_unlinked`: tried again by the
+process that took the report, and swept up by the worker (`link_late_reports`)
+in case that process stopped.
 """
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.db.crud import sms as sms_crud
 from bot.db.crud.alerts import raise_alert
 from bot.db.models import AlertReason, OutboxMessage, OutboxStatus
+from bot.db.models.sms import SmsDeliveryEvent
 from bot.db.session import session_scope
+from bot.db.types import utcnow
 
 # How far along each status is; a report never moves a message backwards.
 RANK = {
@@ -76,7 +83,28 @@ def apply_unlinked(message_sid: str, url: str | None = None) -> int:
         if row is None:
             return 0
         events = sms_crud.unlinked_delivery_events(session, message_sid)
+        applied = 0
         for event in sorted(events, key=lambda e: RANK.get(e.status, 0)):
-            event.outbox_id = row.id
-            apply_status(session, row, event.status, event.error_code)
-        return len(events)
+            # Linked by a conditional update: two processes never both apply one report.
+            taken = session.execute(
+                update(SmsDeliveryEvent).where(SmsDeliveryEvent.id == event.id, SmsDeliveryEvent.outbox_id.is_(None))
+                .values(outbox_id=row.id).execution_options(synchronize_session=False)
+            ).rowcount == 1
+            if taken:
+                apply_status(session, row, event.status, event.error_code)
+                applied += 1
+        return applied
+
+
+def link_late_reports(url: str | None = None, now: datetime | None = None,
+                      max_age: timedelta = timedelta(days=2)) -> int:
+    """Worker job: apply every recent report still waiting for its outbox row."""
+    since = (now or utcnow()) - max_age
+    with session_scope(url) as session:
+        sids = list(session.execute(
+            select(SmsDeliveryEvent.message_sid).where(SmsDeliveryEvent.outbox_id.is_(None),
+                                                      SmsDeliveryEvent.received_at >= since)
+            .join(OutboxMessage, OutboxMessage.provider_id == SmsDeliveryEvent.message_sid)
+            .distinct().limit(500)
+        ).scalars())
+    return sum(apply_unlinked(sid, url) for sid in sids)

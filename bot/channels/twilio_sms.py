@@ -18,6 +18,10 @@ assistant's reply is worked out in the background and goes out through the
 outbox (sent straight away by this process, or by the worker), so a slow
 model never makes Twilio retry. See sms_inbound.py for what happens to each
 message, sms_options.py for numbered options, sms_text.py for segments.
+
+A message whose process stopped before answering it stays 'received'; every
+Rasa process looks for such messages at start and every minute after, and
+answers the recent ones (sms_inbound.claim_unfinished).
 """
 from __future__ import annotations
 
@@ -198,7 +202,31 @@ class TwilioSmsInput(InputChannel):
         async def status(request: Request) -> HTTPResponse:
             return await self._status(request)
 
+        @bp.listener("after_server_start")
+        async def start_replay(app: Any, loop: Any) -> None:
+            self._spawn(self._replay_loop(on_new_message))
+
         return bp
+
+    async def _replay_loop(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> None:
+        """Answer what a stopped process left unanswered, now and every so often after."""
+        interval = max(1, get_settings().sms_replay_interval_s)
+        while True:
+            await self.replay_unfinished(on_new_message)
+            await asyncio.sleep(interval)
+
+    async def replay_unfinished(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> int:
+        try:
+            found = await run_db(sms_inbound.claim_unfinished)
+        except Exception:
+            logger.exception("sms: could not look for unanswered messages (will look again)")
+            return 0
+        if found.expired:
+            logger.warning("sms: %s unanswered message(s) too old to answer; keyworkers alerted", found.expired)
+        for inbound_id, msg in found.retry:
+            logger.info("sms: answering a message a stopped process left unanswered")
+            self._spawn(self._handle(msg, inbound_id, on_new_message))
+        return len(found.retry)
 
     async def _read_signed(self, request: Request) -> dict[str, list[str]] | HTTPResponse:
         raw = request.body or b""

@@ -1,4 +1,4 @@
-"""`python -m bot.db upgrade|downgrade|seed|revision -m MSG`"""
+"""`python -m bot.db upgrade|downgrade|seed|rotate-keys|revision -m MSG`"""
 import argparse
 
 from alembic import command
@@ -12,6 +12,7 @@ def main() -> None:
     sub.add_parser("upgrade")
     sub.add_parser("downgrade")
     sub.add_parser("seed", help="load the clearly marked SAMPLE data (dev only)")
+    sub.add_parser("rotate-keys", help="re-encrypt under the newest ELPIS_DATA_KEYS key; recompute phone hashes")
     rev = sub.add_parser("revision", help="autogenerate a migration")
     rev.add_argument("-m", "--message", required=True)
     rev.add_argument("--rev-id")
@@ -24,6 +25,10 @@ def main() -> None:
         from bot.db.seed import seed
 
         seed()
+    elif args.cmd == "rotate-keys":
+        from bot.db.crypto import rotate_all
+
+        print(f"{rotate_all()} values re-encrypted under the newest key")
     else:
         command.revision(
             migrate.alembic_config(), message=args.message, autogenerate=True, rev_id=args.rev_id

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.db.crypto import phone_lookup
 from bot.db.models import Woman
 from bot.messaging.outbox import enqueue
 from bot.settings import get_settings
@@ -37,7 +38,8 @@ def _digest(code: str, sender_id: str, woman_id: int | None) -> str:
 
 def woman_for_phone(session: Session, phone_e164: str) -> Woman | None:
     return session.execute(
-        select(Woman).where(Woman.phone_e164 == phone_e164).order_by(Woman.updated_at.desc(), Woman.id.desc())
+        select(Woman).where(Woman.phone_lookup == phone_lookup(phone_e164))
+        .order_by(Woman.updated_at.desc(), Woman.id.desc())
     ).scalars().first()
 
 

@@ -20,3 +20,8 @@ from bot.privacy.trackers import erase_pending  # noqa: E402
 
 JOBS.append(("privacy_retention", 3600, run_retention))
 JOBS.append(("tracker_erasure", 30, erase_pending))
+# SMS: delivery reports that beat the sender to the database, in case the
+# process that took them stopped before it could apply them (conditional updates).
+from bot.channels.sms_status import link_late_reports  # noqa: E402
+
+JOBS.append(("sms_late_delivery_reports", 60, link_late_reports))

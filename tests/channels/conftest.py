@@ -39,7 +39,9 @@ def sms_stack(request, model_path, tmp_path_factory, artifacts):
     stack = Stack(
         rasa_port=free_port(), action_port=free_port(), web_port=free_port(), fake_twilio_port=free_port(),
         env={"DATABASE_URL": url, "ELPIS_PUBLIC_BASE_URL": PUBLIC_URL,
-             "ELPIS_DEV_INBOX": str(tmp_path_factory.mktemp("sms-inbox") / "inbox.jsonl")},
+             "ELPIS_DEV_INBOX": str(tmp_path_factory.mktemp("sms-inbox") / "inbox.jsonl"),
+             # Look for messages a stopped process left unanswered every 2 s, not every minute.
+             "ELPIS_SMS_REPLAY_INTERVAL_S": "2"},
         model=model_path, log_dir=artifacts / "logs",
     )
     stack.start()

@@ -306,3 +306,21 @@ def test_a_report_that_beats_the_sender_is_applied_later(db_url):
     with session_scope() as s:
         assert s.get(OutboxMessage, row_id).status == OutboxStatus.UNDELIVERED
         assert len(s.execute(select(Alert)).scalars().all()) == 1
+
+
+def test_the_worker_applies_reports_the_webhook_process_never_did(db_url):
+    # The report came in, then the process that took it stopped before its retries.
+    woman_id = add_woman()
+    sid = "SM" + "e" * 32
+    assert sms_status.record_status(sid, "sent", None) == "unmatched"
+    assert sms_status.record_status(sid, "undelivered", "30005") == "unmatched"
+    assert sms_status.link_late_reports() == 0  # nothing to link to yet
+    row_id = _sent_reminder(woman_id, sid)
+    assert sms_status.link_late_reports() == 2
+    assert sms_status.link_late_reports() == 0  # each report applied once
+    with session_scope() as s:
+        row = s.get(OutboxMessage, row_id)
+        assert (row.status, row.delivery_status) == (OutboxStatus.UNDELIVERED, "undelivered")
+        assert [a.reason for a in s.execute(select(Alert)).scalars()] == [AlertReason.UNDELIVERED]
+    from bot.worker.jobs import JOBS
+    assert "sms_late_delivery_reports" in {name for name, _, _ in JOBS}

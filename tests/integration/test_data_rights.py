@@ -9,6 +9,7 @@ import requests
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
+from bot.db.crypto import phone_lookup
 from bot.db.models import AuditLog, OutboxMessage, Referral, TrackerErasure, Woman
 from bot.db.types import utcnow
 from bot.referrals.service import ReferralDraft, submit_referral
@@ -122,5 +123,5 @@ def test_stop_texts_in_her_chat(stack, chat):
     assert "won't text you" in reply
     assert not re.search(r"\b(STOP|CANCEL|END|QUIT|UNSUBSCRIBE|STOPALL|REVOKE|OPTOUT)\b", reply)
     with db(stack) as s:
-        woman = s.execute(select(Woman).where(Woman.phone_e164 == "+447700900654")).scalar_one()
+        woman = s.execute(select(Woman).where(Woman.phone_lookup == phone_lookup("+447700900654"))).scalar_one()
         assert woman.sms_opted_out is True

@@ -14,6 +14,7 @@ def test_production_refuses_default_secret_and_sqlite():
     with pytest.raises(RuntimeError, match="ELPIS_SECRET_KEY"):
         s.check()
     ok = load_settings({"ELPIS_ENV": "production", "ELPIS_SECRET_KEY": "x" * 40,
-                        "DATABASE_URL": "postgresql://db/elpis"})
+                        "DATABASE_URL": "postgresql://db/elpis", "ELPIS_LOOKUP_KEY": "l" * 32,
+                        "ELPIS_DATA_KEYS": "bm90LWEtcmVhbC1rZXktanVzdC0zMi1ieXRlcy1sb25n"})
     ok.check()
     assert ok.secret_key != DEV_SECRET

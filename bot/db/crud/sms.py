@@ -8,6 +8,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from bot.db.crud import conversations as convo_crud
+from bot.db.crypto import phone_lookup
 from bot.db.models import Conversation, OutboxMessage, OutboxStatus, Woman
 from bot.db.models.sms import SmsDeliveryEvent, SmsInbound, SmsOptionSet, SmsOptOut
 from bot.db.types import utcnow
@@ -62,7 +63,7 @@ def record_opt_out(session: Session, phone_e164: str, keyword: str) -> int:
         session.add(SmsOptOut(phone_e164=phone_e164, keyword=keyword[:16], opted_out_at=utcnow()))
     else:
         row.keyword, row.opted_out_at, row.opted_in_at = keyword[:16], utcnow(), None
-    session.execute(update(Woman).where(Woman.phone_e164 == phone_e164).values(sms_opted_out=True))
+    session.execute(update(Woman).where(Woman.phone_lookup == phone_lookup(phone_e164)).values(sms_opted_out=True))
     # Reminders and alerts already queued for this number must not go either.
     return session.execute(
         update(OutboxMessage)
@@ -77,7 +78,7 @@ def record_opt_in(session: Session, phone_e164: str) -> None:
     row = session.get(SmsOptOut, phone_e164)
     if row is not None and row.opted_in_at is None:
         row.opted_in_at = utcnow()
-    session.execute(update(Woman).where(Woman.phone_e164 == phone_e164).values(sms_opted_out=False))
+    session.execute(update(Woman).where(Woman.phone_lookup == phone_lookup(phone_e164)).values(sms_opted_out=False))
 
 
 # ---- conversations -----------------------------------------------------------
@@ -88,7 +89,8 @@ def link_conversation(session: Session, sender_id: str, phone_e164: str) -> Conv
     convo = convo_crud.get_or_create(session, sender_id, "sms")
     if convo.woman_id is None:
         convo.woman_id = session.execute(
-            select(Woman.id).where(Woman.phone_e164 == phone_e164).order_by(Woman.updated_at.desc(), Woman.id.desc())
+            select(Woman.id).where(Woman.phone_lookup == phone_lookup(phone_e164))
+            .order_by(Woman.updated_at.desc(), Woman.id.desc())
         ).scalars().first()
     return convo
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from sqlalchemy import Column, ForeignKey, Integer, String, Text
 
 from bot.db.base import Base
+from bot.db.crypto import EncryptedText
 from bot.db.models.enums import AlertReason, AlertStatus, AlertUrgency
 from bot.db.types import UTCDateTime, str_enum, utcnow
 
@@ -27,5 +28,5 @@ class Alert(Base):
     acknowledged_by_id = Column(Integer, ForeignKey("staff.id", ondelete="SET NULL"))
     resolved_at = Column(UTCDateTime)
     resolved_by_id = Column(Integer, ForeignKey("staff.id", ondelete="SET NULL"))
-    resolution_note = Column(Text)
+    resolution_note = Column(EncryptedText)  # a keyworker's notes: encrypted at rest
     escalated_at = Column(UTCDateTime)

@@ -4,6 +4,7 @@ from __future__ import annotations
 from sqlalchemy import Column, ForeignKey, Index, Integer, String, Text
 
 from bot.db.base import Base
+from bot.db.crypto import EncryptedText
 from bot.db.models.enums import OutboxStatus
 from bot.db.types import UTCDateTime, str_enum, utcnow
 
@@ -18,7 +19,7 @@ class OutboxMessage(Base):
     kind = Column(String(20), nullable=False)  # reminder | alert | reply | notice
     channel = Column(String(20), nullable=False, default="sms")
     to_address = Column(String(254), nullable=False)
-    body = Column(Text, nullable=False)
+    body = Column(EncryptedText, nullable=False)  # encrypted at rest (bot/db/crypto.py)
     woman_id = Column(Integer, ForeignKey("women.id", ondelete="CASCADE"), index=True)
     status = Column(
         str_enum(OutboxStatus, "outbox_status"), nullable=False, default=OutboxStatus.PENDING

@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 from sqlalchemy import Boolean, Column, ForeignKey, Integer, String
-from sqlalchemy.orm import relationship
+from sqlalchemy.orm import relationship, validates
 
 from bot.db.base import Base
+from bot.db.crypto import EncryptedText, phone_lookup
 from bot.db.types import UTCDateTime, utcnow
 
 
@@ -13,7 +14,9 @@ class Woman(Base):
 
     id = Column(Integer, primary_key=True)
     preferred_name = Column(String(80))
-    phone_e164 = Column(String(16), index=True)
+    # Encrypted at rest; found by its keyed hash (bot/db/crypto.py).
+    phone_e164 = Column(EncryptedText)
+    phone_lookup = Column(String(64), index=True)
     # None means "she did not say": treated as not safe.
     safe_to_text = Column(Boolean)
     safe_to_call = Column(Boolean)
@@ -24,6 +27,11 @@ class Woman(Base):
 
     referrals = relationship("Referral", back_populates="woman", cascade="all, delete-orphan")
     consents = relationship("Consent", back_populates="woman", cascade="all, delete-orphan")
+
+    @validates("phone_e164")
+    def _keep_lookup(self, key: str, value: str | None) -> str | None:
+        self.phone_lookup = phone_lookup(value)
+        return value
 
     @property
     def texts_are_safe(self) -> bool:

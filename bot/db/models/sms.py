@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Column, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 
 from bot.db.base import Base
+from bot.db.crypto import EncryptedText
 from bot.db.types import UTCDateTime, utcnow
 
 
@@ -16,13 +17,17 @@ class SmsInbound(Base):
     """
 
     __tablename__ = "sms_inbound"
-    __table_args__ = (Index("ix_sms_inbound_from_received", "from_number", "received_at"),)
+    __table_args__ = (
+        Index("ix_sms_inbound_from_received", "from_number", "received_at"),
+        # Finding messages a stopped process left half-handled (sms_inbound.claim_unfinished).
+        Index("ix_sms_inbound_status_received", "status", "received_at"),
+    )
 
     id = Column(Integer, primary_key=True)
     message_sid = Column(String(64), nullable=False, unique=True)
     # E.164 when it is a phone number; otherwise what Twilio sent (cut short).
     from_number = Column(String(40), nullable=False)
-    body = Column(Text, nullable=False, default="")
+    body = Column(EncryptedText, nullable=False, default="")  # her words: encrypted at rest
     num_media = Column(Integer, nullable=False, default=0)
     # received | processed | failed | keyword | opted_out | rate_limited | media | unreadable | rejected
     status = Column(String(20), nullable=False, default="received")

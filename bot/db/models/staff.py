@@ -4,6 +4,7 @@ from __future__ import annotations
 from sqlalchemy import Boolean, Column, Float, ForeignKey, Integer, String
 
 from bot.db.base import Base
+from bot.db.crypto import EncryptedText
 from bot.db.models.enums import StaffRole
 from bot.db.types import UTCDateTime, str_enum, utcnow
 
@@ -14,7 +15,7 @@ class Staff(Base):
     id = Column(Integer, primary_key=True)
     email = Column(String(254), nullable=False, unique=True)
     name = Column(String(120), nullable=False)
-    phone_e164 = Column(String(16))
+    phone_e164 = Column(EncryptedText)  # encrypted at rest (bot/db/crypto.py)
     role = Column(str_enum(StaffRole, "staff_role"), nullable=False)
     password_hash = Column(String(255))
     on_duty = Column(Boolean, nullable=False, default=False)
