@@ -137,19 +137,24 @@ class Stack:
     def web_url(self) -> str:
         return f"http://127.0.0.1:{self.web_port}"
 
-    def start(self, timeout: float = 300.0) -> "Stack":
+    def _env(self) -> dict[str, str]:
         # ELPIS_RASA_URL: the web server (staff handoff, chat proxy) talks to this stack's Rasa.
-        env = {**os.environ, "ELPIS_RASA_URL": self.rasa_url, **self.fake_twilio_env(), **hardening.action_server_env(),
-               **self.env, "PYTHONPATH": str(REPO_ROOT)}
+        return {**os.environ, "ELPIS_RASA_URL": self.rasa_url, **self.fake_twilio_env(),
+                **hardening.action_server_env(), **self.env, "PYTHONPATH": str(REPO_ROOT)}
+
+    def _spawn(self, service: Service) -> None:
+        out = None
+        if self.log_dir:
+            self.log_dir.mkdir(parents=True, exist_ok=True)
+            out = open(self.log_dir / f"{service.name}-{self.rasa_port}.log", "ab")
+        service.proc = subprocess.Popen(
+            service.argv, cwd=REPO_ROOT, env=self._env(), stdout=out, stderr=subprocess.STDOUT if out else None,
+            start_new_session=True,
+        )
+
+    def start(self, timeout: float = 300.0) -> "Stack":
         for service in self.build():
-            out = None
-            if self.log_dir:
-                self.log_dir.mkdir(parents=True, exist_ok=True)
-                out = open(self.log_dir / f"{service.name}-{self.rasa_port}.log", "ab")
-            service.proc = subprocess.Popen(
-                service.argv, cwd=REPO_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT if out else None,
-                start_new_session=True,
-            )
+            self._spawn(service)
             self.services.append(service)
         try:
             for service in self.services:
@@ -159,6 +164,23 @@ class Stack:
             self.stop()
             raise
         return self
+
+    def service(self, name: str) -> Service:
+        return next(s for s in self.services if s.name == name)
+
+    def kill(self, name: str) -> None:
+        """SIGKILL one process (fault tests: a crash, not a clean stop)."""
+        proc = self.service(name).proc
+        if proc and proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+    def restart(self, name: str, timeout: float = 300.0) -> None:
+        service = self.service(name)
+        self.kill(name)
+        self._spawn(service)
+        if service.ready_url:
+            wait_http(service.ready_url, timeout, service.proc)
 
     def stop(self) -> None:
         for service in reversed(self.services):

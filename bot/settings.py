@@ -77,6 +77,7 @@ class Settings:
     twilio_auth_token: str = ""
     twilio_from_number: str = ""
     twilio_base_url: str = ""
+    twilio_timeout_s: float = 10.0
     public_base_url: str = "http://127.0.0.1:5005"
     dev_inbox_path: Path = field(default_factory=lambda: VAR_DIR / "dev_inbox.jsonl")
     staff_port: int = 8000
@@ -94,6 +95,7 @@ class Settings:
     worker_concurrency: int = 4
     worker_claim_timeout_s: int = 120
     worker_max_attempts: int = 6
+    worker_backoff_s: float = 5.0
     # Appointments: reminders this many hours before (wall-clock, London);
     # none in quiet hours (a reminder due then goes earlier); options per offer;
     # least days between a caution's two mandatory appointments.
@@ -180,6 +182,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         twilio_auth_token=env.get("TWILIO_AUTH_TOKEN", ""),
         twilio_from_number=env.get("TWILIO_FROM_NUMBER", ""),
         twilio_base_url=env.get("TWILIO_BASE_URL", ""),
+        twilio_timeout_s=float(env.get("ELPIS_TWILIO_TIMEOUT_S") or defaults.twilio_timeout_s),
         public_base_url=env.get("ELPIS_PUBLIC_BASE_URL", defaults.public_base_url),
         dev_inbox_path=Path(env.get("ELPIS_DEV_INBOX", str(defaults.dev_inbox_path))),
         staff_port=_int(env.get("ELPIS_STAFF_PORT"), defaults.staff_port),
@@ -192,6 +195,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         worker_concurrency=_int(env.get("ELPIS_WORKER_CONCURRENCY"), defaults.worker_concurrency),
         worker_claim_timeout_s=_int(env.get("ELPIS_WORKER_CLAIM_TIMEOUT_S"), defaults.worker_claim_timeout_s),
         worker_max_attempts=_int(env.get("ELPIS_WORKER_MAX_ATTEMPTS"), defaults.worker_max_attempts),
+        worker_backoff_s=float(env.get("ELPIS_WORKER_BACKOFF_S") or defaults.worker_backoff_s),
         reminder_offsets_hours=_hours(env.get("ELPIS_REMINDER_OFFSETS_HOURS"), defaults.reminder_offsets_hours),
         quiet_hours=env.get("ELPIS_QUIET_HOURS") or defaults.quiet_hours,
         slot_offer_count=_int(env.get("ELPIS_SLOT_OFFER_COUNT"), defaults.slot_offer_count),

@@ -152,3 +152,8 @@ class Chat:
 @pytest.fixture
 def chat(stack):
     return Chat(stack, new_sender())
+
+
+def pytest_configure(config):
+    # `make test` and CI run these too; `-m "not slow"` leaves them out for a quick local loop.
+    config.addinivalue_line("markers", "slow: starts and breaks real processes (fault tests)")

@@ -6,17 +6,20 @@ point a process at another database and workers can fork safely.
 from __future__ import annotations
 
 import asyncio
+import logging
 from contextlib import contextmanager
 from functools import lru_cache
 from typing import Callable, Iterator, TypeVar
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.settings import get_settings
 
 T = TypeVar("T")
+logger = logging.getLogger(__name__)
 
 
 @lru_cache(maxsize=8)
@@ -61,6 +64,28 @@ def session_scope(url: str | None = None) -> Iterator[Session]:
         session.close()
 
 
+# Waits between tries when the database cannot be reached (a restart, a
+# failover): about 15 seconds in all, well inside Rasa's action timeout.
+RECONNECT_WAITS_S = (0.5, 1.0, 2.0, 4.0, 8.0)
+
+
+def _connection_lost(exc: BaseException) -> bool:
+    return isinstance(exc, OperationalError) or (isinstance(exc, DBAPIError) and exc.connection_invalidated)
+
+
 async def run_db(fn: Callable[..., T], *args, **kwargs) -> T:
-    """Run blocking database work off the event loop (action server, channels)."""
-    return await asyncio.to_thread(fn, *args, **kwargs)
+    """Run one unit of database work off the event loop (action server, channels).
+
+    `fn` is a whole unit of work (it opens and commits its own session), so
+    when the connection is lost it rolled back whole and is tried again; a
+    restarted database costs her a few seconds, not her answers.
+    """
+    for wait in (*RECONNECT_WAITS_S, None):
+        try:
+            return await asyncio.to_thread(fn, *args, **kwargs)
+        except DBAPIError as exc:
+            if wait is None or not _connection_lost(exc):
+                raise
+            logger.warning("database unreachable (%s); trying again in %.1fs", type(exc.orig).__name__, wait)
+            await asyncio.sleep(wait)
+    raise AssertionError("unreachable")

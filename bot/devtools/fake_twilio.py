@@ -26,7 +26,9 @@ Test and dev controls under /_fake/:
   GET /_fake/wait?to=...&after=SEQ&count=1&timeout=10 blocks until outbound
   messages arrive, DELETE /_fake/messages clears.
 - POST /_fake/config {"outcomes": {"+44...": "undelivered"}, "errors": {"+44...":
-  {"status": 400, "code": 21610}}, "fail_next": 2, "callbacks": true}.
+  {"status": 400, "code": 21610}}, "fail_next": 2, "callbacks": true}; "slow_next": 1
+  with "slow_s": 3 accepts the next message but answers only after 3 s (a
+  timeout at the sender: the message went, the sender cannot know).
 - POST /_fake/inbound {"from": "+447700900123", "body": "hi", "media": 0} sends
   a signed inbound SMS to the bot's webhook, as Twilio would.
 - GET / is a small "text the bot" page built on those two.
@@ -103,6 +105,7 @@ class FakeTwilio:
         self.outcomes: dict[str, str] = {}
         self.errors: dict[str, dict[str, Any]] = {}
         self.fail_next = 0
+        self.slow_next, self.slow_s = 0, 0.0
         self._records: list[dict[str, Any]] = []
         self._by_sid: dict[str, dict[str, Any]] = {}
         self._seq = itertools.count(1)
@@ -191,6 +194,8 @@ class FakeTwilio:
         self.errors.update(config.get("errors") or {})
         if "fail_next" in config:
             self.fail_next = int(config["fail_next"])
+        if "slow_next" in config:
+            self.slow_next, self.slow_s = int(config["slow_next"]), float(config.get("slow_s", 5))
         if "callbacks" in config:
             self.callbacks = bool(config["callbacks"])
         if "callback_delay" in config:
@@ -199,6 +204,15 @@ class FakeTwilio:
             self.outcomes.clear()
             self.errors.clear()
             self.fail_next = 0
+            self.slow_next = 0
+
+    def take_slow(self) -> float:
+        """Seconds to hold the answer to this create (0: answer at once)."""
+        with self._cond:
+            if self.slow_next > 0:
+                self.slow_next -= 1
+                return self.slow_s
+        return 0.0
 
     # ---- the Messages API ------------------------------------------------------
 
@@ -431,6 +445,9 @@ class _Handler(BaseHTTPRequestHandler):
             self._body()
             return self._send(401, _error(20003, "Authenticate", 401))
         status, payload = fake.create_message(account[0], self._form_or_json())
+        hold = fake.take_slow() if status == 201 else 0.0
+        if hold:
+            time.sleep(hold)  # recorded (sent) already; the answer is late
         return self._send(status, payload)
 
     def do_DELETE(self) -> None:  # noqa: N802

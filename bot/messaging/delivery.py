@@ -28,13 +28,13 @@ from bot.settings import get_settings
 
 logger = logging.getLogger(__name__)
 
-BACKOFF_BASE_S = 5
 BACKOFF_MAX_S = 15 * 60
 
 
 def backoff(attempts: int) -> timedelta:
-    """5 s, 10 s, 20 s ... capped at 15 minutes."""
-    return timedelta(seconds=min(BACKOFF_MAX_S, BACKOFF_BASE_S * 2 ** max(0, attempts - 1)))
+    """5 s, 10 s, 20 s ... (ELPIS_WORKER_BACKOFF_S doubling) capped at 15 minutes."""
+    base = get_settings().worker_backoff_s
+    return timedelta(seconds=min(BACKOFF_MAX_S, base * 2 ** max(0, attempts - 1)))
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,7 @@ def _candidates(session: Session, now: datetime, limit: int) -> list[int]:
 
 
 _CLAIMED_COLUMNS = (OutboxMessage.id, OutboxMessage.channel, OutboxMessage.to_address, OutboxMessage.body,
-                    OutboxMessage.attempts, OutboxMessage.woman_id, OutboxMessage.kind)
+                    OutboxMessage.attempts, OutboxMessage.woman_id, OutboxMessage.kind, OutboxMessage.in_doubt_since)
 
 
 # Built once: SQLAlchemy then reuses the compiled SQL instead of rebuilding
@@ -90,7 +90,7 @@ _MARK_SENT = (
     update(OutboxMessage)
     .where(OutboxMessage.id == bindparam("p_id"))
     .values(status=OutboxStatus.SENT, provider_id=bindparam("p_provider"),
-            sent_at=bindparam("p_sent_at", type_=OutboxMessage.sent_at.type), last_error=None)
+            sent_at=bindparam("p_sent_at", type_=OutboxMessage.sent_at.type), last_error=None, in_doubt_since=None)
     .execution_options(synchronize_session=False)
 )
 
@@ -132,7 +132,8 @@ def claim_row(session: Session, message_id: int, worker_id: str, now: datetime) 
         return None
     row = session.get(OutboxMessage, message_id)
     session.refresh(row)
-    return Claimed(row.id, row.channel, row.to_address, row.body, row.attempts, row.woman_id, row.kind)
+    return Claimed(row.id, row.channel, row.to_address, row.body, row.attempts, row.woman_id, row.kind,
+                   in_doubt_since=row.in_doubt_since)
 
 
 def reclaim_stale(worker_id: str, url: str | None = None, now: datetime | None = None) -> list[Claimed]:
@@ -170,6 +171,9 @@ def _finish(message: Claimed, url: str | None, *, provider_id: str | None = None
             return
         row = session.get(OutboxMessage, message.id)
         row.last_error = str(error)[:250]
+        if error.in_doubt and row.in_doubt_since is None:
+            # Keep the earliest: the provider may hold any attempt since then.
+            row.in_doubt_since = (row.claimed_at or utcnow()) - timedelta(seconds=5)
         if error.retryable and row.attempts < get_settings().worker_max_attempts:
             row.status, row.send_after = OutboxStatus.PENDING, utcnow() + backoff(row.attempts)
             return

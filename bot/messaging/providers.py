@@ -9,6 +9,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Protocol
 
+import requests
+
 from bot.db.types import utcnow
 from bot.settings import Settings, get_settings
 
@@ -16,9 +18,12 @@ from bot.settings import Settings, get_settings
 class ProviderError(Exception):
     """Delivery failed; `retryable` says whether trying again may help."""
 
-    def __init__(self, message: str, retryable: bool = True):
+    def __init__(self, message: str, retryable: bool = True, in_doubt: bool = False):
         super().__init__(message)
         self.retryable = retryable
+        # The request reached the provider but no answer came (a read timeout):
+        # it may have been sent, so look before sending again.
+        self.in_doubt = in_doubt
 
 
 class Provider(Protocol):
@@ -74,9 +79,12 @@ class TwilioProvider:
     name: str = "twilio"
 
     def __post_init__(self) -> None:
+        from twilio.http.http_client import TwilioHttpClient
         from twilio.rest import Client
 
-        self._client = Client(self.account_sid, self.auth_token)
+        # Without a timeout a hung Twilio would hold a worker thread for ever.
+        http = TwilioHttpClient(timeout=get_settings().twilio_timeout_s)
+        self._client = Client(self.account_sid, self.auth_token, http_client=http)
         if self.base_url:
             self._client.api.base_url = self.base_url.rstrip("/")
 
@@ -91,6 +99,8 @@ class TwilioProvider:
         except TwilioRestException as exc:
             # 4xx (bad number, opted out) will not get better; 429/5xx may.
             raise ProviderError(f"twilio {exc.status} {exc.code}", retryable=exc.status >= 429 or exc.status == 408) from exc
+        except requests.exceptions.ReadTimeout as exc:
+            raise ProviderError("twilio timed out", in_doubt=True) from exc
         except (TwilioException, OSError) as exc:
             raise ProviderError(f"twilio unreachable: {type(exc).__name__}") from exc
 

@@ -30,6 +30,9 @@ class OutboxMessage(Base):
     claimed_by = Column(String(64))
     claimed_at = Column(UTCDateTime)
     provider_id = Column(String(64), index=True)
+    # A send timed out after reaching the provider, at this time: it may have
+    # gone, so the next try asks the provider before sending again.
+    in_doubt_since = Column(UTCDateTime)
     # The provider's own word (queued, sent, delivered, undelivered, failed).
     delivery_status = Column(String(20))
     last_error = Column(String(250))
