@@ -21,7 +21,8 @@ def _yes_no(value: bool | None) -> str:
     return "not said" if value is None else ("yes" if value else "no")
 
 
-def summary_lines(session: Session, woman_id: int) -> list[str] | None:
+def summary_lines(session: Session, woman_id: int, *, actor_type: str = "woman",
+                  actor_id: int | None = None) -> list[str] | None:
     """What we hold about her, one short line each; None if no such record."""
     woman = session.get(Woman, woman_id)
     if woman is None:
@@ -57,8 +58,8 @@ def summary_lines(session: Session, woman_id: int) -> list[str] | None:
     lines.append("We also keep this chat, to help you. Chats are deleted "
                  f"{get_settings().retention_tracker_days} days after the last message.")
     lines.append("To delete it all, say 'delete my data'.")
-    session.add(AuditLog(actor_type="woman", action="data_summary_shown", subject_type="woman",
-                         subject_id=woman_id, at=utcnow()))
+    session.add(AuditLog(actor_type=actor_type, actor_id=actor_id, action="data_summary_shown",
+                         subject_type="woman", subject_id=woman_id, at=utcnow()))
     return lines
 
 

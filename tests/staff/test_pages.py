@@ -257,3 +257,38 @@ def test_keyworker_sets_own_duty(web, keyworker):
     assert "You are <strong>on duty</strong>" in kw.get("/staff/alerts").text
     kw.submit("/staff/alerts", "/staff/me/duty", {})
     assert query(web.db, lambda s: s.get(Staff, staff_id).on_duty) is False
+
+
+def test_only_admins_see_or_delete_her_data_from_the_case_page(web, keyworker, admin):
+    _, kw = keyworker
+    rid, reference, _ = make_case(web.db, name="Rights Ruth")
+    assert 'id="erase-form"' not in kw.get(f"/staff/cases/{rid}").text
+    assert kw.get(f"/staff/cases/{rid}/data").status_code == 403
+    token = kw.form_token(f"/staff/cases/{rid}")
+    assert kw.post(f"/staff/cases/{rid}/erase", {"csrf_token": token, "confirm": reference}).status_code == 403
+    assert query(web.db, lambda s: s.get(Referral, rid)) is not None
+
+
+def test_admin_reads_what_we_hold_and_deletes_it_with_the_reference(web, admin):
+    from bot.db.models import TrackerErasure
+
+    staff_id, ad = admin
+    rid, reference, sender = make_case(web.db, name="Rights Rosa")
+    held = ad.get(f"/staff/cases/{rid}/data")
+    assert held.status_code == 200 and "Name: Rights Rosa" in held.text and "07700 900321" in held.text
+    assert query(web.db, lambda s: s.execute(select(AuditLog).where(
+        AuditLog.action == "data_summary_shown", AuditLog.actor_id == staff_id)).scalars().first()) is not None
+
+    woman_id = query(web.db, lambda s: s.get(Referral, rid).woman_id)
+    wrong = ad.submit(f"/staff/cases/{rid}", f"/staff/cases/{rid}/erase", {"confirm": "ELP-WRONG1"})
+    assert wrong.status_code == 400 and "Nothing was deleted" in wrong.text
+    assert query(web.db, lambda s: s.get(Woman, woman_id)) is not None
+
+    done = ad.submit(f"/staff/cases/{rid}", f"/staff/cases/{rid}/erase", {"confirm": reference.lower()})
+    assert done.status_code == 303 and done.headers["location"].endswith("/staff/cases?ok=erased")
+    assert query(web.db, lambda s: (s.get(Woman, woman_id), s.get(Referral, rid))) == (None, None)
+    assert query(web.db, lambda s: s.execute(select(TrackerErasure.sender_id).where(
+        TrackerErasure.sender_id == sender)).scalar_one_or_none()) == sender  # her chat is wiped from Rasa too
+    deleted = query(web.db, lambda s: s.execute(select(AuditLog).where(
+        AuditLog.action == "data_deleted", AuditLog.actor_id == staff_id)).scalars().all())
+    assert len(deleted) == 1 and deleted[0].subject_id is None  # who did it, not who she was

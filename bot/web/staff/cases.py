@@ -2,9 +2,12 @@
 from __future__ import annotations
 
 from sanic import response
+from sqlalchemy import select
 
-from bot.db.models import ReferralStatus
+from bot.db.models import Referral, ReferralStatus
 from bot.db.session import run_db, session_scope
+from bot.privacy.erasure import erase_woman
+from bot.privacy.summary import summary_lines
 from bot.staff import cases as case_logic
 from bot.staff.cases import CaseQuery
 from bot.web.staff.render import page
@@ -54,6 +57,30 @@ def _mark(referral_id: int, appointment_id: int, outcome: str, staff_id: int) ->
     module = appointments_module()
     with session_scope() as session:
         module.mark_attendance(session, referral_id, appointment_id, outcome, staff_id)
+
+
+def _held(referral_id: int, staff_id: int):
+    """What we hold about her (the same summary she gets by message); audited."""
+    with session_scope() as session:
+        referral = session.get(Referral, referral_id)
+        if referral is None:
+            return None
+        return referral.reference, summary_lines(session, referral.woman_id, actor_type="staff", actor_id=staff_id)
+
+
+def _erase(referral_id: int, confirm: str, staff_id: int) -> str:
+    """'erased', 'missing' or 'unconfirmed' (the admin must type the case reference)."""
+    with session_scope() as session:
+        referral = session.get(Referral, referral_id)
+        if referral is None:
+            return "missing"
+        if confirm.strip().upper() != referral.reference.upper():
+            return "unconfirmed"
+        # Her chats as the referrals name them, too: a referral can outlive its conversation row.
+        senders = {c for c in session.execute(select(Referral.conversation_id).where(
+            Referral.woman_id == referral.woman_id)).scalars() if c}
+        erase_woman(session, referral.woman_id, actor_type="staff", actor_id=staff_id, sender_ids=senders)
+        return "erased"
 
 
 def add_routes(bp) -> None:
@@ -108,3 +135,26 @@ def add_routes(bp) -> None:
         except ValueError as exc:
             return await case(request, referral_id, error=str(exc), status=400)
         return response.redirect(f"{PREFIX}/cases/{referral_id}?ok=marked", status=303)
+
+    # ---- her data rights, done by an admin for her (docs/security.md) --------------------
+
+    @bp.get("/cases/<referral_id:int>/data", name="case_data")
+    @staff_only(role="admin")
+    async def held(request, referral_id: int):
+        found = await run_db(_held, referral_id, request.ctx.me.staff_id)
+        if found is None:
+            return error_page(request, 404, "That case was not found.")
+        reference, lines = found
+        return page(request, "case_data.html", referral_id=referral_id, reference=reference, lines=lines)
+
+    @bp.post("/cases/<referral_id:int>/erase", name="case_erase")
+    @staff_only(role="admin")
+    async def erase(request, referral_id: int):
+        outcome = await run_db(_erase, referral_id, (request.form.get("confirm") or "")[:40],
+                               request.ctx.me.staff_id)
+        if outcome == "missing":
+            return error_page(request, 404, "That case was not found.")
+        if outcome == "unconfirmed":
+            return await case(request, referral_id, status=400,
+                              error="Nothing was deleted. To delete her data, type the case reference exactly.")
+        return response.redirect(f"{PREFIX}/cases?ok=erased", status=303)

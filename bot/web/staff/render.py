@@ -20,6 +20,7 @@ FLASH = {
     "status": "Case status changed.", "imported": "Import done.", "password": "Password set.",
     "unlocked": "Account unlocked.", "marked": "Attendance recorded.", "dup": "That message was already sent.",
     "deleted": "Deleted.",
+    "erased": "Her record, referrals, appointments, texts and conversations were deleted.",
 }
 
 
