@@ -175,6 +175,13 @@ def import_csv(session: Session, source: str | io.TextIOBase) -> ImportReport:
     """
     handle = io.StringIO(source) if isinstance(source, str) else source
     reader = csv.DictReader(handle)
+    try:
+        return _import_rows(session, reader)
+    except csv.Error as exc:  # e.g. a NUL byte, or a quote never closed
+        return ImportReport(errors=[RowError(reader.line_num, f"the file could not be read as CSV ({exc})")])
+
+
+def _import_rows(session: Session, reader: csv.DictReader) -> ImportReport:
     missing = {"name", "organisation"} - set(reader.fieldnames or [])
     if missing:
         return ImportReport(errors=[RowError(0, "missing columns: " + ", ".join(sorted(missing)))])
@@ -307,53 +314,70 @@ def _days_of(byday: Any) -> list[int]:
     return days
 
 
+def _obj(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _objs(value: Any) -> list[dict[str, Any]]:
+    """The objects in a list; anything else in the file (a string, a number) is ignored."""
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+
+
+def _scalar(value: Any) -> Any:
+    """A text, number or yes/no from the file; a list or object where one was expected is dropped."""
+    return value if isinstance(value, (str, int, float, bool)) else None
+
+
+def _schedules(regular: list[dict[str, Any]], location: int | None) -> list[dict[str, Any]]:
+    return [{"weekday": day, "opens_at": _scalar(rs.get("opens_at")), "closes_at": _scalar(rs.get("closes_at")),
+             "location": location} for rs in regular for day in _days_of(rs.get("byday"))]
+
+
 def _oruk_to_data(s: dict[str, Any]) -> dict[str, Any]:
-    org = s.get("organization") or {}
+    # Files from other systems: every part may be missing or the wrong shape.
+    # Wrong shapes are skipped here; clean_service then says what is missing.
+    org = _obj(s.get("organization"))
     locations, schedules = [], []
-    for i, sal in enumerate(s.get("service_at_locations") or []):
-        loc = sal.get("location") or {}
-        address = (loc.get("physical_addresses") or [{}])[0] or {}
+    for i, sal in enumerate(_objs(s.get("service_at_locations"))):
+        loc = _obj(sal.get("location"))
+        address = (_objs(loc.get("physical_addresses")) or [{}])[0]
         locations.append({
-            "name": loc.get("name"), "address": address.get("address_1"), "postcode": address.get("postal_code"),
-            "borough": address.get("state_province"), "latitude": loc.get("latitude"),
-            "longitude": loc.get("longitude"), "transport": loc.get("transportation"),
+            "name": _scalar(loc.get("name")), "address": _scalar(address.get("address_1")),
+            "postcode": _scalar(address.get("postal_code")), "borough": _scalar(address.get("state_province")),
+            "latitude": _scalar(loc.get("latitude")), "longitude": _scalar(loc.get("longitude")),
+            "transport": _scalar(loc.get("transportation")),
         })
-        for rs in sal.get("regular_schedules") or []:
-            for day in _days_of(rs.get("byday")):
-                schedules.append({"weekday": day, "opens_at": rs.get("opens_at"), "closes_at": rs.get("closes_at"),
-                                  "location": i})
-    for rs in s.get("regular_schedules") or []:
-        for day in _days_of(rs.get("byday")):
-            schedules.append({"weekday": day, "opens_at": rs.get("opens_at"), "closes_at": rs.get("closes_at"),
-                              "location": None})
-    eligibility = "; ".join(e.get("eligibility") for e in s.get("eligibilitys") or [] if e.get("eligibility"))
+        schedules += _schedules(_objs(sal.get("regular_schedules")), i)
+    schedules += _schedules(_objs(s.get("regular_schedules")), None)
+    eligibility = "; ".join(str(e["eligibility"]) for e in _objs(s.get("eligibilitys")) if e.get("eligibility"))
     data: dict[str, Any] = {
-        "external_id": s.get("id"),
-        "name": s.get("name"),
-        "organisation": org.get("name"),
-        "description": s.get("description"),
-        "url": s.get("url"),
-        "email": s.get("email"),
-        "status": s.get("status") or "active",
-        "last_checked": s.get("assured_date"),
+        "external_id": _scalar(s.get("id")),
+        "name": _scalar(s.get("name")),
+        "organisation": _scalar(org.get("name")),
+        "description": _scalar(s.get("description")),
+        "url": _scalar(s.get("url")),
+        "email": _scalar(s.get("email")),
+        "status": _scalar(s.get("status")) or "active",
+        "last_checked": _scalar(s.get("assured_date")),
         "eligibility": eligibility or None,
-        "phones": [{"number": p.get("number"), "description": p.get("description")} for p in s.get("phones") or []],
+        "phones": [{"number": _scalar(p.get("number")), "description": _scalar(p.get("description"))}
+                   for p in _objs(s.get("phones"))],
         "locations": locations,
         "schedules": schedules,
         "holidays": [
-            {k: h.get(k) for k in ("start_date", "end_date", "closed", "opens_at", "closes_at", "description")}
-            for h in s.get("holiday_schedules") or []
+            {k: _scalar(h.get(k)) for k in ("start_date", "end_date", "closed", "opens_at", "closes_at", "description")}
+            for h in _objs(s.get("holiday_schedules"))
         ],
         "categories": [
-            (t.get("taxonomy") or {}).get("id") or (t.get("taxonomy") or {}).get("name") or ""
-            for t in s.get("service_taxonomys") or []
+            _obj(t.get("taxonomy")).get("id") or _obj(t.get("taxonomy")).get("name") or ""
+            for t in _objs(s.get("service_taxonomys"))
         ],
     }
     for key, field_name in (("x_elpis_women_only", "women_only"), ("x_elpis_national", "national"),
                             ("x_elpis_closed_on_bank_holidays", "closed_on_bank_holidays"),
                             ("x_elpis_sample", "is_sample")):
         if key in s:
-            data[field_name] = s[key]
+            data[field_name] = _scalar(s[key])
     return data
 
 

@@ -38,9 +38,7 @@ def _rolled_back(fn, source) -> ImportReport:
             session.rollback()
 
 
-# Found by this test: a NUL byte makes csv raise _csv.Error out of import_csv
-# (bot/directory/transfer.py). Strict: remove the mark once it is caught there.
-@pytest.mark.xfail(strict=True, reason="import_csv lets csv.Error (NUL byte) escape")
+# Found by this test (then fixed): a NUL byte made csv raise _csv.Error out of import_csv.
 @FAST
 @given(csv_text)
 def test_csv_import_reports_instead_of_failing(db_url, text):
@@ -48,10 +46,8 @@ def test_csv_import_reports_instead_of_failing(db_url, text):
     assert isinstance(report, ImportReport) and isinstance(report.as_text(), str)
 
 
-# Found by this test: a service whose phones / regular_schedules /
-# service_at_locations / organization is not the expected list/object raises
-# TypeError or AttributeError in _oruk_to_data. Strict: remove once fixed there.
-@pytest.mark.xfail(strict=True, reason="import_openreferral_json raises on wrongly-typed fields")
+# Found by this test (then fixed): phones / regular_schedules / service_at_locations /
+# organization of the wrong type raised TypeError or AttributeError in _oruk_to_data.
 @FAST
 @given(st.one_of(json_value, json_value.map(json.dumps), st.text(max_size=200)))
 def test_json_import_reports_instead_of_failing(db_url, doc):
