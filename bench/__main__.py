@@ -44,6 +44,8 @@ def main(only: list[str]) -> int:
         print(f"   ({time.perf_counter() - start:.0f} s)", flush=True)
     out = REPO_ROOT / "reports" / "bench.json"
     out.parent.mkdir(exist_ok=True)
+    if only and out.exists():  # `python -m bench latency`: update that entry, keep the others
+        results = {**json.loads(out.read_text()), **results}
     out.write_text(json.dumps(results, indent=2, default=str))
     print(f"\nall results: {out}")
     return 0

@@ -78,6 +78,7 @@ def peak_rss_mb(pid: int) -> float:
 
 def train_stock(workdir: Path) -> tuple[Path, float]:
     start = time.perf_counter()
+    workdir.mkdir(parents=True, exist_ok=True)  # rasa init refuses a folder that does not exist
     subprocess.run([str(VENV_BIN / "rasa"), "init", "--no-prompt", "--init-dir", str(workdir)],
                    check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     models = sorted((workdir / "models").glob("*.tar.gz"))
@@ -86,7 +87,8 @@ def train_stock(workdir: Path) -> tuple[Path, float]:
 
 def stock_server(workdir: Path, model: Path, port: int) -> subprocess.Popen:
     proc = subprocess.Popen(
-        [str(VENV_BIN / "rasa"), "run", "--model", str(model), "--port", str(port), "--interface", "127.0.0.1"],
+        [str(VENV_BIN / "rasa"), "run", "--model", str(model), "--port", str(port), "--interface", "127.0.0.1",
+         "--enable-api"],  # same flags as ours; /status (the readiness check) needs the API
         cwd=workdir, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
     )
     wait_http(f"http://127.0.0.1:{port}/status", 300, proc)

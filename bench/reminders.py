@@ -12,7 +12,7 @@ provider once: none lost, none twice; every row `sent`).
     python -m bench.reminders [--count 10000] [--workers 2] [--concurrency 8]
 
 Target (docs/design.md): under 60 s. Each worker sends on `--concurrency`
-lanes (ELPIS_WORKER_CONCURRENCY, default 4 in settings; 8 here): a send is
+lanes (ELPIS_WORKER_CONCURRENCY, default 8): a send is
 mostly waiting on PostgreSQL and the provider, so more lanes means more
 throughput. The machine's load is printed too: the figure means little on a
 machine busy with other work.

@@ -92,7 +92,7 @@ class Settings:
     smtp_port: int = 25
     smtp_from: str = "elpis@localhost"
     # Worker: how many sends at once, and when a claim counts as abandoned.
-    worker_concurrency: int = 4
+    worker_concurrency: int = 8
     worker_claim_timeout_s: int = 120
     worker_max_attempts: int = 6
     worker_backoff_s: float = 5.0
