@@ -17,6 +17,7 @@ from bot.settings import REPO_ROOT
 BENCHMARKS = [
     ("latency", "REST latency/throughput vs stock rasa init (median < 100 ms, ratio >= 1.0)"),
     ("search", "service search over 10,000 listings (p95 < 20 ms)"),
+    ("scale_out", "throughput with 1 and 2 Rasa processes (PostgreSQL tracker store, Redis lock store)"),
     ("reminders", "10,000 reminders, two workers on PostgreSQL (< 60 s, exactly once)"),
     ("sms", "signed inbound SMS, 20 concurrent senders (median/p95)"),
     ("page_weight", "chat page weight gzipped (< 150 KB)"),

@@ -39,15 +39,18 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
-def run_load(url: str, script: list[str], concurrency: int, rounds: int) -> dict:
+def run_load(url: str | list[str], script: list[str], concurrency: int, rounds: int) -> dict:
+    """`concurrency` conversations at a time; with several URLs (Rasa processes
+    behind a load balancer) each message goes to the next one in turn."""
     latencies: list[float] = []
+    urls = [url] if isinstance(url, str) else url
 
-    def conversation(_):
+    def conversation(n):
         session = requests.Session()
         sender = f"bench-{uuid.uuid4().hex[:10]}"
-        for text in script:
+        for i, text in enumerate(script):
             start = time.perf_counter()
-            resp = session.post(url, json={"sender": sender, "message": text}, timeout=120)
+            resp = session.post(urls[(n + i) % len(urls)], json={"sender": sender, "message": text}, timeout=120)
             resp.raise_for_status()
             latencies.append(time.perf_counter() - start)
 
