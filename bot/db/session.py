@@ -78,7 +78,9 @@ async def run_db(fn: Callable[..., T], *args, **kwargs) -> T:
 
     `fn` is a whole unit of work (it opens and commits its own session), so
     when the connection is lost it rolled back whole and is tried again; a
-    restarted database costs her a few seconds, not her answers.
+    restarted database costs her a few seconds, not her answers. (A connection
+    lost during COMMIT itself leaves the outcome unknown: a repeat is preferred
+    to a loss; writes where a repeat matters carry unique keys.)
     """
     for wait in (*RECONNECT_WAITS_S, None):
         try:
