@@ -34,7 +34,7 @@ def _endpoints(path: Path, action_port: int, tracker_db: str) -> Path:
         f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n'
         f"tracker_store:\n  type: SQL\n  dialect: postgresql\n  url: {pg.host}\n  port: {pg.port or 5432}\n"
         f"  db: {pg.database}\n  username: {pg.username or 'postgres'}\n  password: '{pg.password or ''}'\n"
-        f"lock_store:\n  type: redis\n  url: {redis.host}\n  port: {redis.port or 6379}\n  db: 2\n"
+        f"lock_store:\n  type: bot.rasa_components.lock_store.AtomicRedisLockStore\n  url: {redis.host}\n  port: {redis.port or 6379}\n  db: 2\n"
         f"  key_prefix: elpisbench{os.getpid()}\n"
     )
     return path

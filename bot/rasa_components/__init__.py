@@ -1,4 +1,6 @@
-"""Custom Rasa graph components (NLU and policies), referenced from config.yml.
+"""Custom Rasa graph components (NLU and policies), referenced from config.yml,
+and the lock store for several Rasa processes (lock_store.py, named in
+endpoints.production.yml).
 
 Importing this package (Rasa does, to load our model) also installs three
 small fixes to Rasa itself: a failed action server call tells her so instead

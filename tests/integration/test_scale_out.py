@@ -47,7 +47,7 @@ def two_servers(model_path, tmp_path_factory, artifacts):
         f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n'
         "tracker_store:\n  type: SQL\n  dialect: postgresql\n  url: 127.0.0.1\n  port: 5432\n"
         f"  db: {tracker_db.rsplit('/', 1)[1]}\n  username: postgres\n  password: ''\n"
-        f"lock_store:\n  type: redis\n  url: {redis_host}\n  port: {redis_port}\n  db: 1\n"
+        f"lock_store:\n  type: bot.rasa_components.lock_store.AtomicRedisLockStore\n  url: {redis_host}\n  port: {redis_port}\n  db: 1\n"
         f"  key_prefix: elpistest{os.getpid()}\n"
     )
     env = {"DATABASE_URL": case_db}
