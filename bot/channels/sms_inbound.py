@@ -19,7 +19,6 @@ from datetime import datetime, timedelta
 from urllib.parse import parse_qs
 
 import phonenumbers
-from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -30,7 +29,6 @@ from bot.db.crud import sms as sms_crud
 from bot.db.crud.alerts import raise_alert
 from bot.db.crud.conversations import woman_id_for
 from bot.db.models import AlertReason
-from bot.db.models.sms import SmsInbound
 from bot.db.session import session_scope
 from bot.db.types import utcnow
 from bot.messaging import outbox
@@ -288,17 +286,9 @@ def claim_unfinished(url: str | None = None, now: datetime | None = None) -> Unf
     too_old = now - timedelta(seconds=settings.sms_replay_window_s)
     found = Unfinished()
     with session_scope(url) as session:
-        rows = session.execute(
-            select(SmsInbound).where(SmsInbound.status == "received", SmsInbound.received_at < stuck_before)
-            .order_by(SmsInbound.id).limit(200)
-        ).scalars().all()
-        for row in rows:
+        for row in sms_crud.stuck_inbound(session, stuck_before):
             old = row.received_at < too_old
-            claimed = session.execute(
-                update(SmsInbound).where(SmsInbound.id == row.id, SmsInbound.status == "received")
-                .values(status="expired" if old else "replaying", processed_at=now)
-            ).rowcount == 1
-            if not claimed:
+            if not sms_crud.claim_inbound(session, row.id, "expired" if old else "replaying", now):
                 continue  # another process took it
             number = sender_e164(row.from_number)
             if old:

@@ -14,14 +14,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.db.crud import sms as sms_crud
 from bot.db.crud.alerts import raise_alert
 from bot.db.models import AlertReason, OutboxMessage, OutboxStatus
-from bot.db.models.sms import SmsDeliveryEvent
 from bot.db.session import session_scope
 from bot.db.types import utcnow
 
@@ -86,11 +84,7 @@ def apply_unlinked(message_sid: str, url: str | None = None) -> int:
         applied = 0
         for event in sorted(events, key=lambda e: RANK.get(e.status, 0)):
             # Linked by a conditional update: two processes never both apply one report.
-            taken = session.execute(
-                update(SmsDeliveryEvent).where(SmsDeliveryEvent.id == event.id, SmsDeliveryEvent.outbox_id.is_(None))
-                .values(outbox_id=row.id).execution_options(synchronize_session=False)
-            ).rowcount == 1
-            if taken:
+            if sms_crud.link_delivery_event(session, event.id, row.id):
                 apply_status(session, row, event.status, event.error_code)
                 applied += 1
         return applied
@@ -101,10 +95,5 @@ def link_late_reports(url: str | None = None, now: datetime | None = None,
     """Worker job: apply every recent report still waiting for its outbox row."""
     since = (now or utcnow()) - max_age
     with session_scope(url) as session:
-        sids = list(session.execute(
-            select(SmsDeliveryEvent.message_sid).where(SmsDeliveryEvent.outbox_id.is_(None),
-                                                      SmsDeliveryEvent.received_at >= since)
-            .join(OutboxMessage, OutboxMessage.provider_id == SmsDeliveryEvent.message_sid)
-            .distinct().limit(500)
-        ).scalars())
+        sids = sms_crud.sids_with_late_reports(session, since)
     return sum(apply_unlinked(sid, url) for sid in sids)

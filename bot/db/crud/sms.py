@@ -47,6 +47,40 @@ def set_inbound_status(session: Session, inbound_id: int, status: str) -> None:
     )
 
 
+def stuck_inbound(session: Session, received_before: datetime, limit: int = 200) -> list[SmsInbound]:
+    """Messages still 'received' (being handled) since before `received_before`."""
+    return list(session.execute(
+        select(SmsInbound).where(SmsInbound.status == "received", SmsInbound.received_at < received_before)
+        .order_by(SmsInbound.id).limit(limit)
+    ).scalars())
+
+
+def claim_inbound(session: Session, inbound_id: int, status: str, now: datetime) -> bool:
+    """Move a 'received' message to `status`; False if another process already did."""
+    return session.execute(
+        update(SmsInbound).where(SmsInbound.id == inbound_id, SmsInbound.status == "received")
+        .values(status=status, processed_at=now)
+    ).rowcount == 1
+
+
+def link_delivery_event(session: Session, event_id: int, outbox_id: int) -> bool:
+    """Link a waiting delivery report to its outbox row; False if another process already did."""
+    return session.execute(
+        update(SmsDeliveryEvent).where(SmsDeliveryEvent.id == event_id, SmsDeliveryEvent.outbox_id.is_(None))
+        .values(outbox_id=outbox_id).execution_options(synchronize_session=False)
+    ).rowcount == 1
+
+
+def sids_with_late_reports(session: Session, since: datetime, limit: int = 500) -> list[str]:
+    """Twilio ids with reports still unlinked although their outbox row now knows the id."""
+    return list(session.execute(
+        select(SmsDeliveryEvent.message_sid).where(SmsDeliveryEvent.outbox_id.is_(None),
+                                                  SmsDeliveryEvent.received_at >= since)
+        .join(OutboxMessage, OutboxMessage.provider_id == SmsDeliveryEvent.message_sid)
+        .distinct().limit(limit)
+    ).scalars())
+
+
 # ---- opt-outs --------------------------------------------------------------
 
 
