@@ -28,8 +28,8 @@ from bot.db.seed import seed
 from bot.run import MODEL, VENV_BIN, Service, Stack, free_port, wait_http
 
 OUR_SCRIPT = [
-    "hi", "i want to refer myself", "yes", "yes", "Jo", "SE15 4QF", "07700 900123", "texts only",
-    "any time", "myself", "1 2", "yes", "is there a womens centre near SE15", "when is my appointment",
+    "hi", "i want to refer myself", "yes", "yes", "Jo", "SE15 4QF", "07700 900123", "texts only", "any time",
+    "1 2", "yes", "1", "yes", "is there a womens centre near SE15", "when is my appointment",
 ]
 STOCK_SCRIPT = ["hello", "I am sad", "yes", "great", "bye", "hi", "are you a bot?", "good"]
 

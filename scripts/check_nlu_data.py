@@ -92,6 +92,8 @@ def load(path: Path, errors: list[str]) -> list[tuple[str, str]]:
         return []
     out: list[tuple[str, str]] = []
     for i, item in enumerate(items):
+        if isinstance(item, dict) and "lookup" in item:
+            continue  # word classes (data/nlu/lexicon.yml), not intent examples
         if not isinstance(item, dict) or "intent" not in item or "examples" not in item:
             errors.append(f"{rel}: nlu item {i} needs `intent` and `examples`")
             continue

@@ -14,7 +14,7 @@ import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -41,6 +41,15 @@ _MORE = re.compile(
 )
 _CALL_OFF = re.compile(r"^(yes,? )?(please )?(cancel|call it off|call off|cancel it|yes cancel|do it)\b", re.I)
 _APPT_PAYLOAD = re.compile(r"^\s*appointment\s+(\d{1,10})\s*$", re.I)
+# Asked mid-booking, these are a new errand, not an answer: the booking is set
+# aside and the errand's own first action runs next (action_appointment_done).
+_SWITCH_TO = {
+    "find_service": "action_find_services",
+    "stop_texts": "action_stop_texts",
+    "delete_my_data": "action_data_rights_start",
+    "my_data_summary": "action_data_rights_start",
+}
+_SWITCH_PREFIX = "switch:"
 
 
 def _ids(values) -> list[int]:
@@ -94,6 +103,8 @@ class ValidateAppointmentForm(GuidedFormValidation):
             await ask_for_person(dispatcher, tracker, AlertReason.HUMAN_REQUESTED)
             dispatcher.utter_message(text="While you wait, we can carry on, or say 'not now'.")
             return {slot: None}
+        if confident and intent in _SWITCH_TO and not self._is_answer(slot, text, tracker):
+            return {slot: None, "appt_outcome": _SWITCH_PREFIX + _SWITCH_TO[intent]}
         if confident and intent == "check_appointment" and not self._is_answer(slot, text, tracker):
             who = await flows.find_who(dispatcher, tracker)
             if who:
@@ -371,10 +382,17 @@ class ActionAppointmentDone(Action):
         return "action_appointment_done"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        if tracker.get_slot("appt_outcome") == "stopped":
-            mode = tracker.get_slot("appt_mode")
+        outcome = tracker.get_slot("appt_outcome") or ""
+        mode = tracker.get_slot("appt_mode")
+        if outcome == "stopped":
             if mode == "book":
                 dispatcher.utter_message(text="OK, I'll leave it there. You can book any time: just say 'book'.")
             else:
                 dispatcher.utter_message(text="OK, your appointment stays as it is. Say 'when is my appointment' to check it.")
+        if outcome.startswith(_SWITCH_PREFIX):
+            if mode == "book":
+                dispatcher.utter_message(text="I've left the booking for now. Say 'book' when you're ready.")
+            else:
+                dispatcher.utter_message(text="Your appointment stays as it is.")
+            return [*flows.reset(), FollowupAction(outcome[len(_SWITCH_PREFIX):])]
         return flows.reset()

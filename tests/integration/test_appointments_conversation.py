@@ -274,7 +274,7 @@ def test_a_new_referral_goes_straight_on_to_booking(stack, talk):
         clear_slots(s)
     ids = slots(stack, local(working_day(2), 10), local(working_day(3), 14), local(working_day(4), 10))
     answers = ["I want to refer myself", "yes", "yes", "Jo", "SE15 4QF", "07700 900123", "texts only",
-               "any time", "myself", "1 2"]
+               "any time", "1 2"]
     for text in answers:
         talk.say(text)
     done = talk.say("yes")
@@ -290,3 +290,16 @@ def rows_for(stack, sender: str) -> int:
 
     with db(stack) as s:
         return s.execute(select(Referral.id).where(Referral.conversation_id == sender)).scalar_one()
+
+
+def test_a_search_mid_booking_sets_the_booking_aside_and_searches(stack, talk):
+    with db(stack) as s:
+        clear_slots(s)
+    slots(stack, local(working_day(2), 10), local(working_day(3), 14))
+    for text in ["I want to refer myself", "yes", "yes", "Jo", "SE15 4QF", "07700 900123", "texts only",
+                 "any time", "1 2", "yes"]:
+        talk.say(text)
+    reply = talk.say("is there a womens centre near SE15").text
+    assert "left the booking for now" in reply and "Women's Centre" in reply and "more" in reply
+    assert appointments(stack, rows_for(stack, talk.sender)) == []
+    assert "Booked:" not in talk.say("when is my appointment").text

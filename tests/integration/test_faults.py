@@ -85,7 +85,6 @@ def postcode_to_the_summary(chat: Chat) -> str:
     chat.say("07700 900123")
     chat.say("texts only")
     chat.say("weekdays after 10am")
-    chat.say("myself")
     summary = chat.say_joined("1 2")
     assert "Name: Jo" in summary and "SE15 4QF (Southwark)" in summary
     return summary

@@ -33,10 +33,11 @@ def test_self_referral_end_to_end_writes_one_referral(stack, chat):
     assert "mobile" in chat.say_joined("SE15 4QF")
     assert "safe for us to text or call" in chat.say_joined("07700 900123")
     assert "safe time" in chat.say_joined("texts only")
-    assert "police" in chat.say_joined("weekdays after 10am")
-    assert "help with" in chat.say_joined("myself")
+    # "refer myself" already said how she came: not asked again (see summary)
+    assert "help with" in chat.say_joined("weekdays after 10am")
     summary = chat.say_joined("1 2")
     assert "Name: Jo" in summary and "SE15 4QF (Southwark)" in summary and "07700 900123" in summary
+    assert "Sent by: myself" in summary
     assert "housing, money or debt" in summary
     done = chat.say_joined("yes")
     reference = re.search(r"ELP-[A-Z0-9]{6}", done).group(0)
@@ -98,7 +99,7 @@ def test_outside_coverage_is_taken_and_flagged(stack, chat):
         chat.say(text)
     reply = chat.say_joined("M1 1AE")
     assert "0808 2000 247" in reply and "mobile" in reply
-    for text in ("skip", "myself", "skip", "yes"):
+    for text in ("skip", "skip", "yes"):
         chat.say(text)
     [referral] = rows(stack, Referral, conversation_id=chat.sender)
     assert referral.in_coverage is False
@@ -156,3 +157,10 @@ def test_invalid_answers_get_a_kind_reask(stack, chat):
     chat.say("SE15")
     assert "landline" in chat.say_joined("020 7946 0000")
     assert "couldn't read that number" in chat.say_joined("12345")
+
+
+def test_pathway_is_asked_when_her_first_words_do_not_say(stack, chat):
+    """Only "refer myself"-like words settle the pathway; "sign me up" still asks."""
+    for text in ("can you sign me up for support", "yes", "yes", "Jo", "SE15 4QF", "07700 900123", "texts only"):
+        chat.say(text)
+    assert "police" in chat.say_joined("any time")
