@@ -51,6 +51,12 @@ _PATTERNS = [
     r"umrze\w*", r"zabi(ć|c) si\w*", r"bije mnie", r"socorro", r"me bate", r"quero morrer", r"me matar",
     r"me pega", r"quiero morir", r"suicidar\w*", r"m(ă|a) bate", r"vreau s(ă|a) mor", r"beni d(ö|o)v\w*",
     r"(ö|o)lmek istiyorum",
+    # knives, threats and "he will kill me" (folded: no accents), the same languages plus
+    # romanised Urdu/Hindi/Bengali and Arabic script
+    r"no(z|ż)(em|a|e)?\b", r"(on|ona|m(a|ą)z|partner|ch(l|ł)opak|ex) (mi )?grozi\w*", r"zabije mnie", r"(com|tem|uma) (uma )?faca", r"(me )?amea(c|ç)a\w* (me|de morte)",
+    r"vai me matar", r"cuchillo", r"me amenaza\w*", r"me va a matar", r"me quiere matar", r"cu(t|ț)it\w*",
+    r"m(a|ă) amenin(t|ț)\w*", r"m(a|ă) omoar\w*", r"b(i|ı)cak", r"beni tehdit\w*", r"beni (o|ö)ld(u|ü)r\w*",
+    r"mujhe (maar|mar)\w*", r"(chaku|chhuri|churi)\b", r"maar (dalega|dega|dalegi)", r"سكين", r"يضربني", r"سيقتلني",
 ]
 _CRISIS_RE = re.compile(r"\b(?:" + "|".join(_PATTERNS) + r")", re.IGNORECASE)
 

@@ -18,6 +18,9 @@ CRISIS = [
     "he's at my door right now", "i was raped last night", "kms tbh", "ive got a rope", "took 30 tablets",
     "suiside", "hes hitin me", "he locked me in the flat", "someone keeps following me",
     "domestic violence at home tonight", "i keep thinking about death",
+    # knives and threats in other languages women here write in
+    "on mi grozi nożem", "ma nóż", "tem uma faca", "ele vai me matar", "me amenaza con un cuchillo",
+    "ma ameninta", "are cutit", "beni tehdit ediyor", "bıçak var", "mujhe maar dalega", "معه سكين",
 ]
 NOT_CRISIS = [
     "hello", "i need help with housing", "its not safe to text me", "texts arent safe",
@@ -27,6 +30,7 @@ NOT_CRISIS = [
     "i took my tablets this morning", "i want to kill time", "help with money please",
     "where can i get emergency accommodation", "domestic violence support in lewisham",
     "my landlord is kicking me out next week", "abuse services near me",
+    "faça o favor", "potrzebuję pomocy z mieszkaniem", "grozi mi eksmisja", "nozes", "necesito ayuda con la casa",
 ]
 
 
