@@ -14,7 +14,6 @@ import re
 import shutil
 import signal
 import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -31,9 +30,9 @@ from bot.db.session import run_db, session_scope
 from bot.messaging.outbox import enqueue
 from bot.rasa_components.action_server_down import TEXT as ACTION_SERVER_DOWN
 from bot.run import Stack, free_port
-from bot.settings import REPO_ROOT
 from tests.conftest import REQUIRE_SERVICES, Chat, new_sender, pg_database, use_database
 from tests.support.recording_sms_server import HoldingFakeTwilio
+from tests.support.worker_process import start_worker as start_process
 
 pytestmark = pytest.mark.slow
 
@@ -175,10 +174,8 @@ def test_run_db_tries_again_only_when_the_connection_is_lost():
 
 
 def start_worker(url: str, fake: HoldingFakeTwilio, log) -> subprocess.Popen:
-    env = {**os.environ, **fake.env(), "DATABASE_URL": url, "PYTHONPATH": str(REPO_ROOT),
-           "ELPIS_WORKER_BACKOFF_S": "0.3", "ELPIS_WORKER_MAX_ATTEMPTS": "3", "ELPIS_TWILIO_TIMEOUT_S": "1"}
-    return subprocess.Popen([sys.executable, "-m", "bot.worker", "--no-jobs"], cwd=REPO_ROOT, env=env,
-                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    return start_process(url, fake, log, ELPIS_WORKER_BACKOFF_S="0.3", ELPIS_WORKER_MAX_ATTEMPTS="3",
+                         ELPIS_TWILIO_TIMEOUT_S="1")
 
 
 def reminder(phone: str, body: str) -> int:

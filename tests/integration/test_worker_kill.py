@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import time
 from datetime import timedelta
 
@@ -25,19 +24,16 @@ from bot.db.models.appointments import AppointmentKind
 from bot.db.seed import seed
 from bot.db.session import session_scope
 from bot.db.types import utcnow
-from bot.settings import REPO_ROOT
 from tests.conftest import pg_database, use_database
 from tests.support.appointment_data import clear_slots, local, make_referral, make_slot, working_day
 from tests.support.recording_sms_server import HoldingFakeTwilio
+from tests.support.worker_process import start_worker as start_process
 
 WOMEN = 100  # two reminders each
 
 
 def start_worker(url: str, fake: HoldingFakeTwilio, log) -> subprocess.Popen:
-    env = {**os.environ, **fake.env(), "DATABASE_URL": url, "PYTHONPATH": str(REPO_ROOT),
-           "ELPIS_WORKER_CLAIM_TIMEOUT_S": "1", "ELPIS_WORKER_CONCURRENCY": "4"}
-    return subprocess.Popen([sys.executable, "-m", "bot.worker", "--no-jobs"], cwd=REPO_ROOT, env=env,
-                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    return start_process(url, fake, log, ELPIS_WORKER_CLAIM_TIMEOUT_S="1", ELPIS_WORKER_CONCURRENCY="4")
 
 
 def wait_until(check, timeout: float, what: str) -> None:
