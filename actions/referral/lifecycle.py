@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import logging
-import re
 from datetime import date
 from typing import Any
 
@@ -12,14 +11,10 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import channel_of, latest_intent, latest_text
 from bot.db.session import run_db
+from bot.referrals.parsing import says_self_referral
 from bot.referrals.service import ReferralDraft, submit_referral, summary_lines
 
 logger = logging.getLogger(__name__)
-
-# "I want to refer myself" already answers "did the police send you?": not
-# asked again (one message fewer; the summary shows it and she can change it).
-_SAYS_SELF = re.compile(r"\b(myself|my ?self|self[- ]?refer\w*|on my own|by myself|voluntar\w*)\b", re.I)
-_SAYS_POLICE = re.compile(r"\b(police|polis|caution\w*|officer|cops?|custody|arrest\w*|nicked)\b", re.I)
 
 ANSWER_SLOTS = (
     "consent", "age_ok", "preferred_name", "location", "phone", "contact_safety",
@@ -70,12 +65,12 @@ class ActionStartReferral(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         events = _reset(keep_location=False)
         intent = latest_intent(tracker)[0]
-        text = latest_text(tracker)
         if intent == "police_referral":
             events.append(SlotSet("pathway", "police_caution"))
             dispatcher.utter_message(text="Thanks for getting in touch. I'll help you register your referral.")
         else:
-            if intent == "self_refer" and _SAYS_SELF.search(text) and not _SAYS_POLICE.search(text):
+            # Not asked again (one message fewer); the summary shows it and she can change it.
+            if intent == "self_refer" and says_self_referral(latest_text(tracker)):
                 events.append(SlotSet("pathway", "self"))
             dispatcher.utter_message(text="I can help you refer yourself. It's free and your choice.")
         return events

@@ -169,9 +169,20 @@ def parse_safe_times(text: str | None) -> str | None:
     return t[:200]
 
 
+# Words that mean the police sent her: the pathway answer, and her first message.
+_POLICE_WORDS = re.compile(r"\b(police|polis|caution\w*|officer|cops?|custody|arrest\w*|nicked)\b", re.I)
+_SELF_REFERRAL_WORDS = re.compile(r"\b(myself|my ?self|self[- ]?refer\w*|on my own|by myself|voluntar\w*)\b", re.I)
+
+
+def says_self_referral(text: str | None) -> bool:
+    """"I want to refer myself": her words already answer "did the police send you?"."""
+    t = clean(text)
+    return bool(_SELF_REFERRAL_WORDS.search(t)) and not _POLICE_WORDS.search(t)
+
+
 def parse_pathway(text: str | None, intent: str | None = None) -> str | None:
     t = clean(text).lower()
-    if intent == "police_referral" or re.search(r"\b(police|polis|caution|cautioned|officer|cop|cops|custody|arrest\w*)\b", t):
+    if intent == "police_referral" or _POLICE_WORDS.search(t):
         return "police_caution"
     if intent == "self_refer" or re.search(r"\b(me|myself|my ?self|self|own|on my own|i am|i'm|me myself)\b", t):
         return "self"

@@ -75,6 +75,14 @@ def test_pathway(text, expected):
     assert p.parse_pathway(text) == expected
 
 
+@pytest.mark.parametrize("text,expected", [
+    ("i want to refer myself", True), ("can I self-refer", True), ("on my own, no police", False),
+    ("refer myself, i got nicked last week", False), ("sign me up", False), ("i got a caution", False),
+])
+def test_first_words_that_settle_the_pathway(text, expected):
+    assert p.says_self_referral(text) is expected
+
+
 def test_caution_details_date_and_reference():
     d = p.parse_caution_details("3 Nov, 01/123456/26", TODAY)
     assert d.caution_date == date(2026, 11, 3) and d.police_reference == "01/123456/26"

@@ -1,6 +1,8 @@
 """Our fixes to Rasa's action client behave exactly as Rasa's own code, only faster."""
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
 from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction
@@ -26,7 +28,7 @@ def _sample_events() -> list[dict]:
     samples = [
         ev.UserUttered("hi", {"name": "greet", "confidence": 0.9}, [{"entity": "e", "value": "v", "start": 0, "end": 1}]),
         ev.BotUttered("hello", {"buttons": [{"title": "a", "payload": "/a"}]}), ev.SlotSet("n", [1, "a"]),
-        ev.Restarted(), ev.AllSlotsReset(), ev.ReminderScheduled("i", __import__("datetime").datetime(2026, 11, 23, 12)), ev.ReminderCancelled("r"),
+        ev.Restarted(), ev.AllSlotsReset(), ev.ReminderScheduled("i", datetime(2026, 11, 23, 12)), ev.ReminderCancelled("r"),
         ev.ActionReverted(), ev.UserUtteranceReverted(), ev.StoryExported(), ev.FollowupAction("action_x"),
         ev.ConversationPaused(), ev.ConversationResumed(), ev.ActionExecuted("action_x", "RulePolicy", 1.0),
         ev.AgentUttered("x"), ev.ActiveLoop("form"), ev.LoopInterrupted(True), ev.ActionExecutionRejected("a"),
