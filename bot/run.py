@@ -16,6 +16,8 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import yaml
+
 from bot import hardening
 from bot.settings import REPO_ROOT, get_settings, load_settings
 
@@ -83,7 +85,9 @@ class Stack:
         # Tests run on free ports: write endpoints pointing at this stack's action server.
         path = Path(self.log_dir or REPO_ROOT / "var") / f"endpoints-{self.rasa_port}.yml"
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{self.action_port}/webhook"\n')
+        endpoints = yaml.safe_load((REPO_ROOT / "endpoints.yml").read_text())
+        endpoints["action_endpoint"]["url"] = f"http://127.0.0.1:{self.action_port}/webhook"
+        path.write_text(yaml.safe_dump(endpoints))
         return path
 
     def fake_twilio_env(self) -> dict[str, str]:

@@ -1,16 +1,24 @@
-"""Custom Rasa graph components (NLU and policies), referenced from config.yml,
-and the lock store for several Rasa processes (lock_store.py, named in
-endpoints.production.yml).
+"""Custom Rasa graph components (NLU and policies), referenced from config.yml;
+the embedded tracker store (tracker_store.py, named in endpoints.yml) and the
+lock store for several Rasa processes (lock_store.py, endpoints.production.yml).
 
-Importing this package (Rasa does, to load our model) also installs three
-small fixes to Rasa itself: a failed action server call tells her so instead
-of leaving her in silence (action_server_down.py); action server answers are
-checked against a schema validator built once, not per answer
-(action_result_schema.py); events are found by name from a table
-(event_lookup.py). The last two were most of the Rasa process's CPU time.
+Importing this package (Rasa does, to load our model) also installs small
+fixes to Rasa itself, each tested to behave as Rasa's own code:
+- a failed action server call tells her so instead of leaving her in
+  silence (action_server_down.py);
+- action server answers are checked against a schema validator built once,
+  not per answer (action_result_schema.py);
+- events are found by name from a table (event_lookup.py);
+- the model graph runs in an order worked out once, not by dask every turn
+  (graph_runner.py);
+- action calls reuse one connection and send the history from her previous
+  message on, not the whole conversation (action_calls.py).
+Each was a measured share of the Rasa process's CPU (README, "Benchmarks").
 """
-from bot.rasa_components import action_result_schema, action_server_down, event_lookup
+from bot.rasa_components import action_calls, action_result_schema, action_server_down, event_lookup, graph_runner
 
+action_calls.install()
 action_result_schema.install()
 action_server_down.install()
 event_lookup.install()
+graph_runner.install()

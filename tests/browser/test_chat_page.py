@@ -278,8 +278,13 @@ def test_rasa_down_shows_a_clear_message_then_retry_and_reconnect(browser, chat_
         chat.shot("11-rasa-down")
         assert axe_violations(chat.page) == []
 
+        retry = chat.page.get_by_role("button", name="Try again")
+        assert retry.is_visible()
         relay.up()
-        chat.page.get_by_role("button", name="Try again").click()
+        # Click it inside the page, in one step: the page also retries by itself,
+        # and if that wins the button leaves the page between Playwright finding
+        # it and clicking it (seen once in CI as a 30 s click timeout).
+        chat.page.evaluate("() => { const b = document.getElementById('retry'); if (b) { b.click(); } }")
         chat.wait_bot(GREETING)
         # "hello" went once the server was back, and the server acknowledged it.
         assert wait_until(lambda: not any(i.get("pending") for i in chat.state()["items"]), timeout=60)

