@@ -108,26 +108,49 @@ class SentenceEncoder:
             return self._tokenizer.encode(text).ids
 
     def encode(self, text: str) -> np.ndarray:
-        ids = np.asarray(self.token_ids(text))
-        n = len(ids)
+        return self.encode_batch([text])[0]
+
+    def encode_batch(self, texts: Sequence[str]) -> np.ndarray:
+        """Several texts in one pass: the weights (42 MB) are read once for all
+        of them, which is most of the cost of a short message."""
+        if not texts:
+            return np.zeros((0, DIMENSIONS), np.float32)
+        rows = [self.token_ids(t) for t in texts]
+        batch, length = len(rows), max(len(r) for r in rows)
+        ids = np.zeros((batch, length), np.int64)  # 0 is [PAD]
+        valid = np.zeros((batch, length), bool)
+        for i, r in enumerate(rows):
+            ids[i, : len(r)] = r
+            valid[i, : len(r)] = True
+        # Padding is never attended to, and never pooled.
+        key_mask = np.where(valid, 0.0, -1e9).astype(np.float32)[:, None, None, :]
         head = DIMENSIONS // _HEADS
-        x = _layer_norm(self._words[ids] + self._positions[:n] + self._token_type, *self._embed_norm)
+        x = _layer_norm(self._words[ids] + self._positions[:length] + self._token_type, *self._embed_norm)
+        x = x.reshape(batch * length, DIMENSIONS)
         for qkv, qkv_b, out_w, out_b, n1_g, n1_b, up_w, up_b, down_w, down_b, n2_g, n2_b in self._layers:
-            h = x @ qkv + qkv_b
-            q = h[:, :DIMENSIONS].reshape(n, _HEADS, head).transpose(1, 0, 2)
-            k = h[:, DIMENSIONS : 2 * DIMENSIONS].reshape(n, _HEADS, head).transpose(1, 2, 0)
-            v = h[:, 2 * DIMENSIONS :].reshape(n, _HEADS, head).transpose(1, 0, 2)
-            scores = (q @ k) / math.sqrt(head)
+            h = (x @ qkv + qkv_b).reshape(batch, length, 3, _HEADS, head)
+            q = h[:, :, 0].transpose(0, 2, 1, 3)  # batch, heads, tokens, head size
+            k = h[:, :, 1].transpose(0, 2, 3, 1)
+            v = h[:, :, 2].transpose(0, 2, 1, 3)
+            scores = (q @ k) / math.sqrt(head) + key_mask
             scores = np.exp(scores - scores.max(-1, keepdims=True))
             scores /= scores.sum(-1, keepdims=True)
-            context = (scores @ v).transpose(1, 0, 2).reshape(n, DIMENSIONS)
+            context = (scores @ v).transpose(0, 2, 1, 3).reshape(batch * length, DIMENSIONS)
             x = _layer_norm(context @ out_w + out_b + x, n1_g, n1_b)
             x = _layer_norm(_gelu(x @ up_w + up_b) @ down_w + down_b + x, n2_g, n2_b)
-        vector = x.mean(0)
-        return (vector / max(float(np.linalg.norm(vector)), 1e-12)).astype(np.float32)
+        x = x.reshape(batch, length, DIMENSIONS)
+        pooled = (x * valid[:, :, None]).sum(1) / valid.sum(1, keepdims=True)
+        norms = np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+        return (pooled / norms).astype(np.float32)
 
-    def encode_many(self, texts: Sequence[str]) -> np.ndarray:
-        return np.stack([self.encode(t) for t in texts]) if texts else np.zeros((0, DIMENSIONS), np.float32)
+    def encode_many(self, texts: Sequence[str], batch_size: int = 32) -> np.ndarray:
+        """Training data: batches of similar length, so little is padding."""
+        out = np.zeros((len(texts), DIMENSIONS), np.float32)
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        for start in range(0, len(order), batch_size):
+            chosen = order[start : start + batch_size]
+            out[chosen] = self.encode_batch([texts[i] for i in chosen])
+        return out
 
 
 @lru_cache(maxsize=1)

@@ -11,14 +11,17 @@ fixes to Rasa itself, each tested to behave as Rasa's own code:
 - events are found by name from a table (event_lookup.py);
 - the model graph runs in an order worked out once, not by dask every turn
   (graph_runner.py);
+- her message is understood on a thread of its own, so other conversations
+  move meanwhile (parse_thread.py);
 - action calls reuse one connection and send the history from her previous
   message on, not the whole conversation (action_calls.py).
 Each was a measured share of the Rasa process's CPU (README, "Benchmarks").
 """
-from bot.rasa_components import action_calls, action_result_schema, action_server_down, event_lookup, graph_runner
+from bot.rasa_components import action_calls, action_result_schema, action_server_down, event_lookup, graph_runner, parse_thread
 
 action_calls.install()
 action_result_schema.install()
 action_server_down.install()
 event_lookup.install()
 graph_runner.install()
+parse_thread.install()
