@@ -41,7 +41,7 @@ from bot.db.models import (
 from bot.db.types import utcnow
 from bot.directory import taxonomy
 from bot.directory.hours import format_week, parse_week
-from bot.directory.phones import display_phone, normalise_phone
+from bot.directory.phones import display_phone, normalise_phone, parse_phone_cell
 from bot.geo import get_borough, lookup_outcode, match_borough, normalise_postcode
 
 SCALARS = ("name", "organisation", "external_id", "description", "url", "email", "status", "women_only",
@@ -190,7 +190,7 @@ def clean_service(data: dict[str, Any], *, partial: bool = False) -> dict[str, A
     if "phones" in data:
         phones = []
         raw = data["phones"]
-        items = [p for p in re.split(r"[;\n]", raw)] if isinstance(raw, str) else list(raw or [])
+        items = parse_phone_cell(raw) if isinstance(raw, str) else list(raw or [])
         for i, item in enumerate(items):
             entry = item if isinstance(item, dict) else {"number": item}
             written = _text(entry.get("number"))

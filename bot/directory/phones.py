@@ -53,3 +53,31 @@ def display_phone(stored: str, written: str | None = None) -> str:
         if national.startswith("020"):
             return f"{national[:3]} {national[3:7]} {national[7:]}"
     return text
+
+
+# One CSV cell holds all of a listing's numbers: "020 7946 0101 (advice line); 116 123".
+_DESCRIBED = re.compile(r"^(?P<number>.*?)\s*\((?P<description>[^()]*)\)\s*$")
+
+
+def phone_cell(phones: list[dict]) -> str:
+    """A listing's phones as one CSV cell; each description in brackets after its number."""
+    parts = []
+    for phone in phones:
+        description = (phone.get("description") or "").strip()
+        parts.append(f"{phone['number']} ({description})" if description else phone["number"])
+    return "; ".join(parts)
+
+
+def parse_phone_cell(text: str) -> list[dict]:
+    """The reverse of phone_cell. A bracket only at the start, as in '(020) 7946 0101', is part of the number."""
+    entries = []
+    for item in re.split(r"[;\n]", text):
+        item = item.strip()
+        if not item:
+            continue
+        match = _DESCRIBED.match(item)
+        if match and match["number"] and re.search(r"\d", match["number"]):
+            entries.append({"number": match["number"], "description": match["description"].strip() or None})
+        else:
+            entries.append({"number": item})
+    return entries

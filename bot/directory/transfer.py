@@ -28,6 +28,7 @@ from bot.directory.admin import (
     update_service,
 )
 from bot.directory.hours import DAY_NAMES, Opening, format_week
+from bot.directory.phones import phone_cell
 
 CSV_COLUMNS = (
     "id", "organisation", "name", "description", "categories", "women_only", "national", "eligibility",
@@ -213,7 +214,7 @@ def export_csv(session: Session, **filters: Any) -> str:
             "id": d["external_id"] or f"elpis-{d['id']}", "organisation": d["organisation"], "name": d["name"],
             "description": d["description"] or "", "categories": ";".join(d["categories"]),
             "women_only": "yes" if d["women_only"] else "no", "national": "yes" if d["national"] else "no",
-            "eligibility": d["eligibility"] or "", "phones": "; ".join(p["number"] for p in d["phones"]),
+            "eligibility": d["eligibility"] or "", "phones": phone_cell(d["phones"]),
             "hours": format_week([Opening(s.weekday, s.opens_at, s.closes_at) for s in service.schedules]),
             "closed_on_bank_holidays": "yes" if d["closed_on_bank_holidays"] else "no",
             "holidays": _holidays_text(d["holidays"]), "last_checked": d["last_checked"] or "",

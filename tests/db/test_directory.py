@@ -172,12 +172,29 @@ def test_csv_export_round_trips(db_url):
     row = next(r for r in rows if r["id"] == "test-centre")
     assert row["hours"] == "Mon-Fri 09:00-17:00" and row["postcode"] == "SE15 5ZZ"
     assert row["holidays"] == "2026-12-24..2027-01-01 closed Christmas"
+    assert row["phones"] == "020 7946 0999 (front desk)"  # the description is kept
     with session_scope() as session:
         report = import_csv(session, exported)
     assert report.ok and report.created == 0 and report.updated == len(rows)
     with session_scope() as session:
         again = get_service(session, list_services(session, search="Test Women")[0]["id"])
     assert again["holidays"][0]["end_date"] == "2027-01-01" and again["women_only"] is True
+    assert again["phones"] == [{"number": "020 7946 0999", "description": "front desk"}]
+
+
+def test_the_phones_cell_keeps_descriptions_and_bracketed_area_codes():
+    from bot.directory.phones import parse_phone_cell, phone_cell
+
+    cell = "(020) 7946 0101 (advice line); 116 123;\n0800 000 000 ( )"
+    assert parse_phone_cell(cell) == [
+        {"number": "(020) 7946 0101", "description": "advice line"},
+        {"number": "116 123"},
+        {"number": "0800 000 000", "description": None},
+    ]
+    phones = [{"number": "020 7946 0101", "description": "advice line"}, {"number": "116 123", "description": None}]
+    assert phone_cell(phones) == "020 7946 0101 (advice line); 116 123"
+    assert parse_phone_cell(phone_cell(phones)) == [
+        {"number": "020 7946 0101", "description": "advice line"}, {"number": "116 123"}]
 
 
 def test_openreferral_json_round_trip(db_url):
