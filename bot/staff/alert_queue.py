@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
-from bot.db.crud.alerts import open_alerts
+from bot.db.crud.alerts import count_open_alerts, open_alerts
 from bot.db.models import Alert, AlertStatus, Referral, Staff, Woman
 from bot.db.types import utcnow
 from bot.staff import audit
@@ -79,10 +79,15 @@ def item(session: Session, alert: Alert, people: _People | None = None) -> Queue
                      alert.resolution_note, people.staff.get(alert.resolved_by_id), alert.resolved_at)
 
 
-def queue(session: Session) -> list[QueueItem]:
-    alerts = open_alerts(session)
+# A page the keyworker can scan; urgent alerts always sort onto the first pages.
+PAGE_SIZE = 50
+
+
+def queue(session: Session, page: int = 1, page_size: int = PAGE_SIZE) -> tuple[list[QueueItem], int]:
+    """One page of open alerts, and how many are open in all."""
+    alerts = open_alerts(session, offset=(max(1, page) - 1) * page_size, limit=page_size)
     people = _People(session, alerts)
-    return [item(session, a, people) for a in alerts]
+    return [item(session, a, people) for a in alerts], count_open_alerts(session)
 
 
 def recently_resolved(session: Session, limit: int = 30) -> list[QueueItem]:

@@ -108,6 +108,31 @@ def test_alert_queue_urgent_first_then_acknowledge_and_resolve_with_note(web, ke
     assert actions[0] == "view_alert" and {"acknowledge_alert", "resolve_alert"} <= set(actions)
 
 
+def test_alert_queue_pages_urgent_first_and_counts_them_all(web, keyworker):
+    import re
+
+    from bot.staff.alert_queue import PAGE_SIZE
+
+    _, kw = keyworker
+    with session_scope(web.db) as session:
+        for i in range(PAGE_SIZE + 5):
+            raise_alert(session, AlertReason.HUMAN_REQUESTED, conversation_id=f"pager-{uuid.uuid4().hex[:8]}",
+                        channel="rest")
+        urgent = raise_alert(session, AlertReason.CRISIS, conversation_id=f"pager-{uuid.uuid4().hex[:8]}",
+                             channel="rest").id
+    total = query(web.db, lambda s: s.execute(
+        select(func.count()).select_from(Alert).where(Alert.status != AlertStatus.RESOLVED)).scalar_one())
+    ids = lambda html: re.findall(r'data-alert-id="(\d+)"', html)  # noqa: E731
+    first = kw.get("/staff/alerts").text
+    assert f"{total} open" in first and "Next</a>" in first and "Previous</a>" not in first
+    assert len(ids(first)) == PAGE_SIZE and str(urgent) in ids(first)  # the newest alert, but urgent: page 1
+    pages = [ids(kw.get(f"/staff/alerts?page={n}").text) for n in range(1, (total - 1) // PAGE_SIZE + 2)]
+    seen = [i for page_ids in pages for i in page_ids]
+    assert len(seen) == len(set(seen)) == total  # every open alert once, across the pages
+    assert kw.get("/staff/alerts?page=x").text.count("data-alert-id") == PAGE_SIZE  # a bad page number: page 1
+    assert "No open alerts on this page." in kw.get("/staff/alerts?page=999").text
+
+
 def test_lockout_over_http_and_admin_unlock(web, admin):
     admin_id, ad = admin
     staff_id, email = make_staff(web.db, "keyworker")

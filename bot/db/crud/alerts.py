@@ -1,7 +1,7 @@
 """Alerts for keyworkers."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.db.models import Alert, AlertReason, AlertStatus, AlertUrgency
@@ -62,11 +62,20 @@ def raise_alert(
     return alert
 
 
-def open_alerts(session: Session) -> list[Alert]:
-    return list(
-        session.execute(
-            select(Alert)
-            .where(Alert.status != AlertStatus.RESOLVED)
-            .order_by((Alert.urgency == AlertUrgency.URGENT).desc(), Alert.created_at)
-        ).scalars()
+def open_alerts(session: Session, offset: int = 0, limit: int | None = None) -> list[Alert]:
+    """Not yet resolved: urgent first, then oldest first (id breaks ties, so pages never overlap)."""
+    query = (
+        select(Alert)
+        .where(Alert.status != AlertStatus.RESOLVED)
+        .order_by((Alert.urgency == AlertUrgency.URGENT).desc(), Alert.created_at, Alert.id)
+        .offset(offset)
     )
+    if limit is not None:
+        query = query.limit(limit)
+    return list(session.execute(query).scalars())
+
+
+def count_open_alerts(session: Session) -> int:
+    return session.execute(
+        select(func.count()).select_from(Alert).where(Alert.status != AlertStatus.RESOLVED)
+    ).scalar_one()

@@ -11,10 +11,11 @@ from bot.web.staff.render import page
 from bot.web.staff.security import PREFIX, error_page, staff_only
 
 
-def _queue(staff_id: int):
+def _queue(staff_id: int, page_no: int):
     with session_scope() as session:
         me = session.get(Staff, staff_id)
-        return alert_queue.queue(session), alert_queue.recently_resolved(session, 20), bool(me and me.on_duty)
+        items, total = alert_queue.queue(session, page_no)
+        return items, total, alert_queue.recently_resolved(session, 20), bool(me and me.on_duty)
 
 
 def _view(alert_id: int, staff_id: int):
@@ -45,8 +46,13 @@ def add_routes(bp) -> None:
     @bp.get("/alerts", name="alerts")
     @staff_only()
     async def alerts(request):
-        items, resolved, on_duty = await run_db(_queue, request.ctx.me.staff_id)
-        return page(request, "alerts.html", items=items, resolved=resolved, on_duty=on_duty)
+        try:
+            page_no = max(1, min(10_000, int(request.args.get("page", "1"))))
+        except ValueError:
+            page_no = 1
+        items, total, resolved, on_duty = await run_db(_queue, request.ctx.me.staff_id, page_no)
+        return page(request, "alerts.html", items=items, total=total, page_no=page_no,
+                    page_size=alert_queue.PAGE_SIZE, resolved=resolved, on_duty=on_duty)
 
     @bp.get("/alerts/<alert_id:int>", name="alert")
     @staff_only()
