@@ -14,8 +14,8 @@ connection set-up were about a quarter of both processes' CPU).
   slots, her latest message and, for "not understood twice", the message
   before it (actions/handoff.py); rasa_sdk's forms read only the events of
   the current turn. The slots, active form and latest message are sent in
-  full as before. `ELPIS_ACTION_HISTORY=full` sends everything, for an
-  action that would need more.
+  full as before. `ELPIS_ACTION_HISTORY=full` (read once, at start-up)
+  sends everything, for an action that would need more.
 
 Installed from bot/rasa_components/__init__.py.
 """
@@ -32,6 +32,7 @@ from rasa.utils.endpoints import DEFAULT_REQUEST_TIMEOUT, EndpointConfig
 
 KEEPALIVE_S = 2.0
 _original_call_format = RemoteAction._action_call_format
+_send_full_history = False  # ELPIS_ACTION_HISTORY=full, read once by install()
 
 
 def recent_events(events: List[Dict[str, Any]], user_turns: int = 2) -> List[Dict[str, Any]]:
@@ -47,7 +48,7 @@ def recent_events(events: List[Dict[str, Any]], user_turns: int = 2) -> List[Dic
 
 def _action_call_format(self: RemoteAction, tracker: Any, domain: Any) -> Dict[Text, Any]:
     body = _original_call_format(self, tracker, domain)
-    if os.environ.get("ELPIS_ACTION_HISTORY", "").lower() != "full":
+    if not _send_full_history:
         state = body["tracker"]
         state["events"] = recent_events(state.get("events") or [])
     return body
@@ -86,5 +87,7 @@ def _shared_session(self: EndpointConfig) -> Any:
 
 
 def install() -> None:
+    global _send_full_history
+    _send_full_history = os.environ.get("ELPIS_ACTION_HISTORY", "").lower() == "full"
     RemoteAction._action_call_format = _action_call_format  # type: ignore[method-assign]
     EndpointConfig.session = _shared_session  # type: ignore[method-assign]

@@ -69,19 +69,18 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
                execution_context: ExecutionContext) -> "SentenceEncoderFeaturizer":
         return cls(config, execution_context.node_name)
 
-    def _featurize(self, message: Message) -> None:
-        text = message.get(TEXT)
-        if not text:
-            return
-        vector = self._encoder.encode(text) * self._scale
-        self.add_features_to_message(sequence=None, sentence=vector[np.newaxis, :], attribute=TEXT, message=message)
+    def _featurize(self, messages: List[Message]) -> None:
+        # Messages without text (a response, an action) are left alone.
+        with_text = [m for m in messages if m.get(TEXT)]
+        vectors = self._encoder.encode_many([m.get(TEXT) for m in with_text]) * self._scale
+        for message, vector in zip(with_text, vectors):
+            self.add_features_to_message(sequence=None, sentence=vector[np.newaxis, :], attribute=TEXT,
+                                         message=message)
 
     def process(self, messages: List[Message]) -> List[Message]:
-        for message in messages:
-            self._featurize(message)
+        self._featurize(messages)
         return messages
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        for message in training_data.training_examples:
-            self._featurize(message)
+        self._featurize(training_data.training_examples)  # in batches of similar length
         return training_data

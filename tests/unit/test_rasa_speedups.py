@@ -17,7 +17,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
 import bot.rasa_components  # noqa: F401  (installs the fixes, as loading our model does)
-from bot.rasa_components import graph_runner
+from bot.rasa_components import action_calls, graph_runner
 from bot.rasa_components.action_calls import recent_events
 from bot.rasa_components.tracker_store import LiveInMemoryTrackerStore
 
@@ -111,6 +111,8 @@ def test_the_action_call_keeps_slots_form_and_latest_message(monkeypatch):
     assert [e.get("text") for e in state["events"] if e["event"] == "user"] == ["two", "three"]
     assert state["slots"]["name"] == "Jo" and state["latest_message"]["text"] == "three"
     monkeypatch.setenv("ELPIS_ACTION_HISTORY", "full")
+    monkeypatch.setattr(action_calls, "_send_full_history", False)
+    action_calls.install()  # the setting is read once, when Rasa loads our components
     assert len(action._action_call_format(tracker, domain)["tracker"]["events"]) == len(tracker.events)
 
 

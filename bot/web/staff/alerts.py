@@ -7,7 +7,7 @@ from bot.db.models import Staff
 from bot.db.session import run_db, session_scope
 from bot.staff import alert_queue, rasa_api
 from bot.staff.alert_queue import AlertError
-from bot.web.staff.render import page
+from bot.web.staff.render import page, page_number
 from bot.web.staff.security import PREFIX, error_page, staff_only
 
 
@@ -46,10 +46,7 @@ def add_routes(bp) -> None:
     @bp.get("/alerts", name="alerts")
     @staff_only()
     async def alerts(request):
-        try:
-            page_no = max(1, min(10_000, int(request.args.get("page", "1"))))
-        except ValueError:
-            page_no = 1
+        page_no = page_number(request)
         items, total, resolved, on_duty = await run_db(_queue, request.ctx.me.staff_id, page_no)
         return page(request, "alerts.html", items=items, total=total, page_no=page_no,
                     page_size=alert_queue.PAGE_SIZE, resolved=resolved, on_duty=on_duty)

@@ -10,7 +10,7 @@ from bot.privacy.erasure import erase_woman
 from bot.privacy.summary import summary_lines
 from bot.staff import cases as case_logic
 from bot.staff.cases import CaseQuery
-from bot.web.staff.render import page
+from bot.web.staff.render import page, page_number
 from bot.web.staff.security import PREFIX, error_page, staff_only
 
 
@@ -87,10 +87,7 @@ def add_routes(bp) -> None:
     @bp.get("/cases", name="cases")
     @staff_only()
     async def cases(request):
-        try:
-            page_no = max(1, min(10_000, int(request.args.get("page", "1"))))
-        except ValueError:
-            page_no = 1
+        page_no = page_number(request)
         query = CaseQuery(text=(request.args.get("q") or "")[:80], borough=(request.args.get("borough") or "")[:60],
                           status=request.args.get("status") or "", pathway=request.args.get("pathway") or "",
                           page=page_no)

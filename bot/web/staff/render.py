@@ -47,6 +47,14 @@ ENV.filters["yesno"] = yes_no_unknown
 ENV.filters["channel"] = lambda name: {"socketio": "web chat", "sms": "SMS", "rest": "REST (test)"}.get(name, name or "")
 
 
+def page_number(request) -> int:
+    """?page=N for a paged list: 1 when missing or not a number, at most 10,000."""
+    try:
+        return max(1, min(10_000, int(request.args.get("page", "1"))))
+    except ValueError:
+        return 1
+
+
 def page(request, template: str, status: int = 200, **context):
     me = getattr(request.ctx, "me", None)
     flash = FLASH.get(request.args.get("ok", ""))
