@@ -51,6 +51,11 @@ _PATTERNS = [
     r"umrze\w*", r"zabi(ć|c) si\w*", r"bije mnie", r"socorro", r"me bate", r"quero morrer", r"me matar",
     r"me pega", r"quiero morir", r"suicidar\w*", r"m(ă|a) bate", r"vreau s(ă|a) mor", r"beni d(ö|o)v\w*",
     r"(ö|o)lmek istiyorum",
+    # "I don't want to live (any more)" (folded): the 2026-11-23 blind set found the
+    # Polish and Spanish ones missed by model and net alike
+    r"nie chc\w* (juz |dluzej )*zyc", r"no quiero (seguir )?viv\w*", r"(nao|não) quero (mais )?viver",
+    r"nu (mai )?vreau s(ă|a) (mai )?tr(ă|a)iesc", r"ya(ş|s)amak istemiyorum", r"(jeena|jina) nahi?n? chaht\w*",
+    r"(بدي|اريد ان) اموت", r"لا اريد ان اعيش",
     # knives, threats and "he will kill me" (folded: no accents), the same languages plus
     # romanised Urdu/Hindi/Bengali and Arabic script
     r"no(z|ż)(em|a|e)?\b", r"(on|ona|m(a|ą)z|partner|ch(l|ł)opak|ex) (mi )?grozi\w*", r"zabije mnie", r"(com|tem|uma) (uma )?faca", r"(me )?amea(c|ç)a\w* (me|de morte)",

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections import Counter
 from datetime import datetime, timedelta, timezone
 
@@ -123,3 +124,38 @@ def test_cancel_pending_by_key_prefix(db_url):
         assert cancel_pending(s, "appt:7:") == 2
     with session_scope() as s:
         assert s.execute(select(func.count()).where(OutboxMessage.status == OutboxStatus.CANCELLED)).scalar_one() == 2
+
+
+def test_idle_worker_polls_with_one_lane_and_wakes_the_others_for_a_burst(db_url):
+    """Eight idle lanes used to ask the outbox 40 times a second between them;
+    now lane 0 watches alone, and a burst still goes out over several lanes."""
+    class LaneRecordingProvider(RecordingProvider):
+        def send(self, to, body, status_callback=None):
+            lanes.add(threading.current_thread().name)
+            time.sleep(0.05)  # a real send takes a while, so lanes overlap
+            return super().send(to, body, status_callback)
+
+    lanes: set[str] = set()
+    provider = LaneRecordingProvider()
+    worker = Worker(providers={"sms": provider}, concurrency=8, idle_sleep=0.2)
+    thread = threading.Thread(target=worker.run)
+    thread.start()
+    try:
+        time.sleep(2.0)
+        idle_claims = worker.claims
+        # 2 s idle: lane 0 asks about 10 times, the others once each on start
+        # (plus at most one backstop wake each); 8 polling lanes asked ~80.
+        assert idle_claims <= 30, idle_claims
+        with session_scope() as s:
+            for i in range(40):
+                enqueue(s, to=f"+4477009{i:05d}", body=f"burst {i}", kind="notice")
+        deadline = time.monotonic() + 20
+        while len(provider.sent) < 40 and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        worker.stop()
+        thread.join(timeout=10)
+    assert not thread.is_alive()
+    assert Counter(body for _, body, _ in provider.sent) == Counter(f"burst {i}" for i in range(40))
+    assert len(lanes) >= 3, lanes  # woken lanes shared the burst
+    assert statuses() == Counter({OutboxStatus.SENT: 40})

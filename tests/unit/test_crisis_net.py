@@ -21,6 +21,9 @@ CRISIS = [
     # knives and threats in other languages women here write in
     "on mi grozi nożem", "ma nóż", "tem uma faca", "ele vai me matar", "me amenaza con un cuchillo",
     "ma ameninta", "are cutit", "beni tehdit ediyor", "bıçak var", "mujhe maar dalega", "معه سكين",
+    # "I don't want to live any more"
+    "nie chcę już żyć", "ya no quiero vivir", "não quero mais viver", "nu mai vreau să trăiesc",
+    "yaşamak istemiyorum", "ab jeena nahi chahti", "لا أريد أن أعيش", "أريد أن أموت",
 ]
 NOT_CRISIS = [
     "hello", "i need help with housing", "its not safe to text me", "texts arent safe",
