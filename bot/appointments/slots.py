@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import select
+from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
 
 from bot.appointments import formatting, hours, rules
@@ -117,9 +118,12 @@ def asks_when_closed(pref: Preference, open_hours: hours.Hours) -> bool:
     return False
 
 
-def _free_slots(session: Session, window: rules.Window, avoid: set[datetime], exclude: set[int]) -> list[AppointmentSlot]:
+def _free_slots(session: Session, window: rules.Window, avoid: set[datetime], exclude: set[int]) -> list[Row]:
+    """(id, centre_id, starts_at) of free slots: plain rows, not ORM objects,
+    because up to SCAN_LIMIT are read for every offer and only a handful are
+    shown (loading whole objects was a third of the action server's CPU)."""
     query = (
-        select(AppointmentSlot)
+        select(AppointmentSlot.id, AppointmentSlot.centre_id, AppointmentSlot.starts_at)
         .join(Centre, AppointmentSlot.centre_id == Centre.id)
         .where(
             AppointmentSlot.active.is_(True),
@@ -132,12 +136,12 @@ def _free_slots(session: Session, window: rules.Window, avoid: set[datetime], ex
     )
     if window.latest is not None:
         query = query.where(AppointmentSlot.starts_at <= window.latest)
-    return [s for s in session.execute(query).scalars() if s.id not in exclude and s.starts_at not in avoid]
+    return [s for s in session.execute(query) if s.id not in exclude and s.starts_at not in avoid]
 
 
-def _one_per_time(slots: list[AppointmentSlot], distances: dict[int, float | None]) -> list[AppointmentSlot]:
+def _one_per_time(slots: list[Row], distances: dict[int, float | None]) -> list[Row]:
     """The nearest centre's slot when several start at the same moment."""
-    best: dict[datetime, AppointmentSlot] = {}
+    best: dict[datetime, Row] = {}
     for slot in slots:
         held = best.get(slot.starts_at)
         if held is None or (distances.get(slot.centre_id) or 0) < (distances.get(held.centre_id) or 0):
@@ -145,9 +149,9 @@ def _one_per_time(slots: list[AppointmentSlot], distances: dict[int, float | Non
     return [s for s in slots if best[s.starts_at] is s]
 
 
-def _spread(slots: list[AppointmentSlot], limit: int) -> list[AppointmentSlot]:
+def _spread(slots: list[Row], limit: int) -> list[Row]:
     """Up to `limit` slots, one per day first, so she sees a real choice."""
-    chosen: list[AppointmentSlot] = []
+    chosen: list[Row] = []
     seen_days: set[date] = set()
     for slot in slots:
         d = formatting.local(slot.starts_at).date()
@@ -183,17 +187,17 @@ def find_offer(
     known = [d for d in distances.values() if d is not None]
     near_limit = (min(known) + NEAR_EXTRA_KM) if known else None
 
-    def near(slot: AppointmentSlot) -> bool:
+    def near(slot: Row) -> bool:
         d = distances.get(slot.centre_id)
         return near_limit is None or d is None or d <= near_limit
 
     nearby = _one_per_time([s for s in free if near(s)], distances)
     free = _one_per_time(free, distances)
 
-    def view(slots: list[AppointmentSlot]) -> list[SlotView]:
-        return [SlotView.of(s, distances.get(s.centre_id)) for s in slots]
+    def view(slots: list[Row]) -> list[SlotView]:
+        return [SlotView.of(session.get(AppointmentSlot, s.id), distances.get(s.centre_id)) for s in slots]
 
-    def pick(pool: list[AppointmentSlot], p: Preference, slack: int = 0) -> list[AppointmentSlot]:
+    def pick(pool: list[Row], p: Preference, slack: int = 0) -> list[Row]:
         matched = [s for s in pool if p.matches(formatting.local(s.starts_at), time_slack_min=slack)]
         if moving is not None and p.later:
             matched = [s for s in matched if s.starts_at > moving.slot.starts_at]
