@@ -11,8 +11,9 @@ fixes to Rasa itself, each tested to behave as Rasa's own code:
 - events are found by name from a table (event_lookup.py);
 - the model graph runs in an order worked out once, not by dask every turn
   (graph_runner.py);
-- her message is understood on a thread of its own, so other conversations
-  move meanwhile (parse_thread.py);
+- messages are understood on a thread of their own, so other conversations
+  move meanwhile, and those that arrive together are understood in one run
+  of the pipeline (parse_thread.py);
 - action calls reuse one connection and send the history from her previous
   message on, not the whole conversation (action_calls.py).
 Each was a measured share of the Rasa process's CPU (README, "Benchmarks").
