@@ -56,6 +56,11 @@ _PATTERNS = [
     r"nie chc\w* (juz |dluzej )*zyc", r"no quiero (seguir )?viv\w*", r"(nao|não) quero (mais )?viver",
     r"nu (mai )?vreau s(ă|a) (mai )?tr(ă|a)iesc", r"ya(ş|s)amak istemiyorum", r"(jeena|jina) nahi?n? chaht\w*",
     r"(بدي|اريد ان) اموت", r"لا اريد ان اعيش",
+    # being beaten, self-harm and overdoses, from the multilingual training data
+    r"mnie bij\w*", r"kendime zarar", r"apni jaan (le|de)\w*", r"i garaac\w*",
+    r"tom(e|é|ei) (muchas|todas las|muitos|todos os) (pastillas|pildoras|comprimidos|remedios)",
+    # English the same data found
+    r"cutting again", r"(won'?t|wont) stop bleeding", r"(don'?t|dont|do not|can'?t|cant) see the point (anymore|any more|of living|in living)",
     # knives, threats and "he will kill me" (folded: no accents), the same languages plus
     # romanised Urdu/Hindi/Bengali and Arabic script
     r"no(z|ż)(em|a|e)?\b", r"(on|ona|m(a|ą)z|partner|ch(l|ł)opak|ex) (mi )?grozi\w*", r"zabije mnie", r"(com|tem|uma) (uma )?faca", r"(me )?amea(c|ç)a\w* (me|de morte)",

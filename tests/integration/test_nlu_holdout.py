@@ -4,13 +4,16 @@ Targets from the design: held-out intent accuracy >= 95%, and every crisis
 message labelled crisis (model plus the deterministic net).
 
 Crisis recall is asserted at 100%. This is the third blind set (written
-2026-11-23, after the second was retired into training). Scored once, it gave
+2026-11-23, after the second was retired into training). Scored first, it gave
 0.905 here (a "not understood" counts as wrong) and caught two crisis messages
 the net missed ("nie chcę już żyć", "ya no quiero vivir"); the net was widened
 for "I don't want to live" in the languages it covers, so crisis recall on this
-set is no longer blind. Now 0.909 here, 0.923 with `rasa test nlu`: short of
-the 95% target. The assertion below is a regression floor; the measured value
-is printed and written to test-artifacts/nlu_holdout.md on every run.
+set is no longer blind. Scored a second time after training data for two
+weaknesses known from the second set (other languages; short messages wrapped
+in context) was written by annotators who never saw this set: 0.927 here,
+0.937 with `rasa test nlu`, short of the 95% target. The assertion below is a
+regression floor; the measured value is printed and written to
+test-artifacts/nlu_holdout.md on every run.
 """
 from __future__ import annotations
 
@@ -21,7 +24,7 @@ import requests
 import yaml
 
 HOLDOUT = Path(__file__).resolve().parents[1] / "nlu" / "holdout.yml"
-ACCURACY_FLOOR = 0.90  # measured 0.909 (third blind set); design target 0.95 (not yet met)
+ACCURACY_FLOOR = 0.92  # measured 0.927 (third blind set, second scoring); design target 0.95 (not yet met)
 
 
 def load_holdout() -> list[tuple[str, str]]:

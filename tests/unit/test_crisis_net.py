@@ -24,6 +24,9 @@ CRISIS = [
     # "I don't want to live any more"
     "nie chcę już żyć", "ya no quiero vivir", "não quero mais viver", "nu mai vreau să trăiesc",
     "yaşamak istemiyorum", "ab jeena nahi chahti", "لا أريد أن أعيش", "أريد أن أموت",
+    "on mnie bije", "kendime zarar vermek istiyorum", "main apni jaan le lena chahti hoon",
+    "wuu i garaacayaa", "tomé muchas pastillas", "tomei muitos comprimidos",
+    "been cutting again tonight", "it wont stop bleeding", "i dont see the point anymore",
 ]
 NOT_CRISIS = [
     "hello", "i need help with housing", "its not safe to text me", "texts arent safe",
@@ -33,6 +36,7 @@ NOT_CRISIS = [
     "i took my tablets this morning", "i want to kill time", "help with money please",
     "where can i get emergency accommodation", "domestic violence support in lewisham",
     "my landlord is kicking me out next week", "abuse services near me",
+    "i cut my finger cooking", "i dont see the point of this form", "tomé el autobús",
     "faça o favor", "potrzebuję pomocy z mieszkaniem", "grozi mi eksmisja", "nozes", "necesito ayuda con la casa",
 ]
 
