@@ -2,6 +2,9 @@
 
 Runs last in the NLU pipeline (after FallbackClassifier), so a crisis message
 is labelled `crisis` whatever the trained classifier or the fallback said.
+The other way, it has one veto: a message of digits alone (a code, a phone
+number, a choice from a list) that the net does not flag is never a crisis,
+whatever the model guessed; it gets the model's best other intent.
 """
 from __future__ import annotations
 
@@ -21,7 +24,7 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.safety.crisis import CRISIS_INTENT, mentions_crisis
+from bot.safety.crisis import CRISIS_INTENT, mentions_crisis, numbers_only
 
 # Marks a message the net (not the model) labelled, for tests and reports.
 NET_FLAG = "crisis_net"
@@ -50,6 +53,8 @@ class CrisisNet(GraphComponent, IntentClassifier):
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             if not mentions_crisis(message.get(TEXT)):
+                if numbers_only(message.get(TEXT)):
+                    _not_crisis(message)
                 continue
             current = message.get(INTENT) or {}
             if current.get(INTENT_NAME_KEY) == CRISIS_INTENT:
@@ -60,3 +65,13 @@ class CrisisNet(GraphComponent, IntentClassifier):
             message.set(INTENT_RANKING_KEY, [verdict, *ranking], add_to_output=True)
             message.set(NET_FLAG, True, add_to_output=True)
         return messages
+
+
+def _not_crisis(message: Message) -> None:
+    current = message.get(INTENT) or {}
+    if current.get(INTENT_NAME_KEY) != CRISIS_INTENT:
+        return
+    ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get(INTENT_NAME_KEY) != CRISIS_INTENT]
+    best = ranking[0] if ranking else {INTENT_NAME_KEY: "inform", PREDICTED_CONFIDENCE_KEY: 0.0}
+    message.set(INTENT, dict(best), add_to_output=True)
+    message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)

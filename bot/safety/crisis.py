@@ -91,9 +91,24 @@ def _fold(text: str) -> str:
     return re.sub(r"\s+", " ", text).lower()
 
 
+# "999" on its own: she may be signalling that she cannot say more.
+_EMERGENCY_NUMBER_RE = re.compile(r"^\W*999\W*$")
+# A message of digits alone (a code, a phone number, a list choice) mentions no
+# danger; the trained model must not make it a crisis (a wrong code "000000"
+# once came back as the crisis reply, mid-form).
+_NUMBERS_ONLY_RE = re.compile(r"^[\d\s+\-().,/#*]+$")
+
+
+def numbers_only(text: str | None) -> bool:
+    """True for a message of digits alone, unless it is 999."""
+    return bool(text and _NUMBERS_ONLY_RE.match(text) and not _EMERGENCY_NUMBER_RE.match(text))
+
+
 def mentions_crisis(text: str | None) -> bool:
     """True when the message mentions danger, violence, self-harm or suicide."""
     if not text:
         return False
+    if _EMERGENCY_NUMBER_RE.match(text):
+        return True
     folded = _BENIGN_RE.sub(" ", _fold(text[:5000]))
     return bool(_CRISIS_RE.search(folded))

@@ -59,3 +59,38 @@ def test_reply_has_every_number():
 def test_domain_response_is_the_fixed_reply():
     domain = yaml.safe_load((REPO / "domain" / "crisis.yml").read_text())
     assert domain["responses"]["utter_crisis"][0]["text"] == CRISIS_REPLY
+
+
+def _classified(text: str, ranking: list[tuple[str, float]]):
+    from rasa.shared.nlu.training_data.message import Message
+
+    message = Message(data={"text": text})
+    top = {"name": ranking[0][0], "confidence": ranking[0][1]}
+    message.set("intent", top, add_to_output=True)
+    message.set("intent_ranking", [{"name": n, "confidence": c} for n, c in ranking], add_to_output=True)
+    return message
+
+
+@pytest.mark.parametrize("text", ["000000", "0000", "07700 900123", "01/234567/26", "1 2 3"])
+def test_digits_alone_are_never_a_crisis_the_model_guessed(text):
+    from bot.rasa_components.crisis_net import CrisisNet
+
+    [message] = CrisisNet().process([_classified(text, [("crisis", 0.49), ("inform", 0.31), ("out_of_scope", 0.15)])])
+    assert message.get("intent")["name"] == "inform"
+    assert [r["name"] for r in message.get("intent_ranking")] == ["inform", "out_of_scope"]
+
+
+@pytest.mark.parametrize("text", ["999", "999!!", " 999 "])
+def test_999_alone_is_a_crisis(text):
+    from bot.rasa_components.crisis_net import CrisisNet
+
+    assert mentions_crisis(text)
+    [message] = CrisisNet().process([_classified(text, [("inform", 0.9), ("crisis", 0.05)])])
+    assert message.get("intent")["name"] == "crisis"
+
+
+def test_words_the_model_calls_crisis_stay_crisis():
+    from bot.rasa_components.crisis_net import CrisisNet
+
+    [message] = CrisisNet().process([_classified("i feel so low", [("crisis", 0.5), ("inform", 0.2)])])
+    assert message.get("intent")["name"] == "crisis"
