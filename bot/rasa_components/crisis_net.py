@@ -72,6 +72,8 @@ def _not_crisis(message: Message) -> None:
     if current.get(INTENT_NAME_KEY) != CRISIS_INTENT:
         return
     ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get(INTENT_NAME_KEY) != CRISIS_INTENT]
+    # Not held to the fallback threshold again: digits are answers (a code, a
+    # number, a choice) that the forms read as text whatever the intent.
     best = ranking[0] if ranking else {INTENT_NAME_KEY: "inform", PREDICTED_CONFIDENCE_KEY: 0.0}
     message.set(INTENT, dict(best), add_to_output=True)
     message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)

@@ -101,7 +101,8 @@ _NUMBERS_ONLY_RE = re.compile(r"^[\d\s+\-().,/#*]+$")
 
 def numbers_only(text: str | None) -> bool:
     """True for a message of digits alone, unless it is 999."""
-    return bool(text and _NUMBERS_ONLY_RE.match(text) and not _EMERGENCY_NUMBER_RE.match(text))
+    return bool(text and _NUMBERS_ONLY_RE.match(text) and any(c.isdigit() for c in text)
+                and not _EMERGENCY_NUMBER_RE.match(text))
 
 
 def mentions_crisis(text: str | None) -> bool:

@@ -94,3 +94,10 @@ def test_words_the_model_calls_crisis_stay_crisis():
 
     [message] = CrisisNet().process([_classified("i feel so low", [("crisis", 0.5), ("inform", 0.2)])])
     assert message.get("intent")["name"] == "crisis"
+
+
+def test_numbers_only_needs_a_digit():
+    from bot.safety.crisis import numbers_only
+
+    assert numbers_only("000000") and numbers_only("07700 900123")
+    assert not numbers_only("---") and not numbers_only("   ") and not numbers_only("999")
