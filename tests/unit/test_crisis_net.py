@@ -3,7 +3,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.safety.crisis import CRISIS_REPLY, mentions_crisis
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.rasa_components.crisis_net import CrisisNet
+from bot.safety.crisis import CRISIS_REPLY, mentions_crisis, numbers_only
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -62,8 +65,6 @@ def test_domain_response_is_the_fixed_reply():
 
 
 def _classified(text: str, ranking: list[tuple[str, float]]):
-    from rasa.shared.nlu.training_data.message import Message
-
     message = Message(data={"text": text})
     top = {"name": ranking[0][0], "confidence": ranking[0][1]}
     message.set("intent", top, add_to_output=True)
@@ -73,8 +74,6 @@ def _classified(text: str, ranking: list[tuple[str, float]]):
 
 @pytest.mark.parametrize("text", ["000000", "0000", "07700 900123", "01/234567/26", "1 2 3"])
 def test_digits_alone_are_never_a_crisis_the_model_guessed(text):
-    from bot.rasa_components.crisis_net import CrisisNet
-
     [message] = CrisisNet().process([_classified(text, [("crisis", 0.49), ("inform", 0.31), ("out_of_scope", 0.15)])])
     assert message.get("intent")["name"] == "inform"
     assert [r["name"] for r in message.get("intent_ranking")] == ["inform", "out_of_scope"]
@@ -82,22 +81,16 @@ def test_digits_alone_are_never_a_crisis_the_model_guessed(text):
 
 @pytest.mark.parametrize("text", ["999", "999!!", " 999 "])
 def test_999_alone_is_a_crisis(text):
-    from bot.rasa_components.crisis_net import CrisisNet
-
     assert mentions_crisis(text)
     [message] = CrisisNet().process([_classified(text, [("inform", 0.9), ("crisis", 0.05)])])
     assert message.get("intent")["name"] == "crisis"
 
 
 def test_words_the_model_calls_crisis_stay_crisis():
-    from bot.rasa_components.crisis_net import CrisisNet
-
     [message] = CrisisNet().process([_classified("i feel so low", [("crisis", 0.5), ("inform", 0.2)])])
     assert message.get("intent")["name"] == "crisis"
 
 
 def test_numbers_only_needs_a_digit():
-    from bot.safety.crisis import numbers_only
-
     assert numbers_only("000000") and numbers_only("07700 900123")
     assert not numbers_only("---") and not numbers_only("   ") and not numbers_only("999")
