@@ -2,7 +2,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.rasa_components.crisis_net import CrisisNet
