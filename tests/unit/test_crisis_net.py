@@ -29,6 +29,11 @@ CRISIS = [
     "on mnie bije", "kendime zarar vermek istiyorum", "main apni jaan le lena chahti hoon",
     "wuu i garaacayaa", "tomé muchas pastillas", "tomei muitos comprimidos",
     "been cutting again tonight", "it wont stop bleeding", "i dont see the point anymore",
+    # "he hit me (again)", "I'm scared of him"
+    "mi-e frică, m-a lovit din nou", "Mi-e frică, soțul meu m-a lovit și e încă în casă", "mă lovește", "mi-e frica de el",
+    "uderzył mnie", "pobił mnie wczoraj", "ele me bateu", "bateu-me outra vez", "me pegó otra vez", "me golpea",
+    "bana vurdu", "beni dövdü", "jis mane muša", "më rrah", "amake marche", "ضربني", "i'm scared of him",
+    "terrified of my ex",
 ]
 NOT_CRISIS = [
     "hello", "i need help with housing", "its not safe to text me", "texts arent safe",
@@ -40,6 +45,7 @@ NOT_CRISIS = [
     "my landlord is kicking me out next week", "abuse services near me",
     "i cut my finger cooking", "i dont see the point of this form", "tomé el autobús",
     "faça o favor", "potrzebuję pomocy z mieszkaniem", "grozi mi eksmisja", "nozes", "necesito ayuda con la casa",
+    "mi-e frică că nu ajung la timp", "uderzyłam się w głowę", "scared of spiders",
 ]
 
 

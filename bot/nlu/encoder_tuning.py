@@ -1,0 +1,205 @@
+"""Fine-tune the sentence encoder on our own intents, at training time.
+
+The pretrained all-MiniLM-L6-v2 was taught that sentences about the same
+topic are close together. Our intents need finer lines: "can I move it" and
+"can I cancel it" share a topic, but they ask for different things. So at
+`rasa train` the encoder's six transformer layers get a few epochs on our
+training examples, with a softmax over the intents on top of the pooled
+vector. The sentence vector then carries what separates our intents, and the
+logistic regression reads it beside the word and character counts as before.
+
+We measured this on one fold of 5-fold cross-validation, always training
+only on the other four fifths:
+- frozen encoder: 0.889 accuracy;
+- 3 epochs: 0.916;
+- 5 epochs: 0.918, and 0.904 when "not understood" counts as wrong (was
+  0.866).
+
+Only training needs this module. It uses TensorFlow, which Rasa already
+brings, for the gradients. It writes the same forward pass as
+`sentence_encoder.py`; a unit test checks the two give the same vectors. At
+run time, the tuned weights go back to the NumPy forward pass, so answering
+a message costs what it did.
+
+The word embeddings stay as pretrained. They cover 30,000 word pieces and
+our data uses few of them: tuning them would teach the model our spellings,
+and forget how to place words it has not seen. The tuned tensors are rounded
+to float16 before anything uses them, so the model archive stays small (21 MB)
+and training and answering see exactly the same weights.
+"""
+from __future__ import annotations
+
+import logging
+import math
+import time
+from typing import Dict, List, Sequence
+
+import numpy as np
+
+from bot.nlu.sentence_encoder import DIMENSIONS, HEADS, LAYER_NORM_EPS, LAYERS, MAX_TOKENS, model_dir
+
+logger = logging.getLogger(__name__)
+
+# The classifier head sees unit vectors; this temperature lets its logits
+# spread enough to learn in a few epochs.
+_LOGIT_SCALE = 20.0
+_DROPOUT = 0.1
+# Weight matrices in the package's (PyTorch) layout are [out, in].
+_DENSE = ("attention.self.query", "attention.self.key", "attention.self.value",
+          "attention.output.dense", "intermediate.dense", "output.dense")
+_NORMS = ("attention.output.LayerNorm", "output.LayerNorm")
+
+
+def tuned_tensor_names() -> List[str]:
+    names = ["embeddings.LayerNorm.weight", "embeddings.LayerNorm.bias"]
+    for i in range(LAYERS):
+        for part in _DENSE + _NORMS:
+            names += [f"encoder.layer.{i}.{part}.weight", f"encoder.layer.{i}.{part}.bias"]
+    return names
+
+
+class _Encoder:
+    """The forward pass of sentence_encoder.SentenceEncoder, in TensorFlow."""
+
+    def __init__(self, weights: Dict[str, np.ndarray]) -> None:
+        import tensorflow as tf
+
+        self._tf = tf
+        self.words = tf.constant(weights["embeddings.word_embeddings.weight"])
+        self.positions = tf.constant(weights["embeddings.position_embeddings.weight"])
+        self.token_type = tf.constant(weights["embeddings.token_type_embeddings.weight"][0])
+        self.variables: Dict[str, "tf.Variable"] = {}
+        for name in tuned_tensor_names():
+            value = weights[name]
+            if name.endswith(".weight") and any(f".{d}." in name for d in _DENSE):
+                value = value.T  # [in, out], for x @ w
+            self.variables[name] = tf.Variable(np.ascontiguousarray(value, np.float32), name=name.replace(".", "_"))
+
+    def __call__(self, ids, valid, training: bool = False):
+        tf, v = self._tf, self.variables
+        batch, length = tf.shape(ids)[0], tf.shape(ids)[1]
+        head = DIMENSIONS // HEADS
+
+        def norm(x, prefix):
+            mean, var = tf.nn.moments(x, axes=[-1], keepdims=True)
+            return (x - mean) / tf.sqrt(var + LAYER_NORM_EPS) * v[prefix + ".weight"] + v[prefix + ".bias"]
+
+        def dense(x, prefix):
+            return x @ v[prefix + ".weight"] + v[prefix + ".bias"]
+
+        def heads(x):
+            return tf.transpose(tf.reshape(x, [batch, length, HEADS, head]), [0, 2, 1, 3])
+
+        def drop(x):
+            return tf.nn.dropout(x, _DROPOUT) if training else x
+
+        key_mask = (1.0 - tf.cast(valid, tf.float32))[:, None, None, :] * -1e9
+        x = norm(tf.gather(self.words, ids) + self.positions[:length] + self.token_type, "embeddings.LayerNorm")
+        for i in range(LAYERS):
+            p = f"encoder.layer.{i}."
+            q, k, val = (heads(dense(x, p + f"attention.self.{n}")) for n in ("query", "key", "value"))
+            scores = tf.nn.softmax(tf.matmul(q, k, transpose_b=True) / math.sqrt(head) + key_mask, -1)
+            context = tf.reshape(tf.transpose(drop(scores) @ val, [0, 2, 1, 3]), [batch, length, DIMENSIONS])
+            x = norm(drop(dense(context, p + "attention.output.dense")) + x, p + "attention.output.LayerNorm")
+            up = tf.nn.gelu(dense(x, p + "intermediate.dense"), approximate=False)
+            x = norm(drop(dense(up, p + "output.dense")) + x, p + "output.LayerNorm")
+        valid_f = tf.cast(valid, tf.float32)[:, :, None]
+        pooled = tf.reduce_sum(x * valid_f, 1) / tf.reduce_sum(valid_f, 1)
+        return tf.math.l2_normalize(pooled, -1)
+
+    def tensors(self) -> Dict[str, np.ndarray]:
+        """The tuned tensors in the package's layout, rounded through float16."""
+        out = {}
+        for name, var in self.variables.items():
+            value = var.numpy()
+            if name.endswith(".weight") and any(f".{d}." in name for d in _DENSE):
+                value = value.T
+            out[name] = np.ascontiguousarray(value.astype(np.float16).astype(np.float32))
+        return out
+
+
+def _tokenize(texts: Sequence[str]) -> List[List[int]]:
+    from tokenizers import Tokenizer
+
+    tokenizer = Tokenizer.from_file(str(model_dir() / "tokenizer.json"))
+    tokenizer.no_padding()
+    tokenizer.enable_truncation(MAX_TOKENS)
+    return [e.ids for e in tokenizer.encode_batch(list(texts))]
+
+
+def _pad(rows: Sequence[List[int]]):
+    length = max(len(r) for r in rows)
+    ids = np.zeros((len(rows), length), np.int64)
+    valid = np.zeros((len(rows), length), bool)
+    for i, r in enumerate(rows):
+        ids[i, : len(r)] = r
+        valid[i, : len(r)] = True
+    return ids, valid
+
+
+def _load_pretrained() -> Dict[str, np.ndarray]:
+    from safetensors.numpy import load_file
+
+    return load_file(str(model_dir() / "model.safetensors"))
+
+
+def encode(texts: Sequence[str], tensors: Dict[str, np.ndarray] | None = None) -> np.ndarray:
+    """Vectors from the TensorFlow forward pass (for the test that it matches NumPy's)."""
+    weights = _load_pretrained()
+    weights.update(tensors or {})
+    encoder = _Encoder(weights)
+    ids, valid = _pad(_tokenize(texts))
+    return encoder(ids, valid).numpy()
+
+
+def fine_tune(texts: Sequence[str], labels: Sequence[str], epochs: int, learning_rate: float,
+              batch_size: int = 32, seed: int = 0) -> Dict[str, np.ndarray]:
+    """Tune the encoder to tell `labels` apart; returns the tuned tensors."""
+    import tensorflow as tf
+
+    if len(texts) != len(labels) or not texts:
+        raise ValueError("fine_tune needs one label per text, and at least one text")
+    tf.random.set_seed(seed)
+    rng = np.random.default_rng(seed)
+    rows = _tokenize(texts)
+    classes = sorted(set(labels))
+    targets = np.array([classes.index(label) for label in labels], np.int32)
+    encoder = _Encoder(_load_pretrained())
+    head = tf.Variable(tf.zeros([DIMENSIONS, len(classes)]), name="intent_head")
+    head_bias = tf.Variable(tf.zeros([len(classes)]), name="intent_head_bias")
+    tuned = list(encoder.variables.values())
+    # The head starts from nothing and needs a faster rate than the
+    # pretrained layers, which should move only a little.
+    encoder_opt = tf.keras.optimizers.Adam(learning_rate)
+    head_opt = tf.keras.optimizers.Adam(learning_rate * 50)
+
+    # One trace for every batch shape (traced per shape, the first epoch took
+    # half as long again as the others).
+    @tf.function(input_signature=[tf.TensorSpec([None, None], tf.int64), tf.TensorSpec([None, None], tf.bool),
+                                  tf.TensorSpec([None], tf.int32)])
+    def step(ids, valid, y):
+        with tf.GradientTape() as tape:
+            logits = (encoder(ids, valid, training=True) * _LOGIT_SCALE) @ head + head_bias
+            loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(y, logits))
+        grads = tape.gradient(loss, tuned + [head, head_bias])
+        encoder_opt.apply_gradients(zip(grads[: len(tuned)], tuned))
+        head_opt.apply_gradients(zip(grads[len(tuned):], [head, head_bias]))
+        return loss
+
+    for epoch in range(epochs):
+        started, total = time.monotonic(), 0.0
+        # Shuffled, then sorted by length within windows of 20 batches, so a
+        # batch pads little but still mixes intents.
+        order = rng.permutation(len(rows))
+        window = batch_size * 20
+        batches = []
+        for start in range(0, len(order), window):
+            chunk = sorted(order[start : start + window], key=lambda i: len(rows[i]))
+            batches += [chunk[s : s + batch_size] for s in range(0, len(chunk), batch_size)]
+        rng.shuffle(batches)
+        for chosen in batches:
+            ids, valid = _pad([rows[i] for i in chosen])
+            total += float(step(tf.constant(ids), tf.constant(valid), tf.constant(targets[chosen])))
+        logger.info("encoder fine-tuning: epoch %d/%d, loss %.3f, %.0f s", epoch + 1, epochs,
+                    total / len(batches), time.monotonic() - started)
+    return encoder.tensors()
