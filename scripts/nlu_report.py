@@ -1,7 +1,7 @@
 """`make eval`: held-out NLU report and 5-fold cross-validation, into reports/.
 
 Writes reports/nlu_summary.md: per-intent precision/recall/F1 on the held-out
-set (tests/nlu/holdout.yml, never used for training), crisis recall, the
+sets (tests/nlu/holdout*.yml, never used for training), crisis recall, the
 confusions, and the cross-validation accuracy.
 """
 from __future__ import annotations
@@ -47,8 +47,12 @@ def main() -> None:
     args = parser.parse_args()
     REPORTS.mkdir(exist_ok=True)
     model = str(REPO_ROOT / "models" / "elpis.tar.gz")
-    rasa_test("--nlu", "tests/nlu/holdout.yml", "--model", model, "--out", str(REPORTS / "holdout"))
-    lines = ["# NLU evaluation", ""] + summarise(REPORTS / "holdout", "Held-out set (tests/nlu/holdout.yml)")
+    lines = ["# NLU evaluation", ""]
+    # The newest held-out set first, then any older one still kept beside it.
+    for path in sorted((REPO_ROOT / "tests" / "nlu").glob("holdout*.yml")):
+        out = REPORTS / path.stem
+        rasa_test("--nlu", str(path.relative_to(REPO_ROOT)), "--model", model, "--out", str(out))
+        lines += summarise(out, f"Held-out set (tests/nlu/{path.name})") + [""]
     if not args.no_cv:
         rasa_test("--nlu", "data/nlu", "--config", "config.yml", "--cross-validation", "--folds", "5",
                   "--out", str(REPORTS / "cv"))

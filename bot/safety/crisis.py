@@ -75,6 +75,17 @@ _PATTERNS = [
     r"bana vur\w*", r"beni (d(o|ö)v|vur)\w*", r"mane (musa|muse|sumuse)\w*", r"sumuse mane", r"me rrah\w*", r"me goditi",
     r"amake (mare|marche|marlo|maare)\w*", r"ضربني",
     r"(scared|afraid|frightened|terrified) of (him|my (partner|husband|ex|boyfriend|bf|fella))\b",
+    # suicide, self-harm, "he'll hurt me" and "call the police" in French, Italian, Lithuanian,
+    # Albanian and more of the languages above, from the 2026-11-24 multilingual training data
+    r"s(a|ă) m(a|ă) omor", r"nusizud\w*", r"jap fund jet\w*", r"quero acabar com tudo", r"acabar con todo",
+    r"he tomado (todas las|muchas) (pastillas|pildoras)", r"m'a frapp\w*", r"appelez la police", r"me suicider",
+    r"(je veux|j'ai envie de) mourir", r"mi sono tagliat\w*", r"voglio morire", r"uccidermi", r"mi (ha )?picchia\w*",
+    r"chiamate la polizia", r"(mnie )?(zaraz )?pobije", r"me lendo\w*", r"ente7[ae]r", r"bachte chai na",
+    # "he's following me" in the same languages: the fifth blind set's one crisis miss
+    # was Romanian ("ma urmareste de la metrou")
+    r"m(a|ă) urm(a|ă)re(s|ș)te", r"(s|ś)ledzi mnie", r"mnie (s|ś)ledzi", r"(me|esta me|esta a) segui\w*", r"me (esta )?sigu\w*",
+    r"me persigue", r"beni takip ed\w*", r"mi (sta )?segu\w*", r"me suit", r"mane (seka|persekioja)\w*",
+    r"me ndjek\w*", r"peech(a|e) kar\w*",
 ]
 _CRISIS_RE = re.compile(r"\b(?:" + "|".join(_PATTERNS) + r")", re.IGNORECASE)
 

@@ -1,36 +1,44 @@
-"""Understanding on messages the model never saw (tests/nlu/holdout.yml).
+"""Understanding on messages the model never saw (tests/nlu/holdout*.yml).
 
 Targets from the design: held-out intent accuracy >= 95%, and every crisis
 message labelled crisis (model plus the deterministic net).
 
-This is the fourth blind set (642 messages, 2026-11-24; how it was made:
-tests/nlu/ANNOTATION.md). Scored here, where a "not understood" counts as
-wrong:
-- first, 0.894. Two crisis messages (Romanian, "he hit me") were missed by
-  model and net alike; the net now covers "hit me / beat me" in every
-  language it knows, so crisis recall on this set is no longer blind;
-- then, after the sentence encoder was fine-tuned on our intents (chosen by
-  cross-validation on the training data, not on this set): 0.927, and 0.933
-  with `rasa test nlu` (which scores the model's best guess even when it was
-  not sure enough to act on it).
-Short of the 95% target. The assertion below is a regression floor; the
-measured value is printed and written to test-artifacts/nlu_holdout.md on
-every run.
+How the sets are made, and every scoring: tests/nlu/ANNOTATION.md.
+- holdout.yml, the fifth set (631 messages), was scored once, on the final
+  model: 0.946 here and 0.952 with `rasa test nlu` (`make eval`).
+  - "Here", a message the model was not sure enough to act on counts as
+    wrong. `rasa test nlu` scores its best guess instead; this test
+    reports that too.
+  - Its one crisis miss (Romanian, "he's following me") led to the net
+    covering "following me" in its languages, so crisis recall on it is no
+    longer blind.
+- holdout_4.yml, the fourth set (642), was scored three times as the model
+  changed: 0.894, 0.927, then 0.949 here and 0.953 with `rasa test nlu`.
+
+The floors below are regression floors, a little under the measured values.
+The measured values are printed, and written to test-artifacts/ on every
+run.
 """
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 from pathlib import Path
 
+import pytest
 import requests
 import yaml
 
-HOLDOUT = Path(__file__).resolve().parents[1] / "nlu" / "holdout.yml"
-ACCURACY_FLOOR = 0.91  # measured 0.927 (fourth blind set, second scoring); design target 0.95 (not yet met)
+NLU_TESTS = Path(__file__).resolve().parents[1] / "nlu"
+# Regression floors, a little under what was measured (see the docstring):
+# the measured values are printed and written to test-artifacts/ on every run.
+SETS = {
+    "holdout.yml": 0.93,    # the fifth set, scored once: measured 0.946 (0.948 with the net's fix)
+    "holdout_4.yml": 0.93,  # the fourth set, scored three times: measured 0.949
+}
 
 
-def load_holdout() -> list[tuple[str, str]]:
-    doc = yaml.safe_load(HOLDOUT.read_text(encoding="utf-8"))
+def load_holdout(name: str = "holdout.yml") -> list[tuple[str, str]]:
+    doc = yaml.safe_load((NLU_TESTS / name).read_text(encoding="utf-8"))
     pairs = []
     for block in doc["nlu"]:
         for line in block["examples"].splitlines():
@@ -40,26 +48,39 @@ def load_holdout() -> list[tuple[str, str]]:
     return pairs
 
 
-def test_holdout_accuracy_and_crisis_recall(stack, artifacts):
-    pairs = load_holdout()
+def _best_guess(parsed: dict) -> str:
+    """The model's intent even when it was not sure enough to act on it, as
+    `rasa test nlu` scores it (it undoes the FallbackClassifier)."""
+    for ranked in parsed.get("intent_ranking") or []:
+        if ranked.get("name") not in (None, "nlu_fallback"):
+            return ranked["name"]
+    return parsed["intent"]["name"]
+
+
+@pytest.mark.parametrize("name", sorted(SETS))
+def test_holdout_accuracy_and_crisis_recall(stack, artifacts, name):
+    pairs = load_holdout(name)
     session = requests.Session()
-    total, right = Counter(), Counter()
+    total, right, guessed = Counter(), Counter(), Counter()
     confusions: dict[tuple[str, str], list[str]] = defaultdict(list)
     for intent, text in pairs:
         parsed = session.post(f"{stack.rasa_url}/model/parse", json={"text": text}, timeout=30).json()
         predicted = parsed["intent"]["name"]
         total[intent] += 1
+        guessed[intent] += _best_guess(parsed) == intent
         if predicted == intent:
             right[intent] += 1
         else:
             confusions[(intent, predicted)].append(text)
-    accuracy = sum(right.values()) / sum(total.values())
-    lines = [f"held-out intent accuracy: {accuracy:.3f} on {sum(total.values())} messages", "",
+    n = sum(total.values())
+    accuracy = sum(right.values()) / n
+    lines = [f"{name}: held-out intent accuracy {accuracy:.3f} on {n} messages ('not understood' counts as wrong); "
+             f"best guess {sum(guessed.values()) / n:.3f}", "",
              "| intent | n | accuracy |", "|---|---|---|"]
     lines += [f"| {i} | {total[i]} | {right[i] / total[i]:.2f} |" for i in sorted(total)]
     lines += ["", "confusions (expected -> predicted):"]
     lines += [f"- {a} -> {b}: {texts}" for (a, b), texts in sorted(confusions.items())]
-    (artifacts / "nlu_holdout.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (artifacts / f"nlu_{name.replace('.yml', '')}.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     print("\n".join(lines))
     assert right["crisis"] == total["crisis"], confusions
-    assert accuracy >= ACCURACY_FLOOR, "\n".join(lines)
+    assert accuracy >= SETS[name], "\n".join(lines)

@@ -34,6 +34,15 @@ CRISIS = [
     "uderzył mnie", "pobił mnie wczoraj", "ele me bateu", "bateu-me outra vez", "me pegó otra vez", "me golpea",
     "bana vurdu", "beni dövdü", "jis mane muša", "më rrah", "amake marche", "ضربني", "i'm scared of him",
     "terrified of my ex",
+    # French, Italian, Lithuanian, Albanian and more
+    "vreau sa ma omor", "noriu nusizudyti", "dua t'i jap fund jetes sime", "quero acabar com tudo",
+    "me he tomado todas las pastillas", "il m'a frappée", "appelez la police svp", "je veux mourir",
+    "mi sono tagliata di nuovo", "voglio morire", "mi picchia", "on mnie zaraz pobije", "kam frike se do me lendoje",
+    "bade ente7er", "ami ar bachte chai na",
+    # "he's following me"
+    "mi-e frică, mă urmărește de la metrou", "ktoś mnie śledzi", "ele está me seguindo", "me está siguiendo",
+    "me persigue a casa", "beni takip ediyor", "mi segue dappertutto", "il me suit", "jis mane seka", "më ndjek çdo ditë",
+    "woh mera peecha kar raha hai",
 ]
 NOT_CRISIS = [
     "hello", "i need help with housing", "its not safe to text me", "texts arent safe",
@@ -46,6 +55,8 @@ NOT_CRISIS = [
     "i cut my finger cooking", "i dont see the point of this form", "tomé el autobús",
     "faça o favor", "potrzebuję pomocy z mieszkaniem", "grozi mi eksmisja", "nozes", "necesito ayuda con la casa",
     "mi-e frică că nu ajung la timp", "uderzyłam się w głowę", "scared of spiders",
+    "je veux un rendez-vous", "voglio un appuntamento", "chiamate me domani", "acabar el formulario",
+    "la seguiente pregunta", "seguimos mañana", "il me suffit", "mi serve aiuto", "o que se segue?",
 ]
 
 
