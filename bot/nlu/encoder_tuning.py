@@ -37,7 +37,7 @@ from typing import Dict, List, Sequence
 
 import numpy as np
 
-from bot.nlu.sentence_encoder import DIMENSIONS, HEADS, LAYER_NORM_EPS, LAYERS, MAX_TOKENS, model_dir
+from bot.nlu.sentence_encoder import DIMENSIONS, HEADS, LAYER_NORM_EPS, LAYERS, load_tokenizer, model_dir, pad
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +49,10 @@ _DROPOUT = 0.1
 _DENSE = ("attention.self.query", "attention.self.key", "attention.self.value",
           "attention.output.dense", "intermediate.dense", "output.dense")
 _NORMS = ("attention.output.LayerNorm", "output.LayerNorm")
+
+
+def _is_dense_weight(name: str) -> bool:
+    return name.endswith(".weight") and any(f".{d}." in name for d in _DENSE)
 
 
 def tuned_tensor_names() -> List[str]:
@@ -72,7 +76,7 @@ class _Encoder:
         self.variables: Dict[str, "tf.Variable"] = {}
         for name in tuned_tensor_names():
             value = weights[name]
-            if name.endswith(".weight") and any(f".{d}." in name for d in _DENSE):
+            if _is_dense_weight(name):
                 value = value.T  # [in, out], for x @ w
             self.variables[name] = tf.Variable(np.ascontiguousarray(value, np.float32), name=name.replace(".", "_"))
 
@@ -113,29 +117,14 @@ class _Encoder:
         out = {}
         for name, var in self.variables.items():
             value = var.numpy()
-            if name.endswith(".weight") and any(f".{d}." in name for d in _DENSE):
+            if _is_dense_weight(name):
                 value = value.T
             out[name] = np.ascontiguousarray(value.astype(np.float16).astype(np.float32))
         return out
 
 
 def _tokenize(texts: Sequence[str]) -> List[List[int]]:
-    from tokenizers import Tokenizer
-
-    tokenizer = Tokenizer.from_file(str(model_dir() / "tokenizer.json"))
-    tokenizer.no_padding()
-    tokenizer.enable_truncation(MAX_TOKENS)
-    return [e.ids for e in tokenizer.encode_batch(list(texts))]
-
-
-def _pad(rows: Sequence[List[int]]):
-    length = max(len(r) for r in rows)
-    ids = np.zeros((len(rows), length), np.int64)
-    valid = np.zeros((len(rows), length), bool)
-    for i, r in enumerate(rows):
-        ids[i, : len(r)] = r
-        valid[i, : len(r)] = True
-    return ids, valid
+    return [e.ids for e in load_tokenizer().encode_batch(list(texts))]
 
 
 def _load_pretrained() -> Dict[str, np.ndarray]:
@@ -149,7 +138,7 @@ def encode(texts: Sequence[str], tensors: Dict[str, np.ndarray] | None = None) -
     weights = _load_pretrained()
     weights.update(tensors or {})
     encoder = _Encoder(weights)
-    ids, valid = _pad(_tokenize(texts))
+    ids, valid = pad(_tokenize(texts))
     return encoder(ids, valid).numpy()
 
 
@@ -199,7 +188,7 @@ def fine_tune(texts: Sequence[str], labels: Sequence[str], epochs: int, learning
             batches += [chunk[s : s + batch_size] for s in range(0, len(chunk), batch_size)]
         rng.shuffle(batches)
         for chosen in batches:
-            ids, valid = _pad([rows[i] for i in chosen])
+            ids, valid = pad([rows[i] for i in chosen])
             total += float(step(tf.constant(ids), tf.constant(valid), tf.constant(targets[chosen])))
         logger.info("encoder fine-tuning: epoch %d/%d, loss %.3f, %.0f s", epoch + 1, epochs,
                     total / len(batches), time.monotonic() - started)

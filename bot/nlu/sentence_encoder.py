@@ -53,6 +53,29 @@ def _gelu(x: np.ndarray) -> np.ndarray:
     return 0.5 * x * (1.0 + erf(x / math.sqrt(2.0)))
 
 
+def load_tokenizer(folder: Path | None = None):
+    """The package's word-piece tokenizer, unpadded and cut at MAX_TOKENS."""
+    from tokenizers import Tokenizer
+
+    tokenizer = Tokenizer.from_file(str((folder or model_dir()) / "tokenizer.json"))
+    # The shipped tokenizer pads every text to 128 tokens; one text at a
+    # time needs no padding, and padding would skew the mean.
+    tokenizer.no_padding()
+    tokenizer.enable_truncation(MAX_TOKENS)
+    return tokenizer
+
+
+def pad(rows: Sequence[Sequence[int]]) -> tuple[np.ndarray, np.ndarray]:
+    """Token ids of several texts as one [texts, tokens] array (0 is [PAD]),
+    and which places are real tokens."""
+    ids = np.zeros((len(rows), max(len(r) for r in rows)), np.int64)
+    valid = np.zeros(ids.shape, bool)
+    for i, r in enumerate(rows):
+        ids[i, : len(r)] = r
+        valid[i, : len(r)] = True
+    return ids, valid
+
+
 class SentenceEncoder:
     """Mean-pooled, unit-length sentence vectors, as sentence-transformers gives."""
 
@@ -61,7 +84,6 @@ class SentenceEncoder:
         the pretrained ones, from fine-tuning on our intents
         (bot/nlu/encoder_tuning.py)."""
         from safetensors.numpy import load_file
-        from tokenizers import Tokenizer
 
         from threadpoolctl import threadpool_limits
 
@@ -75,12 +97,7 @@ class SentenceEncoder:
             if name not in weights or weights[name].shape != tensor.shape:
                 raise ValueError(f"tuned tensor {name!r} does not fit the pretrained model")
             weights[name] = np.asarray(tensor, np.float32)
-        tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
-        # The shipped tokenizer pads every text to 128 tokens; one text at a
-        # time needs no padding, and padding would skew the mean.
-        tokenizer.no_padding()
-        tokenizer.enable_truncation(MAX_TOKENS)
-        self._tokenizer = tokenizer
+        self._tokenizer = load_tokenizer(folder)
         self._lock = threading.Lock()  # the Rust tokenizer object is not shared across threads
 
         w = weights.__getitem__
@@ -126,13 +143,8 @@ class SentenceEncoder:
         35 s one text at a time)."""
         if not texts:
             return np.zeros((0, DIMENSIONS), np.float32)
-        rows = [self.token_ids(t) for t in texts]
-        batch, length = len(rows), max(len(r) for r in rows)
-        ids = np.zeros((batch, length), np.int64)  # 0 is [PAD]
-        valid = np.zeros((batch, length), bool)
-        for i, r in enumerate(rows):
-            ids[i, : len(r)] = r
-            valid[i, : len(r)] = True
+        ids, valid = pad([self.token_ids(t) for t in texts])
+        batch, length = ids.shape
         # Padding is never attended to, and never pooled.
         key_mask = np.where(valid, 0.0, -1e9).astype(np.float32)[:, None, None, :]
         head = DIMENSIONS // HEADS
