@@ -6,7 +6,9 @@ Tests use the same `Stack` to start real servers on free ports.
 from __future__ import annotations
 
 import argparse
+import ctypes
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -23,6 +25,10 @@ from bot.settings import REPO_ROOT, get_settings, load_settings
 
 VENV_BIN = Path(sys.executable).parent
 MODEL = REPO_ROOT / "models" / "elpis.tar.gz"
+ROLES = ("fake-twilio", "actions", "rasa", "web", "worker")
+# Seconds a process group gets between SIGTERM and SIGKILL when the stack stops.
+STOP_GRACE_S = 5.0
+PR_SET_PDEATHSIG = 1
 
 
 def free_port() -> int:
@@ -43,6 +49,112 @@ def wait_http(url: str, timeout: float, proc: subprocess.Popen | None = None) ->
         except Exception:
             time.sleep(0.3)
     raise TimeoutError(f"{url} not ready after {timeout}s")
+
+
+def _die_with_parent():
+    """A preexec_fn that has the kernel SIGKILL the child when its parent dies (Linux).
+
+    Without it, a child in its own session outlives a killed `bot.run` and keeps
+    its port. The kernel ties this to the thread that started the child: start
+    stacks from a thread that lives as long as they should.
+    """
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):  # not Linux: nothing to ask for
+        return None
+    parent = os.getpid()
+
+    def preexec() -> None:
+        prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL))
+        if os.getppid() != parent:  # the parent died before prctl took effect
+            os._exit(1)
+
+    return preexec
+
+
+def _group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _signal_group(pgid: int, sig: int) -> None:
+    try:
+        os.killpg(pgid, sig)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+class PortInUse(RuntimeError):
+    """A port the stack needs is taken; the message names it and, when known, who holds it."""
+
+
+def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
+    # SO_REUSEADDR like the servers themselves: a socket in TIME_WAIT does not count.
+    with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def _socket_inodes(port: int) -> set[str]:
+    """Inodes of TCP sockets bound to `port` (IPv4 and IPv6), from /proc/net."""
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            lines = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            fields = line.split()
+            if len(fields) > 9 and int(fields[1].rsplit(":", 1)[1], 16) == port:
+                inodes.add(fields[9])
+    inodes.discard("0")
+    return inodes
+
+
+def _pid_with_socket(inodes: set[str]) -> int | None:
+    wanted = {f"socket:[{inode}]" for inode in inodes}
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            for fd in (proc / "fd").iterdir():
+                if os.readlink(fd) in wanted:
+                    return int(proc.name)
+        except OSError:  # gone, or another user's process
+            continue
+    return None
+
+
+def _pid_from_ss(port: int) -> int | None:
+    try:
+        out = subprocess.run(["ss", "-Htlnp", f"sport = :{port}"], capture_output=True, text=True, timeout=5).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    found = re.search(r"pid=(\d+)", out)
+    return int(found.group(1)) if found else None
+
+
+def port_holder(port: int) -> str | None:
+    """'pid 123 (python -m bot.web)' for the process holding `port`, or None if unknown."""
+    pid = _pid_with_socket(_socket_inodes(port)) or _pid_from_ss(port)
+    if pid is None:
+        return None
+    try:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace").strip()
+    except OSError:
+        cmdline = ""
+    if len(cmdline) > 80:
+        cmdline = cmdline[:77] + "..."
+    return f"pid {pid} ({cmdline})" if cmdline else f"pid {pid}"
 
 
 @dataclass
@@ -71,7 +183,12 @@ class Stack:
     # and point the SMS channel and the worker at it (None: no fake).
     fake_twilio_port: int | None = None
     # Which processes to start (a scale-out test adds a second, Rasa-only stack).
-    roles: tuple[str, ...] = ("fake-twilio", "actions", "rasa", "web", "worker")
+    roles: tuple[str, ...] = ROLES
+    # SIGTERM, then SIGKILL for any process group still there after this long.
+    stop_grace: float = STOP_GRACE_S
+    # Set (by a second Ctrl-C/SIGTERM) while stopping: SIGKILL what is left at once.
+    hurry: bool = field(default=False, init=False, repr=False)
+    stopping: bool = field(default=False, init=False, repr=False)
 
     @property
     def rasa_url(self) -> str:
@@ -102,6 +219,24 @@ class Stack:
             "ELPIS_PUBLIC_BASE_URL": self.rasa_url,
         }
 
+    def web_origins(self) -> list[str]:
+        """The chat page's own origins: the only ones Rasa's CORS lets a browser call from."""
+        return [f"http://127.0.0.1:{self.web_port}", f"http://localhost:{self.web_port}"]
+
+    def ports(self) -> dict[int, str]:
+        """Every port this stack's servers will listen on, and which server."""
+        ports = {self.action_port: "actions", self.rasa_port: "rasa", self.web_port: "web"}
+        if self.fake_twilio_port:
+            ports[self.fake_twilio_port] = "fake-twilio"
+        return {port: name for port, name in ports.items() if name in self.roles}
+
+    def check_ports(self) -> None:
+        for port, name in self.ports().items():
+            if not port_is_free(port):
+                holder = port_holder(port)
+                by = f" by {holder}" if holder else ""
+                raise PortInUse(f"port {port} ({name}) is already in use{by}; stop it or choose another port")
+
     def build(self) -> list[Service]:
         # Production hardening (bot/hardening.py) follows this stack's own environment.
         settings = load_settings({**os.environ, **self.env})
@@ -125,7 +260,7 @@ class Stack:
                 str(VENV_BIN / "rasa"), "run", "--model", str(self.model), "--port", str(self.rasa_port),
                 "--credentials", str(hardening.credentials_for(settings, self.credentials, self.log_dir)),
                 "--endpoints", str(self._endpoints_file()),
-                "--cors", "*", "--enable-api", "--interface", "127.0.0.1", *hardening.rasa_args(settings),
+                "--cors", *self.web_origins(), "--enable-api", "--interface", "127.0.0.1", *hardening.rasa_args(settings),
             ],
             f"{self.rasa_url}/status",
         )
@@ -153,10 +288,11 @@ class Stack:
             out = open(self.log_dir / f"{service.name}-{self.rasa_port}.log", "ab")
         service.proc = subprocess.Popen(
             service.argv, cwd=REPO_ROOT, env=self._env(), stdout=out, stderr=subprocess.STDOUT if out else None,
-            start_new_session=True,
+            start_new_session=True, preexec_fn=_die_with_parent(),
         )
 
     def start(self, timeout: float = 300.0) -> "Stack":
+        self.check_ports()
         for service in self.build():
             self._spawn(service)
             self.services.append(service)
@@ -187,19 +323,43 @@ class Stack:
             wait_http(service.ready_url, timeout, service.proc)
 
     def stop(self) -> None:
-        for service in reversed(self.services):
-            if service.proc and service.proc.poll() is None:
-                os.killpg(service.proc.pid, signal.SIGTERM)
-        deadline = time.monotonic() + 15
+        """SIGTERM every process group; SIGKILL any still there after `stop_grace` seconds.
+
+        Whatever interrupts it (an exception from a signal handler), no process is
+        left behind: the `finally` kills them all.
+        """
+        self.stopping = True
+        try:
+            groups = [s.proc.pid for s in reversed(self.services) if s.proc]
+            for pgid in groups:
+                _signal_group(pgid, signal.SIGTERM)
+            self._wait_groups(groups, self.stop_grace)
+        finally:
+            self._kill_all()
+            self.services.clear()
+            self.stopping = self.hurry = False
+
+    def _wait_groups(self, groups: list[int], timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and not self.hurry:
+            for service in self.services:
+                if service.proc:
+                    service.proc.poll()  # reap an exited leader so its group can empty
+            if not any(_group_alive(pgid) for pgid in groups):
+                return
+            time.sleep(0.05)
+
+    def _kill_all(self) -> None:
+        groups = [s.proc.pid for s in self.services if s.proc]
+        for pgid in groups:
+            _signal_group(pgid, signal.SIGKILL)
         for service in self.services:
-            if service.proc is None:
-                continue
-            try:
-                service.proc.wait(timeout=max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                os.killpg(service.proc.pid, signal.SIGKILL)
+            if service.proc:
                 service.proc.wait()
-        self.services.clear()
+        # A process's own children die a moment later: return once their ports are free.
+        deadline = time.monotonic() + 2
+        while time.monotonic() < deadline and any(_group_alive(pgid) for pgid in groups):
+            time.sleep(0.02)
 
     def wait(self) -> int:
         """Block until any process exits (then stop the rest) or Ctrl-C."""
@@ -212,41 +372,71 @@ class Stack:
             time.sleep(0.5)
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description="Run every Elpis process")
-    parser.parse_args()
-    settings = get_settings()
-    # No Twilio account: the SMS channel still works, against the local fake.
-    stack = Stack(fake_twilio_port=None if settings.twilio_account_sid else settings.sms_fake_port)
+def _roles(value: str) -> tuple[str, ...]:
+    roles = tuple(r.strip() for r in value.split(",") if r.strip())
+    unknown = set(roles) - set(ROLES)
+    if unknown:
+        raise argparse.ArgumentTypeError(f"unknown role(s) {', '.join(sorted(unknown))}; choose from {', '.join(ROLES)}")
+    return roles
 
-    def interrupt(*_):
-        raise KeyboardInterrupt
 
-    # Set both explicitly: a shell that backgrounds us may have ignored SIGINT.
-    signal.signal(signal.SIGINT, interrupt)
-    signal.signal(signal.SIGTERM, interrupt)
-    try:
-        stack.start()
-        sms = (
+def _ready_message(stack: Stack, settings) -> str:
+    lines = {
+        "rasa": f"  Rasa REST   {stack.rasa_url}/webhooks/rest/webhook\n",
+        "actions": f"  Actions     http://127.0.0.1:{stack.action_port}/webhook\n",
+        "web": f"  Web         {stack.web_url}/\n",
+        "fake-twilio": (
             f"  SMS         http://127.0.0.1:{stack.fake_twilio_port}/ (fake Twilio: text the bot here,\n"
             "              or `python -m bot.devtools.sms_console`)\n"
             if stack.fake_twilio_port
             else f"  SMS         {settings.public_base_url}/webhooks/sms/webhook (Twilio)\n"
-        )
-        print(
-            "\n[elpis] ready (SAMPLE data, development mode):\n"
-            f"  Rasa REST   {stack.rasa_url}/webhooks/rest/webhook\n"
-            f"  Actions     http://127.0.0.1:{stack.action_port}/webhook\n"
-            f"  Web         {stack.web_url}/\n"
-            f"{sms}"
-            "  Ctrl-C stops everything.\n",
-            flush=True,
-        )
+        ),
+    }
+    shown = "".join(line for role, line in lines.items() if role in stack.roles)
+    return f"\n[elpis] ready (SAMPLE data, development mode):\n{shown}  Ctrl-C stops everything.\n"
+
+
+def serve(stack: Stack, settings) -> int:
+    """Start the stack, wait, stop it on Ctrl-C/SIGTERM/SIGHUP; 1 if a process died or a port is taken."""
+    interrupted = False
+
+    def on_signal(*_):
+        nonlocal interrupted
+        if interrupted or stack.stopping:  # already stopping: another Ctrl-C means "now"
+            stack.hurry = True
+            return
+        interrupted = True
+        raise KeyboardInterrupt
+
+    # Set them explicitly: a shell that backgrounds us may have ignored SIGINT.
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, on_signal)
+    try:
+        stack.start()
+        print(_ready_message(stack, settings), flush=True)
         return stack.wait()
+    except PortInUse as exc:
+        print(f"[elpis] cannot start: {exc}", file=sys.stderr, flush=True)
+        return 1
     except KeyboardInterrupt:
-        print("\n[elpis] stopping", flush=True)
+        print("\n[elpis] stopping (Ctrl-C again to kill at once)", flush=True)
         stack.stop()
         return 0
+
+
+def main() -> int:
+    settings = get_settings()
+    parser = argparse.ArgumentParser(description="Run every Elpis process")
+    parser.add_argument("--rasa-port", type=int, default=5005)
+    parser.add_argument("--action-port", type=int, default=5055)
+    parser.add_argument("--web-port", type=int, default=settings.staff_port)
+    parser.add_argument("--only", type=_roles, default=ROLES, metavar="ROLES",
+                        help=f"start only these, comma-separated (of {','.join(ROLES)})")
+    args = parser.parse_args()
+    # No Twilio account: the SMS channel still works, against the local fake.
+    stack = Stack(rasa_port=args.rasa_port, action_port=args.action_port, web_port=args.web_port, roles=args.only,
+                  fake_twilio_port=None if settings.twilio_account_sid else settings.sms_fake_port)
+    return serve(stack, settings)
 
 
 if __name__ == "__main__":
