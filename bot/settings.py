@@ -121,6 +121,9 @@ class Settings:
     # Staff app: an urgent alert nobody acknowledged goes further after this long;
     # the team's hours decide what "talk to a person" promises out of hours.
     alert_escalation_minutes: int = 15
+    # Least time between two alert texts/emails to one person: alerts in between
+    # are counted in the next digest (bot/staff/alert_notify.py; urgent: see there).
+    alert_notify_gap_minutes: int = 10
     team_hours: str = "Mon-Fri 09:30-17:00"
     # Privacy (bot/privacy, docs/security.md): days a closed case is kept
     # after closing, days a Rasa tracker is kept after its last event; the SQL
@@ -211,6 +214,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         sms_replay_interval_s=_int(env.get("ELPIS_SMS_REPLAY_INTERVAL_S"), defaults.sms_replay_interval_s),
         sms_fake_port=_int(env.get("ELPIS_SMS_FAKE_PORT"), defaults.sms_fake_port),
         alert_escalation_minutes=_int(env.get("ELPIS_ALERT_ESCALATION_MINUTES"), defaults.alert_escalation_minutes),
+        alert_notify_gap_minutes=_int(env.get("ELPIS_ALERT_NOTIFY_GAP_MINUTES"), defaults.alert_notify_gap_minutes),
         team_hours=env.get("ELPIS_TEAM_HOURS") or defaults.team_hours,
         retention_closed_days=_int(env.get("ELPIS_RETENTION_CLOSED_DAYS"), defaults.retention_closed_days),
         retention_tracker_days=_int(env.get("ELPIS_RETENTION_TRACKER_DAYS"), defaults.retention_tracker_days),

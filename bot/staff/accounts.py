@@ -143,13 +143,19 @@ def update_staff(session: Session, staff: Staff, *, name: str, phone: str | None
     staff.active = active
 
 
-def on_duty_staff(session: Session) -> list[Staff]:
+def _reachable(now: datetime | None):
+    """Active and not locked out: someone who can log in when an alert asks them to."""
+    now = now or utcnow()
+    return Staff.active.is_(True) & (Staff.locked_until.is_(None) | (Staff.locked_until <= now))
+
+
+def on_duty_staff(session: Session, now: datetime | None = None) -> list[Staff]:
     return list(session.execute(
-        select(Staff).where(Staff.active.is_(True), Staff.on_duty.is_(True)).order_by(Staff.id)
+        select(Staff).where(_reachable(now), Staff.on_duty.is_(True)).order_by(Staff.id)
     ).scalars())
 
 
-def active_admins(session: Session) -> list[Staff]:
+def active_admins(session: Session, now: datetime | None = None) -> list[Staff]:
     return list(session.execute(
-        select(Staff).where(Staff.active.is_(True), Staff.role == StaffRole.ADMIN).order_by(Staff.id)
+        select(Staff).where(_reachable(now), Staff.role == StaffRole.ADMIN).order_by(Staff.id)
     ).scalars())

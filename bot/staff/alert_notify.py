@@ -1,84 +1,210 @@
-"""Telling staff about urgent alerts: at once to whoever is on duty, and again
-to the admins when nobody has acknowledged it in time.
+"""Telling staff about alerts without flooding their phones.
 
-The text carries no personal detail (a phone or inbox may be seen by others);
-the keyworker logs in to see who and why. Every message goes through the
-outbox with a dedupe key, so a retry or a second worker never sends twice.
+A person gets at most one text (and one email) per burst: a digest counting
+what they have not yet been told about ("3 new alerts in Elpis, 1 urgent.
+Please log in."), never who or why (a phone or inbox may be seen by others).
+
+The rule, per person:
+- At least ELPIS_ALERT_NOTIFY_GAP_MINUTES between two notices. Alerts that
+  arrive in between are counted in the next digest, which the worker sends
+  once the gap has passed (`send_alert_notices`, every minute).
+- Urgent is never held behind a notice that did not mention urgent: a new
+  urgent alert goes at once (from raise_alert's own transaction) unless the
+  person's last notice, inside the gap, already counted an urgent alert; then
+  it waits for the end of that gap at most. So a gap holds at most two
+  notices, one plain and one urgent.
+- New alerts go to active, unlocked, on-duty staff (nobody on duty: to the
+  active, unlocked admins). Plain alerts are counted, and sent by the worker.
+- Escalation (urgent, still open after ELPIS_ALERT_ESCALATION_MINUTES) goes to
+  the same people and to every active, unlocked admin, as part of the same
+  digest ("2 urgent alerts in Elpis not yet seen") and under the same gap
+  rule. Never to a locked, inactive or off-duty keyworker.
+
+Exactly once with several workers: a notice is claimed by a conditional UPDATE
+of the person's Staff.alert_notice_seq. Only the transaction whose update hit
+queues the messages (outbox dedupe key per person and notice) and records the
+alerts it counted (AlertNotice), so nothing is counted twice or sent twice.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import exists, select, update
 from sqlalchemy.orm import Session
 
 from bot.db.models import Alert, AlertStatus, AlertUrgency, Staff
+from bot.db.models.alerts import AlertNotice
 from bot.db.session import session_scope
 from bot.db.types import utcnow
 from bot.messaging.outbox import enqueue
 from bot.settings import get_settings
 from bot.staff.accounts import active_admins, on_duty_staff
 
-URGENT_TEXT = "Urgent alert in Elpis: please log in."
-ESCALATED_TEXT = "Urgent alert in Elpis not yet seen: please log in."
+NEW, ESCALATED = "new", "escalated"
+# A person just told by someone else is looked at again this many times
+# (an urgent alert may still go if that notice counted no urgent one).
+CLAIM_TRIES = 3
+
+
+@dataclass(frozen=True)
+class Pending:
+    """What one person has not yet been told about."""
+
+    new: dict[int, bool]  # alert id -> urgent
+    escalated: list[int]
+
+    @property
+    def urgent(self) -> bool:
+        return bool(self.escalated) or any(self.new.values())
+
+    def __bool__(self) -> bool:
+        return bool(self.new or self.escalated)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+def digest_text(new: int, urgent: int, overdue: int) -> str:
+    """Counts only: never a name, reason or anything she said."""
+    if not new:
+        return f"{_plural(overdue, 'urgent alert')} in Elpis not yet seen. Please log in."
+    text = f"{_plural(new, 'new alert')} in Elpis" + (f", {urgent} urgent" if urgent else "")
+    if overdue:
+        text += f"; {_plural(overdue, 'urgent alert')} not yet seen"
+    return text + ". Please log in."
+
+
+def recipients(session: Session, now: datetime) -> dict[int, set[str]]:
+    """Staff id -> what they hear about, in id order (one lock order for all)."""
+    on_duty, admins = on_duty_staff(session, now), active_admins(session, now)
+    people: dict[int, set[str]] = {person.id: {NEW} for person in on_duty or admins}
+    # Escalation: the person on duty did not answer, so the admins hear too (and
+    # every on-duty person again, the one who missed it included).
+    for person in on_duty + admins:
+        people.setdefault(person.id, set()).add(ESCALATED)
+    return dict(sorted(people.items()))
+
+
+def _not_told(staff_id: int, kind: str):
+    return ~exists().where(AlertNotice.staff_id == staff_id, AlertNotice.alert_id == Alert.id,
+                           AlertNotice.kind == kind)
+
+
+def pending_for(session: Session, staff_id: int, kinds: set[str]) -> Pending:
+    """Open (unacknowledged) alerts this person has not been told about."""
+    new: dict[int, bool] = {}
+    escalated: list[int] = []
+    if NEW in kinds:
+        rows = session.execute(select(Alert.id, Alert.urgency).where(
+            Alert.status == AlertStatus.OPEN, _not_told(staff_id, NEW)).order_by(Alert.id))
+        new = {alert_id: urgency == AlertUrgency.URGENT for alert_id, urgency in rows}
+    if ESCALATED in kinds:
+        escalated = list(session.execute(select(Alert.id).where(
+            Alert.status == AlertStatus.OPEN, Alert.escalated_at.is_not(None),
+            _not_told(staff_id, ESCALATED)).order_by(Alert.id)).scalars())
+    return Pending(new, escalated)
+
+
+def is_due(person: Staff, pending: Pending, now: datetime) -> bool:
+    last = person.alert_notified_at
+    if last is None or now >= last + timedelta(minutes=get_settings().alert_notify_gap_minutes):
+        return True
+    # Inside the gap only urgent news goes, and only if their last notice had none.
+    return pending.urgent and not person.alert_notified_urgent
 
 
 def _send_to(session: Session, staff: Staff, body: str, key: str) -> int:
     sent = 0
     if staff.phone_e164:
         sent += enqueue(session, to=staff.phone_e164, body=body, kind="alert", channel="sms",
-                        dedupe_key=f"{key}:{staff.id}:sms") is not None
+                        dedupe_key=f"{key}:sms") is not None
     if staff.email:
         sent += enqueue(session, to=staff.email, body=body, kind="alert", channel="email",
-                        dedupe_key=f"{key}:{staff.id}:email") is not None
+                        dedupe_key=f"{key}:email") is not None
     return sent
 
 
-def notify_new_alert(session: Session, alert: Alert) -> int:
-    """Queue the on-duty notifications for a new urgent alert (same transaction).
+def _try_notify(session: Session, staff_id: int, kinds: set[str], now: datetime) -> str:
+    """One attempt: "sent", "not due" (nothing new, or the gap holds it) or "lost"."""
+    # The person first, then what is pending: anything another transaction
+    # recorded after this read also bumped the seq, so our claim below fails.
+    person = session.execute(select(Staff).where(Staff.id == staff_id)
+                             .execution_options(populate_existing=True)).scalar_one()
+    seq = person.alert_notice_seq
+    pending = pending_for(session, staff_id, kinds)
+    if not pending or not is_due(person, pending, now):
+        return "not due"
+    won = session.execute(
+        update(Staff).where(Staff.id == staff_id, Staff.alert_notice_seq == seq)
+        .values(alert_notice_seq=seq + 1, alert_notified_at=now, alert_notified_urgent=pending.urgent)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if won != 1:
+        return "lost"
+    seen = [(alert_id, NEW) for alert_id in pending.new] + [(alert_id, ESCALATED) for alert_id in pending.escalated]
+    session.add_all(AlertNotice(staff_id=staff_id, alert_id=alert_id, kind=kind, notice_seq=seq + 1, at=now)
+                    for alert_id, kind in seen)
+    # An alert both new to them and overdue is counted once, as not yet seen.
+    overdue = set(pending.escalated)
+    fresh = [urgent for alert_id, urgent in pending.new.items() if alert_id not in overdue]
+    body = digest_text(len(fresh), sum(fresh), len(pending.escalated))
+    _send_to(session, person, body, f"alert-notice:{staff_id}:{seq + 1}")
+    session.flush()
+    return "sent"
 
-    Nobody on duty: the admins are told straight away rather than no one.
+
+def notify_person(session: Session, staff_id: int, kinds: set[str], now: datetime) -> bool:
+    """Send this person their digest if the rule allows it now; True if queued."""
+    for _ in range(CLAIM_TRIES):
+        outcome = _try_notify(session, staff_id, kinds, now)
+        if outcome != "lost":
+            return outcome == "sent"
+    return False
+
+
+def notify_new_alert(session: Session, alert: Alert) -> int:
+    """An urgent alert tells whoever may be told at once (same transaction).
+
+    Plain alerts wait for the worker's digest. Returns how many people were told.
     """
     if alert.urgency != AlertUrgency.URGENT:
         return 0
-    people = on_duty_staff(session) or active_admins(session)
-    return sum(_send_to(session, person, URGENT_TEXT, f"alert:{alert.id}:new") for person in people)
-
-
-def escalation_targets(session: Session) -> list[Staff]:
-    """Who hears next: the admins and every keyworker who was not on duty."""
-    return list(session.execute(
-        select(Staff).where(Staff.active.is_(True), Staff.on_duty.is_(False)).order_by(Staff.role.desc(), Staff.id)
-    ).scalars()) + [s for s in active_admins(session) if s.on_duty]
+    now = utcnow()
+    told = 0
+    for staff_id, kinds in recipients(session, now).items():
+        if NEW in kinds:
+            told += notify_person(session, staff_id, kinds, now)
+    return told
 
 
 def escalate_overdue(url: str | None = None, now: datetime | None = None) -> int:
-    """Escalate urgent alerts still open (unacknowledged) after the set time.
+    """Mark urgent alerts still open after the set time as escalated.
 
-    Safe with several workers: each alert is taken by a conditional UPDATE
-    (escalated_at IS NULL -> now); only the worker whose update hit queues the
-    messages, in the same transaction.
+    One conditional UPDATE (escalated_at IS NULL): with several workers each
+    alert is escalated once. Nothing is sent here: the digest tells people.
     """
     now = now or utcnow()
     cutoff = now - timedelta(minutes=get_settings().alert_escalation_minutes)
-    escalated = 0
     with session_scope(url) as session:
-        overdue = session.execute(
-            select(Alert.id).where(
+        return session.execute(
+            update(Alert).where(
                 Alert.status == AlertStatus.OPEN, Alert.urgency == AlertUrgency.URGENT,
                 Alert.escalated_at.is_(None), Alert.created_at <= cutoff,
-            ).order_by(Alert.id).limit(100)
-        ).scalars().all()
-        targets = escalation_targets(session) if overdue else []
-        for alert_id in overdue:
-            won = session.execute(
-                update(Alert).where(Alert.id == alert_id, Alert.escalated_at.is_(None),
-                                    Alert.status == AlertStatus.OPEN)
-                .values(escalated_at=now).execution_options(synchronize_session=False)
-            ).rowcount
-            if won != 1:
-                continue
-            for person in targets:
-                _send_to(session, person, ESCALATED_TEXT, f"alert:{alert_id}:escalated")
-            escalated += 1
-    return escalated
+            ).values(escalated_at=now).execution_options(synchronize_session=False)
+        ).rowcount
+
+
+def send_alert_notices(url: str | None = None, now: datetime | None = None) -> int:
+    """The worker's job: escalate what is overdue, then send each person's digest
+    if their gap has passed (one transaction per person). Returns people told."""
+    now = now or utcnow()
+    escalate_overdue(url, now)
+    with session_scope(url) as session:
+        people = recipients(session, now)
+    told = 0
+    for staff_id, kinds in people.items():
+        with session_scope(url) as session:
+            told += notify_person(session, staff_id, kinds, now)
+    return told

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from typing import Callable
 
-from bot.staff.alert_notify import escalate_overdue
+from bot.staff.alert_notify import send_alert_notices
 
 JOBS: list[tuple[str, int, Callable[[], object]]] = []
-# Staff app: unacknowledged urgent alerts go to the next people (conditional update per alert).
-JOBS.append(("alert_escalation", 60, escalate_overdue))
+# Staff app: overdue urgent alerts are escalated (conditional update per alert),
+# then each person whose gap has passed gets one digest of what they were not
+# yet told (conditional update of their notice count: one sender per notice).
+JOBS.append(("alert_notices", 60, send_alert_notices))
 # Privacy: delete what is past its retention time (advisory lock: one worker per
 # run); wipe Rasa trackers of deleted conversations (rows claimed, SKIP LOCKED).
 from bot.privacy.retention import run_retention  # noqa: E402

@@ -55,7 +55,9 @@ def raise_alert(
     )
     session.add(alert)
     session.flush()
-    # Same transaction: the alert and the on-duty SMS/email exist together or not at all.
+    # Urgent: the on-duty text/email is queued in this transaction (alert and
+    # notice exist together or not at all), unless the person was just told of an
+    # urgent one; everything else is counted in the worker's next digest.
     from bot.staff.alert_notify import notify_new_alert  # late: the staff package imports crud
 
     notify_new_alert(session, alert)

@@ -1,7 +1,9 @@
-"""Alerts for keyworkers. The summary never holds personal detail."""
+"""Alerts for keyworkers, and which alerts each person has been told about.
+
+The summary never holds personal detail."""
 from __future__ import annotations
 
-from sqlalchemy import Column, ForeignKey, Integer, String, Text
+from sqlalchemy import Column, ForeignKey, Integer, String
 
 from bot.db.base import Base
 from bot.db.crypto import EncryptedText
@@ -30,3 +32,20 @@ class Alert(Base):
     resolved_by_id = Column(Integer, ForeignKey("staff.id", ondelete="SET NULL"))
     resolution_note = Column(EncryptedText)  # a keyworker's notes: encrypted at rest
     escalated_at = Column(UTCDateTime)
+
+
+class AlertNotice(Base):
+    """One alert counted in one alert text/email to one person.
+
+    kind "new": told it arrived; "escalated": told it is still not acknowledged.
+    An alert with no row for a person (and kind) is still to be counted in
+    their next digest.
+    """
+
+    __tablename__ = "alert_notices"
+
+    staff_id = Column(Integer, ForeignKey("staff.id", ondelete="CASCADE"), primary_key=True)
+    alert_id = Column(Integer, ForeignKey("alerts.id", ondelete="CASCADE"), primary_key=True, index=True)
+    kind = Column(String(10), primary_key=True)
+    notice_seq = Column(Integer, nullable=False)  # which of the person's notices (Staff.alert_notice_seq)
+    at = Column(UTCDateTime, nullable=False)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from sqlalchemy import Boolean, Column, Float, ForeignKey, Integer, String
+from sqlalchemy import false as sa_false
 
 from bot.db.base import Base
 from bot.db.crypto import EncryptedText
@@ -23,6 +24,12 @@ class Staff(Base):
     failed_logins = Column(Integer, nullable=False, default=0)
     locked_until = Column(UTCDateTime)
     created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    # Alert texts/emails to this person (bot/staff/alert_notify.py): how many so
+    # far (bumped by a conditional UPDATE: one sender per notice, however many
+    # workers), when the last went, and whether it counted an urgent alert.
+    alert_notice_seq = Column(Integer, nullable=False, default=0, server_default="0")
+    alert_notified_at = Column(UTCDateTime)
+    alert_notified_urgent = Column(Boolean, nullable=False, default=False, server_default=sa_false())
 
 
 class Centre(Base):
