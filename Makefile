@@ -9,7 +9,10 @@ RASA := $(VENV)/bin/rasa
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock requirements-model.lock | sha1sum | cut -c1-12)
 SPACY := var/spacy/elpis_en/meta.json
 MODEL := models/elpis.tar.gz
-TRAINING_INPUTS := config.yml $(shell find domain data -name '*.yml' 2>/dev/null) $(wildcard bot/rasa_components/*.py) bot/nlu/sentence_encoder.py bot/nlu/encoder_tuning.py $(SPACY)
+# Only the code that shapes what training stores: the runtime patches in
+# bot/rasa_components (parse thread, stores, action calls) retrain nothing.
+TRAINED_COMPONENTS := $(addprefix bot/rasa_components/,sentence_featurizer.py intent_classifier.py blank_message.py crisis_net.py crisis_policy.py)
+TRAINING_INPUTS := config.yml $(shell find domain data -name '*.yml' 2>/dev/null) $(TRAINED_COMPONENTS) bot/nlu/sentence_encoder.py bot/nlu/encoder_tuning.py $(SPACY)
 export PYTHONPATH := $(CURDIR)
 
 .PHONY: help venv spacy model db run test test-fast bench eval clean

@@ -20,6 +20,7 @@ BENCHMARKS = [
     ("scale_out", "throughput with 1 and 2 Rasa processes (PostgreSQL tracker store, Redis lock store)"),
     ("reminders", "10,000 reminders, two workers on PostgreSQL (< 60 s, exactly once)"),
     ("sms", "signed inbound SMS, 20 concurrent senders (median/p95)"),
+    ("worst_case", "hostile messages: NLU per input (< 50 ms) and another woman's reply time meanwhile"),
     ("page_weight", "chat page weight gzipped (< 150 KB)"),
     ("staff_app", "staff pages with 3,000 referrals and 500 open alerts (page median < 300 ms)"),
 ]

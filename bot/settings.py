@@ -71,6 +71,9 @@ class Settings:
     reference_prefix: str = "ELP"
     caution_deadline_weeks: int = 16
     rasa_url: str = "http://127.0.0.1:5005"
+    # The staff app's calls to Rasa's HTTP API give up after this long, so a busy
+    # Rasa shows the keyworker a clear message instead of a page that hangs.
+    rasa_api_timeout_s: float = 5.0
     action_server_url: str = "http://127.0.0.1:5055/webhook"
     # Twilio: empty account means the dev inbox / local fake is used.
     twilio_account_sid: str = ""
@@ -118,6 +121,11 @@ class Settings:
     sms_replay_window_s: int = 3600
     sms_replay_interval_s: int = 60
     sms_fake_port: int = 5099
+    # Understanding: a message not understood in this long is answered as "not
+    # understood" (or crisis, by the net) so no one waits on a stuck model;
+    # the fault delay (tests only) makes every parse that slow.
+    parse_timeout_s: float = 3.0
+    fault_parse_delay_s: float = 0.0
     # Staff app: an urgent alert nobody acknowledged goes further after this long;
     # the team's hours decide what "talk to a person" promises out of hours.
     alert_escalation_minutes: int = 15
@@ -180,6 +188,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
             env.get("ELPIS_CAUTION_DEADLINE_WEEKS"), defaults.caution_deadline_weeks
         ),
         rasa_url=env.get("ELPIS_RASA_URL", defaults.rasa_url),
+        rasa_api_timeout_s=float(env.get("ELPIS_RASA_API_TIMEOUT_S") or defaults.rasa_api_timeout_s),
         action_server_url=env.get("ELPIS_ACTION_SERVER_URL", defaults.action_server_url),
         twilio_account_sid=env.get("TWILIO_ACCOUNT_SID", ""),
         twilio_auth_token=env.get("TWILIO_AUTH_TOKEN", ""),
@@ -213,6 +222,8 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         sms_replay_window_s=_int(env.get("ELPIS_SMS_REPLAY_WINDOW_S"), defaults.sms_replay_window_s),
         sms_replay_interval_s=_int(env.get("ELPIS_SMS_REPLAY_INTERVAL_S"), defaults.sms_replay_interval_s),
         sms_fake_port=_int(env.get("ELPIS_SMS_FAKE_PORT"), defaults.sms_fake_port),
+        parse_timeout_s=float(env.get("ELPIS_PARSE_TIMEOUT_S") or defaults.parse_timeout_s),
+        fault_parse_delay_s=float(env.get("ELPIS_FAULT_PARSE_DELAY_S") or defaults.fault_parse_delay_s),
         alert_escalation_minutes=_int(env.get("ELPIS_ALERT_ESCALATION_MINUTES"), defaults.alert_escalation_minutes),
         alert_notify_gap_minutes=_int(env.get("ELPIS_ALERT_NOTIFY_GAP_MINUTES"), defaults.alert_notify_gap_minutes),
         team_hours=env.get("ELPIS_TEAM_HOURS") or defaults.team_hours,

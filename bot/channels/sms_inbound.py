@@ -140,6 +140,29 @@ def record(msg: InboundSms, url: str | None = None) -> int | None:
         return None
 
 
+def alert_if_danger(msg: InboundSms, url: str | None = None) -> bool:
+    """Raise the urgent alert for danger words as soon as her text is stored.
+
+    Before and apart from understanding it: her turn waits for her previous
+    one and for the model, and a person must know even if neither comes.
+    The alert is the conversation's one open crisis alert, so the assistant's
+    own crisis answer later adds no second one.
+    """
+    if msg.from_e164 is None or not mentions_crisis(msg.body):
+        return False
+    for attempt in range(3):
+        try:
+            with session_scope(url) as session:
+                convo = sms_crud.link_conversation(session, msg.from_e164, msg.from_e164)
+                raise_alert(session, AlertReason.CRISIS, conversation_id=msg.from_e164, channel="sms",
+                            woman_id=convo.woman_id)
+                return True
+        except IntegrityError:
+            if attempt == 2:  # her conversation was being created by another process each time
+                raise
+    return False
+
+
 def _decide(session: Session, inbound_id: int, msg: InboundSms, now: datetime) -> Decision:
     settings = get_settings()
     number = msg.from_e164

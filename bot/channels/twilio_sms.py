@@ -13,8 +13,8 @@ Both POSTs must carry a valid `X-Twilio-Signature` for the auth token
 anything else gets 403 and is not processed. With no auth token configured
 every request is refused.
 
-An inbound message is recorded and answered with empty TwiML at once; the
-assistant's reply is worked out in the background and goes out through the
+An inbound message is recorded (with the urgent alert, if the crisis net
+matches its words) and answered with empty TwiML at once; the assistant's reply is worked out in the background and goes out through the
 outbox (sent straight away by this process, or by the worker), so a slow
 model never makes Twilio retry. See sms_inbound.py for what happens to each
 message, sms_options.py for numbered options, sms_text.py for segments.
@@ -254,6 +254,10 @@ class TwilioSmsInput(InputChannel):
         if inbound_id is not None:
             if msg.from_e164 is None:
                 return response.text("From is not a phone number", status=400)  # kept, but cannot be answered
+            try:
+                await run_db(sms_inbound.alert_if_danger, msg)
+            except Exception:  # stored already: the replay net and her turn still see it
+                logger.exception("sms: could not raise the crisis alert on arrival")
             self._spawn(self._handle(msg, inbound_id, on_new_message))
         # Everything else happens after Twilio has its answer.
         return response.text(EMPTY_TWIML, content_type="text/xml")

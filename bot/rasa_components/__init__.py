@@ -11,6 +11,9 @@ fixes to Rasa itself, each tested to behave as Rasa's own code:
 - events are found by name from a table (event_lookup.py);
 - the model graph runs in an order worked out once, not by dask every turn
   (graph_runner.py);
+- every message is bounded (length, repeated characters, controls) before
+  it is stored or understood, so no input costs more than a few
+  milliseconds of the model (bounded_input.py, bot/channels/input_bounds.py);
 - messages are understood on a thread of their own, so other conversations
   move meanwhile, and those that arrive together are understood in one run
   of the pipeline (parse_thread.py);
@@ -18,11 +21,14 @@ fixes to Rasa itself, each tested to behave as Rasa's own code:
   message on, not the whole conversation (action_calls.py).
 Each was a measured share of the Rasa process's CPU (README, "Benchmarks").
 """
-from bot.rasa_components import action_calls, action_result_schema, action_server_down, event_lookup, graph_runner, parse_thread
+from bot.rasa_components import (
+    action_calls, action_result_schema, action_server_down, bounded_input, event_lookup, graph_runner, parse_thread,
+)
 
 action_calls.install()
 action_result_schema.install()
 action_server_down.install()
+bounded_input.install()
 event_lookup.install()
 graph_runner.install()
 parse_thread.install()

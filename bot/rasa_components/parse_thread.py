@@ -20,6 +20,12 @@ held meanwhile, as before, so her messages are still understood in order.
 If a batch fails, its messages are parsed one by one, so one message's error
 is its own.
 
+Bounded in time as well as in input (bot/channels/input_bounds.py): a message
+not understood within ELPIS_PARSE_TIMEOUT_S is answered as "not understood"
+(or as a crisis, if the crisis net matches its words) instead of waiting. If
+the thread itself is stuck, later messages go to a fresh thread and the stuck
+one is left to finish alone (at most MAX_ABANDONED at a time).
+
 Installed from bot/rasa_components/__init__.py.
 """
 from __future__ import annotations
@@ -27,6 +33,7 @@ from __future__ import annotations
 import asyncio
 import copy
 import threading
+import time
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Deque, Dict, List, Optional, Text, Tuple
@@ -36,11 +43,20 @@ from rasa.core.channels.channel import UserMessage
 from rasa.core.processor import MessageProcessor
 from rasa.engine.constants import PLACEHOLDER_MESSAGE, PLACEHOLDER_TRACKER
 from rasa.shared.core.trackers import DialogueStateTracker
-from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
+from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
+from rasa.shared.nlu.constants import (
+    ENTITIES, INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY, TEXT,
+)
+
+from bot.channels.input_bounds import bound, for_nlu
+from bot.rasa_components.crisis_net import NET_FLAG
+from bot.safety.crisis import CRISIS_INTENT, mentions_crisis
+from bot.settings import get_settings
 
 structlogger = structlog.get_logger()
 
 MAX_BATCH = 16  # beyond this the weights are long amortised and padding grows
+MAX_ABANDONED = 2  # stuck threads left to finish on their own before new messages just wait
 
 _Request = Tuple[MessageProcessor, UserMessage, DialogueStateTracker, bool, asyncio.Future]
 
@@ -48,12 +64,23 @@ _Request = Tuple[MessageProcessor, UserMessage, DialogueStateTracker, bool, asyn
 class ParseBatcher:
     """Queues parse requests; one thread drains the queue a batch at a time."""
 
-    def __init__(self, max_batch: int = MAX_BATCH) -> None:
+    def __init__(self, max_batch: int = MAX_BATCH, timeout_s: float | None = None,
+                 fault_delay_s: float | None = None) -> None:
+        settings = get_settings()
         self.max_batch = max_batch
+        self.timeout_s = settings.parse_timeout_s if timeout_s is None else timeout_s
+        self.fault_delay_s = settings.fault_parse_delay_s if fault_delay_s is None else fault_delay_s
         self._queue: Deque[_Request] = deque()
         self._lock = threading.Lock()
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="elpis-parse")
+        self._executor = self._new_executor()
+        self._running: Dict[int, float] = {}  # thread id -> when its batch started
+        self._abandoned = 0
         self.batch_sizes: Deque[int] = deque(maxlen=1000)  # the latest, for tests and benchmarks
+        self.timeouts = 0
+
+    @staticmethod
+    def _new_executor() -> ThreadPoolExecutor:
+        return ThreadPoolExecutor(max_workers=1, thread_name_prefix="elpis-parse")
 
     async def parse(self, processor: MessageProcessor, message: UserMessage, tracker: DialogueStateTracker,
                     only_output_properties: bool) -> Dict[Text, Any]:
@@ -61,21 +88,55 @@ class ParseBatcher:
         future: asyncio.Future = loop.create_future()
         with self._lock:
             self._queue.append((processor, message, tracker, only_output_properties, future))
-        self._executor.submit(self._drain)
-        return await future
+            executor = self._executor
+        executor.submit(self._drain, executor)
+        try:
+            return await asyncio.wait_for(future, self.timeout_s)
+        except asyncio.TimeoutError:
+            self.timeouts += 1
+            structlogger.warning("elpis.parse.timeout", timeout_s=self.timeout_s)
+            self._unstick()
+            return not_understood(message.text)
+
+    def _unstick(self) -> None:
+        """Give later messages a fresh thread if the current one is stuck on a batch."""
+        now = time.monotonic()
+        with self._lock:
+            stuck = any(now - started >= self.timeout_s for started in self._running.values())
+            if not stuck or self._abandoned >= MAX_ABANDONED:
+                return
+            old, self._executor = self._executor, self._new_executor()
+            self._abandoned += 1
+            executor = self._executor
+        old.shutdown(wait=False, cancel_futures=True)
+        executor.submit(self._drain, executor)
 
     def _take(self) -> List[_Request]:
         with self._lock:
             n = min(len(self._queue), self.max_batch)
             return [self._queue.popleft() for _ in range(n)]
 
-    def _drain(self) -> None:
+    def _drain(self, executor: ThreadPoolExecutor) -> None:
         # One job per request was submitted, so each queued request is taken by
         # this job or an earlier one; a job that finds the queue empty just ends.
         batch = self._take()
         if not batch:
             return
+        me = threading.get_ident()
+        with self._lock:
+            self._running[me] = time.monotonic()
+        try:
+            self._parse_batch(batch)
+        finally:
+            with self._lock:
+                self._running.pop(me, None)
+                if executor is not self._executor:
+                    self._abandoned -= 1  # a stuck thread came back; its executor takes no more work
+
+    def _parse_batch(self, batch: List[_Request]) -> None:
         self.batch_sizes.append(len(batch))
+        if self.fault_delay_s:
+            time.sleep(self.fault_delay_s)  # fault injection for tests: a stuck model
         groups: Dict[Tuple[int, bool], List[_Request]] = {}
         for request in batch:
             groups.setdefault((id(request[0]), request[3]), []).append(request)
@@ -87,6 +148,27 @@ class ParseBatcher:
                 outcomes = [(None, e)] if len(requests) == 1 else [_parse_alone(r) for r in requests]
             for request, (result, error) in zip(requests, outcomes):
                 _settle(request[4], result, error)
+
+
+def not_understood(text: Text) -> Dict[Text, Any]:
+    """What a message not understood in time is taken to mean: danger if the net says so."""
+    crisis = mentions_crisis(text)
+    name = CRISIS_INTENT if crisis else DEFAULT_NLU_FALLBACK_INTENT_NAME
+    verdict = {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: 1.0}
+    parsed = {TEXT: text, INTENT: verdict, INTENT_RANKING_KEY: [verdict], ENTITIES: []}
+    if crisis:
+        parsed[NET_FLAG] = True
+    return parsed
+
+
+def for_the_model(message: UserMessage) -> UserMessage:
+    """A copy of her message with the text the model may read (bounded, no long runs)."""
+    nlu_text = for_nlu(bound(message.text).text)
+    if nlu_text == message.text:
+        return message
+    copied = copy.copy(message)
+    copied.text = nlu_text
+    return copied
 
 
 def _parse_alone(request: _Request) -> Tuple[Any, Optional[BaseException]]:
@@ -148,7 +230,7 @@ async def parse_message(self: MessageProcessor, message: UserMessage,
     else:
         if tracker is None:
             tracker = DialogueStateTracker.from_events(message.sender_id, [])
-        parse_data = await batcher().parse(self, message, tracker, only_output_properties)
+        parse_data = await batcher().parse(self, for_the_model(message), tracker, only_output_properties)
     self._update_full_retrieval_intent(parse_data)
     structlogger.debug(
         "processor.message.parse",

@@ -25,14 +25,20 @@ def processor(model_path):
     return Agent.load(str(model_path)).processor
 
 
-def _while_busy(processor, messages: list[UserMessage]) -> list:
+def _while_busy(processor, messages: list[UserMessage], unbounded: bool = False) -> list:
     """Parse `messages` concurrently while the parse thread is busy, so they
-    queue up as they would under load; then let it go."""
+    queue up as they would under load; then let it go. `unbounded`: straight
+    to the batcher, as they are (bounding would turn a broken one into text)."""
     gate = threading.Event()
     parse_thread.batcher()._executor.submit(gate.wait)
 
+    def parse(m: UserMessage):
+        if unbounded:
+            return parse_thread.batcher().parse(processor, m, DialogueStateTracker.from_events(m.sender_id, []), True)
+        return processor.parse_message(m)
+
     async def run():
-        tasks = [asyncio.ensure_future(processor.parse_message(m)) for m in messages]
+        tasks = [asyncio.ensure_future(parse(m)) for m in messages]
         await asyncio.sleep(0.05)  # every task has queued its message
         gate.set()
         return await asyncio.gather(*tasks, return_exceptions=True)
@@ -41,7 +47,8 @@ def _while_busy(processor, messages: list[UserMessage]) -> list:
 
 
 def _alone(processor, text: str) -> dict:
-    message = UserMessage(text, sender_id="alone")
+    # What the model reads of her message (bounded: bot/channels/input_bounds.py).
+    message = parse_thread.for_the_model(UserMessage(text, sender_id="alone"))
     return processor._parse_message_with_graph(message, DialogueStateTracker.from_events("alone", []), True)
 
 
@@ -53,7 +60,8 @@ def _same(a: dict, b: dict) -> None:
 
 
 def test_a_batch_is_understood_as_each_message_alone(processor):
-    together = parse_thread.parse_together(processor, [UserMessage(t, sender_id=f"s{i}") for i, t in enumerate(TEXTS)], True)
+    messages = [parse_thread.for_the_model(UserMessage(t, sender_id=f"s{i}")) for i, t in enumerate(TEXTS)]
+    together = parse_thread.parse_together(processor, messages, True)
     assert len(together) == len(TEXTS)
     for text, parsed in zip(TEXTS, together):
         _same(parsed, _alone(processor, text))
@@ -89,7 +97,7 @@ def test_a_message_that_fails_fails_alone(processor):
     batcher = parse_thread.batcher()
     before = len(batcher.batch_sizes)
     hi, broken, refer = _while_busy(processor, [UserMessage("hi", sender_id="f1"), _broken(),
-                                                UserMessage("i want to refer myself", sender_id="f2")])
+                                                UserMessage("i want to refer myself", sender_id="f2")], unbounded=True)
     assert list(batcher.batch_sizes)[before:] == [3]  # they were in one batch
     assert isinstance(broken, Exception)
     assert hi["intent"]["name"] == "greet" and refer["intent"]["name"] == "self_refer"
