@@ -6,6 +6,11 @@ basicConfig) writes it later. Rasa and the action server load it from
 bot/logging.yml (`--logging-config-file`); every other process gets it from
 `get_settings()` (bot/settings.py), which they all call first.
 
+Python `warnings` are printed straight to stderr by default, past every log
+handler (Rasa warns with the text of a message it cannot parse, e.g.
+"Failed to parse arguments in line '/deny{...}'"); `install()` routes them
+into logging (`py.warnings`), so they are redacted like any record.
+
 Free text cannot be spotted by pattern, so our code logs ids and counts, never
 message text; the patterns here catch what slips through: phone numbers,
 postcodes, emails, and the value of any text/message/body field.
@@ -64,6 +69,7 @@ def install() -> None:
         return _redact_record(previous(*args, **kwargs))
 
     logging.setLogRecordFactory(factory)
+    logging.captureWarnings(True)  # warnings become records, made by the factory above
     # Access logs print URLs, and ours carry conversation ids (an SMS one is her number).
     for name in ("sanic.access", "rasa.core.processor", "rasa.core.actions.action", "rasa_sdk.executor"):
         if logging.getLogger(name).level < logging.WARNING:

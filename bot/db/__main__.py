@@ -12,7 +12,7 @@ def main() -> None:
     sub.add_parser("upgrade")
     sub.add_parser("downgrade")
     sub.add_parser("seed", help="load the clearly marked SAMPLE data (dev only)")
-    sub.add_parser("rotate-keys", help="re-encrypt under the newest ELPIS_DATA_KEYS key; recompute phone hashes")
+    sub.add_parser("rotate-keys", help="re-encrypt under the newest key (case DB, tracker events); recompute hashes")
     rev = sub.add_parser("revision", help="autogenerate a migration")
     rev.add_argument("-m", "--message", required=True)
     rev.add_argument("--rev-id")
@@ -27,8 +27,11 @@ def main() -> None:
         seed()
     elif args.cmd == "rotate-keys":
         from bot.db.crypto import rotate_all
+        from bot.privacy.tracker_crypto import reseal_events
 
         print(f"{rotate_all()} values re-encrypted under the newest key")
+        # Rasa's tracker store (ELPIS_TRACKER_DB_*), in its own database.
+        print(f"{reseal_events()} tracker events re-encrypted and their conversation ids re-hashed")
     else:
         command.revision(
             migrate.alembic_config(), message=args.message, autogenerate=True, rev_id=args.rev_id

@@ -1,8 +1,10 @@
 """Wiping Rasa's record of a conversation (its tracker).
 
-Production keeps trackers in PostgreSQL (endpoints.production.yml, Rasa's SQL
-tracker store, table `events`): we delete the rows. In development Rasa keeps
-them in memory: we ask Rasa's HTTP API to replace the conversation's events
+Production keeps trackers in PostgreSQL (endpoints.production.yml, our
+encrypting SQL tracker store, table `events`): we delete the rows, found by
+the hashed conversation id the store writes (bot/privacy/tracker_crypto.py)
+and by the plain id of rows Rasa's own SQL store wrote before it. In
+development Rasa keeps them in memory: we ask Rasa's HTTP API to replace the conversation's events
 with none (PUT /conversations/<id>/tracker/events, which takes Rasa's lock for
 that conversation). Only the worker does this, after the turn that asked for it
 has been saved, so Rasa cannot write the history back.
@@ -22,6 +24,7 @@ from sqlalchemy.engine import Engine
 from bot.db.models import TrackerErasure
 from bot.db.session import session_scope
 from bot.db.types import utcnow
+from bot.privacy.tracker_crypto import sender_key
 from bot.settings import get_settings
 
 logger = logging.getLogger(__name__)
@@ -48,7 +51,8 @@ def wipe_tracker(sender_id: str) -> None:
         engine = _tracker_engine(settings.tracker_db_url)
         if _has_events_table(engine):
             with engine.begin() as conn:
-                conn.execute(text("DELETE FROM events WHERE sender_id = :s"), {"s": sender_id})
+                conn.execute(text("DELETE FROM events WHERE sender_id IN (:plain, :hashed)"),
+                             {"plain": sender_id, "hashed": sender_key(sender_id)})
         return
     url = f"{settings.rasa_url}/conversations/{urllib.parse.quote(sender_id, safe='')}/tracker/events"
     if settings.rasa_token:

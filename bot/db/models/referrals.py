@@ -14,6 +14,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import relationship
 
 from bot.db.base import Base
+from bot.db.crypto import EncryptedText
 from bot.db.models.enums import Need, Pathway, ReferralStatus
 from bot.db.types import UTCDateTime, str_enum, utcnow
 
@@ -48,7 +49,10 @@ class Referral(Base):
     # Last day both mandatory appointments must be attended by (caution only).
     caution_deadline = Column(Date)
     caution_completed_at = Column(UTCDateTime)
-    postcode = Column(String(8))
+    # Her full postcode points at her street: encrypted at rest. The district
+    # (outcode) and borough stay in clear: staff filter cases by borough and
+    # coverage is decided on it.
+    postcode = Column(EncryptedText)
     outcode = Column(String(4))
     borough = Column(String(60))
     in_coverage = Column(Boolean, nullable=False)
