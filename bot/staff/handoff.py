@@ -3,10 +3,19 @@
 Rasa is told first (pause/resume), then the database mirrors it
 (Conversation.paused, a Handoff row, the audit log), so the database never
 says "paused" for a conversation the bot is still answering.
+
+When Rasa does not answer in time, whether it did the request is unknown (a
+busy Rasa may still do it later). Each step then leans to the side where she
+is never left without an answer: a pause that failed is undone with a resume
+before the keyworker is told it was not taken over; a hand back that failed
+leaves the keyworker holding the conversation (and the crisis net on) to try
+again; a reply that surely did not reach Rasa frees its form key, so the
+same form can be sent again.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import logging
+from dataclasses import dataclass, replace
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -17,6 +26,8 @@ from bot.db.models.staff_app import Handoff
 from bot.db.session import run_db, session_scope
 from bot.db.types import utcnow
 from bot.staff import audit, rasa_api
+
+logger = logging.getLogger(__name__)
 
 MAX_REPLY = 1000
 JOINED = "Hi, you are now talking to a person from our team. Type here to reply."
@@ -37,6 +48,7 @@ class ConversationInfo:
     woman_id: int | None
     holder_id: int | None  # staff holding it now
     holder_name: str | None
+    told_her: bool = True  # after take over: whether the "you are now talking to a person" line reached Rasa
 
 
 def _active_handoff(session: Session, sender_id: str) -> Handoff | None:
@@ -122,6 +134,16 @@ def _claim_message(sender_id: str, staff_id: int, message_key: str) -> bool:
         return True
 
 
+def _unclaim_message(sender_id: str, message_key: str) -> None:
+    """The words did not reach Rasa: the same form may be sent again."""
+    with session_scope() as session:
+        session.execute(
+            update(Handoff).where(Handoff.conversation_id == sender_id, Handoff.ended_at.is_(None),
+                                  Handoff.last_message_key == message_key)
+            .values(last_message_key=None).execution_options(synchronize_session=False)
+        )
+
+
 async def _say(info: ConversationInfo, text: str, staff_name: str | None, staff_id: int, message_key: str) -> bool:
     """Put the words in her conversation and send them on the channel she used last.
 
@@ -131,8 +153,21 @@ async def _say(info: ConversationInfo, text: str, staff_name: str | None, staff_
     """
     if not await run_db(_claim_message, info.sender_id, staff_id, message_key):
         return False
-    await rasa_api.append(info.sender_id, [rasa_api.bot_event(text, staff_name)], send=True)
+    try:
+        await rasa_api.append(info.sender_id, [rasa_api.bot_event(text, staff_name)], send=True)
+    except rasa_api.RasaUnavailable as exc:
+        if not exc.busy:  # surely not sent (a slow Rasa may still send it: keep the key)
+            await run_db(_unclaim_message, info.sender_id, message_key)
+        raise
     return True
+
+
+async def _undo_pause(sender_id: str) -> None:
+    # Best effort: a busy Rasa may still do the pause later, and this resume after it.
+    try:
+        await rasa_api.resume(sender_id)
+    except rasa_api.RasaUnavailable:
+        logger.warning("could not undo a pause that may have reached Rasa")
 
 
 def clean_reply(text: str) -> str:
@@ -153,9 +188,17 @@ async def take_over(sender_id: str, channel: str | None, staff_id: int, staff_na
     if not tracker.get("events"):
         raise HandoffError("There is no conversation with that id in the assistant.")
     channel = tracker.get("latest_input_channel") or channel
-    await rasa_api.pause(sender_id)
-    info = await run_db(_record_take, sender_id, channel, staff_id, alert_id)
-    await _say(info, JOINED, staff_name, staff_id, f"join-{utcnow().timestamp():.0f}")
+    try:
+        await rasa_api.pause(sender_id)
+        info = await run_db(_record_take, sender_id, channel, staff_id, alert_id)
+    except Exception:
+        await _undo_pause(sender_id)
+        raise
+    try:
+        await _say(info, JOINED, staff_name, staff_id, f"join-{utcnow().timestamp():.0f}")
+    except rasa_api.RasaUnavailable:
+        # Taken over all the same (paused, and held by this keyworker); the page says she was not told.
+        return replace(info, told_her=False)
     return info
 
 

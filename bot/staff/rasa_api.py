@@ -8,18 +8,30 @@ the transcript shows them.
 """
 from __future__ import annotations
 
+import asyncio
 from urllib.parse import quote
 
 import aiohttp
 
 from bot.settings import get_settings
 
-TIMEOUT = aiohttp.ClientTimeout(total=15, connect=5)
 STAFF_METADATA_KEY = "elpis_keyworker"
 
 
 class RasaUnavailable(RuntimeError):
-    """The Rasa server could not be reached or refused the request."""
+    """The Rasa server could not be reached, did not answer in time, or refused the request.
+
+    `busy` is True when it did not answer in time: the request may still be
+    carried out later, when Rasa gets to it.
+    """
+
+    def __init__(self, message: str, busy: bool = False):
+        super().__init__(message)
+        self.busy = busy
+
+
+def _timeout() -> aiohttp.ClientTimeout:
+    return aiohttp.ClientTimeout(total=get_settings().rasa_api_timeout_s)
 
 
 def _url(sender_id: str, suffix: str) -> str:
@@ -37,13 +49,19 @@ def _auth(params: dict | None) -> dict:
 async def _call(method: str, url: str, params: dict | None = None, **kwargs) -> dict:
     kwargs["params"] = _auth(params)
     try:
-        async with aiohttp.ClientSession(timeout=TIMEOUT) as client:
+        async with aiohttp.ClientSession(timeout=_timeout()) as client:
             async with client.request(method, url, **kwargs) as resp:
                 if resp.status >= 400:
                     raise RasaUnavailable(f"rasa answered {resp.status}")
-                return await resp.json(content_type=None)
-    except (aiohttp.ClientError, OSError, TimeoutError) as exc:
+                body = await resp.json(content_type=None)
+    # On Python 3.10 aiohttp's timeout is asyncio.TimeoutError, not the built-in TimeoutError.
+    except (asyncio.TimeoutError, TimeoutError) as exc:
+        raise RasaUnavailable("rasa did not answer in time", busy=True) from exc
+    except (aiohttp.ClientError, OSError, ValueError) as exc:  # ValueError: not JSON
         raise RasaUnavailable(f"rasa unreachable: {type(exc).__name__}") from exc
+    if not isinstance(body, dict):
+        raise RasaUnavailable("rasa answered something other than a JSON object")
+    return body
 
 
 async def tracker(sender_id: str) -> dict:

@@ -5,6 +5,7 @@ handoff with the real Rasa server is tested in tests/browser/test_staff_app.py.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import subprocess
@@ -38,23 +39,31 @@ def staff_db(request, tmp_path_factory) -> str:
     return url
 
 
-@pytest.fixture(scope="session")
-def web(staff_db, tmp_path_factory, artifacts):
+@contextlib.contextmanager
+def running_web(db_url: str, rasa_url: str, inbox_dir, artifacts):
+    """`python -m bot.web` on a free port, with its Rasa API at rasa_url."""
     port = free_port()
     log = open(artifacts / f"staff-web-{port}.log", "ab")
-    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "DATABASE_URL": staff_db,
-           "ELPIS_RASA_URL": f"http://127.0.0.1:{free_port()}",
-           "ELPIS_DEV_INBOX": str(tmp_path_factory.mktemp("inbox") / "inbox.jsonl")}
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "DATABASE_URL": db_url, "ELPIS_RASA_URL": rasa_url,
+           "ELPIS_DEV_INBOX": str(inbox_dir / "inbox.jsonl")}
     proc = subprocess.Popen([sys.executable, "-m", "bot.web", "--port", str(port)], cwd=REPO_ROOT, env=env,
                             stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:
         wait_http(f"{base}/healthz", 60, proc)
-        yield type("Web", (), {"url": base, "db": staff_db})
+        yield type("Web", (), {"url": base, "db": db_url})
     finally:
         proc.terminate()
         proc.wait(timeout=15)
         log.close()
+
+
+@pytest.fixture(scope="session")
+def web(staff_db, tmp_path_factory, artifacts):
+    # A closed port for Rasa: every call to it is refused at once.
+    with running_web(staff_db, f"http://127.0.0.1:{free_port()}", tmp_path_factory.mktemp("inbox"),
+                     artifacts) as server:
+        yield server
 
 
 def make_staff(url: str, role: str = "keyworker", password: str = PASSWORD, **extra) -> tuple[int, str]:

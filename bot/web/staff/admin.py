@@ -15,7 +15,7 @@ from bot.staff.accounts import AccountError, create_staff, list_staff, set_passw
 from bot.staff.centres import CentreForm, FormErrors
 from bot.web.staff import admin_listings, admin_slots
 from bot.web.staff.render import page
-from bot.web.staff.security import PREFIX, error_page, staff_only
+from bot.web.staff.security import PREFIX, error_page, parse_id, staff_only
 
 
 def _borough_names() -> list[str]:
@@ -162,7 +162,9 @@ def add_routes(bp) -> None:
     @staff_only("admin")
     async def centre_save(request):
         raw_id = request.form.get("centre_id") or ""
-        centre_id = int(raw_id) if raw_id.isdigit() else None
+        centre_id = parse_id(raw_id) if raw_id else None  # none: a new centre
+        if raw_id and centre_id is None:
+            return error_page(request, 404, "That centre was not found.")
         form = _centre_form(request)
         try:
             await run_db(_save_centre, centre_id, form, request.ctx.me.staff_id)

@@ -16,7 +16,7 @@ from bot.directory.transfer import dump_json
 from bot.db.models import DirService
 from bot.staff import audit
 from bot.web.staff.render import page
-from bot.web.staff.security import MAX_FORM_BYTES, PREFIX, error_page, staff_only
+from bot.web.staff.security import MAX_FORM_BYTES, PREFIX, error_page, parse_id, staff_only
 
 CATEGORY_CHOICES = [(code, label) for code, (label, _parent) in taxonomy.CATEGORIES.items()]
 
@@ -146,7 +146,9 @@ def add_routes(bp) -> None:
     @staff_only("admin")
     async def service_save(request):
         raw_id = request.form.get("service_id") or ""
-        service_id = int(raw_id) if raw_id.isdigit() else None
+        service_id = parse_id(raw_id) if raw_id else None  # none: a new listing
+        if raw_id and service_id is None:
+            return error_page(request, 404, "That listing was not found.")
         data = form_values(request)
         try:
             await run_db(_save, service_id, data, request.ctx.me.staff_id)

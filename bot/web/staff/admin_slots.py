@@ -10,7 +10,7 @@ from bot.staff import appointments_view as appts
 from bot.staff.accounts import list_staff
 from bot.staff.centres import list_centres
 from bot.web.staff.render import page
-from bot.web.staff.security import PREFIX, error_page, staff_only
+from bot.web.staff.security import PREFIX, error_page, parse_id, staff_only
 
 
 def _data():
@@ -30,11 +30,14 @@ def _toggle(slot_id: int, active: bool, staff_id: int):
 
 
 def parse_request(form) -> appts.SlotRequest:
+    keyworker = form.get("keyworker_id") or ""
+    keyworker_id = parse_id(keyworker) if keyworker else None
+    if keyworker and keyworker_id is None:
+        raise appts.SlotError("Choose a keyworker.")
     try:
-        keyworker = form.get("keyworker_id") or ""
         return appts.SlotRequest(
-            centre_id=int(form.get("centre_id") or 0),
-            keyworker_id=int(keyworker) if keyworker.isdigit() else None,
+            centre_id=parse_id(form.get("centre_id")) or 0,  # 0 names no centre: "Choose a centre."
+            keyworker_id=keyworker_id,
             first_day=date.fromisoformat(form.get("day") or ""),
             start=time.fromisoformat(form.get("start") or ""),
             minutes=int(form.get("minutes") or 60),

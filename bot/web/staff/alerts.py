@@ -33,13 +33,24 @@ def _resolve(alert_id: int, staff_id: int, note: str) -> None:
         alert_queue.resolve(session, alert_id, staff_id, note)
 
 
+def why_not(exc: rasa_api.RasaUnavailable) -> str:
+    """Why the assistant did not do it, in words for the keyworker."""
+    if exc.busy:
+        return "the assistant is busy. Try again in a minute."
+    return "the assistant is not answering. Try again in a minute; if it keeps happening, tell whoever runs Elpis."
+
+
+def transcript_unavailable(exc: rasa_api.RasaUnavailable) -> str:
+    return "The conversation could not be loaded just now: " + why_not(exc)
+
+
 async def load_transcript(sender_id: str | None) -> tuple[list[dict], str | None]:
     if not sender_id:
         return [], None
     try:
         return rasa_api.transcript(await rasa_api.tracker(sender_id)), None
-    except rasa_api.RasaUnavailable:
-        return [], "The conversation could not be loaded from the assistant just now. Reload to try again."
+    except rasa_api.RasaUnavailable as exc:
+        return [], transcript_unavailable(exc)
 
 
 def add_routes(bp) -> None:

@@ -1,12 +1,21 @@
 """Logging in and out. The login form has its own CSRF token (a double-submit
-cookie), since there is no session yet; a new session is made on every login."""
+cookie), since there is no session yet; a new session is made on every login.
+
+The server mints that token fresh for every login form and signs it with
+ELPIS_SECRET_KEY: a cookie planted by someone else (another site, a shared
+computer) is never adopted as the form's token, and a made-up value posted as
+both cookie and form field is refused."""
 from __future__ import annotations
 
+import hashlib
+import hmac
 import secrets
+import time
 
 from sanic import response
 
 from bot.db.session import run_db, session_scope
+from bot.settings import get_settings
 from bot.staff import audit
 from bot.staff.accounts import authenticate
 from bot.staff.sessions import ABSOLUTE_TIMEOUT, csrf_ok, end_session, start_session
@@ -41,14 +50,37 @@ def _logout(token: str | None, staff_id: int) -> None:
         audit.record(session, staff_id, "logout", "staff", staff_id)
 
 
+LOGIN_TOKEN_MAX_AGE = 3600  # seconds; the cookie lasts as long
+
+
+def _login_signature(body: str) -> str:
+    key = get_settings().secret_key.encode("utf-8")
+    return hmac.new(key, b"elpis-login-csrf:" + body.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def mint_login_token(now: float | None = None) -> str:
+    body = f"{secrets.token_urlsafe(24)}.{int(now if now is not None else time.time())}"
+    return f"{body}.{_login_signature(body)}"
+
+
+def login_token_ok(cookie: str | None, given: str | None, now: float | None = None) -> bool:
+    """The form's token is the cookie's, the server signed it, and it is under an hour old."""
+    if not csrf_ok(cookie, given) or len(cookie) > 200:
+        return False
+    body, _, signature = cookie.rpartition(".")
+    issued = body.rpartition(".")[2]
+    if not (issued.isascii() and issued.isdigit()) or not csrf_ok(_login_signature(body), signature):
+        return False
+    age = (now if now is not None else time.time()) - int(issued)
+    return 0 <= age <= LOGIN_TOKEN_MAX_AGE
+
+
 def _login_form(request, error: str | None = None, status: int = 200, email: str = ""):
-    token = request.cookies.get(login_cookie_name())
-    if not token or len(token) > 64:
-        token = secrets.token_urlsafe(24)
+    token = mint_login_token()  # never the cookie the browser sent
     resp = page(request, "login.html", status=status, login_csrf=token, error=error,
                 next=safe_next(request.form.get("next") if request.method == "POST" else request.args.get("next")),
                 email=email)
-    set_cookie(resp, login_cookie_name(), token, max_age=3600)
+    set_cookie(resp, login_cookie_name(), token, max_age=LOGIN_TOKEN_MAX_AGE)
     return resp
 
 
@@ -67,7 +99,8 @@ def add_routes(bp) -> None:
     @bp.post("/login", name="login_post")
     async def login_post(request):
         request.ctx.me = None
-        if not same_origin(request) or not csrf_ok(request.cookies.get(login_cookie_name()), request.form.get("csrf_token")):
+        if not same_origin(request) or not login_token_ok(request.cookies.get(login_cookie_name()),
+                                                          request.form.get("csrf_token")):
             return _login_form(request, "The form was out of date. Please try again.", status=403)
         email = (request.form.get("email") or "").strip()[:254]
         password = (request.form.get("password") or "")[:256]

@@ -10,9 +10,9 @@ from bot.db.session import run_db, session_scope
 from bot.staff import handoff as handoff_logic
 from bot.staff import rasa_api
 from bot.staff.handoff import HandoffError
-from bot.web.staff.alerts import load_transcript
+from bot.web.staff.alerts import load_transcript, transcript_unavailable, why_not
 from bot.web.staff.render import page
-from bot.web.staff.security import PREFIX, error_page, staff_only
+from bot.web.staff.security import PREFIX, error_page, parse_id, staff_only
 
 MAX_SENDER = 128
 
@@ -33,18 +33,29 @@ def conversation_url(sender_id: str, ok: str | None = None) -> str:
     return url + (f"&ok={ok}" if ok else "")
 
 
+def _not_done(what: str, exc: rasa_api.RasaUnavailable) -> str:
+    return f"{what}: " + why_not(exc)
+
+
 def add_routes(bp) -> None:
     @bp.get("/conversation", name="conversation")
     @staff_only()
-    async def conversation(request, error: str | None = None, status: int = 200):
+    async def conversation(request, error: str | None = None, status: int = 200,
+                           rasa_down: rasa_api.RasaUnavailable | None = None, draft: str = "",
+                           message_key: str | None = None):
+        """The page; after an action Rasa did not answer, shown without asking Rasa again (it is busy)."""
         sender_id = _sender(request)
         if sender_id is None:
             return error_page(request, 404, "That conversation was not found.")
         info = await run_db(_info, sender_id, request.ctx.me.staff_id)
-        transcript, transcript_error = await load_transcript(sender_id)
+        if rasa_down is None:
+            transcript, transcript_error = await load_transcript(sender_id)
+        else:
+            transcript, transcript_error = [], transcript_unavailable(rasa_down)
+        alert_id = parse_id(request.args.get("alert") or request.form.get("alert_id"))
         return page(request, "conversation.html", status=status, info=info, transcript=transcript,
-                    transcript_error=transcript_error, error=error, message_key=secrets.token_hex(12),
-                    alert_id=request.args.get("alert") or request.form.get("alert_id") or "")
+                    transcript_error=transcript_error, error=error, draft=draft[:2 * handoff_logic.MAX_REPLY],
+                    message_key=message_key or secrets.token_hex(12), alert_id=alert_id or "")
 
     @bp.get("/conversation/messages", name="conversation_messages")
     @staff_only()
@@ -63,15 +74,16 @@ def add_routes(bp) -> None:
         if sender_id is None:
             return error_page(request, 404, "That conversation was not found.")
         me = request.ctx.me
-        alert_id = request.form.get("alert_id") or ""
         try:
-            await handoff_logic.take_over(sender_id, None, me.staff_id, me.name,
-                                          int(alert_id) if alert_id.isdigit() else None)
-        except (rasa_api.RasaUnavailable, HandoffError) as exc:
-            message = str(exc) if isinstance(exc, HandoffError) else (
-                "The assistant could not be reached, so the conversation was not taken over. Try again.")
-            return await conversation(request, error=message, status=502)
-        return response.redirect(conversation_url(sender_id, "taken"), status=303)
+            info = await handoff_logic.take_over(sender_id, None, me.staff_id, me.name,
+                                                 parse_id(request.form.get("alert_id")))
+        except HandoffError as exc:
+            return await conversation(request, error=str(exc), status=409)
+        except rasa_api.RasaUnavailable as exc:
+            return await conversation(request, rasa_down=exc,
+                                      error=_not_done("The conversation was not taken over", exc))
+        taken = "taken" if info.told_her else "taken_quiet"
+        return response.redirect(conversation_url(sender_id, taken), status=303)
 
     @bp.post("/conversation/reply", name="conversation_reply")
     @staff_only()
@@ -81,14 +93,20 @@ def add_routes(bp) -> None:
             return error_page(request, 404, "That conversation was not found.")
         me = request.ctx.me
         info = await run_db(_info, sender_id, me.staff_id, False)
+        text = request.form.get("text") or ""
         key = (request.form.get("message_key") or "")[:40] or secrets.token_hex(12)
         try:
-            sent = await handoff_logic.reply(info, request.form.get("text") or "", me.staff_id, me.name, key)
+            sent = await handoff_logic.reply(info, text, me.staff_id, me.name, key)
         except HandoffError as exc:
-            return await conversation(request, error=str(exc), status=400)
-        except rasa_api.RasaUnavailable:
-            return await conversation(request, error="The assistant could not be reached. Your message may not "
-                                                     "have gone: check the transcript before sending again.", status=502)
+            return await conversation(request, error=str(exc), status=400, draft=text)
+        except rasa_api.RasaUnavailable as exc:
+            # The words stay in the box. Rasa only slow: they may still reach her, so a new key
+            # and a word to check first; Rasa down: surely not sent, the same form may go again.
+            if exc.busy:
+                return await conversation(request, rasa_down=exc, draft=text, error=_not_done(
+                    "Your message may not have gone (check the transcript before sending it again)", exc))
+            return await conversation(request, rasa_down=exc, draft=text, message_key=key,
+                                      error=_not_done("Your message was not sent", exc))
         return response.redirect(conversation_url(sender_id, "sent" if sent else "dup"), status=303)
 
     @bp.post("/conversation/release", name="conversation_release")
@@ -101,6 +119,7 @@ def add_routes(bp) -> None:
         info = await run_db(_info, sender_id, me.staff_id, False)
         try:
             await handoff_logic.hand_back(info, me.staff_id, me.name)
-        except rasa_api.RasaUnavailable:
-            return await conversation(request, error="The assistant could not be reached. Try again.", status=502)
+        except rasa_api.RasaUnavailable as exc:
+            return await conversation(request, rasa_down=exc, error=_not_done(
+                "The conversation was not handed back, so you are still answering it", exc))
         return response.redirect(conversation_url(sender_id, "back"), status=303)

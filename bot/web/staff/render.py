@@ -16,6 +16,8 @@ STATIC_FILES = {"staff.css": "text/css; charset=utf-8", "transcript.js": "text/j
 # ?ok=<code> after a redirect -> the message shown (never user input echoed back).
 FLASH = {
     "ack": "Alert acknowledged.", "resolved": "Alert resolved.", "taken": "You have taken over this conversation.",
+    "taken_quiet": "You have taken over this conversation, but the assistant was too busy to tell her a person "
+                   "has joined. Write to her in a minute.",
     "sent": "Message sent.", "back": "Handed back to the assistant.", "saved": "Saved.", "closed": "Case closed.",
     "status": "Case status changed.", "imported": "Import done.", "password": "Password set.",
     "unlocked": "Account unlocked.", "marked": "Attendance recorded.", "dup": "That message was already sent.",

@@ -3,6 +3,7 @@ secure headers, and kind error pages (never a stack trace)."""
 from __future__ import annotations
 
 import logging
+import re
 from functools import wraps
 from urllib.parse import quote, urlsplit
 
@@ -17,6 +18,10 @@ from bot.web.staff.render import STATIC_FILES, STATIC_DIR, page
 logger = logging.getLogger(__name__)
 
 PREFIX = "/staff"
+# Our ids are Integer primary keys (32-bit on PostgreSQL); a bigger number names
+# nothing, and SQLite cannot even compare it (OverflowError): answered 404.
+MAX_ID = 2**31 - 1
+ID_RE = re.compile(r"[0-9]{1,10}")
 MAX_FORM_BYTES = 6 * 1024 * 1024  # a listings import; anything bigger is not a real one
 
 HEADERS = {
@@ -79,6 +84,20 @@ def same_origin(request) -> bool:
     return origin != "null"
 
 
+def parse_id(value) -> int | None:
+    """An id from a path or a form: a whole number 1..MAX_ID, else None."""
+    text = str(value).strip() if value is not None else ""
+    if not ID_RE.fullmatch(text):
+        return None
+    number = int(text)
+    return number if 1 <= number <= MAX_ID else None
+
+
+def _ids_ok(kwargs: dict) -> bool:
+    # Sanic passes <name:int> path parts as keyword arguments; all of ours are ids.
+    return all(parse_id(v) is not None for k, v in kwargs.items() if k.endswith("_id") and isinstance(v, int))
+
+
 def _load(token: str | None) -> CurrentStaff | None:
     with session_scope() as session:
         return load_session(session, token)
@@ -118,6 +137,8 @@ def staff_only(role: str | None = None):
                     "This form was out of date or did not come from this site, so nothing was changed. "
                     "Go back, reload the page and try again.",
                 )
+            if not _ids_ok(kwargs):
+                return error_page(request, 404, "That page was not found.")
             return await handler(request, *args, **kwargs)
 
         return inner

@@ -10,9 +10,8 @@
       .then(function (html) {
         if (html === null) { return; }
         var doc = new DOMParser().parseFromString(html, "text/html");
-        var fresh = doc.querySelector("ol.transcript");
-        var old = box.querySelector("ol.transcript");
-        if (fresh && old && fresh.innerHTML !== old.innerHTML) { old.replaceWith(fresh); }
+        // The whole box: a "could not be loaded" note goes once the assistant answers again.
+        if (doc.body.innerHTML !== box.innerHTML) { box.replaceChildren.apply(box, doc.body.childNodes); }
       })
       .catch(function () {});
   }
