@@ -74,9 +74,6 @@ class Settings:
     # The staff app's calls to Rasa's HTTP API give up after this long, so a busy
     # Rasa shows the keyworker a clear message instead of a page that hangs.
     rasa_api_timeout_s: float = 5.0
-    # The staff app's calls to Rasa's HTTP API give up after this long, so a busy
-    # Rasa shows the keyworker a clear message instead of a page that hangs.
-    rasa_api_timeout_s: float = 5.0
     action_server_url: str = "http://127.0.0.1:5055/webhook"
     # Twilio: empty account means the dev inbox / local fake is used.
     twilio_account_sid: str = ""
@@ -191,7 +188,6 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
             env.get("ELPIS_CAUTION_DEADLINE_WEEKS"), defaults.caution_deadline_weeks
         ),
         rasa_url=env.get("ELPIS_RASA_URL", defaults.rasa_url),
-        rasa_api_timeout_s=float(env.get("ELPIS_RASA_API_TIMEOUT_S") or defaults.rasa_api_timeout_s),
         rasa_api_timeout_s=float(env.get("ELPIS_RASA_API_TIMEOUT_S") or defaults.rasa_api_timeout_s),
         action_server_url=env.get("ELPIS_ACTION_SERVER_URL", defaults.action_server_url),
         twilio_account_sid=env.get("TWILIO_ACCOUNT_SID", ""),
