@@ -26,7 +26,8 @@ def credentials_for(settings: Settings, credentials: Path, out_dir: Path | None 
     if not settings.is_production or settings.allow_rest:
         return credentials
     channels = yaml.safe_load(credentials.read_text()) or {}
-    channels.pop("rest", None)
+    for name in ("rest", "bot.channels.rest.RestInput"):
+        channels.pop(name, None)
     path = Path(out_dir or VAR_DIR) / "credentials.production.yml"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(yaml.safe_dump(channels, sort_keys=False))

@@ -61,13 +61,13 @@ def test_production_credentials_drop_the_open_rest_channel(tmp_path):
     stack = Stack(rasa_port=1, action_port=2, web_port=3, env=prod, log_dir=tmp_path)
     rasa = next(s for s in stack.build() if s.name == "rasa")
     creds = yaml.safe_load(open(rasa.argv[rasa.argv.index("--credentials") + 1]))
-    assert "rest" not in creds
+    assert "rest" not in creds and "bot.channels.rest.RestInput" not in creds
     # The web chat (our fixed socket.io channel) and SMS stay on.
     assert "bot.channels.socketio.SocketIOInput" in creds and "bot.channels.twilio_sms.TwilioSmsInput" in creds
     assert rasa.argv[rasa.argv.index("--auth-token") + 1] == "t" * 32
     allowed = Stack(rasa_port=1, action_port=2, web_port=3, env={**prod, "ELPIS_ALLOW_REST": "1"}, log_dir=tmp_path)
     rasa = next(s for s in allowed.build() if s.name == "rasa")
-    assert "rest" in yaml.safe_load(open(rasa.argv[rasa.argv.index("--credentials") + 1]))
+    assert "bot.channels.rest.RestInput" in yaml.safe_load(open(rasa.argv[rasa.argv.index("--credentials") + 1]))
     # Development is unchanged.
     dev = next(s for s in Stack(rasa_port=1, action_port=2, web_port=3).build() if s.name == "rasa")
     assert "--auth-token" not in dev.argv and dev.argv[dev.argv.index("--credentials") + 1].endswith("credentials.yml")
