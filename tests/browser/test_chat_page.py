@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from bot.db.models import Referral, Woman
 from tests.browser.conftest import (
-    AXE_JS, WAIT_MS, ChatPage, TcpForwarder, WebServer, axe_violations, open_recorded, wait_until,
+    AXE_JS, CHROMIUM_ARGS, WAIT_MS, ChatPage, TcpForwarder, WebServer, axe_violations, open_recorded, wait_until,
 )
 
 pytestmark = pytest.mark.parametrize("stack", ["sqlite"], indirect=True)
@@ -133,17 +133,198 @@ def test_quick_exit_button_leaves_and_clears(chat):
     _assert_left_without_trace(chat, chat_url, neutral)
 
 
-def test_escape_twice_leaves_and_clears(chat):
+SHIFT_WINDOW_S = 5  # GOV.UK's "Exit this page": at most 5 s between presses
+
+
+def _shift(chat: ChatPage, times: int = 1):
+    for _ in range(times):
+        chat.page.keyboard.press("Shift")
+
+
+def _hint(chat: ChatPage) -> str:
+    return chat.page.locator("#hint").inner_text()
+
+
+# The page's state at the moment it starts navigating away, reported by the
+# Navigation API's `navigate` event (Playwright cannot evaluate in a page whose
+# navigation is pending, so the page reports it through a binding).
+AT_NAVIGATE_JS = """navigation.addEventListener('navigate', e => window.__atNavigate({
+    url: e.destination.url, type: e.navigationType,
+    exiting: document.documentElement.classList.contains('exiting'),
+    visibility: getComputedStyle(document.body).visibility,
+    visible: [...document.querySelectorAll('body *')]
+        .filter(el => el.checkVisibility({visibilityProperty: true})).length,
+    messages: document.querySelectorAll('#log .msg').length,
+    stored: sessionStorage.length,
+}));"""
+
+
+def test_shift_three_times_blanks_the_page_then_leaves_and_clears(chat):
+    at_navigate = []
+    chat.page.expose_binding("__atNavigate", lambda source, state: at_navigate.append(state))
+    chat.page.add_init_script(AT_NAVIGATE_JS)
     chat.open()
     chat.wait_bot(GREETING)
     chat_url, neutral = _start_conversation(chat)
     chat.page.locator("#input").click()
-    chat.page.keyboard.press("Escape")
-    # One press warns, so a stray Esc does not throw her conversation away.
-    assert "Press Esc again" in chat.page.locator("#hint").inner_text()
-    assert chat.page.url == chat_url
-    chat.page.keyboard.press("Escape")
+    _shift(chat)
+    # Each press is announced (role=status) and shown, as GOV.UK's component does.
+    assert _hint(chat) == "Shift, press 2 more times to exit."
+    assert chat.page.get_attribute("#hint", "role") == "status"
+    chat.shot("13-shift-pressed-once")
+    assert axe_violations(chat.page) == []
+    _shift(chat)
+    assert _hint(chat) == "Shift, press 1 more time to exit."
+    assert chat.page.url == chat_url and chat.state()["items"]
+    _shift(chat)
     _assert_left_without_trace(chat, chat_url, neutral)
+    # Blanked before it started to navigate: nothing visible or reachable by Tab,
+    # the conversation gone from the page and from storage; and a replace.
+    [leaving] = [s for s in at_navigate if s["url"] == neutral]
+    assert leaving == {"url": neutral, "type": "replace", "exiting": True, "visibility": "hidden",
+                       "visible": 0, "messages": 0, "stored": 0}
+
+
+def test_shift_presses_too_far_apart_do_not_leave(chat):
+    chat.open()
+    chat.wait_bot(GREETING)
+    chat_url, _ = _start_conversation(chat)
+    _shift(chat, 2)
+    assert _hint(chat) == "Shift, press 1 more time to exit."
+    chat.page.wait_for_timeout((SHIFT_WINDOW_S + 0.7) * 1000)
+    assert _hint(chat) == "Exit cancelled."
+    _shift(chat)
+    # The count started again: one press of three.
+    assert _hint(chat) == "Shift, press 2 more times to exit."
+    chat.page.wait_for_timeout(500)
+    assert chat.page.url == chat_url and chat.bot_texts() and chat.state()["items"]
+    # Another key between presses starts the count again too.
+    chat.page.keyboard.press("Tab")
+    assert _hint(chat) == "Exit cancelled."
+    _shift(chat, 2)
+    chat.page.wait_for_timeout(500)
+    assert chat.page.url == chat_url and chat.bot_texts()
+
+
+def test_capital_letters_and_shift_click_do_not_count_as_presses(chat):
+    chat.open()
+    chat.wait_bot(GREETING)
+    chat_url, neutral = _start_conversation(chat)
+    box = chat.page.locator("#input")
+    box.click()
+    keyboard = chat.page.keyboard
+    # Shift+letter, released in the usual order ...
+    for letter in "HELLO":
+        keyboard.press(f"Shift+Key{letter}")
+    # ... and releasing Shift before the letter (GOV.UK's check misses this one).
+    for letter in "JO":
+        keyboard.down("Shift")
+        keyboard.down(f"Key{letter}")
+        keyboard.up("Shift")
+        keyboard.up(f"Key{letter}")
+    # Shift held over several letters, and Shift+Tab back and forth.
+    keyboard.down("Shift")
+    for letter in "ABC":
+        keyboard.press(f"Key{letter}")
+    keyboard.up("Shift")
+    keyboard.press("Shift+Tab")
+    keyboard.press("Tab")
+    # Shift-click (selecting text).
+    keyboard.down("Shift")
+    box.click()
+    keyboard.up("Shift")
+    chat.page.wait_for_timeout(500)
+    assert box.input_value() == "HELLOJOABC"
+    assert chat.page.url == chat_url and "Shift" not in _hint(chat)
+    # Still three presses on their own to leave: the capitals left no half count.
+    _shift(chat, 2)
+    assert chat.page.url == chat_url
+    _shift(chat)
+    chat.page.wait_for_url(neutral, timeout=10_000)
+
+
+def test_escape_does_not_leave(chat):
+    # Screen readers use Esc to leave their modes (and it closes keyboards and
+    # menus), so Esc is no exit shortcut: Shift 3 times and the button are.
+    chat.open()
+    chat.wait_bot(GREETING)
+    chat_url, _ = _start_conversation(chat)
+    chat.page.locator("#input").click()
+    for _ in range(4):
+        chat.page.keyboard.press("Escape")
+    chat.page.wait_for_timeout(500)
+    assert chat.page.url == chat_url
+    assert chat.bot_texts() and chat.state()["items"] and _hint(chat) == ""
+    assert "Shift 3 times" in chat.page.locator(".intro").inner_text()
+
+
+def test_back_to_a_page_left_blank_starts_again_with_no_old_messages(browser, chromium_path, chat_stack, screenshots):
+    """The back/forward cache can show a page exactly as it was left. After Shift
+    x3 the chat's own history entry is replaced, so Back skips it; but if the exit
+    site never loaded (here it answers 204, which cancels the navigation) and she
+    goes elsewhere, Back may restore the blanked page: it must start again.
+
+    Chromium keeps this page out of its cache (no-store with a websocket:
+    "websocket-used-with-ccns"); a browser may not, so the page is served here
+    without no-store, with Playwright's default --disable-back-forward-cache off."""
+    bfcache_browser = browser.browser_type.launch(
+        executable_path=str(chromium_path), headless=True, ignore_default_args=["--disable-back-forward-cache"],
+        # A page we fulfil counts as public, so its websocket to 127.0.0.1 would be
+        # refused; this replaces Playwright's own --disable-features list (the last one wins).
+        args=[*CHROMIUM_ARGS,
+              "--disable-features=LocalNetworkAccessChecks,HttpsUpgrades,HttpsFirstBalancedModeAutoEnable"],
+    )
+    ctx = bfcache_browser.new_context(viewport={"width": 390, "height": 844}, locale="en-GB")
+    try:
+        recorder = open_recorded(ctx, chat_stack.web_url)
+
+        def cacheable(route):
+            served = route.fetch()
+            headers = {k: v for k, v in served.headers.items()
+                       if k.lower() not in ("cache-control", "content-encoding", "content-length")}
+            route.fulfill(response=served, headers=headers)
+
+        ctx.route(chat_stack.web_url.rstrip("/") + "/", cacheable)
+        chat = ChatPage(ctx.new_page(), chat_stack.web_url, screenshots)
+        chat.page.add_init_script("""window.addEventListener('pageshow', e => {
+            (window.__pageshows = window.__pageshows || []).push(e.persisted); });
+            document.addEventListener('securitypolicyviolation', e => {
+            (window.__csp = window.__csp || []).push(e.violatedDirective); });""")
+        chat.open()
+        chat.wait_bot(GREETING)
+        chat_url, neutral = _start_conversation(chat)
+        old_sid = chat.state()["sid"]
+        chat.page.route(neutral, lambda route: route.fulfill(status=204))
+        _shift(chat, 3)
+        chat.page.wait_for_function("document.documentElement.classList.contains('exiting')")
+        chat.page.wait_for_timeout(500)
+        assert chat.page.url == chat_url  # the exit site did not load
+        assert chat.page.evaluate("getComputedStyle(document.body).visibility") == "hidden"
+        assert chat.page.evaluate("window.__csp || []") == []  # blanking is allowed by the CSP
+        chat.shot("14-blank-after-shift-x3")
+
+        elsewhere = "https://elsewhere.example.org/"
+        chat.page.goto(elsewhere)
+        chat.page.go_back(wait_until="commit")
+        chat.page.wait_for_function("(window.__pageshows || []).length")
+        restored = wait_until(lambda: chat.page.evaluate("window.__pageshows") == [False, True], timeout=5)
+        assert restored, chat.page.evaluate(
+            "JSON.stringify(performance.getEntriesByType('navigation')[0].notRestoredReasons)")
+        # Visible again, none of the old conversation, a new one started.
+        assert chat.page.evaluate("getComputedStyle(document.body).visibility") == "visible"
+        assert not chat.page.evaluate("document.documentElement.classList.contains('exiting')")
+        assert chat.user_texts() == []
+        assert not any("Is that OK?" in t for t in chat.bot_texts())
+        assert chat.page.title() == "Chat"
+        chat.wait_bot(GREETING)
+        assert chat.state()["sid"] not in (None, old_sid)
+        assert [i["who"] for i in chat.state()["items"] if not i.get("hidden")] == ["bot"] * len(chat.bot_texts())
+        chat.page.wait_for_timeout(1000)  # the smooth scroll to the greeting ends
+        chat.shot("15-back-after-leaving")
+        assert set(recorder.foreign()) <= {neutral, elsewhere}
+    finally:
+        ctx.close()
+        bfcache_browser.close()
 
 
 def test_reload_restores_the_conversation_and_a_new_tab_starts_clean(chat, context):

@@ -14,43 +14,88 @@
     initPayload: body.getAttribute("data-init-payload") || ""
   };
   var STORE_KEY = "c.state"; // neutral name: storage is visible in dev tools
-  var ESC_WINDOW_MS = 2000; // Esc twice within this leaves
+  // Quick exit as GOV.UK's "Exit this page": Shift pressed on its own 3 times,
+  // at most 5 seconds apart. No Esc shortcut: screen readers use Esc to leave
+  // their modes, and it closes keyboards and menus, so it can fire by accident.
+  var SHIFT_PRESSES = 3;
+  var SHIFT_WINDOW_MS = 5000;
   var TYPING_TIMEOUT_MS = 20000;
   var SLOW_CONNECT_MS = 1500;
 
   function byId(id) { return document.getElementById(id); }
   var log = byId("log"), input = byId("input"), form = byId("composer"), statusEl = byId("status"),
     typing = byId("typing"), counter = byId("counter"), limit = byId("limit"), leave = byId("leave"), hint = byId("hint"),
-    bar = byId("bar");
+    bar = byId("bar"), root = document.documentElement, pageTitle = document.title;
 
   var leaving = false;
   var inflight = {}; // item index -> sent, not yet acknowledged
 
   /* ---- Quick exit: wired first, so it works even if anything below fails. ---- */
+  function blankPage() {
+    // At once, before the exit site loads: nothing of the page stays on screen
+    // or reachable by Tab or a screen reader. CSSOM, not a style attribute (the
+    // CSP allows it), so this works even if app.css did not load.
+    root.classList.add("exiting");
+    root.style.setProperty("background", "#fff", "important");
+    body.style.setProperty("visibility", "hidden", "important");
+  }
   function leaveNow(ev) {
     if (ev) { ev.preventDefault(); }
     leaving = true;
+    try { blankPage(); } catch (e) { /* leave regardless */ }
     try { sessionStorage.clear(); } catch (e) { /* blocked storage: nothing stored anyway */ }
     try { if (socket) { socket.io.reconnection(false); socket.disconnect(); } } catch (e) { /* leave regardless */ }
-    try { log.textContent = ""; input.value = ""; document.title = ""; } catch (e) { /* leave regardless */ }
+    try { log.textContent = ""; input.value = ""; hint.textContent = ""; document.title = ""; } catch (e) { /* leave regardless */ }
     // replace, not assign: Back must not return here.
     window.location.replace(cfg.exitUrl || leave.href);
   }
   leave.addEventListener("click", leaveNow);
 
-  var lastEsc = 0, hintTimer = null;
+  var hintTimer = null;
   function showHint(text, ms) {
     hint.textContent = text;
     clearTimeout(hintTimer);
-    if (ms) { hintTimer = setTimeout(function () { hint.textContent = ""; }, ms); }
+    if (ms) { hintTimer = setTimeout(function () { hint.textContent = ""; fitBar(); }, ms); }
+    fitBar();
   }
+
+  // A press counts only if no other key (and no click) came while Shift was
+  // down: Shift+A for a capital letter, in either release order, is not one.
+  var shiftPresses = 0, shiftAlone = false, shiftTimer = null;
+  function shiftTimedOut() {
+    clearTimeout(shiftTimer);
+    shiftTimer = null;
+    shiftPresses = 0;
+    showHint("Exit cancelled.", SHIFT_WINDOW_MS);
+  }
+  function isShift(ev) { return ev.key === "Shift" || ev.keyCode === 16; }
   document.addEventListener("keydown", function (ev) {
-    if (ev.key !== "Escape" && ev.key !== "Esc") { return; }
-    var now = Date.now();
-    if (now - lastEsc <= ESC_WINDOW_MS) { leaveNow(ev); return; }
-    lastEsc = now;
-    showHint("Press Esc again to leave this site.", ESC_WINDOW_MS);
-  });
+    if (leaving) { return; }
+    if (isShift(ev)) {
+      if (!ev.repeat) { shiftAlone = true; }
+      return;
+    }
+    shiftAlone = false;
+    if (shiftPresses) { shiftTimedOut(); }
+  }, true);
+  document.addEventListener("keyup", function (ev) {
+    if (leaving || !isShift(ev)) { return; }
+    var alone = shiftAlone && !ev.isComposing;
+    shiftAlone = false;
+    if (!alone) { return; }
+    shiftPresses += 1;
+    if (shiftPresses >= SHIFT_PRESSES) {
+      clearTimeout(shiftTimer);
+      shiftPresses = 0;
+      leaveNow();
+      return;
+    }
+    var left = SHIFT_PRESSES - shiftPresses;
+    showHint("Shift, press " + left + " more " + (left === 1 ? "time" : "times") + " to exit.");
+    clearTimeout(shiftTimer);
+    shiftTimer = setTimeout(shiftTimedOut, SHIFT_WINDOW_MS);
+  }, true);
+  document.addEventListener("mousedown", function () { shiftAlone = false; }, true);
 
   // Keep focused things clear of the sticky bar (WCAG 2.4.11).
   function fitBar() {
@@ -381,6 +426,32 @@
     updateCounter();
     sendText(text, text, false);
     input.focus();
+  });
+
+  /* ---- Back after leaving: the browser may show this page from its
+     back/forward cache, blanked as she left it. Start again, as a fresh visit
+     would: no old messages (her storage was cleared when she left), a new
+     conversation. ---- */
+  function startAgain() {
+    leaving = false;
+    clearTimeout(shiftTimer); shiftTimer = null; shiftPresses = 0; shiftAlone = false;
+    clearTimeout(hintTimer); hint.textContent = "";
+    clearTimeout(slowTimer); hideTyping();
+    log.textContent = ""; input.value = ""; updateCounter();
+    shownState = null; statusEl.textContent = ""; statusEl.className = "status";
+    inflight = {}; ready = false;
+    try { sessionStorage.clear(); } catch (e) { /* nothing stored */ }
+    state = emptyState();
+    document.title = pageTitle;
+    root.classList.remove("exiting");
+    root.style.removeProperty("background");
+    body.style.removeProperty("visibility");
+    window.scrollTo(0, 0);
+    fitBar();
+    if (socket) { socket.io.reconnection(true); socket.connect(); } else { connect(); }
+  }
+  window.addEventListener("pageshow", function (ev) {
+    if (ev.persisted && leaving) { startAgain(); }
   });
 
   /* ---- Start: restore this tab's conversation, then connect. ---- */
