@@ -1,0 +1,121 @@
+"""Graded triage on the blind sets (tests/triage/*.yml): `make eval`, or
+
+    python -m scripts.triage_report [--model models/elpis.tar.gz] [--json out.json]
+
+Each message is understood by the trained model with the running code
+(pipeline, crisis net, grades), as the Rasa server does, and its grade read
+from the parse data (a model or code from before grading counts intent
+`crisis` as danger). Reported per grade, per kind and per language, against
+issue 17's targets.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import yaml
+
+from bot.settings import REPO_ROOT
+
+SETS = ("everyday.yml", "danger.yml")
+TARGETS = {"danger_recall": 0.98, "false_danger": 0.02, "distress_recognised": 0.90, "urgent_per_1000": 20}
+
+
+def load_sets(folder: Path) -> list[dict]:
+    items = []
+    for name in SETS:
+        items += yaml.safe_load((folder / name).read_text(encoding="utf-8"))["messages"]
+    return items
+
+
+def grades(model: str, texts: list[str]) -> list[str]:
+    import structlog
+    from rasa.core.agent import Agent
+    from rasa.core.channels.channel import UserMessage
+
+    import bot.rasa_components  # noqa: F401  our patches, as the Rasa server loads them
+    from bot.safety.crisis import mentions_crisis
+
+    structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
+    processor = Agent.load(model).processor
+
+    async def run() -> list[str]:
+        out = []
+        for text in texts:
+            parsed = await processor.parse_message(UserMessage(text))
+            grade = (parsed.get("triage") or {}).get("grade")
+            if grade is None:  # before graded triage: one crisis switch
+                grade = "danger" if parsed["intent"]["name"] == "crisis" else "none"
+            if grade != "danger" and mentions_crisis(text):  # the crisis policy reads the whole text too
+                grade = "danger"
+            out.append(grade)
+        return out
+
+    return asyncio.run(run())
+
+
+def score(items: list[dict], got: list[str]) -> dict:
+    danger = [g for m, g in zip(items, got) if m["grade"] == "danger"]
+    other = [g for m, g in zip(items, got) if m["grade"] != "danger"]
+    distress = [g for m, g in zip(items, got) if m["grade"] == "distress"]
+    everyday = [g for m, g in zip(items, got) if m["grade"] == "everyday"]
+    result = {
+        "messages": len(items),
+        "danger_recall": sum(g == "danger" for g in danger) / len(danger),
+        "danger_or_asked": sum(g in ("danger", "unsure") for g in danger) / len(danger),
+        "false_danger": sum(g == "danger" for g in other) / len(other),
+        "asked_if_safe_not_danger": sum(g == "unsure" for g in other) / len(other),
+        "distress_recognised": sum(g == "distress" for g in distress) / len(distress),
+        "everyday_left_alone": sum(g == "none" for g in everyday) / len(everyday),
+        "urgent_per_1000": 1000 * sum(g == "danger" for g in other) / len(other),
+        "confusion": {want: dict(Counter(g for m, g in zip(items, got) if m["grade"] == want))
+                      for want in ("danger", "distress", "everyday")},
+    }
+    by_kind: dict = defaultdict(Counter)
+    by_lang: dict = defaultdict(Counter)
+    for m, g in zip(items, got):
+        right = (g == "danger") == (m["grade"] == "danger") and (m["grade"] != "distress" or g == "distress")
+        by_kind[f'{m["grade"]}/{m["kind"]}'][right] += 1
+        by_lang["en" if m["lang"] == "en" else "other"][right] += 1
+    result["by_kind"] = {k: f"{c[True]}/{c[True] + c[False]}" for k, c in sorted(by_kind.items())}
+    result["by_language"] = {k: f"{c[True]}/{c[True] + c[False]}" for k, c in by_lang.items()}
+    return result
+
+
+def report_lines(result: dict) -> list[str]:
+    t = TARGETS
+    return [
+        "## Graded triage (tests/triage: blind everyday and danger sets)", "",
+        "| measure | result | target |", "|---|---|---|",
+        f"| danger now graded danger | {result['danger_recall']:.3f} | >= {t['danger_recall']} |",
+        f"| danger graded danger or asked \"are you safe?\" | {result['danger_or_asked']:.3f} | |",
+        f"| false danger on everyday and distress messages | {result['false_danger']:.3f} | <= {t['false_danger']} |",
+        f"| urgent alerts per 1,000 of those | {result['urgent_per_1000']:.0f} | <= {t['urgent_per_1000']} |",
+        f"| distress recognised | {result['distress_recognised']:.3f} | >= {t['distress_recognised']} |",
+        f"| everyday left alone | {result['everyday_left_alone']:.3f} | |",
+        f"| non-danger asked \"are you safe?\" | {result['asked_if_safe_not_danger']:.3f} | |",
+        "", "Confusion (labelled -> graded): " + json.dumps(result["confusion"]),
+        "", "Right per kind: " + ", ".join(f"{k} {v}" for k, v in result["by_kind"].items()),
+        "", "Right per language: " + ", ".join(f"{k} {v}" for k, v in result["by_language"].items()),
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m scripts.triage_report")
+    parser.add_argument("--model", default=str(REPO_ROOT / "models" / "elpis.tar.gz"))
+    parser.add_argument("--sets", default=str(REPO_ROOT / "tests" / "triage"))
+    parser.add_argument("--json", help="also write the figures here")
+    args = parser.parse_args()
+    items = load_sets(Path(args.sets))
+    result = score(items, grades(args.model, [m["text"] for m in items]))
+    print("\n".join(report_lines(result)))
+    if args.json:
+        Path(args.json).write_text(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()
