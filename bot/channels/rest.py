@@ -28,8 +28,8 @@ def _refuse(why: str) -> HTTPResponse:
     return response.json({"error": why}, status=400)
 
 
-def read_body(request: Request) -> tuple[str, str, dict | None] | HTTPResponse:
-    """(sender, text, metadata) from a REST body, or the 400 that says what is wrong."""
+def read_body(request: Request) -> tuple[str, str, dict | None, str | None] | HTTPResponse:
+    """(sender, text, metadata, input_channel) from a REST body, or the 400 that says what is wrong."""
     try:
         body = request.json
     except SanicException:
@@ -41,7 +41,8 @@ def read_body(request: Request) -> tuple[str, str, dict | None] | HTTPResponse:
         return _refuse(f"sender must be text of 1 to {MAX_SENDER_CHARS} characters")
     if not isinstance(text, str):
         return _refuse("message must be text")
-    return sender, text, metadata if isinstance(metadata, dict) else None
+    channel = body.get("input_channel")  # as Rasa's channel: tests play SMS turns over REST
+    return sender, text, metadata if isinstance(metadata, dict) else None, channel if isinstance(channel, str) else None
 
 
 class RestInput(RasaRestInput):
@@ -61,13 +62,14 @@ class RestInput(RasaRestInput):
             parsed = read_body(request)
             if isinstance(parsed, HTTPResponse):
                 return parsed
-            sender, text, metadata = parsed
+            sender, text, metadata, channel = parsed
+            channel = channel or self.name()
             if bool_arg(request, "stream", default=False):
-                return response.stream(self.stream_response(on_new_message, text, sender, self.name(), metadata),
+                return response.stream(self.stream_response(on_new_message, text, sender, channel, metadata),
                                        content_type="text/event-stream")
             collector = CollectingOutputChannel()
             try:
-                await on_new_message(UserMessage(text, collector, sender, input_channel=self.name(), metadata=metadata))
+                await on_new_message(UserMessage(text, collector, sender, input_channel=channel, metadata=metadata))
             except asyncio.CancelledError:
                 logger.error("rest: the message timed out")
             except Exception:
