@@ -73,10 +73,11 @@ class ParseBatcher:
         self._queue: Deque[_Request] = deque()
         self._lock = threading.Lock()
         self._executor = self._new_executor()
-        self._running: Dict[int, float] = {}  # thread id -> when its batch started
+        # When each executor's one thread started its current batch: only the
+        # current executor's counts as stuck (an abandoned one is already replaced).
+        self._busy_since: Dict[ThreadPoolExecutor, float] = {}
         self._abandoned = 0
         self.batch_sizes: Deque[int] = deque(maxlen=1000)  # the latest, for tests and benchmarks
-        self.timeouts = 0
 
     @staticmethod
     def _new_executor() -> ThreadPoolExecutor:
@@ -93,7 +94,6 @@ class ParseBatcher:
         try:
             return await asyncio.wait_for(future, self.timeout_s)
         except asyncio.TimeoutError:
-            self.timeouts += 1
             structlogger.warning("elpis.parse.timeout", timeout_s=self.timeout_s)
             self._unstick()
             return not_understood(message.text)
@@ -102,7 +102,7 @@ class ParseBatcher:
         """Give later messages a fresh thread if the current one is stuck on a batch."""
         now = time.monotonic()
         with self._lock:
-            stuck = any(now - started >= self.timeout_s for started in self._running.values())
+            stuck = now - self._busy_since.get(self._executor, now) >= self.timeout_s
             if not stuck or self._abandoned >= MAX_ABANDONED:
                 return
             old, self._executor = self._executor, self._new_executor()
@@ -122,14 +122,13 @@ class ParseBatcher:
         batch = self._take()
         if not batch:
             return
-        me = threading.get_ident()
         with self._lock:
-            self._running[me] = time.monotonic()
+            self._busy_since[executor] = time.monotonic()
         try:
             self._parse_batch(batch)
         finally:
             with self._lock:
-                self._running.pop(me, None)
+                self._busy_since.pop(executor, None)
                 if executor is not self._executor:
                     self._abandoned -= 1  # a stuck thread came back; its executor takes no more work
 
