@@ -2,7 +2,9 @@
 
 Writes reports/nlu_summary.md: per-intent precision/recall/F1 on the held-out
 sets (tests/nlu/holdout*.yml, never used for training), crisis recall, the
-confusions, and the cross-validation accuracy.
+confusions, graded triage on the blind triage sets in use
+(tests/triage/round*/, scripts/triage_report.py) and the cross-validation
+accuracy.
 """
 from __future__ import annotations
 
@@ -53,6 +55,12 @@ def main() -> None:
         out = REPORTS / path.stem
         rasa_test("--nlu", str(path.relative_to(REPO_ROOT)), "--model", model, "--out", str(out))
         lines += summarise(out, f"Held-out set (tests/nlu/{path.name})") + [""]
+    from scripts import triage_report
+
+    for folder in sorted((REPO_ROOT / "tests" / "triage").glob("round*")):
+        items = triage_report.load_sets(folder)
+        result = triage_report.score(items, triage_report.grades(model, [m["text"] for m in items]))
+        lines += triage_report.report_lines(result, f"tests/triage/{folder.name}") + [""]
     if not args.no_cv:
         rasa_test("--nlu", "data/nlu", "--config", "config.yml", "--cross-validation", "--folds", "5",
                   "--out", str(REPORTS / "cv"))

@@ -1,4 +1,4 @@
-"""Graded triage on the blind sets (tests/triage/*.yml): `make eval`, or
+"""Graded triage on a blind round (tests/triage/round*/): `make eval`, or
 
     python -m scripts.triage_report [--model models/elpis.tar.gz] [--json out.json]
 
@@ -86,10 +86,10 @@ def score(items: list[dict], got: list[str]) -> dict:
     return result
 
 
-def report_lines(result: dict) -> list[str]:
+def report_lines(result: dict, where: str = "tests/triage") -> list[str]:
     t = TARGETS
     return [
-        "## Graded triage (tests/triage: blind everyday and danger sets)", "",
+        f"## Graded triage ({where}: blind everyday and danger sets)", "",
         "| measure | result | target |", "|---|---|---|",
         f"| danger now graded danger | {result['danger_recall']:.3f} | >= {t['danger_recall']} |",
         f"| danger graded danger or asked \"are you safe?\" | {result['danger_or_asked']:.3f} | |",
@@ -107,12 +107,13 @@ def report_lines(result: dict) -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m scripts.triage_report")
     parser.add_argument("--model", default=str(REPO_ROOT / "models" / "elpis.tar.gz"))
-    parser.add_argument("--sets", default=str(REPO_ROOT / "tests" / "triage"))
+    parser.add_argument("--sets", default=str(REPO_ROOT / "tests" / "triage" / "round2"),
+                        help="a folder with everyday.yml and danger.yml (default: the set in use)")
     parser.add_argument("--json", help="also write the figures here")
     args = parser.parse_args()
     items = load_sets(Path(args.sets))
     result = score(items, grades(args.model, [m["text"] for m in items]))
-    print("\n".join(report_lines(result)))
+    print("\n".join(report_lines(result, args.sets)))
     if args.json:
         Path(args.json).write_text(json.dumps(result, indent=2))
 

@@ -17,12 +17,15 @@ fixes to Rasa itself, each tested to behave as Rasa's own code:
 - messages are understood on a thread of their own, so other conversations
   move meanwhile, and those that arrive together are understood in one run
   of the pipeline (parse_thread.py);
+- distress gets its gentle line before the turn's answer, and the form
+  takes nothing from a message that is about her safety (triage_turn.py);
 - action calls reuse one connection and send the history from her previous
   message on, not the whole conversation (action_calls.py).
 Each was a measured share of the Rasa process's CPU (README, "Benchmarks").
 """
 from bot.rasa_components import (
     action_calls, action_result_schema, action_server_down, bounded_input, event_lookup, graph_runner, parse_thread,
+    triage_turn,
 )
 
 action_calls.install()
@@ -32,3 +35,4 @@ bounded_input.install()
 event_lookup.install()
 graph_runner.install()
 parse_thread.install()
+triage_turn.install()

@@ -1,10 +1,15 @@
-"""NLU component: the deterministic crisis net.
+"""NLU component: the deterministic crisis net and the triage grade.
 
-Runs last in the NLU pipeline (after FallbackClassifier), so a crisis message
-is labelled `crisis` whatever the trained classifier or the fallback said.
-The other way, it has one veto: a message of digits alone (a code, a phone
-number, a choice from a list) that the net does not flag is never a crisis,
-whatever the model guessed; it gets the model's best other intent.
+Runs last in the NLU pipeline (after FallbackClassifier). It grades every
+message (bot/safety/triage.py) and puts the grade in the parse data under
+`triage`; the intent follows the grade:
+- danger: `crisis`, whatever the trained classifier or the fallback said;
+- unsure: the model's best other intent (CrisisPolicy asks "Are you safe
+  right now?" from the grade, and the form takes nothing from the message);
+- distress: her request, if the model found one it is sure of, else
+  `distress` (the gentle line is sent by triage_turn.py either way);
+- none: never `crisis` or `distress`; the best other intent, or
+  nlu_fallback if the model is not sure of one.
 """
 from __future__ import annotations
 
@@ -24,7 +29,10 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.safety.crisis import CRISIS_INTENT, mentions_crisis, numbers_only
+from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
+
+from bot.safety.crisis import CRISIS_INTENT, numbers_only
+from bot.safety.triage import DISTRESS_INTENT, TRIAGE_KEY, Grade, grade
 
 # Marks a message the net (not the model) labelled, for tests and reports.
 NET_FLAG = "crisis_net"
@@ -38,7 +46,7 @@ class CrisisNet(GraphComponent, IntentClassifier):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {}
+        return {"request_threshold": 0.45}
 
     @classmethod
     def create(
@@ -48,32 +56,73 @@ class CrisisNet(GraphComponent, IntentClassifier):
         resource: Resource,
         execution_context: ExecutionContext,
     ) -> "CrisisNet":
-        return cls()
+        return cls(config)
+
+    def __init__(self, config: Dict[Text, Any] | None = None) -> None:
+        # The FallbackClassifier's threshold: below it a request is not "found".
+        self._sure = float((config or {}).get("request_threshold", 0.45))
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
-            if not mentions_crisis(message.get(TEXT)):
-                if numbers_only(message.get(TEXT)):
-                    _not_crisis(message)
-                continue
-            current = message.get(INTENT) or {}
-            if current.get(INTENT_NAME_KEY) == CRISIS_INTENT:
-                continue
-            verdict = {INTENT_NAME_KEY: CRISIS_INTENT, PREDICTED_CONFIDENCE_KEY: 1.0}
-            ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get(INTENT_NAME_KEY) != CRISIS_INTENT]
-            message.set(INTENT, verdict, add_to_output=True)
-            message.set(INTENT_RANKING_KEY, [verdict, *ranking], add_to_output=True)
-            message.set(NET_FLAG, True, add_to_output=True)
+            ranking = [r for r in message.get(INTENT_RANKING_KEY) or []
+                       if r.get(INTENT_NAME_KEY) != DEFAULT_NLU_FALLBACK_INTENT_NAME]
+            verdict, by = grade(message.get(TEXT), ranking)
+            message.set(TRIAGE_KEY, {"grade": verdict.value, "by": by}, add_to_output=True)
+            # Nothing downstream may read a grade the triage did not give.
+            dropped = {CRISIS_INTENT} if verdict is not Grade.DANGER else set()
+            if verdict is not Grade.DISTRESS:
+                dropped.add(DISTRESS_INTENT)
+            ranking = [r for r in ranking if r.get(INTENT_NAME_KEY) not in dropped]
+            if verdict is Grade.DANGER:
+                _label(message, CRISIS_INTENT, 1.0 if by == "net" else None, ranking)
+                if by == "net":
+                    message.set(NET_FLAG, True, add_to_output=True)
+            elif verdict is Grade.DISTRESS:
+                best = _best_request(ranking, self._sure)
+                if best:
+                    _label(message, best[INTENT_NAME_KEY], best[PREDICTED_CONFIDENCE_KEY], ranking)
+                else:
+                    _label(message, DISTRESS_INTENT, _confidence(ranking, DISTRESS_INTENT) or 1.0, ranking)
+            else:
+                current = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+                if current in dropped or verdict is Grade.UNSURE:
+                    # Digits are answers (a code, a number, a choice) that the
+                    # forms read as text whatever the intent: no threshold.
+                    digits = numbers_only(message.get(TEXT))
+                    sure = self._sure if verdict is Grade.NONE and not digits else 0.0
+                    best = _best_request(ranking, sure)
+                    if best:
+                        _label(message, best[INTENT_NAME_KEY], best[PREDICTED_CONFIDENCE_KEY], ranking)
+                    elif digits:
+                        _label(message, "inform", 0.0, ranking)
+                    else:
+                        _label(message, DEFAULT_NLU_FALLBACK_INTENT_NAME, 1.0 - _top(ranking), ranking)
         return messages
 
 
-def _not_crisis(message: Message) -> None:
-    current = message.get(INTENT) or {}
-    if current.get(INTENT_NAME_KEY) != CRISIS_INTENT:
-        return
-    ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get(INTENT_NAME_KEY) != CRISIS_INTENT]
-    # Not held to the fallback threshold again: digits are answers (a code, a
-    # number, a choice) that the forms read as text whatever the intent.
-    best = ranking[0] if ranking else {INTENT_NAME_KEY: "inform", PREDICTED_CONFIDENCE_KEY: 0.0}
-    message.set(INTENT, dict(best), add_to_output=True)
-    message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+# Not a request: she said nothing the assistant can act on besides the grade.
+_NOT_REQUESTS = {CRISIS_INTENT, DISTRESS_INTENT, "out_of_scope"}
+
+
+def _best_request(ranking: List[Dict[Text, Any]], threshold: float) -> Dict[Text, Any] | None:
+    for r in ranking:
+        if r.get(INTENT_NAME_KEY) not in _NOT_REQUESTS:
+            return r if float(r.get(PREDICTED_CONFIDENCE_KEY) or 0.0) >= threshold else None
+    return None
+
+
+def _confidence(ranking: List[Dict[Text, Any]], name: str) -> float:
+    return next((float(r.get(PREDICTED_CONFIDENCE_KEY) or 0.0) for r in ranking if r.get(INTENT_NAME_KEY) == name), 0.0)
+
+
+def _top(ranking: List[Dict[Text, Any]]) -> float:
+    return float(ranking[0].get(PREDICTED_CONFIDENCE_KEY) or 0.0) if ranking else 0.0
+
+
+def _label(message: Message, name: str, confidence: float | None, ranking: List[Dict[Text, Any]]) -> None:
+    if confidence is None:
+        confidence = _confidence(ranking, name)
+    verdict = {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: float(confidence)}
+    rest = [r for r in ranking if r.get(INTENT_NAME_KEY) != name]
+    message.set(INTENT, verdict, add_to_output=True)
+    message.set(INTENT_RANKING_KEY, [verdict, *rest], add_to_output=True)

@@ -1,14 +1,20 @@
-"""Policy: the crisis answer comes first, in any state of any conversation.
+"""Policy: the triage answers come first, in any state of any conversation.
 
 RulePolicy forces an active form's next step as a "no user prediction", which
 outranks every ordinary prediction. This policy marks its own predictions the
-same way and has a higher priority, so a crisis message mid-form gets:
+same way and has a higher priority, so mid-form too:
 
-    utter_crisis -> action_crisis_alert -> (the form's current question) -> listen
+    danger:   utter_crisis -> action_crisis_alert -> (the form's question) -> listen
+    unsure:   utter_ask_safe_now -> listen
+      then "No", "I can't talk": as danger; "Yes": utter_glad_safe -> (the form's question) -> listen
+    distress with nothing else asked: (the form's question) -> listen
 
-utter_crisis is a plain response, so the numbers go out even when the action
-server is down. The message is checked both by its intent (model + CrisisNet)
-and by the pattern net again here, so removing either layer keeps the other.
+(The distress line itself goes out before this turn's actions, from
+triage_turn.py, so that when she also asked something the ordinary policies
+answer it.) utter_crisis is a plain response, so the numbers go out even when
+the action server is down. Danger is read both from the intent (model +
+CrisisNet) and from the pattern net again here, so removing either layer
+keeps the other.
 """
 from __future__ import annotations
 
@@ -25,10 +31,15 @@ from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.core.events import ActionExecuted
 
+from rasa.shared.core.events import UserUttered
+
 from bot.safety.crisis import CRISIS_INTENT, mentions_crisis
+from bot.safety.triage import DISTRESS_INTENT, Grade, SafetyAnswer, grade_of, safety_answer
 
 UTTER_CRISIS = "utter_crisis"
 ACTION_CRISIS_ALERT = "action_crisis_alert"
+UTTER_ASK_SAFE_NOW = "utter_ask_safe_now"
+UTTER_GLAD_SAFE = "utter_glad_safe"
 CRISIS_POLICY_PRIORITY = 7  # RulePolicy is 6
 
 
@@ -38,6 +49,26 @@ def _is_crisis_message(tracker: DialogueStateTracker) -> bool:
         return False
     intent = (message.intent or {}).get("name")
     return intent == CRISIS_INTENT or mentions_crisis(message.text)
+
+
+def answer_to_safety_check(tracker: DialogueStateTracker) -> Optional[SafetyAnswer]:
+    """Her answer, if her latest message answers "Are you safe right now?"."""
+    if _bot_action_before_user(tracker) != UTTER_ASK_SAFE_NOW or tracker.latest_message is None:
+        return None
+    message = tracker.latest_message
+    return safety_answer(message.text, (message.intent or {}).get("name"))
+
+
+def _bot_action_before_user(tracker: DialogueStateTracker) -> Optional[str]:
+    seen_user = False
+    for event in reversed(tracker.events):
+        if isinstance(event, UserUttered):
+            if seen_user:
+                return None
+            seen_user = True
+        elif seen_user and isinstance(event, ActionExecuted) and event.action_name != ACTION_LISTEN_NAME:
+            return event.action_name
+    return None
 
 
 def ask_action_for(domain: Domain, form: str, slot: str) -> Optional[str]:
@@ -86,22 +117,19 @@ class CrisisPolicy(Policy):
         return self._resource
 
     def next_action(self, tracker: DialogueStateTracker, domain: Domain) -> Optional[str]:
-        if not _is_crisis_message(tracker):
+        message = tracker.latest_message
+        if message is None:
             return None
-        done = _actions_since_user(tracker)
-        # Only act on the turn's own sequence; anything else already ran means
-        # the crisis reply was given (or this is not a fresh user turn).
-        if not done or done == ["action_extract_slots"]:
-            return UTTER_CRISIS
-        tail = [a for a in done if a != "action_extract_slots"]
-        if tail == [UTTER_CRISIS]:
-            return ACTION_CRISIS_ALERT
-        if tail == [UTTER_CRISIS, ACTION_CRISIS_ALERT]:
-            form, slot = tracker.active_loop_name, tracker.get_slot(REQUESTED_SLOT)
-            ask = ask_action_for(domain, form, slot) if form and slot else None
-            return ask or ACTION_LISTEN_NAME
-        if len(tail) == 3 and tail[:2] == [UTTER_CRISIS, ACTION_CRISIS_ALERT]:
-            return ACTION_LISTEN_NAME
+        answer = answer_to_safety_check(tracker)
+        if answer is SafetyAnswer.UNSAFE or _is_crisis_message(tracker):
+            return _sequence(tracker, domain, [UTTER_CRISIS, ACTION_CRISIS_ALERT], resume_form=True)
+        if answer is SafetyAnswer.SAFE:
+            return _sequence(tracker, domain, [UTTER_GLAD_SAFE], resume_form=True)
+        grade = grade_of(message.parse_data)
+        if grade is Grade.UNSURE:
+            return _sequence(tracker, domain, [UTTER_ASK_SAFE_NOW], resume_form=False)
+        if grade is Grade.DISTRESS and (message.intent or {}).get("name") == DISTRESS_INTENT:
+            return _sequence(tracker, domain, [], resume_form=True)
         return None
 
     def predict_action_probabilities(
@@ -117,3 +145,22 @@ class CrisisPolicy(Policy):
         probabilities = self._default_predictions(domain)
         probabilities[domain.index_for_action(action)] = 1.0
         return self._prediction(probabilities, is_no_user_prediction=True)
+
+
+def _sequence(tracker: DialogueStateTracker, domain: Domain, steps: List[str], resume_form: bool) -> Optional[str]:
+    """The next of `steps` this turn, then the active form's question, then listen.
+
+    Only the turn's own sequence counts: any other action already run means
+    this is not a fresh turn for us."""
+    done = [a for a in _actions_since_user(tracker) if a != "action_extract_slots"]
+    if done != steps[: len(done)] and done[: len(steps)] != steps:
+        return None
+    if len(done) < len(steps):
+        return steps[len(done)]
+    form, slot = tracker.active_loop_name, tracker.get_slot(REQUESTED_SLOT)
+    ask = ask_action_for(domain, form, slot) if resume_form and form and slot else None
+    if len(done) == len(steps):
+        return ask or ACTION_LISTEN_NAME
+    if ask and len(done) == len(steps) + 1 and done[-1] == ask:
+        return ACTION_LISTEN_NAME
+    return None

@@ -50,7 +50,8 @@ from rasa.shared.nlu.constants import (
 
 from bot.channels.input_bounds import bound, for_nlu
 from bot.rasa_components.crisis_net import NET_FLAG
-from bot.safety.crisis import CRISIS_INTENT, mentions_crisis
+from bot.safety.crisis import CRISIS_INTENT
+from bot.safety.triage import DISTRESS_INTENT, TRIAGE_KEY, Grade, grade
 from bot.settings import get_settings
 
 structlogger = structlog.get_logger()
@@ -150,12 +151,14 @@ class ParseBatcher:
 
 
 def not_understood(text: Text) -> Dict[Text, Any]:
-    """What a message not understood in time is taken to mean: danger if the net says so."""
-    crisis = mentions_crisis(text)
-    name = CRISIS_INTENT if crisis else DEFAULT_NLU_FALLBACK_INTENT_NAME
+    """What a message not understood in time is taken to mean: graded by the
+    net and the words alone (danger, "are you safe?", distress), else not understood."""
+    verdict_grade, by = grade(text)
+    name = {Grade.DANGER: CRISIS_INTENT, Grade.DISTRESS: DISTRESS_INTENT}.get(verdict_grade, DEFAULT_NLU_FALLBACK_INTENT_NAME)
     verdict = {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: 1.0}
-    parsed = {TEXT: text, INTENT: verdict, INTENT_RANKING_KEY: [verdict], ENTITIES: []}
-    if crisis:
+    parsed = {TEXT: text, INTENT: verdict, INTENT_RANKING_KEY: [verdict], ENTITIES: [],
+              TRIAGE_KEY: {"grade": verdict_grade.value, "by": by}}
+    if verdict_grade is Grade.DANGER:
         parsed[NET_FLAG] = True
     return parsed
 

@@ -22,8 +22,10 @@ CRISIS_REPLY = (
 
 _VIOLENT_VERBS = (
     r"beat\w*|batter\w*|hit|hits|hitting|punch\w*|kick\w*|slap\w*|strangl\w*|chok\w*|attack\w*|"
-    r"assault\w*|rap(e|ed|es|ing)|stab\w*|threat\w*|pushe[sd]|shov\w*|threw|throw\w*|dragg?\w*|"
-    r"grabb?\w*|hurt\w*|bit|bites|burn(t|ed|s)|kill\w*|murder\w*|smash\w*|choke\w*|lock(ed|s) me in"
+    r"assault\w*|rap(e|ed|es|ing)|stab\w*|threat\w*|pushe[sd]|shov\w*|threw|throw\w*|dragg(ed|ing) (me|us) (\w+ )?(by|across|along|out|into|round|up|down the)|"
+    r"grabb?\w*|hurt\w*|bit|bites|burn(t|ed|s)|kill\w*|murder\w*|smash\w*|choke\w*|lock(ed|s) me in|"
+    r"whack\w*|headbutt\w*|stamp(ed|ing|s)? on|laid into|lays? into|laying into|went for|going for|coming at|came at|"
+    r"forced himself on|glass(ed)?|bottled|spat on|pinn(ed|ing)|set fire to|pour(ed|ing) \w+ (on|over)|chuck(ed|ing) \w+ (\w+ )?(at|over)"
 )
 _PATTERNS = [
     # suicide and self-harm
@@ -41,8 +43,8 @@ _PATTERNS = [
     # violence and danger
     rf"({_VIOLENT_VERBS}) (me|us|u|you|my (kids?|children|child|baby|son|daughter|mum|sister|friend))\b",
     r"(he|she|they)('s| is| was| has been)? (going to|gonna|gna|will|threatening to) (hurt|kill|hit|find|beat)",
-    r"(not|n'?t) safe", r"unsafe", r"in danger", r"danger(ous)? (now|right now|at home)",
-    r"scared (for|of) my life", r"fear for my life", r"(afraid|scared|frightened) (he|she|they)('ll| will| is going to)",
+    r"(not|n'?t) safe", r"(?<!feel )(?<!feeling )(?<!feels )unsafe", r"in danger", r"danger(ous)? (now|right now|at home)",
+    r"scared (for|of) my life", r"fear for my life", r"(afraid|scared|frightened|terrified) (he|she|they)('ll| will| is going to| might) (kill|hurt|hit|beat|attack|stab|strangle|rape)",
     r"violen(t|ce)", r"(has|got|with) a (knife|gun|weapon)", r"\bknife\b", r"\bweapon\b",
     r"(outside|at) my (door|house|flat|window)", r"(raped|rapist|sexually assaulted)", r"lock(ed|s|ing) me in",
     r"(stalk\w*|following) me", r"call (999|the police) (for me|pls|please|now)", r"h[ei]t+in\w* me", r"(trying|tryna) to (get in|break in)", r"won'?t let me (leave|out)",
@@ -81,13 +83,83 @@ _PATTERNS = [
     r"he tomado (todas las|muchas) (pastillas|pildoras)", r"m'a frapp\w*", r"appelez la police", r"me suicider",
     r"(je veux|j'ai envie de) mourir", r"mi sono tagliat\w*", r"voglio morire", r"uccidermi", r"mi (ha )?picchia\w*",
     r"chiamate la polizia", r"(mnie )?(zaraz )?pobije", r"me lendo\w*", r"ente7[ae]r", r"bachte chai na",
+    # Written on the first blind triage round (2026-12-06), now retired into
+    # tests/triage/retired: threats in his words, violence as it happens,
+    # plans and means, self-harm now; measured on the second round.
+    r"(he|she|they|hes|shes|theyre|he'?s|she'?s|they'?re|him|ex|partner|boyfriend|bf|husband|fella)\b[^.!?\n]{0,40}"
+    r"\b(gonna|gunna|gna|going to|will|'ll|ll|wants? to|threaten\w* to|about to|coming (round |back |over )?to|tryna|trying to|says? (he'?ll|hes gonna|he will|he is going to))"
+    r" (\w+ ){0,2}(kill|murder|hurt|hit|beat|stab|cut|burn|smash|break|snap|drown|strangle|choke|finish|batter|punch|kick|shoot|slit|"
+    r"push me|throw \w+ (on|at|over) me|attack|use it on|set (the )?(house|flat|me) (on fire|alight)|do me (in|properly)|sort me out|teach me a lesson|"
+    r"end me|put me in the ground|get me|break my|snap my|smash my)",
+    r"(i|u|you) (won'?t|will not|wont) see (the )?(morning|tomorrow)|not leaving (this|the) (room|house|flat) alive|(ur|you'?re|your) (done|dead|getting it)",
+    r"(he'?s|hes|he is|she'?s|they'?re|theyre|is|are|keeps?) (\w+ )?(hitting|beating|kicking|punching|stamping on|strangling|choking|hurting|attacking|battering|slapping|stabbing|laying into|throwing \w+ at|coming at|swinging \w+ (at|round))",
+    r"(on top of|got) me by the (hair|throat|neck|arm)|got hold of my (wrist|arm|hair|throat|neck)|(hands?|pillow) (over|round|around) my (face|mouth|throat|neck)|on top of me (hitting|punching|strangling)",
+    r"(twisted|broke|slammed|burnt|burned|cracked|split) my (arm|wrist|hand|head|face|nose|lip|ribs?|fingers?)",
+    r"(just|just been|been|got|has just|he just) (\w+ ){0,2}(punched|battered|beaten|slapped|kicked|stabbed|strangled|raped|attacked|assaulted|glassed|headbutted|whacked|laid into|hit)",
+    r"(end|ending|take|taking|took) (my|my own) life|(ending|end) (it|everything) (tonight|today|now|at|when|after|tomorrow)|(going|gonna|about) to (do it|end it) (tonight|today|now)",
+    r"(jump|step|throw myself|threw myself|walk|walking|drive (my car )?) (off|in front of|under|from|into) (the |a |my )?(bridge|roof|train|bus|lorry|car|river|sea|thames|canal|wall|balcony|platform|tracks|cliffs?|building)",
+    r"(going|gonna|about) (to )?(jump|let (myself )?(go|fall))|going over (tonight|now)|on the (edge|ledge|roof|bridge)\b[^.!?\n]{0,30}(jump|going|fall|over|let go|not coming)",
+    r"not (coming back|waking up|wake up)|(won'?t|wont|will not) be (here|around|alive) (tomorrow|anymore|much longer|by)|(last|final) (message|text)",
+    r"going through with it|(written|wrote|writing|left) (\w+ )?(letters?|notes?|goodbye)|said (bye|goodbye) to|the (rope|noose|belt)('s| is)? (ready|sorted|up)|got the rope|rope'?s in",
+    r"engine running|(turned|put) the gas on|(blade|razor|sharpener)\b[^.!?\n]{0,30}(out|again|now|arm|leg|wrist|deeper|cut)",
+    r"(cutting|slicing|burning|scratching|stabbing|punching|hurting|harming|carving) (my|myself)\b[^.!?\n]{0,30}(arms?|legs?|wrists?|thighs?|skin|hands?|face|bleed|blood|cant stop|can'?t stop|now|again)",
+    r"(cutting|harming|hurting) (again|rn|now)|(go|went|gone|cut) deeper|relapsed|cant stop cutting|stitches out|(urge|urges)\b[^.!?\n]{0,20}(cut|strong|wont go)",
+    r"(pour(ed|ing)|press(ed|ing)?|put|hold(ing)?) \w+ (\w+ )?(on|onto|against) my (hand|arm|leg|skin)",
+    r"(gone blue|turning blue|not breathing|isn'?t breathing|not waking up|won'?t wake up|cant breathe|can'?t breathe|unconscious|passed out)",
+    r"(wont|won'?t|can'?t|cant) stop (the )?bleeding|(pissing|pouring|losing (a lot of )?) blood|blood everywhere",
+    # the same in the languages of the blind round
+    r"(mnie |go )?(zabije|zabic)( mnie)?|sie zabije|zabije sie|mnie (uderzy|pobi)\w*|sie tne|tne sie|polknel\w* wszystkie|wzial\w* wszystkie",
+    r"ma omor\b|ma tai\b|am (luat|inghitit) toate",
+    r"(me esta|esta|estan) (pegando|golpeando)|me quito la vida|quitarme la vida|me estoy cortando|me (to|tou|estou) cortando|to me cortando|tomei (a caixa|todos|todas)",
+    r"kendimi (oldur|kes|as)\w*|(butun|tum) ilac\w* (ictim|aldim|yuttum)",
+    r"mi ammazza|ammazzarmi|la faccio finita|mi sta picchiando|mi sto tagliando|(va|vais|vas|allait|aller) me tuer|me tuer ce soir|je vais sauter|me scarifie|vient de me frapper",
+    r"mane uzmus|uzmus\w*|sumuse|isgeriau visas|do (te )?me vras\w*|me vras\w*|i mora te gjitha",
+    r"mujhe (\w+ )?(maara|mara|maar)|khudkushi|khud ?kushi|apne aap ko (kaat|maar)|saari goliyan|maar dev\w*|mainu maar\w*",
+    r"amake (\w+ )?(mare|marche|marlo|maare)|shob oshudh|ennai (\w+ )?adi\w*|ku dilayaa|is dilayaa|igu dil\w*",
+    r"يذبحني|يقتلني|بيقتلني|راح يقتل|انتحر|أنتحر|أجرح نفسي|اجرح نفسي|بلعت كل|خودکشی|আত্মহত্যা|தற்கொலை|મારી નાખ|ਮਾਰ ਦ",
+    r"\b(took|taken|taking|take|swallow\w*|necked|had|ate|eaten|injected|downed|drunk|drank|doubled)\b[^.!?\n]{0,30}"
+    r"\b(all|whole|entire|every|everything|the lot|fistful|a load|loads|too much|way too much|\d{2,}|\d+ (packs?|boxes|strips?|bottles?|packets?)|((a|full) )+(bottle|box|pack|packet|strip))\b"
+    r"[^.!?\n]{0,40}\b(pills?|tablets?|meds|medication|medicine|paracetamol|sertraline|methadone|diazepam|valium|co-?codamol|codeine|"
+    r"ibuprofen|amitriptyline|pregabalin|gabapentin|tramadol|quetiapine|zopiclone|mirtazapine|insulin|lithium|painkillers|oxy\w*|"
+    r"gear|spice|heroin|fentanyl|antidepressants|sleepers|pregab|cabinet)",
+    r"(swallowed|taken|took|necked|injected) (the lot|everything|what i had left)|saving (up )?my (meds|pills|tablets)|tonights the night",
+    r"(he|hes|he'?s|him|his|ex|someones?|somebody|a man|a car|the man|a lad|they)\b[^.!?\n]{0,50}\b(behind me|following me|followed me|"
+    r"watching (me|us|my)|looking in|keeping pace|driving (slowly )?past|flashing (his|the) lights|must be watching|exactly where i am|"
+    r"got on my bus|next aisle|follow kor\w*|za mna idzie|daba socda)",
+    r"tracker on my|(locked|shut|kept|trapped) (me )?(\w+ )?(in|inside)\b|lock(ed|s|ing)? (me|us|the (front )?door)|(taken|took|has|got) (my |the )?(keys?|passport|phone|shoes)\b[^.!?\n]{0,30}(can'?t|cant|locked|get out|lock)|"
+    r"(he|hes|he'?s|they|theyve) (has|have|got|took|taken) (the|my|all the) keys?\b|can'?t get out(?! of bed)|cant get out(?! of bed)|(won'?t|wont) (let me (out|go|leave)|stop the car)|child locks|deadlock\w*|nailed the window|"
+    r"blocking the (stairs|door|way)|not going anywhere|zamknal mnie|m-?a incuiat",
+    r"(arm|wrist|leg|bone|nose|jaw|ribs?|fingers?) (is |looks |feels )?(broken|hanging wrong|wrong)|brazo roto|stab wound|gushing blood|"
+    r"bleeding (a lot|loads|badly|everywhere)|(can'?t|cant) (see out|move my)|vision (is )?(blurry|going)|skins? peeling",
+    r"krew (leci|mi leci)|sangerez|(to|tou|estou) sangrando|saigne beaucoup|ينزف",
+    r"(banging|hitting|punching) my (head|face)|(smashed|broke) a glass to|cuttin\w* (again|rn|now)|lighter naal|(zamknal|zamknela) mnie",
+    r"(coming|comin) (round|over|back|in|tonite|tonight)\b[^.!?\n]{0,30}(sort me|finish|deal with me|teach me|break my|get me|kill|hurt)|"
+    r"finish what he started|saying (im|i'?m|i am|your|ur) next\b|(i|you) will be sorry|(set|setting) (the )?(house|flat|place) (on fire|alight)|deal with me when",
+    r"(pulled|dragged|dragging) me (by|across|along|out|into|down the|up the|round|off)|pinned me\b|bit me\b|(throw|chuck|pour) (boiling|hot) (water|tea|coffee|oil)|(hot|boiling) (cup of )?(tea|water|coffee|oil) (over|on) me",
+    r"(swallowing|taking) every (tablet|pill)|(drive|driving) (my car )?into|let (myself )?go\b[^.!?\n]{0,20}$|platform waiting for the (fast )?train|tied the knot\b[^.!?\n]{0,40}$",
+    r"teach (me|u|you) a lesson|sort (me|u) out|do me in|(u|you|ur|you'?re) (gonna|going to) get it|chained the door|pulled the phone out",
+    r"za mna idzie|iga daba socda|pichone ache|kilitle\w*|cikamiyorum|pootti|band kar\w* (didhi|diya|gaya|gya|gayo)|ਬੰਦ ਕਰ",
+    # can't talk because he is there, and asks for help
+    r"(can'?t|cant|cannot|can only) (talk|speak|reply|call|text)\b[^\n]{0,80}\b(he|hes|he'?s|him)\b|"
+    r"(he'?s|hes|he is|he puts|he checks|he wont let me|he won'?t let me)\b[^\n]{0,80}(need help|please help|pls help|plz help|help me|help\W*$|"
+    r"send (someone|police|help)|call (the )?police|get out tonight|help getting out|send police)|"
+    r"(need help|please help|pls help)[^\n]{0,60}(he'?s|hes) (here|watching|listening|next to me|in the room|back|home)|if i stop replying",
+    r"(nao posso falar|no puedo hablar|nie moge (teraz )?mowic|nu pot vorbi|konusamam|je ne peux pas parler|non posso parlare|ما اقدر اتكلم|"
+    r"baat nahi kar sakti|ma hadli karo|negaliu kalbet|nuk mund te flas|વાત નથી)[^\n]{0,80}(ajuda|ayuda|pomocy|ajutor|yardim|aide|aiuto|"
+    r"مساعدة|madad|caawimaad|pagalbos|ndihme|મદદ|help)",
     # "he's following me" in the same languages: the fifth blind set's one crisis miss
     # was Romanian ("ma urmareste de la metrou")
     r"m(a|ă) urm(a|ă)re(s|ș)te", r"(s|ś)ledzi mnie", r"mnie (s|ś)ledzi", r"(me|esta me|esta a) segui\w*", r"me (esta )?sigu\w*",
     r"me persigue", r"beni takip ed\w*", r"mi (sta )?segu\w*", r"me suit", r"mane (seka|persekioja)\w*",
     r"me ndjek\w*", r"peech(a|e) kar\w*",
 ]
-_CRISIS_RE = re.compile(r"\b(?:" + "|".join(_PATTERNS) + r")", re.IGNORECASE)
+def _marks_off(pattern: str) -> str:
+    # Patterns are folded as the text is (accents and other marks off), so
+    # scripts with vowel signs (Bengali, Tamil, Gujarati) match at all.
+    return "".join(c for c in unicodedata.normalize("NFKD", pattern) if not unicodedata.combining(c))
+
+
+_CRISIS_RE = re.compile(r"\b(?:" + "|".join(_marks_off(p) for p in _PATTERNS) + r")", re.IGNORECASE)
 
 # Answers to "is it safe to text or call you?" talk about safety without danger.
 _CONTACT = r"(texts?|texting|calls?|calling|ring(ing)?|phon(e|ing)|messages?|messaging|sms|contact(ing)?|email)"
@@ -103,10 +175,88 @@ _BENIGN_RE = re.compile(
 )
 
 
+# Strong words about things, jokes and injuries by accident: removed before the
+# danger patterns are read, so "my phone died", "this form is killing me" or
+# "the knife drawer" are left to the model and the other grades. Written from
+# issue 17's examples and the training data, never from the blind sets.
+_THING = (
+    r"(phone|fone|mobile|laptop|computer|pc|tablet|ipad|battery|charger|car|tv|telly|screen|wifi|internet|"
+    r"printer|plant|plants|boiler|fridge|freezer|washing machine|hoover|kettle|bulb|app|signal|sim|headphones|"
+    r"telefon|celular|telemovel|telefonul|bateria|baterie|sarj|şarj)"
+)
+_PERSON = r"(husband|partner|ex|boyfriend|bf|fella|dad|father|step ?dad|brother|son|man|guy|he|him|she|they|uncle|boss)"
+_IDIOM_RE = re.compile(
+    r"\b(?:"
+    rf"(my |the |our |me )?{_THING}('s| is| has| was| just| finally| completely)* (died|dead|dying|dies|crashed|killed|murdered)"
+    rf"|(this|that|these|those|it|the|my|work|school|court|traffic|the kids|kids)('s |'re | ((?!{_PERSON}\b)\w+ ){{0,6}})"
+    rf"((is|are|was|were|'s|'re|has been|have been|will be|gonna be|going to be) )?((?!{_PERSON}\b)\w+ )?(killing|murdering|murder|a killer|torture|doing my head in|killed|kills|will kill)( me| us)?"
+    r"|(that|it|this|you|u|he|she|they|lol|haha) (\w+ )?(killed|kills|slayed) (me|us)\b( (lol|haha|😂|🤣))"
+    r"|(that|it|this|you|u|ur|your \w+) (\w+ )?(killed|kills|slayed) (me|us) (\W|lol|haha|😂|🤣)"
+    r"|(i'?d|i would|i could|could) (kill|murder) for\b|(could|would|i'?d|i ?will|gonna) (kill|murder) (a|an|for|some|the)\b (\w+ )?(pizza|coffee|cuppa|tea|brew|burger|kebab|drink|sandwich|bacon|curry|chips|chocolate|nap|sleep|bath|cig|fag|biscuit|wine|beer|takeaway)"
+    r"|kill(ed|ing)? (it|time)\b|dying (to|for) (know|see|hear|a|an|some|the)\b|(dead|so) (tired|bored|jealous|proud)"
+    r"|(nearly|almost) (died|dead|dying) (laughing|of (shame|embarrassment|laughter))|died (laughing|of (shame|embarrassment))"
+    r"|knife (drawer|block|set|sharpener|and fork)|knives and forks|(butter|bread|cheese|steak|palette|craft|pen) knife"
+    r"|(cut|nicked|sliced|burnt|burned) my (finger|thumb|hand|arm|leg|lip) (on|with|cooking|chopping|shaving|ironing|by accident)[^.!?\n]*"
+    r"|(cut|burnt|burned) myself (cooking|chopping|shaving|ironing|on (a|the)|by accident|accidentally)[^.!?\n]*"
+    r"|(murder|crime|detective|horror|true crime|violent|killer) (film|movie|show|series|programme|program|podcast|book|drama|game)s?"
+    r"|(film|movie|show|series|programme|podcast|book|game)s? (about|with) (murder|violence|a killer)"
+    r"|(emergency|dental emergency|family emergency|emergency (contact|number|tax|repair|plumber|vet|food bank|fund|grant))"
+    r"|killed me\W*(😂|🤣|lol|haha|lmao|xd)|kill me now\W+(i|lol|haha|🙈)"
+    r"|overdos\w* on (\w+ ){0,2}(crackers|chocolate|sweets|crisps|sugar|cake|food|netflix|tv|telly|coffee|caffeine|carbs|pizza|biscuits|love island)"
+    r"|(was|would be|is|be|total|career|social|fashion) (\w+ )?suicide\b(?! (attempt|note|thoughts|plan))"
+    r"|knife(-| )edge|cut (the|that) (atmosphere|tension) with a knife|(cringe|embarrass\w*|awkward|mortified|cringy)[^.!?\n]{0,30}(want to|wanna|could|gonna) die"
+    r"|(mum|mam|mom|mother|nan|gran|grandma|sister|boss|teacher|daughter|son|kids?|friend|mate|manager|missus) (would|will|'?ll|is gonna|is going to|gonna) (literally |actually )?kill me"
+    r"|(hit|knocked over|run over) by a (car|bus|bike|van|ball|cyclist)|(calor|frio|trabajo|espalda|cabeza|hambre|dia) me esta matando"
+    r"|(suicide|knife crime|violence against women|domestic (abuse|violence)|violences conjugales|self.?harm) (awareness|prevention|training|talk|course|conference|workshop|group|charity|volunteer\w*|helpline|service|support)"
+    r"|(atelier|formation|conference|training|talk|course|workshop) (sur|on|about) (les )?(suicide|violence\w*|self.?harm|knife crime)"
+    r")",
+    re.IGNORECASE,
+)
+
+# The past, over and safe: "he used to hit me, I left two years ago, I'm safe
+# now". The danger patterns do not count then, unless something says now or
+# again. A past that still hurts is graded distress, by its own words.
+_PAST_RE = re.compile(
+    r"\b(\d+ (yrs?|years?|months?) ago|in (the )?(19|20)\d\d|in the \d0s|in my (teens|twenties|thirties|20s|30s)|ancient history|never looked back|"
+    r"when i was \d+|at peace|in a (really |very )?good place|years? ago|months ago|(a )?(long|few) (time|years|months) ago|ages ago|last (year|summer|winter|spring|autumn)|"
+    r"in (the|my) past|used to|when i was (young|little|a (kid|child|teen(ager)?)|younger|with him|with my ex|pregnant)|"
+    r"as a (child|kid|teen(ager)?)|back (then|in)|before i left|my ex used to|(that|it) was (years|ages|a long time) ago|"
+    r"lata temu|kiedys|dawno temu|w przeszlosci|hace (anos|mucho|tiempo)|ha (anos|muito tempo)|faz (anos|muito tempo)|"
+    r"acum (\w+ )?ani|demult|in trecut|yil(lar)? once|eskiden|il y a (des annees|longtemps)|anni fa|tempo fa|"
+    r"metai atgal|vite me pare|kuch saal pehle|bohot pehle|onek age|sanado ka hor|قبل سنوات|زمان)",
+    re.IGNORECASE,
+)
+_SAFE_NOW_RE = re.compile(
+    r"\b((i'?m|i am|im|we'?re|we are|she'?s|she is|he'?s|he is|all|everything'?s?|everyone'?s?|it'?s) (all |totally |completely )?"
+    r"(safe|fine|ok|okay|alright|all right|good|better|over it|away from him)( now)?( though| tho)?|"
+    r"(i |finally )?(left|moved away from|got away from|divorced) (him|her|them|my ex)|(he'?s|he is) (in prison|inside|locked up|gone for good|dead|passed( away)?|died)|"
+    r"(got|have|there'?s) a (court order|non.?molestation order|restraining order|protection order)|(all |it'?s )?over now|"
+    r"(no|not in) (contact|my life)|(well |long )?behind me|moved on|all (sorted|good|done|healed|fine)|done and dusted|(fully )?recovered|jestem (juz )?bezpieczna|estoy (bien|a salvo) ahora|estou (bem|segura) agora|"
+    r"acum sunt (bine|in siguranta)|artik guvendeyim|je suis en securite|ora sto bene)( now)?",
+    re.IGNORECASE,
+)
+_NOW_RE = re.compile(
+    r"\b(right now|rn|just now|tonight|today|this (morning|evening|afternoon)|again|just (been|got|hit|cut|bit|beat|threw|took|broke|\w+ed)\b(?<!need)(?<!feed)|back in a (sec|min|bit)|be back|outside|here|coming|on his way|"
+    r"gonna|going to|will|'ll|keeps?|still (hits|hurts|threatens|follows|texts|turns up|comes)|any minute|"
+    r"(he|she|they|it)('s| is|'re| are) \w+ing|found (me|out where)|turned up|(is|'s) back|came back|"
+    r"teraz|ahora|agora|acum|simdi|maintenant|adesso)\b",
+    re.IGNORECASE,
+)
+
+# Fear of him with no live threat in the words: asked "Are you safe right
+# now?" rather than answered as danger or passed by.
+_ASK_RE = re.compile(
+    r"\b((scared|afraid|frightened|terrified|petrified) of (him|her|them|my (partner|husband|ex|boyfriend|bf|fella|dad|brother|son))\b"
+    r"|boje sie (go|jego|mojego)|mi-?e frica de (el|sotul|sot|partener|fostul)|tengo miedo de (el|mi (pareja|marido|ex))"
+    r"|tenho medo (dele|do meu (marido|ex|companheiro))|ondan korkuyorum|j'ai peur de (lui|mon (mari|ex)))",
+    re.IGNORECASE,
+)
+
+
 def _fold(text: str) -> str:
     # Curly apostrophes and accents are common on phones; compare plain text.
     text = unicodedata.normalize("NFKD", text).replace("\u2019", "'").replace("\u2018", "'")
-    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = "".join(c for c in text if not unicodedata.combining(c)).replace("ł", "l").replace("ı", "i")
     return re.sub(r"\s+", " ", text).lower()
 
 
@@ -130,5 +280,32 @@ def mentions_crisis(text: str | None) -> bool:
         return False
     if _EMERGENCY_NUMBER_RE.match(text):
         return True
-    folded = _BENIGN_RE.sub(" ", _fold(text[:5000]))
-    return bool(_CRISIS_RE.search(folded))
+    folded = _danger_text(_fold(text[:5000]))
+    return bool(_CRISIS_RE.search(folded)) and not past_and_safe(text)
+
+
+def _danger_text(folded: str) -> str:
+    """The text the danger patterns read: service words, idioms and things removed."""
+    return _ASK_RE.sub(" ", _IDIOM_RE.sub(" ", _BENIGN_RE.sub(" ", folded)))
+
+
+def past_and_safe(text: str | None) -> bool:
+    """True when she speaks of harm that is over ("years ago", "I'm safe now")
+    and nothing in the message says now, again or soon."""
+    if not text:
+        return False
+    folded = _fold(text[:5000])
+    if not (_PAST_RE.search(folded) or _SAFE_NOW_RE.search(folded)):
+        return False
+    rest = _SAFE_NOW_RE.sub(" ", folded)
+    return not _NOW_RE.search(rest)
+
+
+def idiom_or_thing(text: str | None) -> bool:
+    """True when the message uses a strong word about a thing or as a joke."""
+    return bool(text and _IDIOM_RE.search(_fold(text[:5000])))
+
+
+def asks_if_safe(text: str | None) -> bool:
+    """Fear of someone with no live danger in the words, and not over."""
+    return bool(text and _ASK_RE.search(_fold(text[:5000]))) and not past_and_safe(text)

@@ -30,10 +30,9 @@ CRISIS = [
     "wuu i garaacayaa", "tomé muchas pastillas", "tomei muitos comprimidos",
     "been cutting again tonight", "it wont stop bleeding", "i dont see the point anymore",
     # "he hit me (again)", "I'm scared of him"
-    "mi-e frică, m-a lovit din nou", "Mi-e frică, soțul meu m-a lovit și e încă în casă", "mă lovește", "mi-e frica de el",
+    "mi-e frică, m-a lovit din nou", "Mi-e frică, soțul meu m-a lovit și e încă în casă", "mă lovește",
     "uderzył mnie", "pobił mnie wczoraj", "ele me bateu", "bateu-me outra vez", "me pegó otra vez", "me golpea",
-    "bana vurdu", "beni dövdü", "jis mane muša", "më rrah", "amake marche", "ضربني", "i'm scared of him",
-    "terrified of my ex",
+    "bana vurdu", "beni dövdü", "jis mane muša", "më rrah", "amake marche", "ضربني",
     # French, Italian, Lithuanian, Albanian and more
     "vreau sa ma omor", "noriu nusizudyti", "dua t'i jap fund jetes sime", "quero acabar com tudo",
     "me he tomado todas las pastillas", "il m'a frappée", "appelez la police svp", "je veux mourir",
@@ -102,9 +101,37 @@ def test_999_alone_is_a_crisis(text):
     assert message.get("intent")["name"] == "crisis"
 
 
-def test_words_the_model_calls_crisis_stay_crisis():
-    [message] = CrisisNet().process([_classified("i feel so low", [("crisis", 0.5), ("inform", 0.2)])])
+def test_the_model_alone_sure_of_crisis_is_danger():
+    [message] = CrisisNet().process([_classified("he's back and he's got that look", [("crisis", 0.9), ("inform", 0.05)])])
     assert message.get("intent")["name"] == "crisis"
+    assert message.get("triage") == {"grade": "danger", "by": "model"}
+
+
+def test_the_model_unsure_of_crisis_asks_and_the_form_gets_her_request():
+    [message] = CrisisNet().process([_classified("he came round earlier", [("crisis", 0.5), ("inform", 0.3)])])
+    assert message.get("triage")["grade"] == "unsure"
+    assert message.get("intent")["name"] == "inform"
+    assert "crisis" not in [r["name"] for r in message.get("intent_ranking")]
+
+
+def test_feelings_the_model_calls_crisis_are_distress():
+    [message] = CrisisNet().process([_classified("i feel so low", [("crisis", 0.5), ("inform", 0.2)])])
+    assert message.get("triage")["grade"] == "distress"
+    assert message.get("intent")["name"] == "distress"
+
+
+@pytest.mark.parametrize("text", ["my laptop died", "this form is killing me", "he used to hit me, I left him years ago"])
+def test_the_model_is_not_trusted_over_a_veto(text):
+    [message] = CrisisNet().process([_classified(text, [("crisis", 0.95), ("inform", 0.03)])])
+    assert message.get("triage")["grade"] != "danger"
+    assert message.get("intent")["name"] != "crisis"
+
+
+def test_distress_with_a_request_keeps_the_request():
+    [message] = CrisisNet().process([_classified(
+        "can i move my appointment im so anxious", [("reschedule_appointment", 0.7), ("distress", 0.2)])])
+    assert message.get("triage")["grade"] == "distress"
+    assert message.get("intent")["name"] == "reschedule_appointment"
 
 
 def test_numbers_only_needs_a_digit():

@@ -16,6 +16,7 @@ SUMMARIES = {
     AlertReason.UNDELIVERED: "A text could not be delivered",
     AlertReason.NO_SLOT: "No appointment slot before the caution deadline",
     AlertReason.OUT_OF_COVERAGE: "Referral from outside the covered boroughs",
+    AlertReason.DISTRESS: "She wrote of distress or fear (no danger now)",
 }
 
 

@@ -36,6 +36,7 @@ class AlertReason(str, enum.Enum):
     UNDELIVERED = "undelivered"
     NO_SLOT = "no_slot_before_deadline"
     OUT_OF_COVERAGE = "out_of_coverage"
+    DISTRESS = "distress"
 
 
 class AlertUrgency(str, enum.Enum):
