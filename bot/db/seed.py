@@ -10,6 +10,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from bot.db.crud.knowledge import seed_answers
 from bot.db.models import Centre, CoverageBorough, Staff, StaffRole
 from bot.db.session import session_scope
 
@@ -51,6 +52,8 @@ def seed(url: str | None = None) -> None:
                 Staff(email="keyworker@example.org", name="Sample Keyworker", role=StaffRole.KEYWORKER,
                       phone_e164="+447700900999", on_duty=True)
             )
+        # Not SAMPLE: the assistant's answers, loaded once from answers.yml (admins keep them after).
+        seed_answers(session)
     # Imported here: each area seeds its own SAMPLE data on top of the foundation's.
     from bot.appointments.seed import seed_slots
     from bot.directory.seed import seed_directory

@@ -12,6 +12,7 @@ from bot.db.models.enums import (
     ReferralStatus,
     StaffRole,
 )
+from bot.db.models.knowledge import KnowledgeAnswer, KnowledgeAnswerVersion, KnowledgePolice
 from bot.db.models.messaging import OutboxMessage
 from bot.db.models.people import Consent, Conversation, Woman
 from bot.db.models.privacy import TrackerErasure  # noqa: F401
@@ -22,7 +23,8 @@ from bot.db.models.staff_app import Handoff, StaffSession  # noqa: F401
 
 __all__ = [
     "Alert", "AlertReason", "AlertStatus", "AlertUrgency", "AuditLog", "Centre",
-    "Consent", "Conversation", "CoverageBorough", "Need", "OutboxMessage",
+    "Consent", "Conversation", "CoverageBorough", "KnowledgeAnswer", "KnowledgeAnswerVersion",
+    "KnowledgePolice", "Need", "OutboxMessage",
     "OutboxStatus", "Pathway", "Referral", "ReferralNeed", "ReferralStatus",
     "Staff", "StaffRole", "Woman",
 ]

@@ -13,7 +13,7 @@ from bot.geo.boroughs import load_boroughs
 from bot.staff import audit, centres, coverage
 from bot.staff.accounts import AccountError, create_staff, list_staff, set_password, unlock, update_staff
 from bot.staff.centres import CentreForm, FormErrors
-from bot.web.staff import admin_listings, admin_slots
+from bot.web.staff import admin_knowledge, admin_listings, admin_slots
 from bot.web.staff.render import page
 from bot.web.staff.security import PREFIX, error_page, parse_id, staff_only
 
@@ -123,6 +123,7 @@ def _staff_form(request) -> dict:
 def add_routes(bp) -> None:
     admin_listings.add_routes(bp)
     admin_slots.add_routes(bp)
+    admin_knowledge.add_routes(bp)
 
     @bp.post("/me/duty", name="my_duty")
     @staff_only()
