@@ -1,5 +1,5 @@
 """knowledge base: the answers admins keep (knowledge_answers) and every saved wording
-(knowledge_answer_versions); on SQLite, alerts.reason NOT NULL again
+(knowledge_answer_versions)
 
 Revision ID: 0016_knowledge_answers
 Revises: 0015_alert_reason_distress
@@ -53,13 +53,8 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint('id', name=op.f('pk_knowledge_answer_versions')),
         sa.UniqueConstraint('answer_id', 'version', name='one_row_per_version'),
     )
-    if op.get_bind().dialect.name == 'sqlite':
-        # 0015's table copy on SQLite dropped NOT NULL from alerts.reason (the model and
-        # PostgreSQL have it): put it back. The copy keeps the named CHECK of its values.
-        with op.batch_alter_table('alerts') as batch_op:
-            batch_op.alter_column('reason', existing_type=sa.String(length=32), nullable=False)
+
 
 def downgrade() -> None:
-    # alerts.reason stays NOT NULL on SQLite: that is what 0015 meant it to be.
     op.drop_table('knowledge_answer_versions')
     op.drop_table('knowledge_answers')
