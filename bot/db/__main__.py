@@ -1,4 +1,4 @@
-"""`python -m bot.db upgrade|downgrade|seed|rotate-keys|revision -m MSG`"""
+"""`python -m bot.db upgrade|downgrade|seed|seed-answers|rotate-keys|revision -m MSG`"""
 import argparse
 
 from alembic import command
@@ -12,6 +12,7 @@ def main() -> None:
     sub.add_parser("upgrade")
     sub.add_parser("downgrade")
     sub.add_parser("seed", help="load the clearly marked SAMPLE data (dev only)")
+    sub.add_parser("seed-answers", help="load bot/knowledge/answers.yml's topics not yet in the database (production too)")
     sub.add_parser("rotate-keys", help="re-encrypt under the newest key (case DB, tracker events); recompute hashes")
     rev = sub.add_parser("revision", help="autogenerate a migration")
     rev.add_argument("-m", "--message", required=True)
@@ -25,6 +26,12 @@ def main() -> None:
         from bot.db.seed import seed
 
         seed()
+    elif args.cmd == "seed-answers":
+        from bot.db.crud.knowledge import seed_answers
+        from bot.db.session import session_scope
+
+        with session_scope() as session:
+            print(f"{seed_answers(session)} new answers loaded; existing ones left as admins keep them")
     elif args.cmd == "rotate-keys":
         from bot.db.crypto import rotate_all
         from bot.privacy.tracker_crypto import reseal_events
