@@ -32,13 +32,24 @@ def load_sets(folder: Path) -> list[dict]:
     return items
 
 
+def grade_of_parse(text: str, parsed: dict) -> str:
+    """The grade a parse gives a message, as the conversation acts on it."""
+    from bot.safety.crisis import mentions_crisis
+
+    grade = (parsed.get("triage") or {}).get("grade")
+    if grade is None:  # before graded triage: one crisis switch
+        grade = "danger" if parsed["intent"]["name"] == "crisis" else "none"
+    if grade != "danger" and mentions_crisis(text):  # the crisis policy reads the whole text too
+        grade = "danger"
+    return grade
+
+
 def grades(model: str, texts: list[str]) -> list[str]:
     import structlog
     from rasa.core.agent import Agent
     from rasa.core.channels.channel import UserMessage
 
     import bot.rasa_components  # noqa: F401  our patches, as the Rasa server loads them
-    from bot.safety.crisis import mentions_crisis
 
     structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
     processor = Agent.load(model).processor
@@ -46,13 +57,7 @@ def grades(model: str, texts: list[str]) -> list[str]:
     async def run() -> list[str]:
         out = []
         for text in texts:
-            parsed = await processor.parse_message(UserMessage(text))
-            grade = (parsed.get("triage") or {}).get("grade")
-            if grade is None:  # before graded triage: one crisis switch
-                grade = "danger" if parsed["intent"]["name"] == "crisis" else "none"
-            if grade != "danger" and mentions_crisis(text):  # the crisis policy reads the whole text too
-                grade = "danger"
-            out.append(grade)
+            out.append(grade_of_parse(text, await processor.parse_message(UserMessage(text))))
         return out
 
     return asyncio.run(run())
@@ -107,7 +112,7 @@ def report_lines(result: dict, where: str = "tests/triage") -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m scripts.triage_report")
     parser.add_argument("--model", default=str(REPO_ROOT / "models" / "elpis.tar.gz"))
-    parser.add_argument("--sets", default=str(REPO_ROOT / "tests" / "triage" / "round2"),
+    parser.add_argument("--sets", default=str(REPO_ROOT / "tests" / "triage" / "round3"),
                         help="a folder with everyday.yml and danger.yml (default: the set in use)")
     parser.add_argument("--json", help="also write the figures here")
     args = parser.parse_args()

@@ -4,9 +4,10 @@ Runs last in the NLU pipeline (after FallbackClassifier). It grades every
 message (bot/safety/triage.py) and puts the grade in the parse data under
 `triage`; the intent follows the grade:
 - danger: `crisis`, whatever the trained classifier or the fallback said;
-- unsure: the model's best other intent (CrisisPolicy asks "Are you safe
+- unsure: the model's best other intent if it is sure of one (CrisisPolicy asks "Are you safe
   right now?" from the grade, and the form takes nothing from the message);
-- distress: her request, if the model found one it is sure of, else
+- distress: her request, if the model found one (at 0.2: her feelings take
+  most of its confidence), else
   `distress` (the gentle line is sent by triage_turn.py either way);
 - none: never `crisis` or `distress`; the best other intent, or
   nlu_fallback if the model is not sure of one.
@@ -46,7 +47,7 @@ class CrisisNet(GraphComponent, IntentClassifier):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"request_threshold": 0.45}
+        return {"request_threshold": 0.45, "request_in_distress_threshold": 0.2}
 
     @classmethod
     def create(
@@ -61,6 +62,7 @@ class CrisisNet(GraphComponent, IntentClassifier):
     def __init__(self, config: Dict[Text, Any] | None = None) -> None:
         # The FallbackClassifier's threshold: below it a request is not "found".
         self._sure = float((config or {}).get("request_threshold", 0.45))
+        self._request_in_distress = float((config or {}).get("request_in_distress_threshold", 0.2))
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
@@ -78,7 +80,9 @@ class CrisisNet(GraphComponent, IntentClassifier):
                 if by == "net":
                     message.set(NET_FLAG, True, add_to_output=True)
             elif verdict is Grade.DISTRESS:
-                best = _best_request(ranking, self._sure)
+                # Distress words pull the model towards `distress`, so a request
+                # in the same message is taken at a lower confidence.
+                best = _best_request(ranking, self._request_in_distress)
                 if best:
                     _label(message, best[INTENT_NAME_KEY], best[PREDICTED_CONFIDENCE_KEY], ranking)
                 else:
@@ -89,7 +93,7 @@ class CrisisNet(GraphComponent, IntentClassifier):
                     # Digits are answers (a code, a number, a choice) that the
                     # forms read as text whatever the intent: no threshold.
                     digits = numbers_only(message.get(TEXT))
-                    sure = self._sure if verdict is Grade.NONE and not digits else 0.0
+                    sure = 0.0 if digits else self._sure
                     best = _best_request(ranking, sure)
                     if best:
                         _label(message, best[INTENT_NAME_KEY], best[PREDICTED_CONFIDENCE_KEY], ranking)
@@ -107,7 +111,9 @@ _NOT_REQUESTS = {CRISIS_INTENT, DISTRESS_INTENT, "out_of_scope"}
 def _best_request(ranking: List[Dict[Text, Any]], threshold: float) -> Dict[Text, Any] | None:
     for r in ranking:
         if r.get(INTENT_NAME_KEY) not in _NOT_REQUESTS:
-            return r if float(r.get(PREDICTED_CONFIDENCE_KEY) or 0.0) >= threshold else None
+            # `inform` is an answer a form takes as it stands: never on a guess.
+            floor = max(threshold, 0.45) if r.get(INTENT_NAME_KEY) == "inform" else threshold
+            return r if float(r.get(PREDICTED_CONFIDENCE_KEY) or 0.0) >= floor else None
     return None
 
 

@@ -5,7 +5,8 @@ the start of every turn, before any policy:
 - distress: the gentle line (utter_distress) goes out first, as a bot
   message that policies do not see, and a non-urgent alert is raised (one
   open per conversation); then her turn goes on as usual, so a request in
-  the same message is answered by the ordinary rules and forms;
+  the same message is answered by the ordinary rules and forms (found in a
+  sentence of its own if the whole message read only as distress);
 - "are you safe?" asked, or answered: the form takes nothing from the
   message (her "yes" is not her consent, her fear is not her name).
 The alert is written off the event loop; if the database is down she still
@@ -14,10 +15,13 @@ gets the line, and the failure is logged without her words.
 from __future__ import annotations
 
 import logging
+import re
 
 from rasa.core.actions.action import create_bot_utterance
-from rasa.core.channels.channel import OutputChannel
+from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.core.processor import MessageProcessor
+from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
+from rasa.shared.core.events import UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.db.crud.alerts import raise_alert
@@ -25,11 +29,14 @@ from bot.db.crud.conversations import woman_id_for
 from bot.db.models import AlertReason
 from bot.db.session import run_db, session_scope
 from bot.rasa_components.crisis_policy import answer_to_safety_check
-from bot.safety.triage import Grade, grade_of
+from bot.safety.triage import DISTRESS_INTENT, TRIAGE_KEY, Grade, distress_words, grade_of
 
 logger = logging.getLogger(__name__)
 
 UTTER_DISTRESS = "utter_distress"
+REQUEST_AT = 0.45  # the FallbackClassifier's threshold
+_NOT_A_REQUEST = {DEFAULT_NLU_FALLBACK_INTENT_NAME, DISTRESS_INTENT, "crisis", "out_of_scope", "inform"}
+_SENTENCE_END = re.compile(r"(?<=[.!?\n])\s+|\s*[,;]\s+(?=(?:can|could|what|when|where|how|who|is|are|do|does|will|would|pls|please)\b)", re.I)
 
 _original = MessageProcessor.run_action_extract_slots
 
@@ -46,7 +53,28 @@ async def run_action_extract_slots(
     if grade is Grade.DISTRESS:
         await _say_distress_line(self, output_channel, tracker)
         await _alert(tracker)
+        if (message.intent or {}).get("name") == DISTRESS_INTENT:
+            await _find_her_request(self, message)
     return await _original(self, output_channel, tracker)
+
+
+async def _find_her_request(self: MessageProcessor, message: UserUttered) -> None:
+    """"I feel so low. Can you tell me what Elpis is?": her feelings take the
+    model's confidence for the whole message, so each other sentence is
+    understood on its own; one it is sure of is what she asked."""
+    parts = [s for s in _SENTENCE_END.split(message.text or "") if s and s.strip()]
+    sentences = [s for s in parts if not distress_words(s)]
+    if len(parts) < 2 or not sentences:
+        return
+    for sentence in sentences:
+        parsed = await self.parse_message(UserMessage(sentence))
+        intent = parsed.get("intent") or {}
+        if (parsed.get(TRIAGE_KEY) or {}).get("grade") == Grade.NONE.value and intent.get("name") not in _NOT_A_REQUEST \
+                and float(intent.get("confidence") or 0.0) >= REQUEST_AT:
+            message.intent = dict(intent)
+            message.parse_data["intent"] = dict(intent)
+            message.parse_data["intent_ranking"] = [dict(intent), *message.parse_data.get("intent_ranking", [])]
+            return
 
 
 async def _say_distress_line(self: MessageProcessor, output_channel: OutputChannel, tracker: DialogueStateTracker) -> None:

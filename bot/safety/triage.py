@@ -113,10 +113,12 @@ def grade(text: str | None, ranking: Iterable[Mapping[str, Any]] = ()) -> tuple[
     # A strong word about a thing, a joke, or harm that is over: the model's
     # crisis guess does not count (the net already read the rest of the text).
     vetoed = idiom_or_thing(text) or past_and_safe(text)
-    if not vetoed and crisis >= DANGER_AT:
-        return Grade.DANGER, "model"
+    # Fear of him and nothing live in the words: asked, whatever the model says
+    # (the question carries the 999 line, and No is danger).
     if asks_if_safe(text):
         return Grade.UNSURE, "words"
+    if not vetoed and crisis >= DANGER_AT:
+        return Grade.DANGER, "model"
     # Her own words for how she feels outweigh the model's doubt.
     if distress_words(text) and not over_and_fine(text):
         return Grade.DISTRESS, "words"

@@ -1,7 +1,9 @@
 """Understanding on messages the model never saw (tests/nlu/holdout*.yml).
 
 Targets from the design: held-out intent accuracy >= 95%, and every crisis
-message labelled crisis (model plus the deterministic net).
+message labelled crisis (model plus the deterministic net), or asked "Are you
+safe right now?" (graded unsure, bot/safety/triage.py: the question carries
+the 999 line, and No or "I can't talk" is danger).
 
 How the sets are made, and every scoring: tests/nlu/ANNOTATION.md.
 - holdout.yml, the fifth set (631 messages), was scored once, on the final
@@ -67,6 +69,9 @@ def test_holdout_accuracy_and_crisis_recall(stack, artifacts, name):
     for intent, text in pairs:
         parsed = session.post(f"{stack.rasa_url}/model/parse", json={"text": text}, timeout=30).json()
         predicted = parsed["intent"]["name"]
+        if intent == "crisis" and (parsed.get("triage") or {}).get("grade") == "unsure":
+            # Asked "Are you safe right now?" with the 999 line; No or "can't talk" is danger.
+            predicted = "crisis"
         total[intent] += 1
         guessed[intent] += _best_guess(parsed) == intent
         if predicted == intent:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from bot.db.models import Alert, AlertReason, AlertUrgency
+from tests.conftest import Chat, new_sender
 from tests.integration.test_referral_conversation import CRISIS_NUMBERS, rows
 from tests.integration.test_socketio_channel import Tab, run
 
@@ -35,7 +36,8 @@ def test_distress_gets_the_gentle_line_a_normal_alert_and_her_question_answered(
     assert "sorry things are hard" in replies[0]
     assert "999" in replies[0] and "116 123" in replies[0] and "talk to someone" in replies[0]
     assert "If you are in danger now" not in "\n".join(replies)  # not the crisis reply
-    assert any("Elpis" in r for r in replies[1:]), replies  # then her question, answered
+    # then her question, answered as it is when asked on its own
+    assert replies[1:] == Chat(stack, new_sender()).say("Can you tell me what Elpis is?"), replies
     [alert] = _alerts(stack, chat.sender)
     assert alert.reason == AlertReason.DISTRESS and alert.urgency == AlertUrgency.NORMAL
     assert "low" not in alert.summary  # fixed text, never her words

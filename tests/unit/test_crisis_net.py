@@ -107,10 +107,10 @@ def test_the_model_alone_sure_of_crisis_is_danger():
     assert message.get("triage") == {"grade": "danger", "by": "model"}
 
 
-def test_the_model_unsure_of_crisis_asks_and_the_form_gets_her_request():
+def test_the_model_unsure_of_crisis_asks_and_no_unsure_guess_is_acted_on():
     [message] = CrisisNet().process([_classified("he came round earlier", [("crisis", 0.5), ("inform", 0.3)])])
     assert message.get("triage")["grade"] == "unsure"
-    assert message.get("intent")["name"] == "inform"
+    assert message.get("intent")["name"] == "nlu_fallback"
     assert "crisis" not in [r["name"] for r in message.get("intent_ranking")]
 
 
@@ -125,6 +125,13 @@ def test_the_model_is_not_trusted_over_a_veto(text):
     [message] = CrisisNet().process([_classified(text, [("crisis", 0.95), ("inform", 0.03)])])
     assert message.get("triage")["grade"] != "danger"
     assert message.get("intent")["name"] != "crisis"
+
+
+def test_distress_with_a_request_keeps_the_request_even_when_feelings_take_most_confidence():
+    [message] = CrisisNet().process([_classified(
+        "cant sleep for worrying, what time is my appointment", [("distress", 0.7), ("check_appointment", 0.28)])])
+    assert message.get("triage")["grade"] == "distress"
+    assert message.get("intent")["name"] == "check_appointment"
 
 
 def test_distress_with_a_request_keeps_the_request():
