@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import requests
 
 from scripts.triage_report import grade_of_parse, load_sets, report_lines, score
@@ -18,6 +19,8 @@ FLOORS = {"danger_recall": 0.80, "distress_recognised": 0.77}
 CEILINGS = {"false_danger": 0.04}
 
 
+# Understanding does not depend on the database: one backend is enough.
+@pytest.mark.parametrize("stack", ["sqlite"], indirect=True)
 def test_blind_round(stack, artifacts):
     items = load_sets(ROUND)
     session = requests.Session()
