@@ -6,7 +6,7 @@ same way and has a higher priority, so mid-form too:
 
     danger:   utter_crisis -> action_crisis_alert -> (the form's question) -> listen
     unsure:   utter_ask_safe_now -> listen
-      then "No", "I can't talk": as danger; "Yes": utter_glad_safe -> (the form's question) -> listen
+      then "No", "I can't talk", or unsure again: as danger; "Yes": utter_glad_safe -> (the form's question) -> listen
     distress with nothing else asked: (the form's question) -> listen
 
 (The distress line itself goes out before this turn's actions, from
@@ -126,6 +126,9 @@ class CrisisPolicy(Policy):
         if answer is SafetyAnswer.SAFE:
             return _sequence(tracker, domain, [UTTER_GLAD_SAFE], resume_form=True)
         grade = grade_of(message.parse_data)
+        if grade is Grade.UNSURE and _bot_action_before_user(tracker) == UTTER_ASK_SAFE_NOW:
+            # Asked once already, and she did not say she is safe: danger.
+            return _sequence(tracker, domain, [UTTER_CRISIS, ACTION_CRISIS_ALERT], resume_form=True)
         if grade is Grade.UNSURE:
             return _sequence(tracker, domain, [UTTER_ASK_SAFE_NOW], resume_form=False)
         if grade is Grade.DISTRESS and (message.intent or {}).get("name") == DISTRESS_INTENT:

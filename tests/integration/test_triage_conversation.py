@@ -78,6 +78,13 @@ def test_cant_talk_is_danger(stack, chat):
     assert any(a.reason == AlertReason.CRISIS for a in _alerts(stack, chat.sender))
 
 
+def test_asked_once_only_fear_again_is_danger(stack, chat):
+    assert "Are you safe right now?" in chat.say_joined("im scared of him")
+    reply = chat.say_joined("i'm terrified of my ex")
+    assert "If you are in danger now, call 999" in reply and "Are you safe" not in reply
+    assert any(a.reason == AlertReason.CRISIS for a in _alerts(stack, chat.sender))
+
+
 def test_yes_i_am_safe_goes_back_to_the_question_and_is_not_her_answer(stack, chat):
     assert "Is that OK?" in chat.say_joined("i want to refer myself")
     assert "Are you safe right now?" in chat.say_joined("im scared of him")
