@@ -56,6 +56,8 @@ def answer_to_safety_check(tracker: DialogueStateTracker) -> Optional[SafetyAnsw
     if _bot_action_before_user(tracker) != UTTER_ASK_SAFE_NOW or tracker.latest_message is None:
         return None
     message = tracker.latest_message
+    if grade_of(message.parse_data) is Grade.UNSURE:
+        return SafetyAnswer.UNSAFE  # it is asked once: fear again instead of "yes" is no
     return safety_answer(message.text, (message.intent or {}).get("name"))
 
 
@@ -126,9 +128,6 @@ class CrisisPolicy(Policy):
         if answer is SafetyAnswer.SAFE:
             return _sequence(tracker, domain, [UTTER_GLAD_SAFE], resume_form=True)
         grade = grade_of(message.parse_data)
-        if grade is Grade.UNSURE and _bot_action_before_user(tracker) == UTTER_ASK_SAFE_NOW:
-            # Asked once already, and she did not say she is safe: danger.
-            return _sequence(tracker, domain, [UTTER_CRISIS, ACTION_CRISIS_ALERT], resume_form=True)
         if grade is Grade.UNSURE:
             return _sequence(tracker, domain, [UTTER_ASK_SAFE_NOW], resume_form=False)
         if grade is Grade.DISTRESS and (message.intent or {}).get("name") == DISTRESS_INTENT:

@@ -143,7 +143,7 @@ def grade_of(parse_data: Mapping[str, Any] | None) -> Grade:
 # /crisis (No, I can't talk); these are the typed answers.
 _UNSAFE_ANSWER_RE = re.compile(
     r"^\W*(i )?(no+|nope|nah|na|not (really|safe|yet|sure)|can'?t talk|cant talk|cannot talk|can'?t speak|help|"
-    r"he'?s here|she'?s here|they'?re here|not now|2|3|nie|nu|não|nao|hayir|hayır|non|maya|la|nahi|na)\b",
+    r"he'?s here|she'?s here|they'?re here|not now|2|3|nie|nu|não|nao|hayir|hayır|non|maya|la|nahi)\b",
     re.IGNORECASE,
 )
 _SAFE_ANSWER_RE = re.compile(
