@@ -7,6 +7,7 @@ line of screen; one who needed them and did not get them may lose more.
 """
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -275,6 +276,9 @@ _ASK_RE = re.compile(
 )
 
 
+# Each message is read by the NLU, the grade and the policy (several times a
+# turn): the fold and the two whole-text scans are worked out once per text.
+@functools.lru_cache(maxsize=256)
 def _fold(text: str) -> str:
     # Curly apostrophes and accents are common on phones; compare plain text.
     text = unicodedata.normalize("NFKD", text).replace("\u2019", "'").replace("\u2018", "'")
@@ -296,6 +300,7 @@ def numbers_only(text: str | None) -> bool:
                 and not _EMERGENCY_NUMBER_RE.match(text))
 
 
+@functools.lru_cache(maxsize=256)
 def mentions_crisis(text: str | None) -> bool:
     """True when the message mentions danger, violence, self-harm or suicide."""
     if not text:
@@ -311,6 +316,7 @@ def _danger_text(folded: str) -> str:
     return _ASK_RE.sub(" ", _IDIOM_RE.sub(" ", _BENIGN_RE.sub(" ", folded)))
 
 
+@functools.lru_cache(maxsize=256)
 def past_and_safe(text: str | None) -> bool:
     """True when she speaks of harm that is over ("years ago", "I'm safe now")
     and nothing in the message says now, again or soon."""
