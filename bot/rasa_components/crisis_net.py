@@ -33,7 +33,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
 
 from bot.safety.crisis import CRISIS_INTENT, numbers_only
-from bot.safety.triage import DISTRESS_INTENT, TRIAGE_KEY, Grade, grade
+from bot.safety.triage import DISTRESS_INTENT, REQUEST_AT, TRIAGE_KEY, Grade, grade
 
 # Marks a message the net (not the model) labelled, for tests and reports.
 NET_FLAG = "crisis_net"
@@ -47,7 +47,7 @@ class CrisisNet(GraphComponent, IntentClassifier):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"request_threshold": 0.45, "request_in_distress_threshold": 0.2}
+        return {"request_threshold": REQUEST_AT, "request_in_distress_threshold": 0.2}
 
     @classmethod
     def create(
@@ -61,7 +61,7 @@ class CrisisNet(GraphComponent, IntentClassifier):
 
     def __init__(self, config: Dict[Text, Any] | None = None) -> None:
         # The FallbackClassifier's threshold: below it a request is not "found".
-        self._sure = float((config or {}).get("request_threshold", 0.45))
+        self._sure = float((config or {}).get("request_threshold", REQUEST_AT))
         self._request_in_distress = float((config or {}).get("request_in_distress_threshold", 0.2))
 
     def process(self, messages: List[Message]) -> List[Message]:
@@ -82,7 +82,7 @@ class CrisisNet(GraphComponent, IntentClassifier):
             elif verdict is Grade.DISTRESS:
                 # Distress words pull the model towards `distress`, so a request
                 # in the same message is taken at a lower confidence.
-                best = _best_request(ranking, self._request_in_distress)
+                best = _best_request(ranking, self._request_in_distress, self._sure)
                 if best:
                     _label(message, best[INTENT_NAME_KEY], best[PREDICTED_CONFIDENCE_KEY], ranking)
                 else:
@@ -94,7 +94,7 @@ class CrisisNet(GraphComponent, IntentClassifier):
                     # forms read as text whatever the intent: no threshold.
                     digits = numbers_only(message.get(TEXT))
                     sure = 0.0 if digits else self._sure
-                    best = _best_request(ranking, sure)
+                    best = _best_request(ranking, sure, self._sure)
                     if best:
                         _label(message, best[INTENT_NAME_KEY], best[PREDICTED_CONFIDENCE_KEY], ranking)
                     elif digits:
@@ -108,11 +108,11 @@ class CrisisNet(GraphComponent, IntentClassifier):
 _NOT_REQUESTS = {CRISIS_INTENT, DISTRESS_INTENT, "out_of_scope"}
 
 
-def _best_request(ranking: List[Dict[Text, Any]], threshold: float) -> Dict[Text, Any] | None:
+def _best_request(ranking: List[Dict[Text, Any]], threshold: float, inform_at: float) -> Dict[Text, Any] | None:
     for r in ranking:
         if r.get(INTENT_NAME_KEY) not in _NOT_REQUESTS:
             # `inform` is an answer a form takes as it stands: never on a guess.
-            floor = max(threshold, 0.45) if r.get(INTENT_NAME_KEY) == "inform" else threshold
+            floor = max(threshold, inform_at) if r.get(INTENT_NAME_KEY) == "inform" else threshold
             return r if float(r.get(PREDICTED_CONFIDENCE_KEY) or 0.0) >= floor else None
     return None
 

@@ -29,12 +29,11 @@ from bot.db.crud.conversations import woman_id_for
 from bot.db.models import AlertReason
 from bot.db.session import run_db, session_scope
 from bot.rasa_components.crisis_policy import answer_to_safety_check
-from bot.safety.triage import DISTRESS_INTENT, TRIAGE_KEY, Grade, distress_words, grade_of
+from bot.safety.triage import DISTRESS_INTENT, REQUEST_AT, TRIAGE_KEY, Grade, distress_words, grade_of
 
 logger = logging.getLogger(__name__)
 
 UTTER_DISTRESS = "utter_distress"
-REQUEST_AT = 0.45  # the FallbackClassifier's threshold
 _NOT_A_REQUEST = {DEFAULT_NLU_FALLBACK_INTENT_NAME, DISTRESS_INTENT, "crisis", "out_of_scope", "inform"}
 _SENTENCE_END = re.compile(r"(?<=[.!?\n])\s+|\s*[,;]\s+(?=(?:can|could|what|when|where|how|who|is|are|do|does|will|would|pls|please)\b)", re.I)
 

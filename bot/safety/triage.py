@@ -31,6 +31,7 @@ TRIAGE_KEY = "triage"  # in the NLU parse data: {"grade": ..., "by": "net"|"mode
 DANGER_AT = 0.75  # the model's crisis confidence that is danger on its own
 ASK_AT = 0.4  # ... that asks "Are you safe right now?"
 DISTRESS_AT = 0.45  # the model's distress confidence that is distress
+REQUEST_AT = 0.45  # a request the model is sure of: config.yml's FallbackClassifier threshold
 
 
 class Grade(str, enum.Enum):
