@@ -200,21 +200,20 @@ def add_routes(bp) -> None:
     @staff_only("admin")
     async def knowledge_retire(request, topic: str):
         retired = request.form.get("retired") == "on"
-        try:
-            if not _known(topic):
-                raise LookupError(topic)
-            await run_db(_retire, topic, retired, request.ctx.me.staff_id)
-        except LookupError:
-            return error_page(request, 404, "That answer was not found.")
-        return response.redirect(f"{BASE}/{topic}?done={'retired' if retired else 'unretired'}", status=303)
+        return await _change(request, topic, "retired" if retired else "unretired", _retire, retired)
 
     @bp.post("/admin/knowledge/<topic:str>/check", name="knowledge_check")
     @staff_only("admin")
     async def knowledge_check(request, topic: str):
-        try:
-            if not _known(topic):
-                raise LookupError(topic)
-            await run_db(_check, topic, request.ctx.me.staff_id)
-        except LookupError:
-            return error_page(request, 404, "That answer was not found.")
-        return response.redirect(f"{BASE}/{topic}?done=checked", status=303)
+        return await _change(request, topic, "checked", _check)
+
+
+async def _change(request, topic: str, done: str, work, *args):
+    """One change to a known answer by the admin signed in, then back to it (404 for an unknown topic)."""
+    try:
+        if not _known(topic):
+            raise LookupError(topic)
+        await run_db(work, topic, *args, request.ctx.me.staff_id)
+    except LookupError:
+        return error_page(request, 404, "That answer was not found.")
+    return response.redirect(f"{BASE}/{topic}?done={done}", status=303)
