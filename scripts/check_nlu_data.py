@@ -50,8 +50,8 @@ MIN_TRAIN = {
 MIN_HOLDOUT = 15  # the design's minimum per intent
 
 EXPECTED_INTENTS = [
-    "greet", "goodbye", "thank", "affirm", "deny", "bot_challenge",
-    "ask_about_service", "ask_privacy", "out_of_scope", "inform",
+    "greet", "goodbye", "thank", "affirm", "deny", "faq",
+    "out_of_scope", "inform",
     "self_refer", "police_referral", "crisis", "human_handoff",
     "skip", "go_back", "stop_form", "change_field",
     "find_service", "more_options", "choose_option",

@@ -21,12 +21,14 @@ from rasa_sdk.types import DomainDict
 from actions.appointments import flows, texts
 from actions.common import channel_of, latest_intent, latest_text
 from actions.handoff import ask_for_person
-from actions.referral.form_base import CONFIDENT, FAQ_RESPONSES, GuidedFormValidation
+from actions.knowledge import answer_question
+from actions.referral.form_base import CONFIDENT, GuidedFormValidation
 from bot.appointments import formatting, service
 from bot.appointments.preferences import parse_choice, parse_preference, parse_slot_payload
 from bot.db.models import AlertReason
 from bot.db.models.appointments import AppointmentKind
 from bot.db.session import run_db
+from bot.knowledge import RETRIEVAL_INTENT
 from bot.referrals.parsing import clean, detect_control, parse_yes_no
 
 logger = logging.getLogger(__name__)
@@ -96,8 +98,8 @@ class ValidateAppointmentForm(GuidedFormValidation):
         if command == "back" and slot == "appt_confirm" and mode in ("book", "move"):
             dispatcher.utter_message(text="OK, going back.")
             return {"appt_confirm": None, "appt_choice": None, "appt_slot": None}
-        if confident and intent in FAQ_RESPONSES and not self._is_answer(slot, text, tracker):
-            dispatcher.utter_message(response=FAQ_RESPONSES[intent])
+        if confident and intent == RETRIEVAL_INTENT and not self._is_answer(slot, text, tracker):
+            await answer_question(dispatcher, tracker, in_form=True)
             return {slot: None}
         if confident and intent == "human_handoff":
             await ask_for_person(dispatcher, tracker, AlertReason.HUMAN_REQUESTED)

@@ -17,16 +17,12 @@ from rasa_sdk.forms import REQUESTED_SLOT, FormValidationAction
 
 from actions.common import latest_intent, latest_text
 from actions.handoff import ask_for_person
+from actions.knowledge import answer_question
 from bot.db.models import AlertReason
+from bot.knowledge import RETRIEVAL_INTENT
 from bot.referrals.parsing import CONTROL_INTENTS, detect_control, field_to_change
 
 SKIPPED = "skipped"
-# Side-questions answered mid-form, then the question is asked again.
-FAQ_RESPONSES = {
-    "ask_about_service": "utter_about_service",
-    "ask_privacy": "utter_privacy",
-    "bot_challenge": "utter_bot_challenge",
-}
 CONFIDENT = 0.8
 
 
@@ -103,8 +99,9 @@ class GuidedFormValidation(FormValidationAction):
             return None  # the slot's own validator reads "change" (e.g. at the summary)
         if self.accepts(slot, text, intent):
             return None
-        if confident and intent in FAQ_RESPONSES:
-            dispatcher.utter_message(response=FAQ_RESPONSES[intent])
+        if confident and intent == RETRIEVAL_INTENT:
+            # A question about the service: answered, then her question is asked again.
+            await answer_question(dispatcher, tracker, in_form=True)
             return {slot: None}
         if confident and intent == "human_handoff":
             await ask_for_person(dispatcher, tracker, AlertReason.HUMAN_REQUESTED)

@@ -25,11 +25,12 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.featurizers.dense_featurizer.dense_featurizer import DenseFeaturizer
-from rasa.shared.nlu.constants import INTENT, TEXT
+from rasa.shared.nlu.constants import INTENT, INTENT_RESPONSE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu.sentence_encoder import SentenceEncoder, shared_encoder
+from bot.knowledge import RETRIEVAL_INTENT
 
 _TUNED_FILE = "encoder.safetensors"
 
@@ -87,14 +88,17 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
 
     def train(self, training_data: TrainingData) -> Resource:
         epochs = int(self._config["fine_tune_epochs"])
-        examples = [e for e in training_data.intent_examples if e.get(TEXT) and e.get(INTENT)]
-        if epochs == 0 or len({e.get(INTENT) for e in examples}) < 2:
+        # A question's topic (`faq/free`) is its label, so the vector learns to tell topics apart
+        # for KnowledgeSelector; plain "faq" examples (no topic) would contradict that: left out.
+        examples = [(e.get(TEXT), e.get(INTENT_RESPONSE_KEY) or e.get(INTENT)) for e in training_data.intent_examples
+                    if e.get(TEXT) and e.get(INTENT) and (e.get(INTENT_RESPONSE_KEY) or e.get(INTENT) != RETRIEVAL_INTENT)]
+        if epochs == 0 or len({label for _, label in examples}) < 2:
             return self._resource  # nothing stored: load() falls back to the pretrained encoder
         from safetensors.numpy import save_file
 
         from bot.nlu.encoder_tuning import fine_tune
 
-        tuned = fine_tune([e.get(TEXT) for e in examples], [e.get(INTENT) for e in examples], epochs=epochs,
+        tuned = fine_tune([text for text, _ in examples], [label for _, label in examples], epochs=epochs,
                           learning_rate=float(self._config["fine_tune_learning_rate"]),
                           seed=int(self._config["fine_tune_seed"]))
         with self._model_storage.write_to(self._resource) as folder:

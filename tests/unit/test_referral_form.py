@@ -82,11 +82,6 @@ def test_stop_ends_the_form(domain):
     assert slots["referral_outcome"] == "stopped" and slots["requested_slot"] is None
 
 
-def test_side_question_is_answered_and_question_repeated(domain):
-    slots, texts = run(tracker("phone", "is this confidential?", "ask_privacy", 0.95), domain)
-    assert texts == ["utter_privacy"] and slots["phone"] is None
-
-
 def test_a_real_answer_wins_over_a_guessed_intent(domain):
     # "no" to "18 or over?" is an answer even if the model guessed stop_form.
     slots, _ = run(tracker("age_ok", "no", "stop_form", 0.9, consent="yes"), domain)

@@ -1,0 +1,98 @@
+"""Answers to her questions about the service, from the knowledge base.
+
+The model says which topic (KnowledgeSelector, `response_selector` in the
+parse data); the wording is read from the database at the moment she asks,
+so an admin's edit in the staff app is the next answer. When the model is not
+sure, nothing is guessed: she gets the two closest topics as buttons, and a
+person.
+"""
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.db.crud.knowledge import Answer, live_answer
+from bot.db.session import run_db, session_scope
+from bot.knowledge import RETRIEVAL_INTENT
+
+logger = logging.getLogger(__name__)
+
+TOPIC_ENTITY = "faq_topic"
+# Below this the topic is offered, not answered (chosen on the training
+# questions' cross-validation: docs/knowledge.md).
+TOPIC_SURE_AT = 0.35
+PERSON_BUTTON = {"title": "Talk to a person", "payload": "/human_handoff"}
+NOT_HERE = "I can't answer that one here, but someone from our team can."
+WHICH_ONE = "I want to get this right. Which of these do you mean?"
+
+
+def topic_button(topic_id: str, title: str) -> dict[str, str]:
+    return {"title": title, "payload": f"/{RETRIEVAL_INTENT}" + json.dumps({TOPIC_ENTITY: topic_id})}
+
+
+def topic_ranking(message: dict) -> list[tuple[str, float]]:
+    """(topic id, confidence), best first, from one parsed message."""
+    selector = ((message.get("response_selector") or {}).get(RETRIEVAL_INTENT)) or {}
+    prefix = RETRIEVAL_INTENT + "/"
+    out = []
+    for row in selector.get("ranking") or []:
+        key = str(row.get("intent_response_key") or "")
+        if key.startswith(prefix):
+            out.append((key[len(prefix):], float(row.get("confidence") or 0.0)))
+    return out
+
+
+def chosen_topic(message: dict) -> str | None:
+    """A topic she picked from the buttons (the entity on the button's payload)."""
+    for entity in message.get("entities") or []:
+        if entity.get("entity") == TOPIC_ENTITY and entity.get("value"):
+            return str(entity["value"])
+    return None
+
+
+def _answers(topic_ids: list[str]) -> dict[str, Answer]:
+    with session_scope() as session:
+        found = {topic: live_answer(session, topic) for topic in topic_ids}
+    return {topic: answer for topic, answer in found.items() if answer}
+
+
+async def answer_question(dispatcher: CollectingDispatcher, tracker: Tracker, in_form: bool = False) -> str | None:
+    """Answer the question in her latest message; returns the topic answered, if any.
+
+    In a form the answer comes without its next-step buttons: the form's own
+    question follows it.
+    """
+    message = tracker.latest_message or {}
+    picked = chosen_topic(message)
+    ranking = [(picked, 1.0)] if picked else topic_ranking(message)
+    sure = bool(ranking) and ranking[0][1] >= TOPIC_SURE_AT
+    wanted = [ranking[0][0]] if sure else [topic for topic, _ in ranking[:2]]
+    try:
+        answers = await run_db(_answers, wanted) if wanted else {}
+    except Exception:
+        logger.exception("knowledge answers could not be read")
+        answers = {}
+    if sure and wanted[0] in answers:
+        answer = answers[wanted[0]]
+        dispatcher.utter_message(text=answer.text, buttons=[] if in_form else answer.buttons())
+        return answer.topic_id
+    offers = [topic_button(topic, answers[topic].title) for topic in wanted if topic in answers and not sure]
+    if offers:
+        dispatcher.utter_message(text=WHICH_ONE, buttons=offers + [PERSON_BUTTON])
+    else:
+        # A retired topic, an empty knowledge base or the database away: no answer is invented.
+        dispatcher.utter_message(text=NOT_HERE, buttons=[PERSON_BUTTON])
+    return None
+
+
+class ActionAnswerQuestion(Action):
+    def name(self) -> str:
+        return "action_answer_question"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        await answer_question(dispatcher, tracker)
+        return []

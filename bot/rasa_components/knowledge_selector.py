@@ -1,0 +1,97 @@
+"""NLU component: which knowledge-base topic a question is about.
+
+Rasa's retrieval intents, as RasaHQ/rasa-demo uses them for its FAQ: the
+training data says `faq/free`, `faq/record_self_referral`...; the intent
+classifier learns "faq" (a question about the service) and this component
+learns which topic. It writes its guess where Rasa's ResponseSelector writes
+its own (`response_selector` in the parse data, same keys), so the tracker,
+`rasa shell` and the action read it as usual.
+
+It is a logistic regression on the same features as the intent classifier,
+not the stock ResponseSelector (a DIET network): for the same reason the
+intent classifier is one (README, "Understanding": better held-out accuracy
+here, a few seconds to train, microseconds to answer). The answers are not
+in the model: they are data (bot/db/crud/knowledge.py), so an admin's edit
+is live without retraining; only the matching is trained.
+
+Examples labelled plain "faq" (no topic) teach the intent only and are left
+out here.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text, Tuple
+
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
+from rasa.shared.nlu.constants import (
+    INTENT_RESPONSE_KEY,
+    PREDICTED_CONFIDENCE_KEY,
+    RESPONSE_IDENTIFIER_DELIMITER,
+    RESPONSE_SELECTOR,
+    TEXT,
+)
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+from scipy.sparse import csr_matrix
+
+from bot.knowledge import RETRIEVAL_INTENT
+
+RANKING_LENGTH = 5
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
+class KnowledgeSelector(LogisticRegressionClassifier):
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {**LogisticRegressionClassifier.get_default_config(), "max_iter": 500,
+                "retrieval_intent": RETRIEVAL_INTENT}
+
+    def _create_training_matrix(self, training_data: TrainingData) -> Tuple[csr_matrix, List[str]]:
+        prefix = self.config["retrieval_intent"] + RESPONSE_IDENTIFIER_DELIMITER
+        examples = [e for e in training_data.intent_examples
+                    if e.get(TEXT) and (e.get(INTENT_RESPONSE_KEY) or "").startswith(prefix)]
+        if not examples:
+            return csr_matrix((0, 0)), []
+        return self._create_X(examples), [e.get(INTENT_RESPONSE_KEY) for e in examples]
+
+    def train(self, training_data: TrainingData) -> Resource:
+        X, y = self._create_training_matrix(training_data)
+        if X.shape[0] == 0 or len(set(y)) < 2:
+            return self._resource  # no topics to tell apart: process() leaves messages alone
+        self.clf.fit(X, y)
+        self.persist()
+        return self._resource
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        if not hasattr(self.clf, "classes_"):
+            return messages
+        # A blank message has no features to read (the intent classifier leaves it too).
+        with_text = [m for m in messages if (m.get(TEXT) or "").strip()]
+        if not with_text:
+            return messages
+        probabilities = self.clf.predict_proba(self._create_X(with_text))
+        key = self.config["retrieval_intent"]
+        for message, row in zip(with_text, probabilities):
+            ranking = sorted(({INTENT_RESPONSE_KEY: str(label), PREDICTED_CONFIDENCE_KEY: float(p)}
+                              for label, p in zip(self.clf.classes_, row)),
+                             key=lambda r: -r[PREDICTED_CONFIDENCE_KEY])[:RANKING_LENGTH]
+            best = ranking[0]
+            selector = dict(message.get(RESPONSE_SELECTOR) or {})
+            selector.setdefault("all_retrieval_intents", [])
+            if key not in selector["all_retrieval_intents"]:
+                selector["all_retrieval_intents"] = [*selector["all_retrieval_intents"], key]
+            selector[key] = {
+                "response": {
+                    "responses": None,  # the answer is data: bot/db/crud/knowledge.py
+                    PREDICTED_CONFIDENCE_KEY: best[PREDICTED_CONFIDENCE_KEY],
+                    INTENT_RESPONSE_KEY: best[INTENT_RESPONSE_KEY],
+                    "utter_action": "utter_" + best[INTENT_RESPONSE_KEY],
+                },
+                "ranking": ranking,
+            }
+            message.set(RESPONSE_SELECTOR, selector, add_to_output=True)
+        return messages
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data  # nothing later in the pipeline reads the topic at training time
