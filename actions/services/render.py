@@ -11,37 +11,30 @@ from bot.directory.catalogue import Listing
 from bot.directory.hours import LONDON, OpenStatus, format_time, opening_status, status_text, week_text
 from bot.directory.phones import display_phone
 from bot.directory.search import Hit
+# The SMS rules' own functions, under the names finder.py and the tests use here.
+from bot.messaging.sms_rules import GSM7_MULTI
+from bot.messaging.sms_rules import plain_punctuation as gsm_safe
+from bot.messaging.sms_rules import segments as sms_segments
+from bot.settings import get_settings
 
 PAGE = 3
-SMS_MAX_SEGMENTS = 3
 SMS_CHANNELS = frozenset({"sms", "twilio"})
 SAMPLE_NOTE = "[SAMPLE data for testing] "
 
-# GSM 03.38: text outside it is sent as UCS-2 (70 characters a part, not 160).
-_GSM = set(
-    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§"
-    "¿abcdefghijklmnopqrstuvwxyzäöñüà"
-)
-_GSM_EXT = set("^{}\\[~]|€")
+
+def sms_max_segments() -> int:
+    return get_settings().sms_max_segments
+
+
+def __getattr__(name: str):
+    # finder.py still reads render.SMS_MAX_SEGMENTS: the setting, not a copy of it.
+    if name == "SMS_MAX_SEGMENTS":
+        return sms_max_segments()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def is_sms(channel: str | None) -> bool:
     return (channel or "").lower() in SMS_CHANNELS
-
-
-def sms_segments(text: str) -> int:
-    """How many SMS parts the text takes (GSM-7: 160, or 153 each when split)."""
-    if all(c in _GSM or c in _GSM_EXT for c in text):
-        units = sum(2 if c in _GSM_EXT else 1 for c in text)
-        return 1 if units <= 160 else -(-units // 153)
-    units = sum(2 if ord(c) > 0xFFFF else 1 for c in text)
-    return 1 if units <= 70 else -(-units // 67)
-
-
-def gsm_safe(text: str) -> str:
-    """Curly quotes and dashes people paste into listings, made plain for SMS."""
-    table = {"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-", "…": "...", "·": "-", "\u00a0": " "}
-    return "".join(table.get(c, c) for c in text)
 
 
 def miles(km: float | None, approximate: bool = False) -> str | None:
@@ -127,9 +120,9 @@ def page_messages(intro: str, hits: list[Hit], start: int, remaining: int, chann
         for with_phone in (True, False):
             lines = [gsm_safe(note + intro)] + [sms_line(i + 1, h, now, with_phone) for i, h in enumerate(hits)]
             text = "\n".join(lines + [footer])
-            if sms_segments(text) <= SMS_MAX_SEGMENTS:
+            if sms_segments(text) <= sms_max_segments():
                 return [{"text": text}]
-        return [{"text": text[: 153 * SMS_MAX_SEGMENTS - 3] + "..."}]
+        return [{"text": text[: GSM7_MULTI * sms_max_segments() - 3] + "..."}]
     messages = [{"text": note + intro}]
     for i, hit in enumerate(hits):
         messages.append({"text": card_text(i + 1, hit, now),
@@ -172,7 +165,7 @@ def details_text(listing: Listing, now: datetime, sms: bool = False) -> str:
     text = "\n".join(lines)
     if sms:
         text = gsm_safe(text)
-        while sms_segments(text) > SMS_MAX_SEGMENTS and len(lines) > 3:
+        while sms_segments(text) > sms_max_segments() and len(lines) > 3:
             lines.pop(-1)
             text = gsm_safe("\n".join(lines))
     return text

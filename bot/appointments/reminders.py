@@ -17,7 +17,7 @@ What: discreet unless her record says texts are safe (`safe_to_text` True):
 no service name, centre name, police, caution, offence or abuse; only the day,
 time and street address. A woman who said texts are not safe, or opted out,
 gets no text at all. Reply words are YES and CHANGE, never a carrier opt-out
-word (STOP, CANCEL, END, QUIT, ...).
+word (STOP, CANCEL, END, QUIT, ...: bot/messaging/sms_rules.py checks that).
 
 Keys: `appt:<appointment id>:<label>` (e.g. appt:42:48h), so moving or
 cancelling cancels the pending ones by prefix; an AppointmentMessage row links
@@ -51,7 +51,6 @@ GIVEAWAY_WORDS = re.compile(
     r"violence|diversion|keyworker|women'?s cent(re|er)|elpis|refuge|support service)\b",
     re.I,
 )
-OPT_OUT_WORDS = ("STOP", "STOPALL", "UNSUBSCRIBE", "END", "QUIT", "CANCEL", "REVOKE", "OPTOUT")
 
 
 @dataclass(frozen=True)
@@ -254,7 +253,3 @@ def cancel_for(session: Session, appointment_id: int) -> int:
 def is_discreet(text: str) -> bool:
     return GIVEAWAY_WORDS.search(text) is None
 
-
-def offers_opt_out_word(text: str) -> bool:
-    """Does the text ask her to reply with a carrier opt-out word?"""
-    return re.search(r"\b(reply|text|send|say)\b[^.]*\b(" + "|".join(OPT_OUT_WORDS) + r")\b", text, re.I) is not None

@@ -1,22 +1,14 @@
-"""Carrier keywords on SMS, and the fixed texts the channel sends itself.
+"""The fixed texts the SMS channel sends itself (help, opt-in, rate limit, ...).
 
-Twilio (and UK carriers) treat a message that is just STOP, STOPALL,
-UNSUBSCRIBE, END, QUIT, CANCEL, REVOKE or OPTOUT as an opt-out, START or
-UNSTOP as an opt-in, HELP or INFO as a request for help. We honour the same
-words: an opt-out is recorded and nothing more is sent to that number until
-it opts in again. YES is an opt-in word on Twilio too, but here "yes" is
-an everyday answer, so it is deliberately not treated as one.
-
-Because these are carrier words, the assistant must never offer them as its
-own reply options (it says "leave it" to stop a conversation).
+The carrier words (STOP, START, HELP, ...) and the check that the assistant
+never offers them live in bot/messaging/sms_rules.py; they are imported here
+because the channel (sms_inbound.py, twilio_sms.py) reads them from this module.
+The assistant says "leave it" to stop a conversation, never a carrier word.
 """
 from __future__ import annotations
 
-import re
-
-OPT_OUT_WORDS = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "END", "QUIT", "CANCEL", "REVOKE", "OPTOUT"})
-OPT_IN_WORDS = frozenset({"START", "UNSTOP"})
-HELP_WORDS = frozenset({"HELP", "INFO"})
+from bot.messaging.sms_rules import classify, is_opt_out_word  # noqa: F401 - used as sms_keywords.*
+from bot.messaging.sms_rules import offers_carrier_word as offers_opt_out_word  # noqa: F401 - twilio_sms.py's name
 
 # Short, plain, discreet (no service name), never a dead end.
 HELP_TEXT = (
@@ -39,34 +31,3 @@ ERROR_TEXT = (
     "If you're in danger, call 999."
 )
 
-
-def _keyword(text: str | None) -> str:
-    # Carriers match the whole message; allow stray spaces and a full stop or "!".
-    return re.sub(r"[\s.!]+", "", (text or "").strip()).upper() if len(text or "") <= 20 else ""
-
-
-def classify(text: str | None) -> str | None:
-    """'opt_out', 'opt_in', 'help' or None for an ordinary message."""
-    word = _keyword(text)
-    if word in OPT_OUT_WORDS:
-        return "opt_out"
-    if word in OPT_IN_WORDS:
-        return "opt_in"
-    if word in HELP_WORDS:
-        return "help"
-    return None
-
-
-_OFFERS_WORD = re.compile(
-    r"\b(?:reply|say|send|text|type|write)\s+['\"]?(" + "|".join(sorted(OPT_OUT_WORDS)) + r")\b", re.IGNORECASE
-)
-
-
-def offers_opt_out_word(text: str) -> str | None:
-    """The opt-out word `text` tells her to send ("say STOP ..."), if any."""
-    m = _OFFERS_WORD.search(text or "")
-    return m.group(1).upper() if m else None
-
-
-def is_opt_out_word(title: str) -> bool:
-    return _keyword(title) in OPT_OUT_WORDS

@@ -79,7 +79,7 @@ def _parse_time(value: str) -> float | None:
 
 def _segments(body: str) -> tuple[str, int]:
     try:
-        from bot.channels.sms_text import measure
+        from bot.messaging.sms_rules import measure
 
         size = measure(body)
         return size.encoding, max(1, size.segments)

@@ -7,8 +7,8 @@ import pytest
 import yaml
 
 from bot.channels import sms_keywords
-from bot.channels.sms_keywords import OPT_OUT_WORDS, classify, is_opt_out_word, offers_opt_out_word
-from bot.channels.sms_text import measure
+from bot.messaging.sms_rules import OPT_OUT_WORDS, classify, is_opt_out_word, measure
+from bot.messaging.sms_rules import offers_carrier_word as offers_opt_out_word
 from bot.settings import REPO_ROOT
 
 

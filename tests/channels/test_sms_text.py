@@ -5,7 +5,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.channels.sms_text import is_gsm7, join_replies, measure, normalise, split
+from bot.channels.sms_text import join_replies, normalise, split
+from bot.messaging.sms_rules import is_gsm7, measure
 
 
 @pytest.mark.parametrize(
