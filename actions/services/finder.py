@@ -148,7 +148,7 @@ def _when_words(when: str | None) -> str:
     if not when:
         return ""
     if when.startswith("day:"):
-        from bot.directory.hours import LONG_DAY_NAMES
+        from bot.hours import LONG_DAY_NAMES
 
         return f"open on {LONG_DAY_NAMES[int(when[4:]) - 1]}"
     return _WHEN_WORDS.get(when, "")

@@ -8,9 +8,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.directory.catalogue import Listing
-from bot.directory.hours import LONDON, OpenStatus, format_time, opening_status, status_text, week_text
+from bot.directory.hours import OpenStatus, opening_status, status_text, week_text
 from bot.directory.phones import display_phone
 from bot.directory.search import Hit
+from bot.hours import format_time
 # The SMS rules' own functions, under the names finder.py and the tests use here.
 from bot.messaging.sms_rules import GSM7_MULTI
 from bot.messaging.sms_rules import plain_punctuation as gsm_safe
@@ -61,7 +62,7 @@ def _short_status(status: OpenStatus, now: datetime) -> str:
     if status.state == "unknown":
         return "call for times"
     if status.state == "open" and status.until:
-        return f"open now till {format_time(status.until.astimezone(LONDON).time())}"
+        return f"open now till {format_time(status.until)}"
     text = status_text(status, now)
     return text.replace("Closed now. ", "").replace("Closed now (bank holiday). ", "closed today, ").replace(
         "Opens", "opens").replace(" at ", " ")

@@ -40,9 +40,9 @@ from bot.db.models import (
 )
 from bot.db.types import utcnow
 from bot.directory import taxonomy
-from bot.directory.hours import format_week, parse_week
 from bot.directory.phones import display_phone, normalise_phone, parse_phone_cell
 from bot.geo import get_borough, lookup_outcode, match_borough, normalise_postcode
+from bot.hours import format_week, parse_week
 
 SCALARS = ("name", "organisation", "external_id", "description", "url", "email", "status", "women_only",
            "national", "eligibility", "closed_on_bank_holidays", "is_sample", "last_checked")
@@ -408,7 +408,7 @@ def service_to_dict(service: DirService) -> dict[str, Any]:
 
 def hours_text(service: DirService) -> str:
     """The service-wide regular hours in CSV form ('Mon-Fri 09:30-17:00')."""
-    from bot.directory.hours import Opening
+    from bot.hours import Opening
 
     return format_week([Opening(s.weekday, s.opens_at, s.closes_at) for s in service.schedules
                         if s.location_id is None])

@@ -27,8 +27,9 @@ from bot.db.models import (
     DirServiceAtLocation,
     DirServiceCategory,
 )
-from bot.directory.hours import Hours, HoursException, Opening
+from bot.directory.hours import Hours, HoursException
 from bot.geo import borough_centroid, lookup_outcode, normalise_postcode
+from bot.hours import Opening
 
 
 @dataclass(frozen=True)

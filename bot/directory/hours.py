@@ -1,30 +1,29 @@
-"""Opening hours: open now, opens next, and plain text for them (Europe/London).
+"""Opening hours: open now, opens next, and plain text for them (the service's zone).
 
 Pure functions. Regular openings are per ISO weekday; a closing time at or
 before the opening time means the next day (00:00-00:00 is 24 hours, 18:00-
 08:00 is a night shelter). Exceptions (holiday schedules) replace the regular
 hours on their dates; bank holidays close a service unless it says otherwise.
+Reading and writing week text ("Mon-Fri 09:30-17:00"), saying times and the
+zone (settings.timezone) are bot/hours.py's.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
 from bot.directory.bank_holidays import bank_holiday_name
+from bot.hours import LONG_DAY_NAMES, Opening, day_groups, format_time, zone
 
-LONDON = ZoneInfo("Europe/London")
-DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-LONG_DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _LOOKAHEAD_DAYS = 8
 
 
-@dataclass(frozen=True)
-class Opening:
-    weekday: int  # ISO 1..7
-    opens: time
-    closes: time
+def __getattr__(name: str) -> ZoneInfo:
+    # search.py still imports LONDON: it is the settings' zone, not a fixed one.
+    if name == "LONDON":
+        return zone()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass(frozen=True)
@@ -68,8 +67,8 @@ class _Interval:
     day: date = field(compare=False)
 
 
-def _at(day: date, moment: time) -> datetime:
-    return datetime.combine(day, moment, tzinfo=LONDON)
+def _at(day: date, moment: time, tz: tzinfo) -> datetime:
+    return datetime.combine(day, moment, tzinfo=tz)
 
 
 def day_intervals(hours: Hours, day: date) -> tuple[list[tuple[time, time]], str | None]:
@@ -85,13 +84,13 @@ def day_intervals(hours: Hours, day: date) -> tuple[list[tuple[time, time]], str
     return [(o.opens, o.closes) for o in hours.openings if o.weekday == day.isoweekday()], None
 
 
-def _intervals(hours: Hours, first: date, days: int) -> list[_Interval]:
+def _intervals(hours: Hours, first: date, days: int, tz: tzinfo) -> list[_Interval]:
     out: list[_Interval] = []
     for offset in range(days):
         day = first + timedelta(days=offset)
         for opens, closes in day_intervals(hours, day)[0]:
             end_day = day if closes > opens else day + timedelta(days=1)
-            out.append(_Interval(_at(day, opens), _at(end_day, closes), day))
+            out.append(_Interval(_at(day, opens, tz), _at(end_day, closes, tz), day))
     return sorted(out, key=lambda i: (i.start, i.end))
 
 
@@ -101,9 +100,9 @@ def opening_status(hours: Hours, at: datetime) -> OpenStatus:
         raise ValueError("opening_status needs a timezone-aware datetime")
     if not hours.known and not hours.exceptions:
         return OpenStatus("unknown")
-    local = at.astimezone(LONDON)
-    today = local.date()
-    intervals = _intervals(hours, today - timedelta(days=1), _LOOKAHEAD_DAYS + 2)
+    tz = zone()
+    today = at.astimezone(tz).date()
+    intervals = _intervals(hours, today - timedelta(days=1), _LOOKAHEAD_DAYS + 2, tz)
     current = [i for i in intervals if i.start <= at < i.end]
     if current:
         end = max(i.end for i in current)
@@ -129,14 +128,16 @@ def is_open_at(hours: Hours, at: datetime) -> bool:
     """Open at that moment (cheaper than opening_status: two days of intervals)."""
     if at.tzinfo is None:
         raise ValueError("is_open_at needs a timezone-aware datetime")
-    today = at.astimezone(LONDON).date()
-    return any(i.start <= at < i.end for i in _intervals(hours, today - timedelta(days=1), 2))
+    tz = zone()
+    today = at.astimezone(tz).date()
+    return any(i.start <= at < i.end for i in _intervals(hours, today - timedelta(days=1), 2, tz))
 
 
 def is_open_during(hours: Hours, start: datetime, end: datetime) -> bool:
     """Open at any moment in [start, end) (e.g. "open today", "open tonight")."""
-    local = start.astimezone(LONDON).date()
-    for interval in _intervals(hours, local - timedelta(days=1), (end - start).days + 3):
+    tz = zone()
+    local = start.astimezone(tz).date()
+    for interval in _intervals(hours, local - timedelta(days=1), (end - start).days + 3, tz):
         if interval.start < end and interval.end > start:
             return True
     return False
@@ -145,22 +146,14 @@ def is_open_during(hours: Hours, start: datetime, end: datetime) -> bool:
 # --- Words -------------------------------------------------------------------------
 
 
-def format_time(moment: time) -> str:
-    """9:30am, 5pm, 12pm, midnight: how times are said in the UK."""
-    if moment.hour == 0 and moment.minute == 0:
-        return "midnight"
-    hour = moment.hour % 12 or 12
-    suffix = "am" if moment.hour < 12 else "pm"
-    return f"{hour}{suffix}" if moment.minute == 0 else f"{hour}:{moment.minute:02d}{suffix}"
-
-
 def _day_word(moment: datetime, now: datetime) -> str:
-    days = (moment.astimezone(LONDON).date() - now.astimezone(LONDON).date()).days
+    tz = zone()
+    days = (moment.astimezone(tz).date() - now.astimezone(tz).date()).days
     if days == 0:
         return "today"
     if days == 1:
         return "tomorrow"
-    return LONG_DAY_NAMES[moment.astimezone(LONDON).weekday()]
+    return LONG_DAY_NAMES[moment.astimezone(tz).weekday()]
 
 
 def status_text(status: OpenStatus, now: datetime) -> str:
@@ -170,14 +163,12 @@ def status_text(status: OpenStatus, now: datetime) -> str:
     if status.state == "unknown":
         return "Call to check opening times"
     if status.state == "open" and status.until is not None:
-        until = status.until.astimezone(LONDON)
-        day = "" if _day_word(until, now) == "today" else f" {_day_word(until, now)}"
-        return f"Open now, until {format_time(until.time())}{day}"
+        day = "" if _day_word(status.until, now) == "today" else f" {_day_word(status.until, now)}"
+        return f"Open now, until {format_time(status.until)}{day}"
     why = " (bank holiday)" if status.closed_reason == "bank holiday" else ""
     if status.next_open is None:
         return f"Closed now{why}. Call to check when it opens"
-    opens = status.next_open.astimezone(LONDON)
-    return f"Closed now{why}. Opens {_day_word(opens, now)} at {format_time(opens.time())}"
+    return f"Closed now{why}. Opens {_day_word(status.next_open, now)} at {format_time(status.next_open)}"
 
 
 def week_text(hours: Hours) -> str:
@@ -189,106 +180,12 @@ def week_text(hours: Hours) -> str:
         by_day[o.weekday] = by_day.get(o.weekday, ()) + ((o.opens, o.closes),)
     if len(by_day) == 7 and all(v == ((time(0), time(0)),) for v in by_day.values()):
         return "Open 24 hours, every day"
-    parts: list[str] = []
-    day = 1
-    while day <= 7:
-        if day not in by_day:
-            day += 1
-            continue
-        last = day
-        while last + 1 in by_day and by_day[last + 1] == by_day[day]:
-            last += 1
-        days = DAY_NAMES[day - 1] if last == day else f"{DAY_NAMES[day - 1]}-{DAY_NAMES[last - 1]}"
-        times = " and ".join(
-            "24 hours" if o == c == time(0) else f"{format_time(o)}-{format_time(c)}" for o, c in by_day[day]
-        )
-        parts.append(f"{days} {times}")
-        day = last + 1
+    parts = [
+        days + " " + " and ".join("24 hours" if o == c == time(0) else f"{format_time(o)}-{format_time(c)}"
+                                  for o, c in ranges)
+        for days, ranges in day_groups(by_day)
+    ]
     text = ", ".join(parts)
     if hours.closed_on_bank_holidays:
         text += ". Closed on bank holidays"
     return text
-
-
-# --- Machine text for CSV ("Mon-Fri 09:30-17:00; Sat 10:00-13:00") ------------------
-
-_DAY_INDEX = {name.lower(): i + 1 for i, name in enumerate(DAY_NAMES)}
-_DAY_INDEX.update({name.lower(): i + 1 for i, name in enumerate(LONG_DAY_NAMES)})
-_RANGE_RE = re.compile(r"(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})")
-
-
-def _time(hour: str, minute: str) -> time:
-    h, m = int(hour), int(minute)
-    if h == 24 and m == 0:
-        return time(0)
-    return time(h, m)
-
-
-def _days(spec: str) -> list[int]:
-    days: list[int] = []
-    for part in spec.split(","):
-        part = part.strip().lower()
-        if not part:
-            continue
-        if part in ("daily", "every day", "mon-sun"):
-            days.extend(range(1, 8))
-            continue
-        if "-" in part:
-            first, last = (p.strip() for p in part.split("-", 1))
-            if first not in _DAY_INDEX or last not in _DAY_INDEX:
-                raise ValueError(f"unknown days '{part}'")
-            a, b = _DAY_INDEX[first], _DAY_INDEX[last]
-            days.extend(range(a, b + 1) if a <= b else [*range(a, 8), *range(1, b + 1)])
-        elif part in _DAY_INDEX:
-            days.append(_DAY_INDEX[part])
-        else:
-            raise ValueError(f"unknown day '{part}'")
-    return days
-
-
-def parse_week(text: str | None) -> list[Opening]:
-    """Openings from 'Mon-Fri 09:30-17:00; Sat 10:00-13:00 14:00-16:00; Sun closed'.
-
-    Raises ValueError with a short reason for an admin to fix.
-    """
-    openings: list[Opening] = []
-    for chunk in re.split(r"[;\n]", text or ""):
-        chunk = chunk.strip()
-        if not chunk:
-            continue
-        match = re.match(r"^([A-Za-z ,\-]+?)\s+(closed|\d.*)$", chunk, re.I)
-        if match is None:
-            raise ValueError(f"can't read hours '{chunk}'")
-        days = _days(match.group(1))
-        rest = match.group(2)
-        if rest.lower() == "closed":
-            continue
-        ranges = _RANGE_RE.findall(rest)
-        if not ranges or _RANGE_RE.sub("", rest).strip(" ,&and"):
-            raise ValueError(f"can't read times '{rest}' (use 09:30-17:00)")
-        for day in days:
-            for h1, m1, h2, m2 in ranges:
-                openings.append(Opening(day, _time(h1, m1), _time(h2, m2)))
-    return openings
-
-
-def format_week(openings: list[Opening] | tuple[Opening, ...]) -> str:
-    """The CSV form of the openings, one weekday group per part."""
-    hours = Hours(tuple(openings), closed_on_bank_holidays=False)
-    by_day: dict[int, str] = {}
-    for o in sorted(hours.openings, key=lambda o: (o.weekday, o.opens)):
-        rng = f"{o.opens:%H:%M}-{o.closes:%H:%M}"
-        by_day[o.weekday] = f"{by_day[o.weekday]} {rng}" if o.weekday in by_day else rng
-    parts: list[str] = []
-    day = 1
-    while day <= 7:
-        if day not in by_day:
-            day += 1
-            continue
-        last = day
-        while last + 1 in by_day and by_day[last + 1] == by_day[day]:
-            last += 1
-        days = DAY_NAMES[day - 1] if last == day else f"{DAY_NAMES[day - 1]}-{DAY_NAMES[last - 1]}"
-        parts.append(f"{days} {by_day[day]}")
-        day = last + 1
-    return "; ".join(parts)

@@ -27,8 +27,8 @@ from bot.directory.admin import (
     service_to_dict,
     update_service,
 )
-from bot.directory.hours import DAY_NAMES, Opening, format_week
 from bot.directory.phones import phone_cell
+from bot.hours import DAY_NAMES, Opening, format_week
 
 CSV_COLUMNS = (
     "id", "organisation", "name", "description", "categories", "women_only", "national", "eligibility",

@@ -1,62 +1,53 @@
 """The team's hours: when a person can answer, and what to promise out of hours.
 
 ELPIS_TEAM_HOURS is like "Mon-Fri 09:30-17:00" or "Mon-Thu 09:00-17:00; Fri 09:00-16:00"
-(England and Wales bank holidays are days off).
+(read by bot/hours.py; England and Wales bank holidays are days off). Times are
+in the service's zone (settings.timezone).
 """
 from __future__ import annotations
 
-import re
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
-from bot.dates import london
 from bot.directory.bank_holidays import is_bank_holiday
-
-DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-_PART = re.compile(r"^\s*([a-z]{3})(?:\s*-\s*([a-z]{3}))?\s+(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$", re.I)
+from bot.hours import LONG_DAY_NAMES, HoursError, format_time, parse_week, zone
 
 
 @lru_cache(maxsize=8)
-def parse_hours(text: str) -> dict[int, tuple[time, time]]:
-    """weekday (0 = Monday) -> (opens, closes)."""
-    hours: dict[int, tuple[time, time]] = {}
-    for part in filter(None, (p.strip() for p in text.split(";"))):
-        match = _PART.match(part)
-        if not match or match.group(1).lower() not in DAYS or (match.group(2) and match.group(2).lower() not in DAYS):
-            raise ValueError(f"team hours not understood: {part!r} (expected e.g. 'Mon-Fri 09:30-17:00')")
-        first = DAYS.index(match.group(1).lower())
-        last = DAYS.index(match.group(2).lower()) if match.group(2) else first
-        opens = time(int(match.group(3)), int(match.group(4)))
-        closes = time(int(match.group(5)), int(match.group(6)))
-        for day in range(first, last + 1):
-            hours[day] = (opens, closes)
+def parse_hours(text: str) -> dict[int, tuple[tuple[time, time], ...]]:
+    """ISO weekday (1 = Monday) -> its (opens, closes) windows; a bad part raises ValueError."""
+    try:
+        openings = parse_week(text)
+    except HoursError as exc:  # say which setting, so whoever set it can find it
+        raise ValueError(f"ELPIS_TEAM_HOURS not understood: {exc}") from exc
+    hours: dict[int, tuple[tuple[time, time], ...]] = {}
+    for o in openings:
+        hours[o.weekday] = hours.get(o.weekday, ()) + ((o.opens, o.closes),)
     return hours
 
 
-def _day_hours(day: date, hours: dict[int, tuple[time, time]]) -> tuple[time, time] | None:
+def _day_hours(day: date, hours: dict[int, tuple[tuple[time, time], ...]]) -> tuple[tuple[time, time], ...]:
     if is_bank_holiday(day):
-        return None
-    return hours.get(day.weekday())
+        return ()
+    return hours.get(day.isoweekday(), ())
 
 
 def is_open(at: datetime, hours_text: str) -> bool:
-    local = at.astimezone(london())
-    window = _day_hours(local.date(), parse_hours(hours_text))
-    return window is not None and window[0] <= local.time() < window[1]
+    local = at.astimezone(zone())
+    return any(opens <= local.time() < closes for opens, closes in _day_hours(local.date(), parse_hours(hours_text)))
 
 
 def next_opening(at: datetime, hours_text: str) -> datetime | None:
-    """The next time the team is in (London time), within two weeks."""
-    local = at.astimezone(london())
+    """The next time the team is in (the service's zone), within two weeks."""
+    tz = zone()
+    local = at.astimezone(tz)
     hours = parse_hours(hours_text)
     for offset in range(15):
         day = local.date() + timedelta(days=offset)
-        window = _day_hours(day, hours)
-        if window is None:
-            continue
-        start = datetime.combine(day, window[0], tzinfo=london())
-        if start > local:
-            return start
+        for opens, _ in sorted(_day_hours(day, hours)):
+            start = datetime.combine(day, opens, tzinfo=tz)
+            if start > local:
+                return start
     return None
 
 
@@ -65,12 +56,11 @@ def when_in_touch(at: datetime, hours_text: str) -> str:
     opening = next_opening(at, hours_text)
     if opening is None:
         return "as soon as we can"
-    local_day = at.astimezone(london()).date()
-    clock = opening.strftime("%I:%M%p").lstrip("0").lower().replace(":00", "")
+    local_day = at.astimezone(zone()).date()
     if opening.date() == local_day:
         day = "today"
     elif opening.date() == local_day + timedelta(days=1):
         day = "tomorrow"
     else:
-        day = "on " + opening.strftime("%A")
-    return f"{day} after {clock}"
+        day = "on " + LONG_DAY_NAMES[opening.weekday()]
+    return f"{day} after {format_time(opening)}"

@@ -7,18 +7,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.directory.bank_holidays import bank_holidays, covered_years, is_bank_holiday
-from bot.directory.hours import (
-    Hours,
-    HoursException,
-    Opening,
-    format_time,
-    format_week,
-    is_open_during,
-    opening_status,
-    parse_week,
-    status_text,
-    week_text,
-)
+from bot.directory.hours import Hours, HoursException, is_open_during, opening_status, status_text, week_text
+from bot.hours import Opening, format_time, format_week, parse_week
 
 LONDON = ZoneInfo("Europe/London")
 WEEKDAYS = Hours(tuple(Opening(d, time(9, 30), time(17)) for d in range(1, 6)))

@@ -5,10 +5,11 @@ from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 from bot.directory.catalogue import Listing, Phone, Site, Snapshot
-from bot.directory.hours import Hours, Opening
+from bot.directory.hours import Hours
 from bot.directory.search import SearchQuery, search_snapshot
 from bot.directory.taxonomy import with_ancestors
 from bot.geo import resolve_location
+from bot.hours import Opening
 
 LONDON = ZoneInfo("Europe/London")
 MONDAY_11 = datetime(2026, 11, 23, 11, 0, tzinfo=LONDON)
