@@ -107,3 +107,20 @@ def test_mid_form_the_answer_comes_then_the_question_again(db_url, domain):  # n
     [reply] = dispatcher.messages
     assert reply["text"] == live_text("police_told_self_referral")
     assert not reply["buttons"]  # the form's own question follows, not the answer's next steps
+
+
+def test_not_understood_but_probably_a_question_offers_topics_not_the_menu(db_url):
+    from actions.handoff import ActionFallback
+
+    message = parsed("hmm what abt the kids thing", [("bring_child", 0.3), ("children_information", 0.25)],
+                     intent="nlu_fallback", confidence=0.45)
+    message["intent_ranking"] = [{"name": "nlu_fallback", "confidence": 0.45}, {"name": "faq", "confidence": 0.4},
+                                 {"name": "self_refer", "confidence": 0.2}]
+    tracker = Tracker("t-kb-fb", {}, message, [{"event": "user", "text": message["text"]}], False, None, {},
+                      "action_listen")
+    dispatcher = CollectingDispatcher()
+    asyncio.run(ActionFallback().run(dispatcher, tracker, {}))
+    [reply] = dispatcher.messages
+    assert reply["text"] == WHICH_ONE
+    assert [b["payload"] for b in reply["buttons"]] == [
+        '/faq{"faq_topic": "bring_child"}', '/faq{"faq_topic": "children_information"}', "/human_handoff"]
