@@ -8,6 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import channel_of
+from actions.knowledge import answer_question, best_guess_is_a_question
 from bot.db.crud.alerts import raise_alert
 from bot.db.crud.conversations import woman_id_for
 from bot.db.models import AlertReason
@@ -76,6 +77,10 @@ class ActionFallback(Action):
             dispatcher.utter_message(text="Sorry, I'm not getting this right.")
             await ask_for_person(dispatcher, tracker, AlertReason.BOT_STUCK)
             dispatcher.utter_message(response="utter_menu")
+            return []
+        if best_guess_is_a_question(tracker.latest_message or {}):
+            # Perhaps a question: the two closest answers and a person, never a guess.
+            await answer_question(dispatcher, tracker, offer_only=True)
             return []
         dispatcher.utter_message(response="utter_default")
         return []

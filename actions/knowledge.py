@@ -60,16 +60,18 @@ def _answers(topic_ids: list[str]) -> dict[str, Answer]:
     return {topic: answer for topic, answer in found.items() if answer}
 
 
-async def answer_question(dispatcher: CollectingDispatcher, tracker: Tracker, in_form: bool = False) -> str | None:
+async def answer_question(dispatcher: CollectingDispatcher, tracker: Tracker, in_form: bool = False,
+                          offer_only: bool = False) -> str | None:
     """Answer the question in her latest message; returns the topic answered, if any.
 
     In a form the answer comes without its next-step buttons: the form's own
-    question follows it.
+    question follows it. offer_only: the model was not even sure it is a
+    question (the not-understood net), so the closest topics are offered.
     """
     message = tracker.latest_message or {}
     picked = chosen_topic(message)
     ranking = [(picked, 1.0)] if picked else topic_ranking(message)
-    sure = bool(ranking) and ranking[0][1] >= TOPIC_SURE_AT
+    sure = bool(ranking) and ranking[0][1] >= TOPIC_SURE_AT and not (offer_only and not picked)
     wanted = [ranking[0][0]] if sure else [topic for topic, _ in ranking[:2]]
     try:
         answers = await run_db(_answers, wanted) if wanted else {}
@@ -87,6 +89,14 @@ async def answer_question(dispatcher: CollectingDispatcher, tracker: Tracker, in
         # A retired topic, an empty knowledge base or the database away: no answer is invented.
         dispatcher.utter_message(text=NOT_HERE, buttons=[PERSON_BUTTON])
     return None
+
+
+def best_guess_is_a_question(message: dict) -> bool:
+    """Not understood, but the model's best guess was a question about the service."""
+    for ranked in message.get("intent_ranking") or []:
+        if ranked.get("name") != "nlu_fallback":
+            return ranked.get("name") == RETRIEVAL_INTENT and bool(topic_ranking(message))
+    return False
 
 
 class ActionAnswerQuestion(Action):

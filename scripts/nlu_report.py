@@ -3,8 +3,9 @@
 Writes reports/nlu_summary.md: per-intent precision/recall/F1 on the held-out
 sets (tests/nlu/holdout*.yml, never used for training), crisis recall, the
 confusions, graded triage on the blind triage sets in use
-(tests/triage/round*/, scripts/triage_report.py) and the cross-validation
-accuracy.
+(tests/triage/round*/, scripts/triage_report.py), questions to answers on the
+blind question set in use (scripts/knowledge_report.py) and the
+cross-validation accuracy.
 """
 from __future__ import annotations
 
@@ -61,6 +62,13 @@ def main() -> None:
         items = triage_report.load_sets(folder)
         result = triage_report.score(items, triage_report.grades(model, [m["text"] for m in items]))
         lines += triage_report.report_lines(result, f"tests/triage/{folder.name}") + [""]
+    from scripts import knowledge_report
+    from scripts.model_parse import parse_all
+
+    questions = knowledge_report.load_set(knowledge_report.DEFAULT_SET)
+    result = knowledge_report.score(questions, parse_all(model, [q["text"] for q in questions]))
+    where = str(knowledge_report.DEFAULT_SET.relative_to(REPO_ROOT))
+    lines += knowledge_report.report_lines(result, where) + [""]
     if not args.no_cv:
         rasa_test("--nlu", "data/nlu", "--config", "config.yml", "--cross-validation", "--folds", "5",
                   "--out", str(REPORTS / "cv"))

@@ -11,9 +11,7 @@ issue 17's targets.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
-import logging
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -45,22 +43,9 @@ def grade_of_parse(text: str, parsed: dict) -> str:
 
 
 def grades(model: str, texts: list[str]) -> list[str]:
-    import structlog
-    from rasa.core.agent import Agent
-    from rasa.core.channels.channel import UserMessage
+    from scripts.model_parse import parse_all
 
-    import bot.rasa_components  # noqa: F401  our patches, as the Rasa server loads them
-
-    structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
-    processor = Agent.load(model).processor
-
-    async def run() -> list[str]:
-        out = []
-        for text in texts:
-            out.append(grade_of_parse(text, await processor.parse_message(UserMessage(text))))
-        return out
-
-    return asyncio.run(run())
+    return [grade_of_parse(text, parsed) for text, parsed in zip(texts, parse_all(model, texts))]
 
 
 def score(items: list[dict], got: list[str]) -> dict:
