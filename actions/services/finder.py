@@ -210,7 +210,7 @@ def answer_search(dispatcher: CollectingDispatcher, tracker: Tracker, snap: Snap
                 lines.append(render.national_text(result.national[:n_lines], sms=True))
             lines.append(reply)
             message = render.gsm_safe("\n".join(lines))
-            if render.sms_segments(message) <= render.SMS_MAX_SEGMENTS:
+            if render.sms_segments(message) <= render.sms_max_segments():
                 break
         dispatcher.utter_message(text=message)
     else:

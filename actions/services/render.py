@@ -27,13 +27,6 @@ def sms_max_segments() -> int:
     return get_settings().sms_max_segments
 
 
-def __getattr__(name: str):
-    # finder.py still reads render.SMS_MAX_SEGMENTS: the setting, not a copy of it.
-    if name == "SMS_MAX_SEGMENTS":
-        return sms_max_segments()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
 def is_sms(channel: str | None) -> bool:
     return (channel or "").lower() in SMS_CHANNELS
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from bot.dates import london
+from bot.hours import format_time
 
 
 def local(at: datetime) -> datetime:
@@ -12,12 +13,7 @@ def local(at: datetime) -> datetime:
 
 def clock(at: datetime) -> str:
     """2pm, 10:30am, 12 noon."""
-    t = local(at)
-    if t.hour == 12 and t.minute == 0:
-        return "12 noon"
-    hour = t.hour % 12 or 12
-    suffix = "am" if t.hour < 12 else "pm"
-    return f"{hour}{suffix}" if t.minute == 0 else f"{hour}:{t.minute:02d}{suffix}"
+    return format_time(local(at), noon="12 noon")
 
 
 def day(value: date | datetime) -> str:

@@ -11,19 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
-from zoneinfo import ZoneInfo
 
 from bot.directory.bank_holidays import bank_holiday_name
 from bot.hours import LONG_DAY_NAMES, Opening, day_groups, format_time, zone
 
 _LOOKAHEAD_DAYS = 8
-
-
-def __getattr__(name: str) -> ZoneInfo:
-    # search.py still imports LONDON: it is the settings' zone, not a fixed one.
-    if name == "LONDON":
-        return zone()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass(frozen=True)

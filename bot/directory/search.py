@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 
 from bot.directory import taxonomy
 from bot.directory.catalogue import CELL_LAT, CELL_LON, Listing, Snapshot, cell_of, current_snapshot
-from bot.directory.hours import LONDON, OpenStatus, is_open_at, is_open_during, opening_status
+from bot.directory.hours import OpenStatus, is_open_at, is_open_during, opening_status
+from bot.hours import zone
 from bot.geo import haversine_km
 
 NEAR_KM = 10.0  # "near": a short bus ride across London
@@ -82,12 +83,13 @@ def _window(when: str | None, at: datetime) -> tuple[datetime, datetime] | None:
     """The time span a "when" asks about, in London time."""
     if when in (None, "", "now"):
         return None
-    local = at.astimezone(LONDON)
+    london = zone()
+    local = at.astimezone(london)
     day = local.date()
 
     def span(d, start: time = time(0), days: int = 1):
-        begin = datetime.combine(d, start, tzinfo=LONDON)
-        return max(begin, at), datetime.combine(d + timedelta(days=days), time(0), tzinfo=LONDON)
+        begin = datetime.combine(d, start, tzinfo=london)
+        return max(begin, at), datetime.combine(d + timedelta(days=days), time(0), tzinfo=london)
 
     if when == "today":
         return span(day)
