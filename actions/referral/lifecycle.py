@@ -53,6 +53,21 @@ def draft_from(tracker: Tracker) -> ReferralDraft:
     )
 
 
+def next_steps(draft: ReferralDraft) -> str:
+    """What happens next, in the way she said we may reach her.
+
+    With no number, or neither texts nor calls safe, nobody will reach out:
+    say so, and how she reaches us instead.
+    """
+    ways = [w for w, ok in (("by text", draft.safe_to_text), ("by phone", draft.safe_to_call)) if ok]
+    if draft.phone_e164 and ways:
+        return f"A keyworker will be in touch {' or '.join(ways)} within 2 working days."
+    return (
+        "We won't text or call you. A keyworker will look at your referral within 2 working days; "
+        "to talk to them, message us here any time and give your reference."
+    )
+
+
 def _reset(keep_location: bool) -> list[EventType]:
     slots = ANSWER_SLOTS + DERIVED_SLOTS + (() if keep_location else LOCATION_SLOTS)
     return [SlotSet(slot, None) for slot in slots]
@@ -115,10 +130,9 @@ class ActionFinishReferral(Action):
             dispatcher.utter_message(response="utter_referral_failed")
             return _reset(keep_location=True)
         name = f", {draft.preferred_name}" if draft.preferred_name else ""
-        how = "by text" if draft.safe_to_text else "by phone" if draft.safe_to_call else "when you contact us"
         dispatcher.utter_message(
             text=f"Thank you{name}. Your referral is sent. Your reference is {submitted.reference}. "
-            f"A keyworker will be in touch {how} within 2 working days."
+            + next_steps(draft)
         )
         logger.info("referral %s submitted", submitted.referral_id)
         # Straight on to booking her first appointment (actions/appointments).

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from sqlalchemy.exc import IntegrityError
 
+from bot.dates import today_london
 from bot.db.crud import alerts as alert_crud
 from bot.db.crud import conversations as convo_crud
 from bot.db.crud import referrals as referral_crud
@@ -109,6 +110,14 @@ def submit_referral(draft: ReferralDraft, url: str | None = None) -> SubmittedRe
     raise AssertionError("unreachable")
 
 
+def plain_date(value: str | date, today: date | None = None) -> str:
+    """"Tue 1 September" (the year only when it isn't this year), not 2026-09-01."""
+    d = date.fromisoformat(value) if isinstance(value, str) else value
+    today = today or today_london()
+    year = f" {d.year}" if d.year != today.year else ""
+    return f"{d:%a} {d.day} {d:%B}{year}"
+
+
 def summary_lines(slots: dict) -> list[str]:
     """The summary she checks before sending. Skipped answers say so."""
 
@@ -120,9 +129,15 @@ def summary_lines(slots: dict) -> list[str]:
         where = f"{where} ({slots['borough']})"
     contact = "skipped"
     if slots.get("safe_to_text") is not None or slots.get("safe_to_call") is not None:
-        ways = [w for w, ok in (("texts", slots.get("safe_to_text")), ("calls", slots.get("safe_to_call"))) if ok]
-        contact = " and ".join(ways) + " OK" if ways else "no texts or calls"
-        if ways and shown(slots.get("safe_times"), None):
+        text_ok, call_ok = bool(slots.get("safe_to_text")), bool(slots.get("safe_to_call"))
+        # Said the way she chose it: "texts only" must never read as "texts OK".
+        contact = {
+            (True, True): "texts and calls OK",
+            (True, False): "texts only, no calls",
+            (False, True): "calls only, no texts",
+            (False, False): "no texts or calls",
+        }[(text_ok, call_ok)]
+        if (text_ok or call_ok) and shown(slots.get("safe_times"), None):
             contact += f", {slots['safe_times']}"
     lines = [
         f"Name: {shown(slots.get('preferred_name'))}",
@@ -131,7 +146,8 @@ def summary_lines(slots: dict) -> list[str]:
         f"Contact: {contact}",
     ]
     if slots.get("pathway") == Pathway.POLICE_CAUTION.value:
-        details = [d for d in (slots.get("caution_date"), slots.get("police_reference")) if d]
+        caution_date = slots.get("caution_date")
+        details = [d for d in (plain_date(caution_date) if caution_date else None, slots.get("police_reference")) if d]
         lines.append("Sent by: police" + (f" ({', '.join(details)})" if details else ""))
     else:
         lines.append("Sent by: myself")

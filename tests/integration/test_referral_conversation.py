@@ -65,7 +65,7 @@ def test_police_referral_with_skips_and_correction(stack, chat):
     assert "caution date" in chat.say_joined("any time")  # pathway known from the first message
     assert "help with" in chat.say_joined("3 Nov, 01/123456/26")
     summary = chat.say_joined("skip")
-    assert "Name: skipped" in summary and "police (2026-11-03, 01/123456/26)" in summary
+    assert "Name: skipped" in summary and "police (Tue 3 November, 01/123456/26)" in summary
     assert "mobile" in chat.say_joined("change my number").lower()
     assert "07700 900789" in chat.say_joined("07700 900789")
     chat.say("yes")

@@ -1,0 +1,35 @@
+"""Issue #19 over the REST channel with the real servers: corrections with the
+new value, towns outside London by name, and honest wording at the end."""
+from __future__ import annotations
+
+import re
+
+from bot.db.models import Alert, AlertReason, Referral, Woman
+from tests.integration.test_referral_conversation import rows
+
+
+def to_summary(chat, *, where="SE15 4QF", number="07700 900123", contact="texts only", times="after 6pm") -> str:
+    chat.say("i want to refer myself")
+    chat.say("yes")
+    chat.say("yes")
+    chat.say("Jo")
+    chat.say(where)
+    chat.say(number)
+    chat.say(contact)
+    if times:
+        chat.say(times)
+    return chat.say_joined("1")
+
+
+def test_summary_and_goodbye_say_what_she_chose(stack, chat):
+    summary = to_summary(chat)
+    assert "Contact: texts only, no calls, after 6pm" in summary and "texts OK" not in summary
+    assert "by text within 2 working days" in chat.say_joined("yes")
+
+
+def test_skipping_the_contact_question_never_promises_contact(stack, chat):
+    summary = to_summary(chat, contact="skip", times=None)
+    assert "Contact: skipped" in summary
+    done = chat.say_joined("yes")
+    assert re.search(r"ELP-[A-Z0-9]{6}", done)
+    assert "when you contact us" not in done and "won't text or call you" in done

@@ -1,0 +1,106 @@
+"""Issue #19: corrections with the new value, her texting number on SMS, "ok 2",
+towns outside London by name, and the wording of the summary and the end.
+
+The validator runs with real rasa-sdk trackers (no servers); what she would
+see is the dispatcher's messages and the slots it sets.
+"""
+from __future__ import annotations
+
+import asyncio
+from datetime import date
+from pathlib import Path
+
+import pytest
+import yaml
+from rasa_sdk import Tracker
+
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.referral.lifecycle import next_steps
+from actions.referral.validate import ValidateReferralForm
+from bot.referrals.service import ReferralDraft, plain_date, summary_lines
+
+REPO = Path(__file__).resolve().parents[2]
+SMS_NUMBER = "+447700900432"
+
+# Everything answered up to the summary (self-referral, no police details).
+ANSWERED = dict(
+    consent="yes", age_ok="adult", preferred_name="Jo", location="SE15 4QF", postcode="SE15 4QF", outcode="SE15",
+    borough="Southwark", in_coverage=True, phone="+447700900123", phone_e164="+447700900123",
+    contact_safety="texts only", safe_to_text=True, safe_to_call=False, safe_times="after 6pm", pathway="self",
+    needs="accommodation", need_list=["accommodation"],
+)
+BEFORE_PHONE = {k: ANSWERED[k] for k in ("consent", "age_ok", "preferred_name")}
+
+
+@pytest.fixture(scope="module")
+def domain() -> dict:
+    merged: dict = {"slots": {}, "forms": {}, "responses": {}}
+    for path in sorted((REPO / "domain").glob("*.yml")):
+        doc = yaml.safe_load(path.read_text())
+        for key in merged:
+            merged[key].update(doc.get(key) or {})
+    return merged
+
+
+def tracker(requested: str, text: str, intent: str = "inform", confidence: float = 0.9, *, channel: str = "rest",
+            sender: str = "t1", fills: bool = True, **slots) -> Tracker:
+    """Her message `text` while the form asks `requested` (filling it, as from_text does, when `fills`)."""
+    all_slots = {"requested_slot": requested, **slots}
+    events = [{"event": "action", "name": "action_listen"},
+              {"event": "user", "text": text, "input_channel": channel}]
+    if fills:
+        all_slots[requested] = text
+        events.append({"event": "slot", "name": requested, "value": text})
+    return Tracker(
+        sender, all_slots,
+        {"text": text, "intent": {"name": intent, "confidence": confidence}, "entities": []},
+        events, False, None, {"name": "referral_form"}, "action_listen",
+    )
+
+
+def run(t: Tracker, domain: dict) -> tuple[dict, list[str], list[dict]]:
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(ValidateReferralForm().run(dispatcher, t, domain))
+    slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    texts = [m.get("text") or m.get("response") for m in dispatcher.messages]
+    return slots, texts, dispatcher.messages
+
+
+def at_summary(text: str, intent: str = "inform", **overrides) -> Tracker:
+    return tracker("referral_confirmed", text, intent, **{**ANSWERED, **overrides})
+
+
+# --- 17. Wording: the end of the referral, the summary --------------------------------
+
+
+def draft(**kw) -> ReferralDraft:
+    return ReferralDraft(conversation_id="c", channel="rest", pathway="self", **kw)
+
+
+def test_next_steps_never_promise_contact_she_did_not_allow():
+    skipped = next_steps(draft(phone_e164="+447700900123"))
+    assert "when you contact us within" not in skipped and "won't text or call" in skipped
+    assert "won't text or call" in next_steps(draft())
+    assert "won't text or call" in next_steps(draft(phone_e164="+447700900123", safe_to_text=False, safe_to_call=False))
+    assert next_steps(draft(phone_e164="+447700900123", safe_to_text=True, safe_to_call=False)) == (
+        "A keyworker will be in touch by text within 2 working days."
+    )
+    assert "by text or by phone" in next_steps(draft(phone_e164="+447700900123", safe_to_text=True, safe_to_call=True))
+
+
+def test_summary_says_texts_only_when_she_said_texts_only():
+    lines = summary_lines({**ANSWERED})
+    assert "Contact: texts only, no calls, after 6pm" in lines
+    assert "Contact: calls only, no texts" in summary_lines({**ANSWERED, "safe_to_text": False, "safe_to_call": True,
+                                                             "safe_times": None})
+    assert "Contact: texts and calls OK" in summary_lines({**ANSWERED, "safe_to_call": True, "safe_times": None})
+
+
+def test_summary_shows_plain_dates():
+    lines = summary_lines({**ANSWERED, "pathway": "police_caution", "caution_date": "2026-09-01",
+                           "police_reference": "01/123456/26"})
+    assert "Sent by: police (Tue 1 September, 01/123456/26)" in lines or any(
+        "Sent by: police (Tue 1 September 2026, 01/123456/26)" == line for line in lines)
+    assert plain_date("2026-09-01", today=date(2026, 12, 6)) == "Tue 1 September"
+    assert plain_date("2025-12-24", today=date(2026, 1, 5)) == "Wed 24 December 2025"
