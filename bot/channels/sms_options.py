@@ -60,6 +60,7 @@ NO_WORDS = frozenset({
     "n", "no", "nope", "nah", "na", "no thanks", "no thank you", "not really", "nay", "noo", "nooo",
 })
 _YES_PAYLOADS = {"/affirm", "yes"}
+_YES_LEADS = frozenset({"yeah", "yh", "ya", "yes", "yep"})  # "ok 2" is "OK: 2"
 _NO_PAYLOADS = {"/deny", "no"}
 
 
@@ -73,11 +74,31 @@ def _title_key(text: str) -> str:
     return re.sub(r"[^\w]+", " ", normalise(text).lower()).strip()
 
 
-_POLITE_TAIL = re.compile(r"\s+(please|pls|plz|thanks|thank you|thx|ta)$")
+# Words around a choice that don't change it: "ok 2", "2 please", "number 2
+# thanks", "2 x", "i'll take 2". Only these: any other word ("2 kids", "2
+# weeks", "2pm") means the number is part of what she is telling us, so her
+# words go on unchanged.
+_LEAD_WORDS = (
+    r"ok|okay|k|kk|oh|ah|um+|erm+|er|hm+|so|well|right|alright|yeah|yh|ya|yes|yep|great|cool|"
+    r"lovely|thanks|thank you|then|i'?ll (take|have|go with|do)|i'?d like|i want|i choose|i pick|"
+    r"i think|can i (have|do)|let'?s (do|go with)|go with|the|just"
+)
+_TAIL_WORDS = (
+    r"please|pls|plz|thanks|thank you|thank u|thx|ty|ta|cheers|x+|one|option|then|for me|i think|"
+    r"is fine|is good|is ok|is okay|works|would be good|would be great|if that'?s ok|if ok|mate|hun|love|"
+    r"is best"
+)
+_LEAD = re.compile(rf"^(?:(?:{_LEAD_WORDS})\b[\s.,!:]*)+")
+_TAIL = re.compile(rf"(?:[\s.,!]+(?:{_TAIL_WORDS}))+[\s.!]*$")
+
+
+def _strip_fillers(plain: str) -> str:
+    stripped = _TAIL.sub("", _LEAD.sub("", plain)).strip()
+    return stripped or plain
 
 
 def _number(text: str) -> int | None:
-    m = _NUMBER_RE.match(_POLITE_TAIL.sub("", _plain(text)))
+    m = _NUMBER_RE.match(_strip_fillers(_plain(text)))
     if not m:
         return None
     token = m.group(1)
@@ -100,7 +121,11 @@ def match(text: str, options: list[Option]) -> Option | None:
         return None
     number = _number(text)
     if number is not None and 1 <= number <= len(options):
-        return options[number - 1]
+        chosen = options[number - 1]
+        # "yeah 2" on a yes/no choice says yes and no at once: her words go on.
+        if _is_no_option(chosen) and _plain(text).split(" ")[0] in _YES_LEADS:
+            return None
+        return chosen
     key = _title_key(text)
     if not key:
         return None

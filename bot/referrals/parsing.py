@@ -261,12 +261,19 @@ _NEED_WORDS = {
 _NEED_RES = {need: re.compile(rf"\b({pattern})", re.I) for need, pattern in _NEED_WORDS.items()}
 
 
+_CHOICE_JOINERS = frozenset({"and", "or", "n", "please", "pls", "plz", "thanks", "thx", "ta", "x", "xx", "xxx", "too", "also"})
+
+
 def parse_needs(text: str | None) -> list[str] | None:
     """Needs from numbers ("1 3"), words ("housing and money"), or both."""
     t = clean(text).lower()
     found: list[Need] = []
-    for digit in re.findall(r"(?<![\d/])([1-9])(?![\d/])", t):
-        found.append(NEED_NUMBERS[digit])
+    for m in re.finditer(r"(?<![\d/])([1-9])(?![\d/])", t):
+        # "2 kids", "3 weeks": a number that counts something is not a choice.
+        after = re.match(r"\s*([a-z]+)", t[m.end():])
+        if after and after.group(1) not in _CHOICE_JOINERS:
+            continue
+        found.append(NEED_NUMBERS[m.group(1)])
     for need, regex in _NEED_RES.items():
         if regex.search(t):
             found.append(need)

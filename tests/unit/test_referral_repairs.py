@@ -18,6 +18,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.referral.lifecycle import next_steps
 from actions.referral.validate import ValidateReferralForm
+from bot.channels.sms_options import match, options_from_buttons
+from bot.referrals import parsing
 from bot.referrals.service import ReferralDraft, plain_date, summary_lines
 
 REPO = Path(__file__).resolve().parents[2]
@@ -69,6 +71,37 @@ def run(t: Tracker, domain: dict) -> tuple[dict, list[str], list[dict]]:
 
 def at_summary(text: str, intent: str = "inform", **overrides) -> Tracker:
     return tracker("referral_confirmed", text, intent, **{**ANSWERED, **overrides})
+
+
+# --- 4. "ok 2" on a numbered SMS list ------------------------------------------------
+
+CONSENT = options_from_buttons([{"title": "Yes, that's OK", "payload": "/affirm"}, {"title": "No", "payload": "/deny"}])
+CONTACT = options_from_buttons([
+    {"title": "Texts and calls", "payload": "texts and calls"}, {"title": "Texts only", "payload": "texts only"},
+    {"title": "Calls only", "payload": "calls only"}, {"title": "Neither is safe", "payload": "neither"},
+])
+
+
+@pytest.mark.parametrize("reply", ["ok 2", "Ok, 2", "2 please", "number 2 thanks", "2 x", "2 please x", "okay two",
+                                   "option 2 pls", "i'll take 2", "2 is fine", "the 2nd one", "yeah 2"])
+def test_a_number_with_everyday_words_around_it_picks_that_option(reply):
+    assert match(reply, CONTACT).payload == "texts only"
+
+
+@pytest.mark.parametrize("reply", ["2 kids", "I have 2 kids", "2 weeks ago", "2pm", "2 of them", "ok 25", "1 2"])
+def test_a_number_inside_what_she_is_saying_is_not_a_choice(reply):
+    assert match(reply, CONTACT) is None and match(reply, CONSENT) is None
+
+
+def test_ok_2_on_a_yes_no_choice_is_no_but_yeah_2_is_not_guessed():
+    assert match("ok 2", CONSENT).payload == "/deny"
+    assert match("yeah 2", CONSENT) is None  # yes and no at once: her words go on
+
+
+def test_a_count_in_the_help_answer_is_not_a_numbered_choice():
+    # The help list is numbered; "2 kids" is children, not "2 Money or debt".
+    assert parsing.parse_needs("I have 2 kids") == ["children_families"]
+    assert parsing.parse_needs("1 3 please") == ["accommodation", "health"]
 
 
 # --- 17. Wording: the end of the referral, the summary --------------------------------

@@ -1,0 +1,47 @@
+"""Issue #19 over SMS (real servers, fake Twilio): "ok 2" picks option 2, and
+her texting number is offered, never stored unasked."""
+from __future__ import annotations
+
+from bot.db.models import Referral, Woman
+from tests.channels.conftest import rows
+
+OFFER = "Reply 1 for Yes, this number, or 2 for No, another number."
+
+
+def start(phone) -> None:
+    """Self-referral by text up to the phone question."""
+    phone.text("hi")
+    assert "Is that OK?" in phone.text("1")
+    assert "18 or over" in phone.text("1")
+    assert "call you" in phone.text("1")
+    assert "postcode" in phone.text("Jo")
+
+
+def her_woman(sms_stack, phone) -> Woman:
+    [referral] = rows(sms_stack, Referral, conversation_id=phone.number)
+    [woman] = rows(sms_stack, Woman, id=referral.woman_id)
+    return woman
+
+
+# --- 4. "ok 2" ------------------------------------------------------------------------
+
+
+def test_ok_2_and_friends_pick_the_option_but_2_kids_does_not(sms_stack, phone):
+    phone.text("hi")
+    assert "Is that OK?" in phone.text("ok 1")  # the menu: Get support
+    assert "18 or over" in phone.text("1 please")
+    assert "call you" in phone.text("ok 1 x")
+    phone.text("Jo")
+    phone.text("SE15 4QF")
+    assert "Reply 1 for Texts and calls, 2 for Texts only" in phone.text("07700 900123")
+    assert "safe time" in phone.text("ok 2")  # Texts only
+    pathway = phone.text("any time")
+    assert "Reply 1 for The police sent me, or 2 for Myself." in pathway
+    # Her words, not a pick from the list: "2" counts her children here.
+    assert "Did the police send you" in phone.text("2 kids")
+    assert "help with" in phone.text("number 2 thanks")  # Myself
+    summary = phone.text("skip")
+    assert "Sent by: myself" in summary
+    phone.text("yes")
+    woman = her_woman(sms_stack, phone)
+    assert (woman.safe_to_text, woman.safe_to_call) == (True, False)
