@@ -11,6 +11,7 @@ from actions.referral.form_base import SKIPPED, GuidedFormValidation
 from bot.dates import today_london
 from bot.db.crud.referrals import is_covered
 from bot.db.session import run_db, session_scope
+from bot.geo.gazetteer import find_uk_place
 from bot.geo.postcodes import resolve_location
 from bot.referrals import parsing
 from actions.common import latest_intent
@@ -64,7 +65,7 @@ class ValidateReferralForm(GuidedFormValidation):
         if slot == "preferred_name":
             return parsing.parse_name(text) is not None
         if slot == "location":
-            return resolve_location(text).kind not in ("none",)
+            return resolve_location(text).kind not in ("none",) or find_uk_place(text) is not None
         if slot == "phone":
             return parsing.normalise_mobile(text) is not None
         if slot == "contact_safety":
@@ -106,6 +107,21 @@ class ValidateReferralForm(GuidedFormValidation):
 
     async def validate_location(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
         place = resolve_location(parsing.clean(value))
+        if place.kind == "none":
+            town = find_uk_place(parsing.clean(value))
+            if town is not None and town.kind == "outside_london":
+                # A town by name gets what a postcode outside London gets.
+                dispatcher.utter_message(response="utter_outside_coverage")
+                return {
+                    "location": town.place.name, "postcode": None, "outcode": None, "borough": None,
+                    "in_coverage": False,
+                }
+            if town is not None:
+                dispatcher.utter_message(
+                    text="Thanks. Which part of London? Your postcode, like SE15 4QF, or your borough, "
+                    "like Lambeth, helps us find the team near you. Or say skip."
+                )
+                return self.clear("location")
         if place.kind in ("none", "unknown_postcode"):
             dispatcher.utter_message(
                 text="Sorry, I couldn't find that. Try a postcode like SE15 4QF, or an area like Lambeth. Or say skip."

@@ -21,6 +21,28 @@ def to_summary(chat, *, where="SE15 4QF", number="07700 900123", contact="texts 
     return chat.say_joined("1")
 
 
+def test_a_town_outside_london_by_name_gets_the_outside_coverage_answer(stack, chat):
+    for text in ("i want to refer myself", "yes", "yes", "Ann"):
+        chat.say(text)
+    reply = chat.say_joined("i live in leeds")
+    assert "couldn't find" not in reply
+    assert "0808 2000 247" in reply and "116 123" in reply and "mobile" in reply
+    for text in ("skip", "skip", "yes"):
+        chat.say(text)
+    [referral] = rows(stack, Referral, conversation_id=chat.sender)
+    assert referral.in_coverage is False and referral.borough is None
+    [alert] = rows(stack, Alert, conversation_id=chat.sender)
+    assert alert.reason == AlertReason.OUT_OF_COVERAGE
+
+
+def test_london_not_in_our_lists_gets_a_kind_reask(stack, chat):
+    for text in ("i want to refer myself", "yes", "yes", "Ann"):
+        chat.say(text)
+    reply = chat.say_joined("London")
+    assert "Which part of London?" in reply and "couldn't find" not in reply
+    assert "mobile" in chat.say_joined("Lambeth")
+
+
 def test_summary_and_goodbye_say_what_she_chose(stack, chat):
     summary = to_summary(chat)
     assert "Contact: texts only, no calls, after 6pm" in summary and "texts OK" not in summary

@@ -19,6 +19,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.referral.lifecycle import next_steps
 from actions.referral.validate import ValidateReferralForm
 from bot.channels.sms_options import match, options_from_buttons
+from bot.geo.gazetteer import find_uk_place
 from bot.referrals import parsing
 from bot.referrals.service import ReferralDraft, plain_date, summary_lines
 
@@ -102,6 +103,45 @@ def test_a_count_in_the_help_answer_is_not_a_numbered_choice():
     # The help list is numbered; "2 kids" is children, not "2 Money or debt".
     assert parsing.parse_needs("I have 2 kids") == ["children_families"]
     assert parsing.parse_needs("1 3 please") == ["accommodation", "health"]
+
+
+# --- 16. Towns outside London by name -------------------------------------------------
+
+
+@pytest.mark.parametrize("text, name, country", [
+    ("Manchester", "Manchester", "England"), ("i live in leeds", "Leeds", "England"),
+    ("newcastle", "Newcastle upon Tyne", "England"), ("Glasgow", "Glasgow", "Scotland"),
+    ("im from cardiff", "Cardiff", "Wales"), ("Belfast", "Belfast", "Northern Ireland"),
+    ("I live in Street", "Street", "England"), ("st albans", "St Albans", "England"),
+])
+def test_uk_towns_outside_london(text, name, country):
+    found = find_uk_place(text)
+    assert found.kind == "outside_london" and found.place.name == name and found.place.country == country
+
+
+@pytest.mark.parametrize("text", ["London", "i live in london", "Biggin Hill"])
+def test_london_by_a_name_our_tables_lack(text):
+    assert find_uk_place(text).kind == "london"
+
+
+@pytest.mark.parametrize("text", ["street", "on the street", "at home", "in a hostel", "I need help with money",
+                                  "the dog keeps barking at night", "no fixed abode", "with my sister", "hello",
+                                  "from Poland", "i dont want to say"])
+def test_everyday_words_are_not_towns(text):
+    assert find_uk_place(text) is None
+
+
+def test_a_town_outside_london_gets_the_outside_coverage_answer(domain):
+    slots, texts, _ = run(tracker("location", "i live in Manchester", **BEFORE_PHONE), domain)
+    assert texts == ["utter_outside_coverage"]
+    assert slots["location"] == "Manchester" and slots["in_coverage"] is False and slots["borough"] is None
+    assert slots["requested_slot"] == "phone"
+
+
+def test_london_not_in_our_lists_gets_a_kind_reask(domain):
+    slots, texts, _ = run(tracker("location", "London", **BEFORE_PHONE), domain)
+    assert slots["location"] is None and slots["requested_slot"] == "location"
+    assert "Which part of London?" in texts[0] and "couldn't find" not in texts[0]
 
 
 # --- 17. Wording: the end of the referral, the summary --------------------------------
