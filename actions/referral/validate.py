@@ -1,22 +1,29 @@
 """Checking each referral answer, with a kind re-ask when it can't be used."""
 from __future__ import annotations
 
+import inspect
 from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.referral.form_base import SKIPPED, GuidedFormValidation
+from actions.referral.form_base import CONFIDENT, SKIPPED, GuidedFormValidation
 from bot.dates import today_london
 from bot.db.crud.referrals import is_covered
 from bot.db.session import run_db, session_scope
 from bot.geo.gazetteer import find_uk_place
 from bot.geo.postcodes import resolve_location
 from bot.referrals import parsing
-from actions.common import latest_intent
+from actions.common import latest_intent, latest_text
 
 OUTCOMES_THAT_END = {"stopped", "declined", "under18"}
+FIELD_NAMES = {
+    "preferred_name": "name", "location": "area", "phone": "mobile number", "contact_safety": "contact",
+    "safe_times": "safe times", "pathway": "how you came to us", "caution_details": "police details",
+    "needs": "help needed",
+}
+CORRECTABLE = tuple(FIELD_NAMES)
 
 
 def _covered(borough: str | None) -> bool:
@@ -56,6 +63,58 @@ class ValidateReferralForm(GuidedFormValidation):
         if tracker.get_slot("pathway") != "police_caution":
             slots = [s for s in slots if s != "caution_details"]
         return slots
+
+    async def interruption(
+        self, slot: str, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
+    ) -> dict[str, Any] | None:
+        fixed = await self.correction(slot, dispatcher, tracker, domain)
+        if fixed is not None:
+            return fixed
+        return await super().interruption(slot, dispatcher, tracker, domain)
+
+    async def correction(
+        self, slot: str, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
+    ) -> dict[str, Any] | None:
+        """An earlier answer corrected with its new value in the same message.
+
+        "oh wait the number is wrong, it's 07700900432" at the summary sets
+        the number and shows the summary again, instead of asking for it.
+        Mid-form it needs a word of correction ("wrong", "change", "actually")
+        and the field must have been answered; then her current question is
+        asked again.
+        """
+        text = latest_text(tracker)
+        target = parsing.field_to_change(text)
+        if target is None or target == slot or target not in CORRECTABLE:
+            return None
+        at_summary = slot == "referral_confirmed"
+        if not at_summary:
+            intent, confidence = latest_intent(tracker)
+            changing = parsing.says_correction(text) or (intent == "change_field" and confidence >= CONFIDENT)
+            if not changing or tracker.get_slot(target) is None:
+                return None
+        candidates = [parsing.correction_value(text, target)]
+        if target in ("phone", "location", "contact_safety", "needs") and not parsing.detect_control(text):
+            candidates.append(text)  # "texts only please", "07700 900432 is my new number"
+        value = next((c for c in candidates if c and self.accepts(target, c, None)), None)
+        if value is None:
+            return None
+        if target == "phone" and not parsing.normalise_mobile(value):
+            return None  # "he checks my phone" is not "use this number"
+        if target == "pathway" and parsing.parse_pathway(value) == tracker.get_slot("pathway"):
+            return None  # nothing new: the usual handling
+        validator = getattr(self, f"validate_{target}")
+        result = validator(value, dispatcher, tracker, domain)
+        if inspect.isawaitable(result):
+            result = await result
+        if result.get(target) is None:
+            return {**result, slot: None}  # the validator said why; her field is asked next
+        updates = {**self.clear(target), **result}
+        kept_times = tracker.get_slot("safe_times")
+        if target == "contact_safety" and kept_times and (result.get("safe_to_text") or result.get("safe_to_call")):
+            updates["safe_times"] = kept_times  # still true for the new way of reaching her
+        dispatcher.utter_message(text=f"Thanks, I've changed your {FIELD_NAMES[target]}.")
+        return {**updates, slot: None}
 
     def accepts(self, slot: str, text: str, intent: str | None) -> bool:
         if slot in ("consent", "referral_confirmed"):
@@ -203,6 +262,8 @@ class ValidateReferralForm(GuidedFormValidation):
     def validate_referral_confirmed(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
         target = parsing.field_to_change(value)
         answer = parsing.parse_yes_no(value, latest_intent(tracker)[0])
+        if target and answer and not parsing.says_correction(value):
+            target = None  # "yes, my name is fine" is a yes
         if target:
             dispatcher.utter_message(text="OK, let's change that.")
             return {**self.clear(target), "referral_confirmed": None}

@@ -21,6 +21,24 @@ def to_summary(chat, *, where="SE15 4QF", number="07700 900123", contact="texts 
     return chat.say_joined("1")
 
 
+def test_a_corrected_number_at_the_summary_is_taken_at_once(stack, chat):
+    to_summary(chat)
+    reply = chat.say_joined("oh wait the number is wrong, it's 07700900432")
+    assert "What mobile number" not in reply
+    assert "changed your mobile number" in reply and "Mobile: 07700 900432" in reply and "Shall I send it?" in reply
+    reply = chat.say_joined("and my name is Jess not Jo")
+    assert "Name: Jess" in reply and "Shall I send it?" in reply
+    reply = chat.say_joined("the times are wrong, it should be weekday mornings")
+    assert "weekday mornings" in reply and "after 6pm" not in reply
+    reply = chat.say_joined("wrong postcode, it's SW9 8JX")
+    assert "SW9 8JX (Lambeth)" in reply
+    chat.say("yes")
+    [referral] = rows(stack, Referral, conversation_id=chat.sender)
+    assert referral.borough == "Lambeth" and referral.postcode == "SW9 8JX"
+    [woman] = rows(stack, Woman, id=referral.woman_id)
+    assert (woman.phone_e164, woman.preferred_name, woman.safe_times) == ("+447700900432", "Jess", "weekday mornings")
+
+
 def test_a_town_outside_london_by_name_gets_the_outside_coverage_answer(stack, chat):
     for text in ("i want to refer myself", "yes", "yes", "Ann"):
         chat.say(text)

@@ -74,6 +74,76 @@ def at_summary(text: str, intent: str = "inform", **overrides) -> Tracker:
     return tracker("referral_confirmed", text, intent, **{**ANSWERED, **overrides})
 
 
+# --- 1. A correction with its new value in the same message --------------------
+
+
+def test_number_corrected_at_the_summary_is_taken_not_asked_again(domain):
+    slots, texts, _ = run(at_summary("oh wait the number is wrong, it's 07700900432", "change_field"), domain)
+    assert slots["phone"] == slots["phone_e164"] == "+447700900432"
+    assert slots["requested_slot"] == "referral_confirmed"  # the summary again, with the new number
+    assert texts == ["Thanks, I've changed your mobile number."]
+
+
+@pytest.mark.parametrize("text, slot, value", [
+    ("change my name to Jess", "preferred_name", "Jess"),
+    ("my name is Jess not Jo", "preferred_name", "Jess"),
+    ("name's wrong, it's Jess", "preferred_name", "Jess"),
+    ("the times are wrong, it should be weekday mornings", "safe_times", "weekday mornings"),
+    ("change contact to calls only", "contact_safety", "calls only"),
+    ("actually it's calls only", "contact_safety", "calls only"),
+    ("change help to housing and money", "needs", "accommodation, finance_benefit_debt"),
+])
+def test_other_fields_corrected_with_their_value_at_the_summary(domain, text, slot, value):
+    slots, texts, _ = run(at_summary(text, "change_field"), domain)
+    assert slots[slot] == value and slots["requested_slot"] == "referral_confirmed"
+    assert texts[0].startswith("Thanks, I've changed your")
+
+
+def test_changing_contact_keeps_her_safe_times(domain):
+    slots, _, _ = run(at_summary("change contact to texts and calls", "change_field"), domain)
+    assert (slots["safe_to_text"], slots["safe_to_call"], slots["safe_times"]) == (True, True, "after 6pm")
+
+
+def test_postcode_and_borough_corrected_at_the_summary(domain, db_url):
+    slots, _, _ = run(at_summary("wrong postcode, it's SW9 8JX", "change_field"), domain)
+    assert slots["postcode"] == "SW9 8JX" and slots["borough"] == "Lambeth" and slots["requested_slot"] == "referral_confirmed"
+    slots, _, _ = run(at_summary("actually I live in Hackney now", "inform"), domain)
+    assert slots["borough"] == "Hackney" and slots["postcode"] is None and slots["requested_slot"] == "referral_confirmed"
+
+
+def test_a_correction_mid_form_keeps_her_current_question(domain):
+    answered = {k: v for k, v in ANSWERED.items() if k not in ("needs", "need_list")}
+    slots, texts, _ = run(tracker("needs", "sorry my number is wrong, it's 07700 900432", **answered), domain)
+    assert slots["phone_e164"] == "+447700900432" and slots["requested_slot"] == "needs" and slots["needs"] is None
+    assert "changed your mobile number" in texts[0]
+
+
+@pytest.mark.parametrize("text", ["change my number", "my number is wrong"])
+def test_a_change_without_a_value_still_asks_for_it(domain, text):
+    slots, texts, _ = run(at_summary(text, "change_field"), domain)
+    assert slots["phone"] is None and slots["requested_slot"] == "phone"
+    assert "change that" in texts[0]
+
+
+def test_a_name_that_is_not_a_name_is_not_taken():
+    assert parsing.correction_value("my name is spelt wrong", "preferred_name") is None
+    assert parsing.correction_value("you can call me any time", "preferred_name") is None
+
+
+@pytest.mark.parametrize("text", ["yes, my name is fine", "yes the number is right", "yes the area is right",
+                                  "yes send it", "that's all correct thanks"])
+def test_a_yes_at_the_summary_is_not_read_as_a_correction(domain, text):
+    slots, texts, _ = run(at_summary(text, "affirm"), domain)
+    assert slots["referral_confirmed"] == "yes" and texts == []
+
+
+def test_a_field_word_in_an_answer_is_not_a_correction(domain):
+    answered = {k: v for k, v in ANSWERED.items() if k not in ("safe_times",)}
+    slots, texts, _ = run(tracker("safe_times", "after 6pm, sorry he checks my phone", **answered), domain)
+    assert slots["safe_times"] == "after 6pm, sorry he checks my phone" and "phone_e164" not in slots
+    assert slots["requested_slot"] == "referral_confirmed" and texts == []
+
+
 # --- 4. "ok 2" on a numbered SMS list ------------------------------------------------
 
 CONSENT = options_from_buttons([{"title": "Yes, that's OK", "payload": "/affirm"}, {"title": "No", "payload": "/deny"}])
