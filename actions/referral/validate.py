@@ -5,9 +5,12 @@ import inspect
 from typing import Any
 
 from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import REQUESTED_SLOT
 from rasa_sdk.types import DomainDict
 
+from actions.common import channel_of, latest_intent, latest_text
 from actions.referral.form_base import CONFIDENT, SKIPPED, GuidedFormValidation
 from bot.dates import today_london
 from bot.db.crud.referrals import is_covered
@@ -15,15 +18,28 @@ from bot.db.session import run_db, session_scope
 from bot.geo.gazetteer import find_uk_place
 from bot.geo.postcodes import resolve_location
 from bot.referrals import parsing
-from actions.common import latest_intent, latest_text
 
 OUTCOMES_THAT_END = {"stopped", "declined", "under18"}
+# On SMS, "Can we use this number?" is asked while this slot is requested: the
+# domain has no utter_ask_phone_e164, so the form adds no question of its own
+# (the validator sends the offer), and her reply fills no slot by itself. The
+# number is stored only once she says yes.
+OFFER_SLOT = "phone_e164"
 FIELD_NAMES = {
     "preferred_name": "name", "location": "area", "phone": "mobile number", "contact_safety": "contact",
     "safe_times": "safe times", "pathway": "how you came to us", "caution_details": "police details",
     "needs": "help needed",
 }
 CORRECTABLE = tuple(FIELD_NAMES)
+
+
+def texting_number(tracker: Tracker) -> str | None:
+    """Her number when she texts us (the SMS conversation id, vouched for by Twilio)."""
+    if channel_of(tracker) != "sms":
+        return None
+    sender = tracker.sender_id or ""
+    e164 = parsing.normalise_mobile(sender)
+    return e164 if e164 == sender else None
 
 
 def _covered(borough: str | None) -> bool:
@@ -63,6 +79,58 @@ class ValidateReferralForm(GuidedFormValidation):
         if tracker.get_slot("pathway") != "police_caution":
             slots = [s for s in slots if s != "caution_details"]
         return slots
+
+    async def next_requested_slot(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> EventType | None:
+        # Always named here (not left to Rasa), so the SMS offer can stand in for "phone".
+        required = await self.required_slots(self.domain_slots(domain), dispatcher, tracker, domain)
+        missing = next((slot for slot in required if tracker.slots.get(slot) is None), None)
+        if missing == "phone" and tracker.get_slot(REQUESTED_SLOT) != "phone":
+            number = texting_number(tracker)
+            if number:
+                dispatcher.utter_message(
+                    text=f"Can we use this number, ending {number[-3:]}? Or send another mobile number, or say skip.",
+                    buttons=[
+                        {"title": "Yes, this number", "payload": "/affirm"},
+                        {"title": "No, another number", "payload": "/deny"},
+                    ],
+                )
+                return SlotSet(REQUESTED_SLOT, OFFER_SLOT)
+        return SlotSet(REQUESTED_SLOT, missing)
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        if tracker.get_slot(REQUESTED_SLOT) == OFFER_SLOT and tracker.active_loop.get("name") == "referral_form":
+            updates, ask = await self.answer_offer(dispatcher, tracker, domain)
+            events: list[EventType] = [SlotSet(k, v) for k, v in updates.items()]
+            tracker.add_slots(events)
+            # Rasa rejects a form turn that sets no slot, so "phone" is always among them.
+            next_slot = SlotSet(REQUESTED_SLOT, ask) if ask else await self.next_requested_slot(dispatcher, tracker, domain)
+            return events + ([next_slot] if next_slot else [])
+        return await super().run(dispatcher, tracker, domain)
+
+    async def answer_offer(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
+    ) -> tuple[dict[str, Any], str | None]:
+        """Her reply to "Can we use this number?": (slot updates, slot to ask next or None)."""
+        text = latest_text(tracker)
+        number = texting_number(tracker)
+        if parsing.detect_control(text) is None:
+            typed = parsing.normalise_mobile(text)
+            if typed:
+                return {"phone": typed, "phone_e164": typed}, None
+            if number and (parsing.says_this_number(text) or parsing.parse_yes_no(text, latest_intent(tracker)[0])):
+                return {"phone": number, "phone_e164": number}, None
+            if parsing.says_another_number(text) or parsing.parse_yes_no(text, latest_intent(tracker)[0]) is False:
+                return {"phone": None, "phone_e164": None}, "phone"  # utter_ask_phone: "What mobile number...?"
+        updates = await self.interruption("phone", dispatcher, tracker, domain)
+        if updates is not None:
+            return {"phone": None, "phone_e164": None, **updates}, None
+        if parsing.looks_like_landline(text):
+            dispatcher.utter_message(text="That looks like a landline. We need a mobile number, like 07700 900123.")
+        else:
+            dispatcher.utter_message(text="Sorry, I didn't get that.")
+        return {"phone": None, "phone_e164": None}, None
 
     async def interruption(
         self, slot: str, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
@@ -126,7 +194,7 @@ class ValidateReferralForm(GuidedFormValidation):
         if slot == "location":
             return resolve_location(text).kind not in ("none",) or find_uk_place(text) is not None
         if slot == "phone":
-            return parsing.normalise_mobile(text) is not None
+            return parsing.normalise_mobile(text) is not None or parsing.says_this_number(text)
         if slot == "contact_safety":
             return parsing.parse_contact_safety(text, intent) is not None
         if slot == "safe_times":
@@ -201,6 +269,14 @@ class ValidateReferralForm(GuidedFormValidation):
         e164 = parsing.normalise_mobile(value)
         if e164:
             return {"phone": e164, "phone_e164": e164}
+        if parsing.says_this_number(value):
+            number = texting_number(tracker)
+            if number:
+                return {"phone": number, "phone_e164": number}
+            dispatcher.utter_message(
+                text="I can't see a number on this chat. Please type the mobile number, like 07700 900123, or say skip."
+            )
+            return self.clear("phone")
         if parsing.looks_like_landline(value):
             dispatcher.utter_message(text="That looks like a landline. We need a mobile number, like 07700 900123. Or say skip.")
         else:

@@ -395,3 +395,23 @@ def correction_value(text: str | None, field: str) -> str | None:
         return None
     return value
 
+
+# --- Her texting number -----------------------------------------------------------
+
+_THIS_NUMBER = re.compile(
+    r"\b(this|that|same|the same|current|my own|my)\s+(one|number|no\.?|phone|mobile|mob)\b|"
+    r"\b(texting|messaging|using|texted|writing)\s+(you\s+)?(from|on|with)\b|^same$|^this$",
+    re.I,
+)
+_OTHER_NUMBER = re.compile(r"\b(not|another|different|new|other|don'?t|dont|wrong|change|changed|old)\b", re.I)
+
+
+def says_this_number(text: str | None) -> bool:
+    """ "this one", "this number", "the one I'm texting from": her texting number."""
+    t = clean(text).lower().strip(" .!")
+    return bool(_THIS_NUMBER.search(t)) and not _OTHER_NUMBER.search(t)
+
+
+def says_another_number(text: str | None) -> bool:
+    t = clean(text).lower()
+    return bool(re.search(r"\b(another|different|other|new)\s+(one|number|no\.?|phone|mobile)\b", t))

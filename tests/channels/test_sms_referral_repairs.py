@@ -45,3 +45,43 @@ def test_ok_2_and_friends_pick_the_option_but_2_kids_does_not(sms_stack, phone):
     phone.text("yes")
     woman = her_woman(sms_stack, phone)
     assert (woman.safe_to_text, woman.safe_to_call) == (True, False)
+
+
+# --- 3. Her texting number -----------------------------------------------------------
+
+
+def test_this_one_takes_the_number_she_texts_from(sms_stack, phone):
+    start(phone)
+    offer = phone.text("SE15 4QF")
+    assert f"Can we use this number, ending {phone.number[-3:]}?" in offer and OFFER in offer
+    assert "What mobile number" not in offer
+    assert "safe for us to text or call" in phone.text("this one")
+    phone.text("2")
+    phone.text("any time")
+    phone.text("myself")
+    summary = phone.text("skip")
+    assert "Mobile: 07700 900" + phone.number[-3:] in summary
+    phone.text("yes")
+    assert her_woman(sms_stack, phone).phone_e164 == phone.number
+
+
+def test_no_to_the_offer_asks_for_another_number_and_stores_only_that(sms_stack, phone):
+    start(phone)
+    assert OFFER in phone.text("SE15 4QF")
+    assert "What mobile number can we use?" in phone.text("2")
+    assert "safe for us to text or call" in phone.text("07700 900123")
+    phone.text("4")  # neither is safe: no safe-times question
+    assert "help with" in phone.text("myself")
+    phone.text("skip")
+    assert "won't text or call you" in phone.text("yes")
+    assert her_woman(sms_stack, phone).phone_e164 == "+447700900123" != phone.number
+
+
+def test_skipping_the_offer_stores_no_number(sms_stack, phone):
+    start(phone)
+    assert OFFER in phone.text("SE15 4QF")
+    assert "police" in phone.text("skip")
+    phone.text("myself")
+    assert "Mobile: skipped" in phone.text("skip")
+    phone.text("yes")
+    assert her_woman(sms_stack, phone).phone_e164 is None

@@ -17,7 +17,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.referral.lifecycle import next_steps
-from actions.referral.validate import ValidateReferralForm
+from actions.referral.validate import OFFER_SLOT, ValidateReferralForm
 from bot.channels.sms_options import match, options_from_buttons
 from bot.geo.gazetteer import find_uk_place
 from bot.referrals import parsing
@@ -144,6 +144,67 @@ def test_a_field_word_in_an_answer_is_not_a_correction(domain):
     assert slots["requested_slot"] == "referral_confirmed" and texts == []
 
 
+# --- 3. On SMS, her texting number is offered, never stored unasked ---------------
+
+
+def sms(requested: str, text: str, intent: str = "inform", **slots) -> Tracker:
+    fills = requested != OFFER_SLOT  # her reply to the offer fills no slot (see validate.OFFER_SLOT)
+    return tracker(requested, text, intent, channel="sms", sender=SMS_NUMBER, fills=fills, **slots)
+
+
+def test_on_sms_the_phone_question_offers_her_texting_number(domain, db_url):
+    slots, texts, messages = run(sms("location", "SE15 4QF", **BEFORE_PHONE), domain)
+    assert slots["requested_slot"] == OFFER_SLOT
+    assert "phone" not in slots or slots["phone"] is None  # nothing stored before she says yes
+    assert texts[-1].startswith("Can we use this number, ending 432?")
+    assert [b["payload"] for b in messages[-1]["buttons"]] == ["/affirm", "/deny"]
+
+
+def test_rest_still_asks_what_number(domain, db_url):
+    slots, texts, _ = run(tracker("location", "SE15 4QF", **BEFORE_PHONE), domain)
+    assert slots["requested_slot"] == "phone" and texts == []  # utter_ask_phone follows
+
+
+@pytest.mark.parametrize("text, intent", [("this one", "inform"), ("this number please", "inform"),
+                                          ("/affirm", "affirm"), ("yes", "affirm"), ("Yeah that's fine", "affirm")])
+def test_yes_or_this_one_takes_her_texting_number(domain, text, intent):
+    slots, texts, _ = run(sms(OFFER_SLOT, text, intent, **BEFORE_PHONE, location="SE15"), domain)
+    assert slots["phone"] == slots["phone_e164"] == SMS_NUMBER
+    assert slots["requested_slot"] == "contact_safety" and texts == []
+
+
+def test_another_number_in_reply_to_the_offer_is_taken(domain):
+    slots, _, _ = run(sms(OFFER_SLOT, "use 07700 900123 instead", **BEFORE_PHONE, location="SE15"), domain)
+    assert slots["phone_e164"] == "+447700900123" and slots["requested_slot"] == "contact_safety"
+
+
+@pytest.mark.parametrize("text, intent", [("/deny", "deny"), ("no", "deny"), ("a different number", "inform")])
+def test_no_asks_for_another_number_and_stores_none(domain, text, intent):
+    slots, texts, _ = run(sms(OFFER_SLOT, text, intent, **BEFORE_PHONE, location="SE15"), domain)
+    assert slots["phone"] is None and slots["phone_e164"] is None
+    assert slots["requested_slot"] == "phone" and texts == []  # then "What mobile number can we use?"
+
+
+def test_an_unclear_reply_offers_again_and_stores_none(domain):
+    slots, texts, _ = run(sms(OFFER_SLOT, "hmm what", **BEFORE_PHONE, location="SE15"), domain)
+    assert slots["phone"] is None and slots["phone_e164"] is None and slots["requested_slot"] == OFFER_SLOT
+    assert "Can we use this number, ending 432?" in texts[-1]
+
+
+def test_skip_and_go_back_work_on_the_offer(domain):
+    slots, _, _ = run(sms(OFFER_SLOT, "skip", "skip", **BEFORE_PHONE, location="SE15"), domain)
+    assert slots["phone"] == "skipped" and slots["phone_e164"] is None
+    slots, _, _ = run(sms(OFFER_SLOT, "go back", "go_back", **BEFORE_PHONE, location="SE15"), domain)
+    assert slots["location"] is None and slots["requested_slot"] == "location"
+
+
+def test_this_one_on_sms_at_the_phone_question_and_not_on_the_web(domain):
+    slots, _, _ = run(sms("phone", "this one", **BEFORE_PHONE, location="SE15"), domain)
+    assert slots["phone_e164"] == SMS_NUMBER
+    slots, texts, _ = run(tracker("phone", "this one", **BEFORE_PHONE, location="SE15"), domain)
+    assert slots["phone"] is None and "can't see a number" in texts[0]
+
+
 # --- 4. "ok 2" on a numbered SMS list ------------------------------------------------
 
 CONSENT = options_from_buttons([{"title": "Yes, that's OK", "payload": "/affirm"}, {"title": "No", "payload": "/deny"}])
@@ -247,3 +308,4 @@ def test_summary_shows_plain_dates():
         "Sent by: police (Tue 1 September 2026, 01/123456/26)" == line for line in lines)
     assert plain_date("2026-09-01", today=date(2026, 12, 6)) == "Tue 1 September"
     assert plain_date("2025-12-24", today=date(2026, 1, 5)) == "Wed 24 December 2025"
+
