@@ -189,7 +189,10 @@ _BENIGN_RE = re.compile(
     r"|emergency (accommodation|housing|food|payment|loan|appointment|dentist)"
     r"|(domestic )?(violence|abuse) (support|services?|advice|charit(y|ies)|centres?|groups?|courses?|workers?|helpline|refuges?|team)"
     # feeling unsafe in general is distress (bot/safety/triage.py), not danger
-    r"|feel\w* (really |so |very |quite )?unsafe)",
+    r"|feel\w* (really |so |very |quite )?unsafe"
+    # our own privacy line quoted back, or asked about: "you only share it if someone is in danger?"
+    r"|(share|sharing|pass\w*|tell\w*|say)\W+(\w+\W+){0,4}(if|when|unless) (some ?one|any ?one|some1|a person)('?s| is) (in danger|at risk)"
+    r"|(what|wat|wot) (counts as|do you mean by|do u mean by|does it mean by|is meant by)( being)? (in )?danger)",
     re.IGNORECASE,
 )
 

@@ -12,10 +12,11 @@ import requests
 from scripts.triage_report import grade_of_parse, load_sets, report_lines, score
 
 ROUND = Path(__file__).resolve().parents[1] / "triage" / "round3"
-# Measured once, 2026-12-06 (docs/triage.md): danger recall 0.823, distress
-# recognised 0.791, false danger 0.027. Regression floors a little under: the
-# issue's targets (0.98, 0.9, 0.02) are not met yet.
-FLOORS = {"danger_recall": 0.80, "distress_recognised": 0.77}
+# Measured 2026-12-06 (docs/triage.md), after round 2 went into training (round 3
+# never tuned on): danger recall 0.880, distress recognised 0.783, false danger
+# 0.030. Regression floors a little under: the targets (0.98, 0.9, 0.02)
+# are not met yet.
+FLOORS = {"danger_recall": 0.86, "distress_recognised": 0.76}
 CEILINGS = {"false_danger": 0.04}
 
 
