@@ -177,7 +177,7 @@ def main() -> int:
     errors: list[str] = []
     warnings: list[str] = []
 
-    train_files = sorted(TRAIN_DIR.glob("*.yml"))
+    train_files = sorted(TRAIN_DIR.rglob("*.yml"))  # retired sets live in data/nlu/retired/
     if not train_files:
         errors.append(f"no training files in {TRAIN_DIR.relative_to(ROOT)}")
     if not HOLDOUT_FILE.exists():

@@ -23,6 +23,8 @@ def topic_questions() -> dict[str, str]:
     doc = yaml.safe_load((REPO_ROOT / "data" / "nlu" / "knowledge.yml").read_text(encoding="utf-8"))
     out = {}
     for block in doc["nlu"]:
+        if "/" not in block["intent"]:
+            continue  # plain "faq": the intent only, no topic
         first = next(line[2:].strip() for line in block["examples"].splitlines() if line.strip().startswith("- "))
         out[block["intent"].split("/", 1)[1]] = first
     return {**out, "your_data": "how long do you keep my details"}
