@@ -12,8 +12,6 @@ Scored per topic, and English against other languages.
 """
 from __future__ import annotations
 
-import argparse
-import json
 from collections import Counter
 from pathlib import Path
 
@@ -109,20 +107,16 @@ def report_lines(result: dict, where: str) -> list[str]:
     return lines
 
 
-def main() -> None:
+def evaluate(model: str, path: Path) -> tuple[dict, list[str]]:
     from scripts.model_parse import parse_all
 
-    parser = argparse.ArgumentParser(prog="python -m scripts.knowledge_report")
-    parser.add_argument("--model", default=str(REPO_ROOT / "models" / "elpis.tar.gz"))
-    parser.add_argument("--sets", default=str(DEFAULT_SET), help="a blind question file (default: the set in use)")
-    parser.add_argument("--json", help="also write the figures here")
-    args = parser.parse_args()
-    items = load_set(Path(args.sets))
-    result = score(items, parse_all(args.model, [q["text"] for q in items]))
-    print("\n".join(report_lines(result, args.sets)))
-    if args.json:
-        Path(args.json).write_text(json.dumps(result, indent=2, ensure_ascii=False))
+    items = load_set(path)
+    result = score(items, parse_all(model, [q["text"] for q in items]))
+    return result, report_lines(result, str(path))
 
 
 if __name__ == "__main__":
-    main()
+    from scripts.model_parse import report_main
+
+    report_main("python -m scripts.knowledge_report", DEFAULT_SET,
+                "a blind question file (default: the set in use)", evaluate)

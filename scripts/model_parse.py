@@ -1,9 +1,15 @@
 """Parse many texts with a trained model, in-process, as the Rasa server would
-(our components and patches loaded): for the offline reports."""
+(our components and patches loaded), and the offline reports' shared command line."""
 from __future__ import annotations
 
+import argparse
 import asyncio
+import json
 import logging
+from pathlib import Path
+from typing import Callable
+
+from bot.settings import REPO_ROOT
 
 
 def parse_all(model: str, texts: list[str]) -> list[dict]:
@@ -20,3 +26,17 @@ def parse_all(model: str, texts: list[str]) -> list[dict]:
         return [await processor.parse_message(UserMessage(text)) for text in texts]
 
     return asyncio.run(run())
+
+
+def report_main(prog: str, default_sets: Path, sets_help: str,
+                evaluate: Callable[[str, Path], tuple[dict, list[str]]]) -> None:
+    """--model, --sets and --json for a report: `evaluate` scores a set with a model."""
+    parser = argparse.ArgumentParser(prog=prog)
+    parser.add_argument("--model", default=str(REPO_ROOT / "models" / "elpis.tar.gz"))
+    parser.add_argument("--sets", default=str(default_sets), help=sets_help)
+    parser.add_argument("--json", help="also write the figures here")
+    args = parser.parse_args()
+    result, lines = evaluate(args.model, Path(args.sets))
+    print("\n".join(lines))
+    if args.json:
+        Path(args.json).write_text(json.dumps(result, indent=2, ensure_ascii=False))

@@ -59,16 +59,10 @@ def main() -> None:
     from scripts import triage_report
 
     for folder in sorted((REPO_ROOT / "tests" / "triage").glob("round*")):
-        items = triage_report.load_sets(folder)
-        result = triage_report.score(items, triage_report.grades(model, [m["text"] for m in items]))
-        lines += triage_report.report_lines(result, f"tests/triage/{folder.name}") + [""]
+        lines += triage_report.evaluate(model, folder)[1] + [""]
     from scripts import knowledge_report
-    from scripts.model_parse import parse_all
 
-    questions = knowledge_report.load_set(knowledge_report.DEFAULT_SET)
-    result = knowledge_report.score(questions, parse_all(model, [q["text"] for q in questions]))
-    where = str(knowledge_report.DEFAULT_SET.relative_to(REPO_ROOT))
-    lines += knowledge_report.report_lines(result, where) + [""]
+    lines += knowledge_report.evaluate(model, knowledge_report.DEFAULT_SET)[1] + [""]
     if not args.no_cv:
         rasa_test("--nlu", "data/nlu", "--config", "config.yml", "--cross-validation", "--folds", "5",
                   "--out", str(REPORTS / "cv"))

@@ -10,7 +10,6 @@ issue 17's targets.
 """
 from __future__ import annotations
 
-import argparse
 import json
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -94,19 +93,14 @@ def report_lines(result: dict, where: str = "tests/triage") -> list[str]:
     ]
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(prog="python -m scripts.triage_report")
-    parser.add_argument("--model", default=str(REPO_ROOT / "models" / "elpis.tar.gz"))
-    parser.add_argument("--sets", default=str(REPO_ROOT / "tests" / "triage" / "round3"),
-                        help="a folder with everyday.yml and danger.yml (default: the set in use)")
-    parser.add_argument("--json", help="also write the figures here")
-    args = parser.parse_args()
-    items = load_sets(Path(args.sets))
-    result = score(items, grades(args.model, [m["text"] for m in items]))
-    print("\n".join(report_lines(result, args.sets)))
-    if args.json:
-        Path(args.json).write_text(json.dumps(result, indent=2))
+def evaluate(model: str, path: Path) -> tuple[dict, list[str]]:
+    items = load_sets(path)
+    result = score(items, grades(model, [m["text"] for m in items]))
+    return result, report_lines(result, str(path))
 
 
 if __name__ == "__main__":
-    main()
+    from scripts.model_parse import report_main
+
+    report_main("python -m scripts.triage_report", REPO_ROOT / "tests" / "triage" / "round3",
+                "a folder with everyday.yml and danger.yml (default: the set in use)", evaluate)

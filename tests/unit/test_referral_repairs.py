@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import asyncio
 from datetime import date
-from pathlib import Path
 
 import pytest
-import yaml
 from rasa_sdk import Tracker
 
 from rasa_sdk.executor import CollectingDispatcher
@@ -22,8 +20,8 @@ from bot.channels.sms_options import match, options_from_buttons
 from bot.geo.gazetteer import find_uk_place
 from bot.referrals import parsing
 from bot.referrals.service import ReferralDraft, plain_date, summary_lines
+from tests.unit.test_referral_form import domain  # noqa: F401  (the merged domain fixture)
 
-REPO = Path(__file__).resolve().parents[2]
 SMS_NUMBER = "+447700900432"
 
 # Everything answered up to the summary (self-referral, no police details).
@@ -34,16 +32,6 @@ ANSWERED = dict(
     needs="accommodation", need_list=["accommodation"],
 )
 BEFORE_PHONE = {k: ANSWERED[k] for k in ("consent", "age_ok", "preferred_name")}
-
-
-@pytest.fixture(scope="module")
-def domain() -> dict:
-    merged: dict = {"slots": {}, "forms": {}, "responses": {}}
-    for path in sorted((REPO / "domain").glob("*.yml")):
-        doc = yaml.safe_load(path.read_text())
-        for key in merged:
-            merged[key].update(doc.get(key) or {})
-    return merged
 
 
 def tracker(requested: str, text: str, intent: str = "inform", confidence: float = 0.9, *, channel: str = "rest",
