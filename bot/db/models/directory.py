@@ -8,6 +8,8 @@ never collide with the service's own tables (e.g. `centres`).
 """
 from __future__ import annotations
 
+import uuid
+
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
@@ -27,10 +29,21 @@ from bot.db.base import Base
 from bot.db.types import UTCDateTime, utcnow
 
 
+def new_uuid() -> str:
+    return str(uuid.uuid4())
+
+
+def uuid_column() -> Column:
+    # Open Referral UK 3.0 wants a UUID for every object, the same in every
+    # export: stored, not derived from our integer ids (which differ per database).
+    return Column(String(36), nullable=False, unique=True, default=new_uuid)
+
+
 class DirOrganisation(Base):
     __tablename__ = "dir_organisations"
 
     id = Column(Integer, primary_key=True)
+    uuid = uuid_column()
     name = Column(String(160), nullable=False, unique=True)
     description = Column(Text)
     url = Column(String(250))
@@ -48,6 +61,7 @@ class DirService(Base):
     )
 
     id = Column(Integer, primary_key=True)
+    uuid = uuid_column()
     # Stable id for import/export round trips (ORUK `id`); unique when present.
     external_id = Column(String(64), unique=True)
     organisation_id = Column(
@@ -83,6 +97,7 @@ class DirLocation(Base):
     __tablename__ = "dir_locations"
 
     id = Column(Integer, primary_key=True)
+    uuid = uuid_column()
     name = Column(String(160))
     address = Column(String(250))
     postcode = Column(String(8), index=True)
@@ -100,6 +115,7 @@ class DirServiceAtLocation(Base):
     __table_args__ = (UniqueConstraint("service_id", "location_id", name="one_row_per_site"),)
 
     id = Column(Integer, primary_key=True)
+    uuid = uuid_column()
     service_id = Column(Integer, ForeignKey("dir_services.id", ondelete="CASCADE"), nullable=False, index=True)
     location_id = Column(Integer, ForeignKey("dir_locations.id", ondelete="CASCADE"), nullable=False, index=True)
 
@@ -111,6 +127,7 @@ class DirPhone(Base):
     __tablename__ = "dir_phones"
 
     id = Column(Integer, primary_key=True)
+    uuid = uuid_column()
     service_id = Column(Integer, ForeignKey("dir_services.id", ondelete="CASCADE"), nullable=False, index=True)
     # E.164 ("+442079460101"), or a UK short number as dialled ("116123").
     number = Column(String(16), nullable=False)
@@ -129,6 +146,7 @@ class DirSchedule(Base):
     __table_args__ = (CheckConstraint("weekday BETWEEN 1 AND 7", name="iso_weekday"),)
 
     id = Column(Integer, primary_key=True)
+    uuid = uuid_column()
     service_id = Column(Integer, ForeignKey("dir_services.id", ondelete="CASCADE"), nullable=False, index=True)
     # None: the hours hold at every site of the service.
     location_id = Column(Integer, ForeignKey("dir_locations.id", ondelete="CASCADE"), index=True)
@@ -147,6 +165,7 @@ class DirHolidaySchedule(Base):
     )
 
     id = Column(Integer, primary_key=True)
+    uuid = uuid_column()
     service_id = Column(Integer, ForeignKey("dir_services.id", ondelete="CASCADE"), nullable=False, index=True)
     start_date = Column(Date, nullable=False)
     end_date = Column(Date, nullable=False)
@@ -165,5 +184,6 @@ class DirServiceCategory(Base):
     )
 
     id = Column(Integer, primary_key=True)
+    uuid = uuid_column()
     service_id = Column(Integer, ForeignKey("dir_services.id", ondelete="CASCADE"), nullable=False, index=True)
     category = Column(String(40), nullable=False, index=True)
