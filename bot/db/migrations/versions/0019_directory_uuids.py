@@ -1,7 +1,7 @@
 """directory: a stored UUID on every directory row (Open Referral UK 3.0 ids)
 
-Revision ID: 0018_directory_uuids
-Revises: 0017_texts_and_numbers
+Revision ID: 0019_directory_uuids
+Revises: 0018_police_outcome_contact
 """
 import uuid
 
@@ -9,8 +9,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0018_directory_uuids'
-down_revision = '0017_texts_and_numbers'
+revision = '0019_directory_uuids'
+down_revision = '0018_police_outcome_contact'
 branch_labels = None
 depends_on = None
 
