@@ -13,9 +13,12 @@ evening before if need be. If her record says when contact is safe ("after
 it, or not at all if there is none in the three days before. Times already
 past are skipped.
 
-What: discreet unless her record says texts are safe (`safe_to_text` True):
-no service name, centre name, police, caution, offence or abuse; only the day,
-time and street address. A woman who said texts are not safe, or opted out,
+What: discreet unless her record says texts are safe (`safe_to_text` True)
+and, separately, that texts may name the service (`texts_may_name_service`:
+safe to text is not safe to show what it is about on her lock screen): no
+service name, centre name, police, caution, offence or abuse; only the day,
+time and street address. A number also on another woman's record gets no
+reminder until a keyworker clears it (bot/privacy/shared_numbers.py). A woman who said texts are not safe, or opted out,
 gets no text at all. Reply words are YES and CHANGE, never a carrier opt-out
 word (STOP, CANCEL, END, QUIT, ...: bot/messaging/sms_rules.py checks that).
 
@@ -29,6 +32,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta, timezone
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.appointments import formatting, rules
@@ -38,6 +42,7 @@ from bot.db.models import OutboxMessage, OutboxStatus, Woman
 from bot.db.models.appointments import Appointment, AppointmentKind, AppointmentMessage
 from bot.db.types import utcnow
 from bot.messaging.outbox import cancel_pending, enqueue
+from bot.privacy import shared_numbers
 from bot.settings import get_settings
 
 QUIET_MARGIN = timedelta(minutes=30)
@@ -167,7 +172,8 @@ MANDATORY = (AppointmentKind.MANDATORY_1, AppointmentKind.MANDATORY_2)
 
 
 def discreet_for(woman: Woman) -> bool:
-    return not woman.texts_are_safe
+    # Naming the service needs both: texts are safe, and she chose they may say what they are about.
+    return not (woman.texts_are_safe and woman.texts_may_name_service)
 
 
 def reminder_text(appointment: Appointment, woman: Woman, sent_at: datetime) -> str:
@@ -212,7 +218,7 @@ def schedule(session: Session, appointment: Appointment, now: datetime | None = 
     now = now or utcnow()
     session.flush()
     woman = appointment.referral.woman
-    if not woman.phone_e164:
+    if not woman.phone_e164 or shared_numbers.hold(session, woman):
         return []
     queued = []
     for plan in reminder_times(appointment.slot.starts_at, now, safe=safe_window(woman)):
@@ -226,11 +232,51 @@ def schedule(session: Session, appointment: Appointment, now: datetime | None = 
     return queued
 
 
+def refresh_for(session: Session, woman: Woman, now: datetime | None = None) -> int:
+    """Her queued reminders again, with what her record says now.
+
+    Pending ones are reworded (a text is worded when queued: she may since have
+    chosen whether texts may name the service); ones held for a shared number go
+    back in the queue once it is cleared; live appointments with none get theirs.
+    Returns how many are queued.
+    """
+    from bot.db.crud import sms as sms_crud
+    from bot.db.models.appointments import LIVE_STATUSES
+    now = now or utcnow()
+    if not woman.phone_e164 or shared_numbers.is_held(session, woman):
+        return 0
+    may_text = woman.texts_are_safe or (woman.safe_to_text is None and not woman.sms_opted_out)
+    rows = session.execute(
+        select(OutboxMessage, AppointmentMessage)
+        .join(AppointmentMessage, AppointmentMessage.outbox_message_id == OutboxMessage.id)
+        .where(AppointmentMessage.woman_id == woman.id,
+               OutboxMessage.status.in_((OutboxStatus.PENDING, OutboxStatus.CANCELLED)))
+    ).all()
+    for message, link in rows:
+        appointment = session.get(Appointment, link.appointment_id)
+        if message.status == OutboxStatus.CANCELLED:
+            held_only = message.last_error == shared_numbers.HELD_MARK
+            if not (held_only and may_text and appointment.status in LIVE_STATUSES and message.send_after > now
+                    and not sms_crud.is_opted_out(session, message.to_address)):
+                continue
+            message.status, message.last_error = OutboxStatus.PENDING, None
+        message.body = (missed_text(appointment, woman) if link.purpose == "missed"
+                        else reminder_text(appointment, woman, message.send_after))
+    for referral in woman.referrals:
+        for appointment in session.execute(select(Appointment).where(
+                Appointment.referral_id == referral.id, Appointment.status.in_(LIVE_STATUSES))).scalars():
+            schedule(session, appointment, now)
+    session.flush()
+    return session.execute(select(func.count(OutboxMessage.id)).where(
+        OutboxMessage.woman_id == woman.id, OutboxMessage.kind == "reminder",
+        OutboxMessage.status == OutboxStatus.PENDING)).scalar_one()
+
+
 def send_missed_note(session: Session, appointment: Appointment, now: datetime | None = None) -> OutboxMessage | None:
     """A kind note offering a new time, after staff mark her as missed (not at night)."""
     now = now or utcnow()
     woman = appointment.referral.woman
-    if not woman.phone_e164:
+    if not woman.phone_e164 or shared_numbers.hold(session, woman):
         return None
     local = formatting.local(now)
     quiet = quiet_hours()

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import func, select, update
 
-from bot.appointments import attendance, booking, replies
+from bot.appointments import attendance, booking, reminders, replies
 from bot.appointments.attendance import AttendanceError
 from bot.appointments.reminders import is_discreet
 from bot.db.models import Alert, AlertReason, OutboxMessage, OutboxStatus, Referral, Woman
@@ -74,7 +74,12 @@ def test_texts_not_marked_safe_get_discreet_reminders(empty):
 
 
 def test_texts_marked_safe_may_name_the_appointment(empty):
-    book_one(safe=True, caution=True)
+    _, woman_id = book_one(safe=True, caution=True)
+    assert all(is_discreet(b) for b in bodies())  # safe to text alone is not enough (#19 point 19)
+    with session_scope() as s:
+        woman = s.get(Woman, woman_id)
+        woman.texts_may_name_service = True
+        reminders.refresh_for(s, woman)
     assert all("caution appointment" in b and "Women's Centre" in b for b in bodies())
 
 

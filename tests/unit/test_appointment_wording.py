@@ -15,8 +15,10 @@ from bot.messaging.sms_rules import OPT_OUT_WORDS, offers_carrier_word
 LONDON = ZoneInfo("Europe/London")
 
 
-def appointment(kind=AppointmentKind.MANDATORY_1, safe=None, name="Jo"):
-    woman = Woman(preferred_name=name, phone_e164="+447700900123", safe_to_text=safe, sms_opted_out=False)
+def appointment(kind=AppointmentKind.MANDATORY_1, safe=None, name="Jo", named=None):
+    # Naming the service needs her separate choice too (#19 point 19): by default as texts are safe.
+    woman = Woman(preferred_name=name, phone_e164="+447700900123", safe_to_text=safe, sms_opted_out=False,
+                  texts_may_name_service=bool(safe) if named is None else named)
     referral = Referral(woman=woman, pathway=Pathway.POLICE_CAUTION, caution_deadline=date(2027, 3, 1),
                         created_at=datetime(2026, 11, 1, tzinfo=timezone.utc))
     centre = Centre(name="SAMPLE Southwark Women's Centre", address="1 Example Road, Peckham",

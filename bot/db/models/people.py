@@ -1,7 +1,7 @@
 """A woman's record, the consent she gave and her conversations."""
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, ForeignKey, Integer, String
+from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, false
 from sqlalchemy.orm import relationship, validates
 
 from bot.db.base import Base
@@ -22,6 +22,12 @@ class Woman(Base):
     safe_to_call = Column(Boolean)
     safe_times = Column(String(200))
     sms_opted_out = Column(Boolean, nullable=False, default=False)
+    # "Safe to text" is not "safe to show what it is about": reminders name the
+    # service, centre and caution only when she chose this too (#19 point 19).
+    texts_may_name_service = Column(Boolean, nullable=False, default=False, server_default=false())
+    # Her number is also on another woman's record (a shared or controlled phone):
+    # no reminder goes to it until a keyworker clears it, for the women on it then.
+    shared_number_cleared_at = Column(UTCDateTime)
     created_at = Column(UTCDateTime, nullable=False, default=utcnow)
     updated_at = Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 from sanic import response
 from sqlalchemy import select
 
-from bot.db.models import Referral, ReferralStatus
+from bot.appointments import reminders
+from bot.db.models import AuditLog, Referral, ReferralStatus
 from bot.db.session import run_db, session_scope
+from bot.privacy import shared_numbers
 from bot.privacy.erasure import erase_woman
 from bot.privacy.summary import summary_lines
 from bot.staff import cases as case_logic
@@ -45,7 +47,33 @@ def _case(referral_id: int, staff_id: int):
             "referral": referral, "woman": woman, "needs": referral.need_values,
             "alerts": case_logic.case_alerts(session, referral),
             "appointments": module.for_referral(session, referral.id) if module else None,
+            "shared_with": len(shared_numbers.others_on_number(session, woman)),
+            "shared_held": shared_numbers.is_held(session, woman),
         }
+
+
+def _texts_may_name_service(referral_id: int, allowed: bool, staff_id: int) -> bool:
+    """Record her choice (asked apart from 'safe to text'); queued reminders are reworded."""
+    with session_scope() as session:
+        referral = session.get(Referral, referral_id)
+        if referral is None:
+            return False
+        woman = referral.woman
+        woman.texts_may_name_service = allowed
+        session.add(AuditLog(actor_type="staff", actor_id=staff_id, action="texts_may_name_service_set",
+                             subject_type="woman", subject_id=woman.id))
+        session.flush()
+        reminders.refresh_for(session, woman)
+        return True
+
+
+def _clear_shared(referral_id: int, staff_id: int) -> bool:
+    with session_scope() as session:
+        referral = session.get(Referral, referral_id)
+        if referral is None:
+            return False
+        shared_numbers.clear(session, referral.woman_id, staff_id)
+        return True
 
 
 def _set_status(referral_id: int, status: str, staff_id: int) -> None:
@@ -132,6 +160,23 @@ def add_routes(bp) -> None:
         except ValueError as exc:
             return await case(request, referral_id, error=str(exc), status=400)
         return response.redirect(f"{PREFIX}/cases/{referral_id}?ok=marked", status=303)
+
+    @bp.post("/cases/<referral_id:int>/texts-name-service", name="case_texts_name_service")
+    @staff_only()
+    async def texts_name_service(request, referral_id: int):
+        choice = request.form.get("allowed") or ""
+        if choice not in ("yes", "no"):
+            return await case(request, referral_id, error="Choose yes or no.", status=400)
+        if not await run_db(_texts_may_name_service, referral_id, choice == "yes", request.ctx.me.staff_id):
+            return error_page(request, 404, "That case was not found.")
+        return response.redirect(f"{PREFIX}/cases/{referral_id}?ok=contact", status=303)
+
+    @bp.post("/cases/<referral_id:int>/clear-shared-number", name="case_clear_shared")
+    @staff_only()
+    async def clear_shared(request, referral_id: int):
+        if not await run_db(_clear_shared, referral_id, request.ctx.me.staff_id):
+            return error_page(request, 404, "That case was not found.")
+        return response.redirect(f"{PREFIX}/cases/{referral_id}?ok=contact", status=303)
 
     # ---- her data rights, done by an admin for her (docs/security.md) --------------------
 

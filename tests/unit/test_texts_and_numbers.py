@@ -1,0 +1,30 @@
+"""#19 points 5 and 19 without servers: emoji-only messages, and what a reminder may say."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from bot.appointments import reminders
+from bot.db.models.appointments import AppointmentKind
+from tests.unit.test_appointment_wording import LONDON, appointment
+
+
+@pytest.mark.parametrize("kind", list(AppointmentKind))
+def test_safe_to_text_without_her_choice_to_name_the_service_is_discreet(kind):
+    appt, woman = appointment(kind, safe=True, named=False)
+    for body in (reminders.reminder_text(appt, woman, datetime(2026, 11, 24, 14, 0, tzinfo=LONDON)),
+                 reminders.missed_text(appt, woman)):
+        assert reminders.is_discreet(body), body
+        assert "Elpis" not in body and "Women's Centre" not in body and "caution" not in body.lower()
+
+
+def test_her_choice_to_name_the_service_without_safe_texts_is_discreet():
+    appt, woman = appointment(AppointmentKind.MANDATORY_1, safe=None, named=True)
+    assert reminders.is_discreet(reminders.reminder_text(appt, woman, datetime(2026, 11, 24, 14, 0, tzinfo=LONDON)))
+
+
+def test_both_choices_name_the_appointment():
+    appt, woman = appointment(AppointmentKind.MANDATORY_1, safe=True, named=True)
+    body = reminders.reminder_text(appt, woman, datetime(2026, 11, 24, 14, 0, tzinfo=LONDON))
+    assert body.startswith("Elpis:") and "caution appointment (1 of 2)" in body
