@@ -10,8 +10,9 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import channel_of, latest_intent, latest_text
+from actions.referral.validate import outcome_welcome
 from bot.db.session import run_db
-from bot.referrals.parsing import says_self_referral
+from bot.referrals.parsing import OUTCOME_PATHWAYS, parse_police_outcome, says_self_referral
 from bot.referrals.service import ReferralDraft, submit_referral, summary_lines
 
 logger = logging.getLogger(__name__)
@@ -35,10 +36,13 @@ def _value(slot_value: Any) -> Any:
 def draft_from(tracker: Tracker) -> ReferralDraft:
     s = tracker.get_slot
     caution_date = _value(s("caution_date"))
+    pathway = s("pathway")
+    outcome = "cautioned" if pathway == "police_caution" else pathway if pathway in OUTCOME_PATHWAYS else None
     return ReferralDraft(
         conversation_id=tracker.sender_id,
         channel=channel_of(tracker),
-        pathway=s("pathway") if s("pathway") == "police_caution" else "self",
+        pathway=pathway if pathway == "police_caution" else "self",
+        police_outcome=outcome,
         preferred_name=_value(s("preferred_name")),
         phone_e164=_value(s("phone_e164")),
         safe_to_text=s("safe_to_text"),
@@ -73,6 +77,12 @@ def _reset(keep_location: bool) -> list[EventType]:
     return [SlotSet(slot, None) for slot in slots]
 
 
+def _recently_said_caution(tracker: Tracker, turns: int = 4) -> bool:
+    """A caution named in her last few messages before this one."""
+    users = [e for e in tracker.events if e.get("event") == "user"][:-1][-turns:]
+    return any(parse_police_outcome(e.get("text")) == "cautioned" for e in users)
+
+
 class ActionStartReferral(Action):
     def name(self) -> str:
         return "action_start_referral"
@@ -80,9 +90,26 @@ class ActionStartReferral(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         events = _reset(keep_location=False)
         intent = latest_intent(tracker)[0]
-        if intent == "police_referral":
+        text = latest_text(tracker)
+        outcome = parse_police_outcome(text)
+        if outcome in OUTCOME_PATHWAYS and intent in ("police_referral", "self_refer"):
+            # No further action, under investigation, charged: she can come, as her own referral.
+            events.append(SlotSet("pathway", outcome))
+            dispatcher.utter_message(text=outcome_welcome(outcome))
+        elif intent == "police_referral":
             events.append(SlotSet("pathway", "police_caution"))
             dispatcher.utter_message(text="Thanks for getting in touch. I'll help you register your referral.")
+        elif intent == "self_refer" and not says_self_referral(text) and (
+            outcome == "cautioned" or _recently_said_caution(tracker)
+        ):
+            # "Help with my caution", or "get support" after "book my caution meetings"
+            # found no record: her caution is a police referral, not a self-referral.
+            events.append(SlotSet("pathway", "police_caution"))
+            dispatcher.utter_message(
+                text="It sounds like you've had a caution. I'll help you register your police referral, "
+                     "then we can book your caution meetings. If the police didn't send you, you can change that "
+                     "before it's sent."
+            )
         else:
             # Not asked again (one message fewer); the summary shows it and she can change it.
             if intent == "self_refer" and says_self_referral(latest_text(tracker)):

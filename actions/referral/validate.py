@@ -47,6 +47,27 @@ def _covered(borough: str | None) -> bool:
         return is_covered(session, borough)
 
 
+ACKNOWLEDGE = (
+    "Thank you for telling me. We'll keep that in mind, and only contact you in the way you say is safe."
+)
+
+
+def acknowledge(dispatcher: CollectingDispatcher) -> None:
+    """A kind word for what she told us about her safety; her words are never echoed."""
+    dispatcher.utter_message(text=ACKNOWLEDGE)
+
+
+def outcome_welcome(outcome: str) -> str:
+    """What she hears when the police outcome was not a caution: she can come, as herself."""
+    lead = {
+        "no_further_action": "Thanks for telling me. Even with no further action, you can come to us.",
+        "released_under_investigation": "Thanks for telling me. While you're under investigation, you can still come to us.",
+        "charged": "Thanks for telling me. Being charged doesn't stop you coming to us, "
+                   "and a keyworker can help you get ready for court.",
+    }[outcome]
+    return lead + " You don't need a caution: I'll take this as your own referral and note what happened."
+
+
 class ValidateReferralForm(GuidedFormValidation):
     free_text_slots = frozenset({"preferred_name", "safe_times"})
     required_answers = frozenset({"consent", "age_ok", "referral_confirmed"})
@@ -169,7 +190,7 @@ class ValidateReferralForm(GuidedFormValidation):
             return None
         if target == "phone" and not parsing.normalise_mobile(value):
             return None  # "he checks my phone" is not "use this number"
-        if target == "pathway" and parsing.parse_pathway(value) == tracker.get_slot("pathway"):
+        if target == "pathway" and parsing.pathway_value(value) == tracker.get_slot("pathway"):
             return None  # nothing new: the usual handling
         validator = getattr(self, f"validate_{target}")
         result = validator(value, dispatcher, tracker, domain)
@@ -200,7 +221,7 @@ class ValidateReferralForm(GuidedFormValidation):
         if slot == "safe_times":
             return parsing.parse_safe_times(text) is not None
         if slot == "pathway":
-            return parsing.parse_pathway(text, intent) is not None
+            return parsing.pathway_value(text, intent) is not None
         if slot == "caution_details":
             return parsing.parse_caution_details(text, today_london()) is not None
         if slot == "needs":
@@ -268,6 +289,8 @@ class ValidateReferralForm(GuidedFormValidation):
     def validate_phone(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
         e164 = parsing.normalise_mobile(value)
         if e164:
+            if parsing.discloses(value):
+                acknowledge(dispatcher)
             return {"phone": e164, "phone_e164": e164}
         if parsing.says_this_number(value):
             number = texting_number(tracker)
@@ -286,8 +309,12 @@ class ValidateReferralForm(GuidedFormValidation):
     def validate_contact_safety(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
         safety = parsing.parse_contact_safety(value, latest_intent(tracker)[0])
         if safety is None:
+            if parsing.discloses(value):
+                acknowledge(dispatcher)
             dispatcher.utter_message(text="Sorry, I didn't get that. Is it safe to text, call, both, or neither?")
             return self.clear("contact_safety")
+        if parsing.discloses(value):
+            acknowledge(dispatcher)
         label = {(True, True): "texts and calls", (True, False): "texts only", (False, True): "calls only", (False, False): "neither"}
         return {
             "contact_safety": label[(safety.text_ok, safety.call_ok)],
@@ -300,13 +327,24 @@ class ValidateReferralForm(GuidedFormValidation):
         if times is None:
             dispatcher.utter_message(text="Sorry, I didn't get that. When is it safe? For example 'after 6pm', or 'any time'.")
             return {"safe_times": None}
-        return {"safe_times": times}
+        # Kept and read back as days and times only: what she said about anyone
+        # else is never repeated (the summary, texts, the record).
+        neutral = parsing.neutral_times(value)
+        if parsing.discloses(value):
+            acknowledge(dispatcher)
+            if neutral is None:
+                dispatcher.utter_message(text="Which days or times are usually safe? For example 'weekday mornings', or say skip.")
+                return {"safe_times": None}
+        return {"safe_times": neutral or times}
 
     def validate_pathway(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
-        pathway = parsing.parse_pathway(value, latest_intent(tracker)[0])
+        pathway = parsing.pathway_value(value, latest_intent(tracker)[0])
         if pathway is None:
             dispatcher.utter_message(text="Sorry, I didn't get that. Did the police send you, or are you contacting us yourself?")
             return self.clear("pathway")
+        if pathway in parsing.OUTCOME_PATHWAYS:
+            # Not a caution: no meetings to book by a deadline; she refers herself, the outcome noted.
+            dispatcher.utter_message(text=outcome_welcome(pathway))
         return {"pathway": pathway}
 
     def validate_caution_details(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):

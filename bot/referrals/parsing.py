@@ -415,3 +415,124 @@ def says_this_number(text: str | None) -> bool:
 def says_another_number(text: str | None) -> bool:
     t = clean(text).lower()
     return bool(re.search(r"\b(another|different|other|new)\s+(one|number|no\.?|phone|mobile)\b", t))
+
+
+# --- What came of her contact with the police (#19 point 15) -------------------
+# Every outcome can come to us; only a caution has meetings to book by a deadline.
+
+_OUTCOME_WORDS = (
+    ("released_under_investigation",
+     r"released under investigation|under investigation|\brui\b|on bail|police bail|bailed|pre[- ]?charge bail"),
+    ("charged",
+     r"\bcharged\b|\bcharge(s|d)? (me|against)\b|(due|going|have to go|got to go|appear\w*|up) (in|at|to) "
+     r"(court|magistrates\w*|crown court)|court (date|case|hearing)|summons\w*|summoned|\bpostal requisition\b"),
+    ("no_further_action",
+     r"no further action|\bnfa\b|\bnfa'?d\b|no action (was )?taken|took no action|dropped (it|the case|the charges)|"
+     r"(case|charges?|it) (was |were )?dropped|let (me )?(off|go) with(out)? nothing|released without charge"),
+    ("cautioned", r"caution\w*|conditional caution|community resolution|diversion"),
+)
+_OUTCOME_RES = [(name, re.compile(pattern, re.I)) for name, pattern in _OUTCOME_WORDS]
+OUTCOME_PATHWAYS = ("no_further_action", "released_under_investigation", "charged")
+OUTCOME_LABELS = {
+    "no_further_action": "no further action",
+    "released_under_investigation": "released under investigation",
+    "charged": "charged",
+    "cautioned": "cautioned",
+}
+
+
+def parse_police_outcome(text: str | None) -> str | None:
+    """'cautioned', 'no_further_action', 'released_under_investigation', 'charged' or None.
+
+    The first outcome named in this order wins: "no further action, no
+    caution" is not a caution, and "charged, due in court" is not bail.
+    """
+    t = clean(text).lower()
+    t = re.sub(r"\b(no|not|never|wasn'?t|didn'?t get an?|without an?)\s+(a\s+)?caution\w*", " ", t)
+    for name, regex in _OUTCOME_RES:
+        if regex.search(t):
+            return name
+    return None
+
+
+def pathway_value(text: str | None, intent: str | None = None) -> str | None:
+    """The pathway slot's value: 'police_caution', 'self', or an outcome that refers herself.
+
+    A police outcome other than a caution is her own referral, with the
+    outcome noted (the slot keeps it, so the summary and the record show it).
+    """
+    outcome = parse_police_outcome(text)
+    if outcome in OUTCOME_PATHWAYS:
+        return outcome
+    if outcome == "cautioned":
+        return "police_caution"
+    return parse_pathway(text, intent)
+
+
+# --- Safe times read back in a neutral form, and disclosures (#19 point 20) -----
+
+_DAYS = (r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues|tue|wed|thurs|thur|thu|fri|sat|sun)s?\b|"
+         r"week ?days?\b|week ?ends?\b")
+_PARTS = r"(?:mornings?|afternoons?|evenings?|nights?|lunch ?times?|day ?times?|daytime)\b"
+_CLOCK = r"\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm)?|noon|midday|midnight"
+_TIME_PHRASES = re.compile(
+    rf"\b(any ?time|whenever|all day|"
+    rf"(?:(?:after|before|from|until|till|til|around|about|between|by)\s+)?(?:{_CLOCK})"
+    rf"(?:\s*(?:-|to|and|until|till)\s*(?:{_CLOCK}))?(?![\w:])|"
+    rf"(?:{_DAYS})(?:\s+(?:and|or|&|,)?\s*(?:{_DAYS}))*(?:\s+(?:{_PARTS}))?|"
+    rf"(?:in the\s+)?(?:{_PARTS}))",
+    re.I,
+)
+# Another person in her words about when or how we may reach her: she is telling
+# us something about her safety, which we acknowledge and never repeat.
+_DISCLOSURE = re.compile(
+    r"\b(he|he'?s|hes|him|his|she'?s|partner'?s?|boyfriend|bf|husband|hubby|fella|ex|girlfriend|wife|"
+    r"family|mum|dad|brother|sister|they|they'?re|kids'? dad|baby'?s? (father|dad)|"
+    r"checks?|reads?|goes through|looks? (at|through)|monitors?|tracks?|watches|controls?|finds? out|"
+    r"not allowed|won'?t let|scared|afraid|frightened|hits?|hurts?)\b",
+    re.I,
+)
+
+
+def neutral_times(text: str | None) -> str | None:
+    """Only the days and times in her answer ("weekday mornings when he's at work"
+    -> "weekday mornings"), or None when there are none."""
+    t = clean(text)
+    if re.fullmatch(r"(?i)(any ?time|whenever|always|any|all day|anytime is fine|any time is fine)", t):
+        return "any time"
+    found = [m.group(0).strip() for m in _TIME_PHRASES.finditer(t) if re.search(r"[^\W_]", m.group(0))]
+    found = [f for f in found if not re.fullmatch(r"\d{1,2}", f)]  # a bare number is not a time
+    if not found:
+        return None
+    words = ", ".join(dict.fromkeys(f.lower() for f in found))
+    return re.sub(r"\s+", " ", words)[:120]
+
+
+def discloses(text: str | None) -> bool:
+    """Her answer says something about another person or her safety."""
+    return bool(_DISCLOSURE.search(clean(text)))
+
+
+# --- Reaching her from a chat that does not know her (#19 points 12 and 13) -----
+
+_EMAIL = re.compile(r"\b[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63})+\b")
+
+
+def find_email(text: str | None) -> str | None:
+    m = _EMAIL.search(clean(text))
+    return m.group(0).lower()[:200] if m else None
+
+
+def find_reference(text: str | None, prefix: str) -> str | None:
+    """Her referral reference ("ELP-7K3D9X", "elp 7k3d9x", "ELP7K3D9X")."""
+    m = re.search(rf"\b{re.escape(prefix)}[\s-]?([A-Z0-9]{{6}})\b", clean(text), re.I)
+    return f"{prefix}-{m.group(1).upper()}" if m else None
+
+
+def asks_how_contacted(text: str | None) -> bool:
+    """ "How will they contact me?", "will they call me?", "who will ring me?"."""
+    t = clean(text).lower()
+    return bool(re.search(
+        r"\b(how|who|when|will|would|what)\b.*\b(contact|reach|call|ring|phone|text|message|get (in )?touch|get back)\b",
+        t,
+    ) and ("?" in t or re.match(r"(how|who|when|will|would|what)\b", t)))

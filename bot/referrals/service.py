@@ -11,8 +11,9 @@ from bot.db.crud import alerts as alert_crud
 from bot.db.crud import conversations as convo_crud
 from bot.db.crud import referrals as referral_crud
 from bot.db.models import AlertReason, Consent, Need, Pathway, Referral, ReferralNeed, Woman
+from bot.db.models.referrals import PoliceOutcome
 from bot.db.session import session_scope
-from bot.referrals.parsing import format_mobile, needs_text
+from bot.referrals.parsing import OUTCOME_LABELS, OUTCOME_PATHWAYS, format_mobile, needs_text
 from bot.settings import get_settings
 
 
@@ -34,6 +35,7 @@ class ReferralDraft:
     caution_date: date | None = None
     police_reference: str | None = None
     needs: list[str] = field(default_factory=list)
+    police_outcome: str | None = None  # PoliceOutcome value, or None (no police contact named)
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,8 @@ def submit_referral(draft: ReferralDraft, url: str | None = None) -> SubmittedRe
                     reference=referral_crud.new_reference(session, settings.reference_prefix),
                     woman_id=woman.id,
                     pathway=Pathway(draft.pathway),
+                    police_outcome=PoliceOutcome(draft.police_outcome) if draft.police_outcome
+                    else PoliceOutcome.CAUTIONED if is_caution else None,
                     caution_date=draft.caution_date if is_caution else None,
                     police_reference=draft.police_reference if is_caution else None,
                     caution_deadline=caution_deadline(draft.caution_date) if is_caution else None,
@@ -149,6 +153,8 @@ def summary_lines(slots: dict) -> list[str]:
         caution_date = slots.get("caution_date")
         details = [d for d in (plain_date(caution_date) if caution_date else None, slots.get("police_reference")) if d]
         lines.append("Sent by: police" + (f" ({', '.join(details)})" if details else ""))
+    elif slots.get("pathway") in OUTCOME_PATHWAYS:
+        lines.append(f"Sent by: myself (police: {OUTCOME_LABELS[slots['pathway']]})")
     else:
         lines.append("Sent by: myself")
     need_list = slots.get("need_list") or []

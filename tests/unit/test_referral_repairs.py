@@ -128,8 +128,10 @@ def test_a_yes_at_the_summary_is_not_read_as_a_correction(domain, text):
 def test_a_field_word_in_an_answer_is_not_a_correction(domain):
     answered = {k: v for k, v in ANSWERED.items() if k not in ("safe_times",)}
     slots, texts, _ = run(tracker("safe_times", "after 6pm, sorry he checks my phone", **answered), domain)
-    assert slots["safe_times"] == "after 6pm, sorry he checks my phone" and "phone_e164" not in slots
-    assert slots["requested_slot"] == "referral_confirmed" and texts == []
+    # Kept as days and times only (#19 point 20); what he does is acknowledged, never repeated.
+    assert slots["safe_times"] == "after 6pm" and "phone_e164" not in slots
+    assert slots["requested_slot"] == "referral_confirmed"
+    assert len(texts) == 1 and texts[0].startswith("Thank you for telling me") and "checks" not in texts[0]
 
 
 # --- 3. On SMS, her texting number is offered, never stored unasked ---------------

@@ -1,6 +1,8 @@
 """Referrals, the needs she named, and the boroughs the service covers."""
 from __future__ import annotations
 
+import enum
+
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
@@ -17,6 +19,19 @@ from bot.db.base import Base
 from bot.db.crypto import EncryptedText
 from bot.db.models.enums import Need, Pathway, ReferralStatus
 from bot.db.types import UTCDateTime, str_enum, utcnow
+
+
+class PoliceOutcome(str, enum.Enum):
+    """What came of her contact with the police, as she told us (#19 point 15).
+
+    Every outcome can come to us: a caution takes the police pathway (two
+    meetings by a deadline); the others refer themselves, with this noted.
+    """
+
+    CAUTIONED = "cautioned"
+    NO_FURTHER_ACTION = "no_further_action"
+    RELEASED_UNDER_INVESTIGATION = "released_under_investigation"
+    CHARGED = "charged"
 
 
 class CoverageBorough(Base):
@@ -44,6 +59,8 @@ class Referral(Base):
     reference = Column(String(16), nullable=False, unique=True)
     woman_id = Column(Integer, ForeignKey("women.id", ondelete="CASCADE"), nullable=False, index=True)
     pathway = Column(str_enum(Pathway, "pathway"), nullable=False)
+    # None: no police contact mentioned (a self-referral).
+    police_outcome = Column(str_enum(PoliceOutcome, "police_outcome"))
     caution_date = Column(Date)
     police_reference = Column(String(40))
     # Last day both mandatory appointments must be attended by (caution only).
@@ -84,3 +101,23 @@ class ReferralNeed(Base):
         Integer, ForeignKey("referrals.id", ondelete="CASCADE"), nullable=False, index=True
     )
     need = Column(str_enum(Need, "need"), nullable=False)
+
+
+class HandoffContact(Base):
+    """How a person may safely reach her about a 'talk to a person' alert (#19 point 12).
+
+    Asked on a chat that cannot reach her (the web page forgets her). Kept
+    beside the alert; the number or email is encrypted at rest, and the safe
+    time is the neutral form only (never her words about anyone else).
+    """
+
+    __tablename__ = "handoff_contacts"
+
+    id = Column(Integer, primary_key=True)
+    alert_id = Column(Integer, ForeignKey("alerts.id", ondelete="CASCADE"), nullable=False, index=True)
+    conversation_id = Column(String(128), index=True)
+    contact = Column(EncryptedText)  # a mobile (E.164) or an email; None when she declined
+    contact_kind = Column(String(10))  # "mobile" or "email"
+    safe_times = Column(String(120))
+    declined = Column(Boolean, nullable=False, default=False)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
