@@ -1,5 +1,9 @@
 """Import and export of listings: CSV and Open Referral UK JSON.
 
+Open Referral UK 3.0 (the export ORUK readers and the /oruk/ API use) is in
+oruk.py; `export_openreferral_json` still writes our older 1.1-shaped document
+for the staff download, and `import_openreferral_json` reads both.
+
 Imports are all or nothing: every row is checked first and the report lists
 every problem by row; if there is any, nothing is written. Rows with an `id`
 (external id) that is already in the directory update that listing; others
@@ -14,10 +18,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Iterable
 
+from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from bot.directory import taxonomy
+from bot.directory import oruk, taxonomy
 from bot.directory.admin import (
     DirectoryError,
     clean_service,
@@ -27,6 +32,7 @@ from bot.directory.admin import (
     service_to_dict,
     update_service,
 )
+from bot.db.models import DirOrganisation, DirService
 from bot.directory.phones import phone_cell
 from bot.hours import DAY_NAMES, Opening, format_week
 
@@ -63,11 +69,24 @@ class ImportReport:
         )
 
 
-def _write_all(session: Session, items: list[tuple[int, str | None, dict[str, Any]]]) -> ImportReport:
-    """Check every listing, then write them all in one savepoint, or none."""
+def _write_all(session: Session, items: list[tuple[int, str | None, dict[str, Any]]],
+               ids: dict[int, dict[str, Any]] | None = None) -> ImportReport:
+    """Check every listing, then write them all in one savepoint, or none.
+
+    `ids` (by row): the UUIDs an ORUK 3.0 service carried. A listing whose uuid
+    is already here is updated (before matching by external id), and the rows
+    written keep the file's UUIDs.
+    """
+    ids = ids or {}
     report = ImportReport()
     seen: dict[str, int] = {}
+    seen_uuid: dict[str, int] = {}
     for row, ref, data in items:
+        sid = ids.get(row, {}).get("service")
+        if sid:
+            if sid in seen_uuid:
+                report.errors.append(RowError(row, f"id '{sid}' repeats row {seen_uuid[sid]}", ref))
+            seen_uuid[sid] = row
         try:
             clean_service(data)
         except DirectoryError as exc:
@@ -80,17 +99,28 @@ def _write_all(session: Session, items: list[tuple[int, str | None, dict[str, An
     if not report.ok:
         return report
     existing = find_by_external_id(session, seen)
+    by_uuid = dict(session.execute(select(DirService.uuid, DirService.id)
+                                   .where(DirService.uuid.in_(list(seen_uuid)))).all()) if seen_uuid else {}
+    names = {str(d.get("organisation") or "").strip() for _, _, d in items}
+    known_orgs = set(session.execute(select(DirOrganisation.name).where(DirOrganisation.name.in_(names))).scalars())
+    taken: set[str] = set()
     savepoint = session.begin_nested()
     try:
         for row, ref, data in items:
             ext = data.get("external_id")
+            hint = ids.get(row)
             try:
-                if ext and ext in existing:
-                    update_service(session, existing[ext], data)
+                if hint and hint.get("service") in by_uuid:
+                    service = update_service(session, by_uuid[hint["service"]], data)
+                    report.updated += 1
+                elif ext and ext in existing:
+                    service = update_service(session, existing[ext], data)
                     report.updated += 1
                 else:
-                    create_service(session, data)
+                    service = create_service(session, data)
                     report.created += 1
+                if hint:
+                    oruk.apply_ids(session, service, hint, {n for n in names if n not in known_orgs}, taken)
             except DirectoryError as exc:
                 report.errors.extend(RowError(row, m, ref) for m in exc.errors)
         if report.errors:
@@ -247,7 +277,8 @@ def _oruk_schedule(s: dict[str, Any]) -> dict[str, Any]:
 
 
 def export_openreferral_json(session: Session, **filters: Any) -> dict[str, Any]:
-    """The directory in Open Referral UK's shape (service with full details).
+    """The directory in our older Open Referral UK 1.1 shape (service with full details),
+    kept for the staff download and files written before; ORUK 3.0 is oruk.export_oruk.
 
     Elpis-only fields carry an `x_elpis_` prefix so ORUK readers can ignore them.
     """
@@ -383,24 +414,35 @@ def _oruk_to_data(s: dict[str, Any]) -> dict[str, Any]:
 
 
 def import_openreferral_json(session: Session, source: str | dict[str, Any] | list[Any]) -> ImportReport:
-    """Listings from Open Referral UK JSON: {"services": [...]} or a bare list of services."""
+    """Listings from Open Referral UK JSON, 3.0 or our older 1.1 files: a bare list of
+    services (a 3.0 `service_package`), {"services": [...]}, or a 3.0 page {"contents": [...]}.
+
+    Each service is read as 3.0 unless it uses 1.1-only names (oruk.is_v3); 1.1
+    services are read exactly as before (matched by `id` as external id).
+    """
     try:
         doc = json.loads(source) if isinstance(source, str) else source
     except json.JSONDecodeError as exc:
         return ImportReport(errors=[RowError(0, f"not JSON: {exc.msg} at line {exc.lineno}")])
-    services = doc.get("services") if isinstance(doc, dict) else doc
+    services = (doc.get("services", doc.get("contents")) if isinstance(doc, dict) else doc)
     if not isinstance(services, list):
         return ImportReport(errors=[RowError(0, "expected a list of services (or {\"services\": [...]})")])
     items: list[tuple[int, str | None, dict[str, Any]]] = []
+    ids: dict[int, dict[str, Any]] = {}
     report = ImportReport()
     for number, s in enumerate(services, start=1):
         if not isinstance(s, dict):
             report.errors.append(RowError(number, "a service must be an object"))
             continue
-        items.append((number, s.get("id") or s.get("name"), _oruk_to_data(s)))
+        ref = _scalar(s.get("id")) or _scalar(s.get("name"))
+        if oruk.is_v3(s):
+            data, ids[number] = oruk.service_to_data(s)
+        else:
+            data = _oruk_to_data(s)
+        items.append((number, ref, data))
     if not report.ok:
         return report
-    return _write_all(session, items)
+    return _write_all(session, items, ids)
 
 
 def dump_json(doc: dict[str, Any]) -> str:
