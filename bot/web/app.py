@@ -12,7 +12,7 @@ from sanic import Sanic, response
 
 from bot.settings import get_settings
 
-BLUEPRINT_MODULES = ("bot.web.chat", "bot.web.staff")
+BLUEPRINT_MODULES = ("bot.web.chat", "bot.web.staff", "bot.web.oruk")
 
 
 def create_app(name: str = "elpis_web") -> Sanic:
