@@ -1,6 +1,7 @@
 """Checking documents against the official ORUK 3.0 JSON Schemas, offline.
 
-The schemas are the copy in ../shared/data/oruk-3.0/schema (or ELPIS_ORUK_SCHEMAS).
+The schemas are the official copy shipped in bot/directory/oruk_3_0/schema (its README says
+where from), or ELPIS_ORUK_SCHEMAS to check against another version.
 Its validate.py needs jsonschema >= 4.18 (`referencing`); Rasa 3.6 pins
 jsonschema < 4.18, so this does the same with 4.17's RefResolver: the schemas'
 remote $refs are mapped to the local files and nothing is fetched.
@@ -16,14 +17,13 @@ from urllib.parse import urlsplit
 
 import jsonschema
 
-from bot.settings import REPO_ROOT
 
 PREFIXES = ("https://openreferraluk.org/specifications/3.0/schema/",
             "https://raw.githubusercontent.com/tpximpact/OpenReferralApi/refs/heads/main/OpenReferralApi/Schemas/V3.0-UK/")
 
 
 def schema_dir() -> Path:
-    return Path(os.environ.get("ELPIS_ORUK_SCHEMAS") or REPO_ROOT.parent / "shared" / "data" / "oruk-3.0" / "schema")
+    return Path(os.environ.get("ELPIS_ORUK_SCHEMAS") or Path(__file__).resolve().parent / "oruk_3_0" / "schema")
 
 
 @lru_cache(maxsize=None)

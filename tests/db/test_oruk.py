@@ -1,7 +1,7 @@
 """Open Referral UK 3.0 export and import (issue 22), on SQLite and PostgreSQL.
 
 The export is checked with the official schemas (bot.directory.oruk_schema:
-the shipped copy in ../shared/data/oruk-3.0, offline).
+the official copy shipped in bot/directory/oruk_3_0, offline).
 """
 from __future__ import annotations
 
@@ -18,10 +18,6 @@ from bot.directory import create_service, export_openreferral_json, import_openr
 from bot.directory import oruk_schema
 from bot.directory.oruk import export_oruk
 from tests.db.test_directory import CENTRE
-
-pytestmark = pytest.mark.skipif(not (oruk_schema.schema_dir() / "service_package.json").exists(),
-                                reason="ORUK 3.0 schemas not found (set ELPIS_ORUK_SCHEMAS)")
-
 
 def listings(session):
     return sorted(({k: v for k, v in d.items() if k not in ("id", "updated_at")} for d in

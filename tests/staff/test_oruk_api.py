@@ -6,15 +6,11 @@ from __future__ import annotations
 
 import uuid
 
-import pytest
 import requests
 
 from bot.db.session import session_scope
 from bot.directory import create_service, delete_service
 from bot.directory import oruk_schema
-
-pytestmark = pytest.mark.skipif(not (oruk_schema.schema_dir() / "service.json").exists(),
-                                reason="ORUK 3.0 schemas not found (set ELPIS_ORUK_SCHEMAS)")
 
 HIDDEN = {"name": "Hidden Test Listing", "organisation": "Hidden Trust", "external_id": "hidden-test-listing",
           "status": "inactive", "locations": [{"address": "1 Example Road", "postcode": "SE15 5AA"}]}
