@@ -5,6 +5,7 @@ import logging
 from typing import Any
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import channel_of
@@ -27,8 +28,19 @@ def _write_alert(reason: AlertReason, sender_id: str, channel: str) -> int:
         ).id
 
 
-async def ask_for_person(dispatcher: CollectingDispatcher, tracker: Tracker, reason: AlertReason) -> bool:
-    """Raise the alert and tell her; also used mid-form."""
+def _linked(sender_id: str) -> bool:
+    with session_scope() as session:
+        return woman_id_for(session, sender_id) is not None
+
+
+async def ask_for_person(dispatcher: CollectingDispatcher, tracker: Tracker, reason: AlertReason,
+                         reachable: bool = True) -> bool:
+    """Raise the alert and tell her; also used mid-form.
+
+    `reachable` False: nothing in this chat lets a person reach her (the web
+    page forgets her), so no "someone will be in touch" is promised here; the
+    caller asks how they may (actions/data_rights/reach.py).
+    """
     try:
         await run_db(_write_alert, reason, tracker.sender_id, channel_of(tracker))
     except Exception:
@@ -39,6 +51,13 @@ async def ask_for_person(dispatcher: CollectingDispatcher, tracker: Tracker, rea
     now = utcnow()
     if reason == AlertReason.HUMAN_REQUESTED and not is_open(now, hours):
         # Out of hours: say when a person will answer, and give the numbers for now.
+        if not reachable:
+            dispatcher.utter_message(
+                text=f"OK, I've passed that on. Our team is not in right now: a person will read this "
+                     f"{when_in_touch(now, hours)}."
+            )
+            dispatcher.utter_message(response="utter_crisis")
+            return True
         dispatcher.utter_message(
             text=f"OK, I've passed that on. Our team is not in right now. "
                  f"Someone will be in touch {when_in_touch(now, hours)}."
@@ -55,8 +74,21 @@ class ActionRequestHuman(Action):
         return "action_request_human"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]):
-        await ask_for_person(dispatcher, tracker, AlertReason.HUMAN_REQUESTED)
-        return []
+        reachable = True
+        if channel_of(tracker) != "sms" and not is_open(utcnow(), get_settings().team_hours):
+            # Out of hours on the web: ask how a person may safely reach her (#19 point 12).
+            try:
+                reachable = await run_db(_linked, tracker.sender_id)
+            except Exception:
+                logger.exception("handoff: record lookup failed")
+        if not await ask_for_person(dispatcher, tracker, AlertReason.HUMAN_REQUESTED, reachable=reachable):
+            return []
+        if reachable:
+            return []
+        # data_rights_form (dr_kind "reach") takes her safe contact, or her reference and a code.
+        return [SlotSet("dr_kind", "reach"), SlotSet("dr_stage", "contact"), SlotSet("dr_tries", 0),
+                SlotSet("dr_reply", None), SlotSet("dr_woman", None), SlotSet("dr_proof", None),
+                FollowupAction("data_rights_form")]
 
 
 def _previous_turn_not_understood(tracker: Tracker) -> bool:

@@ -19,15 +19,19 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import channel_of, latest_intent
+from actions.data_rights import reach
 from bot.db.crud.alerts import raise_alert
 from bot.db.crud.conversations import woman_id_for
 from bot.db.models import AlertReason
 from bot.db.session import run_db, session_scope
 from bot.db.types import utcnow
 from bot.privacy import identity
-from bot.privacy.erasure import erase_woman
+from bot.privacy.erasure import caution_at_stake, erase_woman
 from bot.privacy.summary import stop_texts, summary_lines
+from actions.referral.validate import ACKNOWLEDGE
+from bot.referrals import parsing
 from bot.referrals.parsing import detect_control, normalise_mobile
+from bot.settings import get_settings
 
 logger = logging.getLogger(__name__)
 
@@ -80,17 +84,41 @@ class ActionAskDrReply(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
         stage = tracker.get_slot("dr_stage")
-        if stage == "phone":
+        if stage == "contact":
+            dispatcher.utter_message(text=reach.ask_text())
+        elif stage == "time":
+            dispatcher.utter_message(text="When is a safe time for them to contact you? For example "
+                                          "'weekday mornings', or 'any time'.")
+        elif stage == "phone":
             dispatcher.utter_message(
                 text="First I need to check it's you. What's the mobile number you gave us? "
                      "I'll text it a code. Or say 'leave it'.")
         elif stage == "code":
             dispatcher.utter_message(text="Please type the 6-digit code we texted you. Or say 'leave it'.")
         else:
-            dispatcher.utter_message(
-                text="This deletes everything we hold about you: your details, referral, appointments "
-                     "and messages. It can't be undone. Reply DELETE to confirm, or 'keep' to keep it.")
+            dispatcher.utter_message(text=await _delete_warning(_woman(tracker)))
         return []
+
+
+def _caution_at_stake(woman_id: int) -> int | None:
+    with session_scope() as session:
+        return caution_at_stake(session, woman_id)
+
+
+async def _delete_warning(woman_id: int | None) -> str:
+    warning = ("This deletes everything we hold about you: your details, referral, appointments "
+               "and messages. It can't be undone.")
+    try:
+        at_stake = await run_db(_caution_at_stake, woman_id) if woman_id is not None else None
+    except Exception:
+        logger.exception("data rights: caution lookup failed")
+        at_stake = 0  # say it anyway: missing a caution meeting has consequences
+    if at_stake is not None:
+        # A caution meeting missed is told to the police: she must know before she deletes.
+        meetings = "Your caution meetings will be cancelled too. " if at_stake else ""
+        warning += (f" {meetings}If you don't go to both caution meetings, the police are told and can take "
+                    "the case further, even to court. Say 'talk to someone' to speak to a person first.")
+    return warning + " Reply DELETE to confirm, or 'keep' to keep it."
 
 
 def _send_code(phone: str, sender_id: str) -> identity.CodeSent:
@@ -116,9 +144,11 @@ class ValidateDataRightsForm(FormValidationAction):
             return {"dr_reply": None}
         text = str(value or "").strip()
         intent, _ = latest_intent(tracker)
+        tries = int(tracker.get_slot("dr_tries") or 0)
+        if tracker.get_slot("dr_kind") == "reach":
+            return await self._reach(stage, text, intent, tries, dispatcher, tracker)
         if detect_control(text) == "stop" or intent == "stop_form":
             return {"dr_stage": "cancelled", "dr_reply": "cancelled"}
-        tries = int(tracker.get_slot("dr_tries") or 0)
         if stage == "phone":
             return await self._phone(text, tries, dispatcher, tracker)
         if stage == "code":
@@ -136,6 +166,60 @@ class ValidateDataRightsForm(FormValidationAction):
         if _CONFIRM.match(text):
             return {"dr_stage": "done", "dr_reply": "done"}
         return {"dr_stage": "cancelled", "dr_reply": "cancelled"}
+
+    async def _reach(self, stage: str, text: str, intent: str | None, tries: int, dispatcher: CollectingDispatcher,
+                     tracker: Tracker) -> dict[str, Any]:
+        """'Talk to a person' on a chat that can't reach her: a safe contact, or her reference and a code."""
+        sender = tracker.sender_id
+        if stage == "code":
+            ok = identity.code_matches(text, proof=tracker.get_slot("dr_proof"), sender_id=sender,
+                                       woman_id=_woman(tracker), now=utcnow())
+            if ok:
+                await run_db(reach.link_chat, sender, channel_of(tracker), _woman(tracker))
+                return {"dr_stage": "linked", "dr_reply": "linked", "dr_tries": 0}
+            if reach.says_no(text, intent) or tries + 1 >= identity.MAX_TRIES:
+                return {"dr_stage": "failed", "dr_reply": "failed"}
+            dispatcher.utter_message(text="Sorry, that code doesn't match.")
+            return {"dr_reply": None, "dr_tries": tries + 1}
+        if stage == "time":
+            times = parsing.neutral_times(text)
+            if parsing.discloses(text):
+                dispatcher.utter_message(text=ACKNOWLEDGE)
+            contact = reach.Contact(tracker.get_slot("dr_proof"), "mobile" if normalise_mobile(
+                tracker.get_slot("dr_proof") or "") else "email", times)
+            await run_db(reach.save_contact, sender, contact.contact, contact.kind, times)
+            reach.thanks_for_contact(contact, dispatcher)
+            return {"dr_stage": "done", "dr_reply": "done", "dr_proof": None}
+        # stage "contact"
+        if parsing.asks_how_contacted(text):
+            dispatcher.utter_message(text=reach.how_answer())
+            return {"dr_reply": None}
+        reference = parsing.find_reference(text, get_settings().reference_prefix)
+        if reference:
+            sent = await run_db(reach.send_code_for_reference, reference, sender)
+            # The same words whether or not the reference is ours: a stranger learns nothing.
+            dispatcher.utter_message(
+                text="If that reference is ours, we've just sent a code to the number on it, if you told us texts "
+                     "are safe. Type the code here. No code? Say 'no code', and a person will help you.")
+            return {"dr_stage": "code", "dr_reply": None, "dr_tries": 0, "dr_proof": sent.proof,
+                    "dr_woman": str(sent.woman_id) if sent.woman_id is not None else None}
+        contact = reach.read_contact(text)
+        if contact is not None:
+            if parsing.discloses(text):
+                dispatcher.utter_message(text=ACKNOWLEDGE)
+            if contact.times is None:
+                # Kept in the form until the time comes (this chat only), then with the alert.
+                return {"dr_stage": "time", "dr_reply": None, "dr_proof": contact.contact}
+            await run_db(reach.save_contact, sender, contact.contact, contact.kind, contact.times)
+            reach.thanks_for_contact(contact, dispatcher)
+            return {"dr_stage": "done", "dr_reply": "done"}
+        if reach.says_no(text, intent):
+            await run_db(reach.save_contact, sender, None, None, None)
+            return {"dr_stage": "declined", "dr_reply": "declined"}
+        if tries + 1 >= reach.MAX_TRIES:
+            return {"dr_stage": "left", "dr_reply": "left"}
+        dispatcher.utter_message(text="Sorry, I didn't get that.")
+        return {"dr_reply": None, "dr_tries": tries + 1}
 
     async def _phone(self, text: str, tries: int, dispatcher: CollectingDispatcher, tracker: Tracker):
         phone = normalise_mobile(text)
@@ -172,6 +256,19 @@ class ActionDataRightsFinish(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
         stage, kind, woman_id = tracker.get_slot("dr_stage"), tracker.get_slot("dr_kind"), _woman(tracker)
+        if kind == "reach":
+            when = reach.when_text()
+            if stage == "linked":
+                dispatcher.utter_message(text="Thanks, that's you. I've found your details: you can ask "
+                                              "'when is my appointment', or book or move one here.")
+            elif stage == "failed":
+                dispatcher.utter_message(text="Sorry, I couldn't check it's you. Your request is still with our "
+                                              "team, and a person will help" + (f" {when}." if when else " soon."))
+            elif stage in ("declined", "left"):
+                dispatcher.utter_message(text="That's fine. Your request is still with our team. Message us here "
+                                              + (f"{when} " if when else "") + "and say 'talk to someone'. "
+                                              "If you're in danger, call 999.")
+            return _reset()
         if stage == "done" and woman_id is not None:
             try:
                 if kind == "summary":

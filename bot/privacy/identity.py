@@ -70,3 +70,20 @@ def code_matches(text: str, *, proof: str | None, sender_id: str, woman_id: int 
     if not expires.isdigit() or now.timestamp() > int(expires):
         return False
     return hmac.compare_digest(digest, _digest(digits, sender_id, woman_id))
+
+
+def send_code_to_woman(session: Session, *, woman: Woman, sender_id: str, now: datetime) -> CodeSent:
+    """Text a fresh code to the number on `woman`'s own record (found by her reference).
+
+    The outbox sends it only the way she said is safe (never when texts are
+    not safe or she opted out); `sent` says whether it went.
+    """
+    code = f"{secrets.randbelow(10**6):06d}"
+    expires = int((now + timedelta(minutes=CODE_MINUTES)).timestamp())
+    message = None
+    if woman.phone_e164:
+        message = enqueue(
+            session, to=woman.phone_e164, kind="notice", woman_id=woman.id, discreet=True,
+            body=f"Your code is {code}. Type it in the chat where you asked for it. It works for {CODE_MINUTES} minutes.",
+        )
+    return CodeSent(woman.id, f"{_digest(code, sender_id, woman.id)}:{expires}", message is not None)
