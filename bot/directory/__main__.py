@@ -11,13 +11,8 @@ from pathlib import Path
 
 from bot.db.session import session_scope
 from bot.directory.seed import seed_directory
-from bot.directory.transfer import (
-    dump_json,
-    export_csv,
-    export_openreferral_json,
-    import_csv,
-    import_openreferral_json,
-)
+from bot.directory.oruk import export_oruk
+from bot.directory.transfer import dump_json, export_csv, import_csv, import_openreferral_json
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -34,7 +29,7 @@ def main(argv: list[str] | None = None) -> int:
     is_json = path.suffix.lower() == ".json"
     if args.cmd == "export":
         with session_scope() as session:
-            text = dump_json(export_openreferral_json(session)) if is_json else export_csv(session)
+            text = dump_json(export_oruk(session)) if is_json else export_csv(session)
         path.write_text(text, encoding="utf-8")
         print(f"exported to {path}")
         return 0

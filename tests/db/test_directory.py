@@ -254,7 +254,8 @@ def test_cli_import_and_export(db_url, tmp_path, capsys):
 
     out = tmp_path / "listings.json"
     assert main(["export", str(out)]) == 0
-    assert json.loads(out.read_text())["services"]
+    exported = json.loads(out.read_text())  # an ORUK 3.0 service_package: a list of services
+    assert exported and all(s["id"] and s["name"] for s in exported)
     bad = tmp_path / "bad.csv"
     bad.write_text(CSV_HEADER + "x,Org,,housing,,1 Road,SE15 5AA,,,no\n", encoding="utf-8")
     assert main(["import", str(bad)]) == 1

@@ -12,6 +12,7 @@ from bot import directory
 from bot.db.session import run_db, session_scope
 from bot.directory import taxonomy
 from bot.directory.admin import DirectoryError, hours_text
+from bot.directory.oruk import export_oruk
 from bot.directory.transfer import dump_json
 from bot.db.models import DirService
 from bot.staff import audit
@@ -96,7 +97,7 @@ def _export(kind: str) -> str:
     with session_scope() as session:
         if kind == "csv":
             return directory.export_csv(session)
-        return dump_json(directory.export_openreferral_json(session))
+        return dump_json(export_oruk(session))  # Open Referral UK 3.0, what other directories read
 
 
 def _import(kind: str, text: str, staff_id: int):
