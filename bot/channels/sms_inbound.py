@@ -28,7 +28,7 @@ from bot.channels.sms_text import join_replies, normalise, split
 from bot.db.crud import sms as sms_crud
 from bot.db.crud.alerts import raise_alert
 from bot.db.crud.conversations import woman_id_for
-from bot.db.models import AlertReason
+from bot.db.models import AlertReason, Woman
 from bot.db.session import session_scope
 from bot.db.types import utcnow
 from bot.messaging import outbox
@@ -261,6 +261,10 @@ def commit_turn(inbound_id: int, number: str, woman_id: int | None, texts: list[
     """After the assistant answered: queue the reply, remember its options, mark the message done."""
     with session_scope(url) as session:
         body = join_replies(texts)
+        if woman_id is not None and session.get(Woman, woman_id) is None:
+            # Her turn deleted her record ("delete my data"): the confirmation still goes
+            # to the number she is texting from, as a reply to her, linked to no record.
+            woman_id = None
         ids = queue_reply(session, number, body, key, woman_id) if body else []
         if body:
             # A turn without buttons makes earlier numbers meaningless.

@@ -61,6 +61,23 @@ def queue_tracker_erasure(session: Session, sender_ids: set[str]) -> None:
         session.add(TrackerErasure(sender_id=sender_id, requested_at=utcnow()))
 
 
+def caution_at_stake(session: Session, woman_id: int) -> int | None:
+    """Before she deletes: None if no caution is open for her, else how many caution
+    meetings are booked (deleting cancels them, and a meeting missed is told to the police)."""
+    from bot.db.models import Pathway
+    open_cautions = list(session.execute(select(Referral.id).where(
+        Referral.woman_id == woman_id, Referral.pathway == Pathway.POLICE_CAUTION,
+        Referral.caution_completed_at.is_(None))).scalars())
+    if not open_cautions:
+        return None
+    if Appointment is None:
+        return 0
+    from bot.db.models.appointments import AppointmentKind
+    return len(session.execute(select(Appointment.id).where(
+        Appointment.referral_id.in_(open_cautions), Appointment.status.in_(LIVE_STATUSES),
+        Appointment.kind.in_((AppointmentKind.MANDATORY_1, AppointmentKind.MANDATORY_2)))).scalars().all())
+
+
 def erase_woman(
     session: Session, woman_id: int, *, actor_type: str = "woman", actor_id: int | None = None,
     sender_ids: set[str] | None = None,
