@@ -71,3 +71,23 @@ def test_texts_may_name_the_service_is_her_own_choice_set_on_the_case_page(web, 
     assert kw.submit(f"/staff/cases/{ref}", f"/staff/cases/{ref}/texts-name-service",
                      {"allowed": "no"}).status_code == 303
     assert all(is_discreet(b) for b in pending(web.db, woman_id))
+
+
+# ---- #19 point 5: emoji-only messages over REST (real Rasa, actions, web, worker) ---------------
+
+def test_a_crying_face_gets_a_gentle_check_in_not_thanks(stack, chat):
+    reply = chat.say_joined("😢")
+    assert "You're welcome" not in reply
+    assert "I'm sorry things are hard" in reply and "talk to someone" in reply
+
+
+def test_prayer_hands_get_the_menu_and_a_person_not_thanks(stack, chat):
+    reply = chat.say_joined("🙏")
+    assert "You're welcome" not in reply
+    assert "get support" in reply and "reach a person" in reply
+
+
+def test_a_thumbs_up_is_a_yes_to_a_yes_no_question(stack, chat):
+    assert "Is that OK?" in chat.say_joined("I want to refer myself")
+    assert "Are you 18 or over?" in chat.say_joined("👍")
+    assert "Are you 18 or over?" not in chat.say_joined("👍🏼")  # and again: on to her name
