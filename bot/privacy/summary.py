@@ -31,6 +31,9 @@ def summary_lines(session: Session, woman_id: int, *, actor_type: str = "woman",
     lines.append(f"Name: {woman.preferred_name or 'none given'}")
     lines.append(f"Mobile: {format_mobile(woman.phone_e164) if woman.phone_e164 else 'none given'}")
     lines.append(f"OK to text: {_yes_no(woman.safe_to_text)}. OK to call: {_yes_no(woman.safe_to_call)}.")
+    # Her separate choice (#19 point 19): what a reminder shows on her lock screen.
+    lines.append("Reminders may say they are from us and what they are for: yes." if woman.texts_may_name_service
+                 else "Reminders say only the day, time and address, not who they are from.")
     if woman.safe_times:
         lines.append(f"Best times: {woman.safe_times}")
     if woman.sms_opted_out:

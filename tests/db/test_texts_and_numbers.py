@@ -120,3 +120,14 @@ def test_a_keyworker_clears_the_number_for_one_woman_and_her_reminders_go_again(
     # A third woman later on the same phone makes it shared again: held, for all of them.
     book(SHARED, days=7, hour=15, name="Bea")
     assert queued(to=SHARED) == []
+
+
+def test_her_data_summary_says_what_reminders_may_show(db_url):
+    from bot.privacy.summary import summary_lines
+    with session_scope() as s:
+        woman_id = make_referral(s, safe=True, phone="+447700900304").woman_id
+    with session_scope() as s:
+        assert "Reminders say only the day, time and address, not who they are from." in summary_lines(s, woman_id)
+        s.get(Woman, woman_id).texts_may_name_service = True
+    with session_scope() as s:
+        assert "Reminders may say they are from us and what they are for: yes." in summary_lines(s, woman_id)
