@@ -19,8 +19,11 @@ from actions.appointments import texts
 from actions.common import channel_of, latest_text
 from bot.appointments import formatting, service
 from bot.appointments.preferences import Preference, parse_preference
+from bot.appointments.service import AppointmentView
+from bot.appointments.slots import RULE_PROBLEMS
 from bot.db.models.appointments import AppointmentKind
 from bot.db.session import run_db
+from bot.settings import get_settings
 
 logger = logging.getLogger(__name__)
 
@@ -104,16 +107,38 @@ async def start_booking(dispatcher: CollectingDispatcher, tracker: Tracker, who:
     if not offer.slots:
         await say_no_slot(dispatcher, tracker, who, offer)
         return reset()
-    note = texts.heading(kind, offer.deadline)
-    if offer.problem or not offer.exact:
-        note = " ".join(filter(None, [texts.problem(offer.problem or "not_exact", await hours_text()),
-                                      "Here are the nearest free times:"]))
-    elif wish and parse_preference(wish, formatting.local(service.now()).date()).understood:
+    note = await offer_note(offer, booking_heading(kind, who))
+    if offer.exact and not offer.problem and wish and parse_preference(wish, formatting.local(service.now()).date()).understood:
         note = "Here's what's free:"
     return reset() + [
         SlotSet("appt_mode", "book"), SlotSet("appt_kind", kind.value), SlotSet("appt_pref", wish),
         SlotSet("appt_discreet", discreet), *offer_events(offer, note), FollowupAction(FORM),
     ]
+
+
+async def offer_note(offer, note: str, asked: bool = True) -> str:
+    """The words above an offer: `note`, or why it isn't what she asked for.
+
+    A caution rule (after the deadline, too close to the other meeting) is
+    said plainly, never as "nothing is free then".
+    """
+    if offer.problem in RULE_PROBLEMS:
+        return " ".join(filter(None, [texts.rule_problem(offer), texts.RULE_LEAD]))
+    if offer.problem or not offer.exact:
+        reason = offer.problem if offer.problem in ("impossible", "past", "closed") else "not_exact"
+        lead = texts.problem(reason, await hours_text()) if asked else ""
+        return " ".join(filter(None, [lead, "Here are the nearest free times:"]))
+    return note
+
+
+def second_booked(who: service.Who) -> AppointmentView | None:
+    return next((v for v in who.live if v.kind == AppointmentKind.MANDATORY_2), None)
+
+
+def booking_heading(kind: AppointmentKind, who: service.Who) -> str:
+    second = second_booked(who) if kind == AppointmentKind.MANDATORY_1 else None
+    return texts.heading(kind, who.deadline, second=second.slot.starts_at if second else None,
+                         gap_days=get_settings().mandatory_gap_days)
 
 
 async def hours_text() -> str:
@@ -189,10 +214,9 @@ async def start_change(dispatcher: CollectingDispatcher, tracker: Tracker, who: 
             text=f"Your appointment is {formatting.when(target.slot.starts_at)}.")
         await say_no_slot(dispatcher, tracker, who, offer)
         return reset()
-    note = texts.heading(target.kind, offer.deadline, "move")
-    if offer.problem or not offer.exact:
-        note = " ".join(filter(None, [texts.problem(offer.problem or "not_exact", await hours_text()),
-                                      "Here are the nearest free times:"]))
+    # Say which meeting is moving (kind, day and time) before any times.
+    note = texts.moving(target.kind, target.slot.starts_at) + " " + await offer_note(
+        offer, texts.heading(target.kind, offer.deadline, "move"))
     return events + [SlotSet("appt_pref", text if wish else None), *offer_events(offer, note), FollowupAction(FORM)]
 
 

@@ -24,7 +24,14 @@ from actions.handoff import ask_for_person
 from actions.knowledge import answer_question
 from actions.referral.form_base import CONFIDENT, GuidedFormValidation
 from bot.appointments import formatting, service
-from bot.appointments.preferences import parse_choice, parse_preference, parse_slot_payload
+from bot.appointments.preferences import (
+    PREF_SEPARATOR,
+    narrow,
+    parse_choice,
+    parse_narrowed,
+    parse_preference,
+    parse_slot_payload,
+)
 from bot.db.models import AlertReason
 from bot.db.models.appointments import AppointmentKind
 from bot.db.session import run_db
@@ -149,6 +156,8 @@ class ValidateAppointmentForm(GuidedFormValidation):
             target = next(v for v in views if v.id == chosen)
             updates.update(await self._new_offer(dispatcher, tracker, target.kind, None, moving_id=chosen,
                                                  note=texts.heading(target.kind, None, "move")))
+            if updates.get("appt_note"):
+                updates["appt_note"] = texts.moving(target.kind, target.slot.starts_at) + " " + updates["appt_note"]
         return updates
 
     # ---- which time --------------------------------------------------------
@@ -174,10 +183,7 @@ class ValidateAppointmentForm(GuidedFormValidation):
         if not offer.slots:
             await flows.say_no_slot(dispatcher, tracker, who, offer)
             return {"appt_outcome": "no_slot"}
-        if offer.problem or not offer.exact:
-            reason = offer.problem if offer.problem in ("impossible", "past", "closed") else "not_exact"
-            lead = texts.problem(reason, await flows.hours_text()) if wish is not None else ""
-            note = " ".join(filter(None, [lead, "Here are the nearest free times:"]))
+        note = await flows.offer_note(offer, note, asked=wish is not None)
         return {"appt_offer": [str(v.id) for v in offer.slots], "appt_note": note}
 
     async def _choose(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
@@ -197,18 +203,23 @@ class ValidateAppointmentForm(GuidedFormValidation):
             return {"appt_choice": None, **await self._new_offer(
                 dispatcher, tracker, kind, None, moving_id=moving_id, exclude={slot_id},
                 note="Here are the next free times:")}
-        pref = parse_preference(text, formatting.local(service.now()).date())
+        today = formatting.local(service.now()).date()
+        pref = parse_preference(text, today)
         if _MORE.search(text) and not pref.has_day and pref.at is None:
             return {"appt_choice": None, **await self._new_offer(
                 dispatcher, tracker, kind, tracker.get_slot("appt_pref"), moving_id=moving_id,
                 exclude=set(offered), note="Here are some other times:")}
         if pref.understood:
-            offer = await run_db(service.offer, who.referral_id, kind, pref, moving_id=moving_id)
+            # A choice narrows what she asked before ("tuesday pls", then "10am"); it never restarts.
+            so_far = tracker.get_slot("appt_pref") or ""
+            wanted = narrow(parse_narrowed(so_far, today), pref)
+            said = PREF_SEPARATOR.join([*so_far.split(PREF_SEPARATOR)[-3:], text[:200]]).strip()
+            offer = await run_db(service.offer, who.referral_id, kind, wanted, moving_id=moving_id)
             if offer.slots and offer.exact and not offer.problem and len(offer.slots) == 1:
-                return {"appt_choice": text[:80], "appt_slot": str(offer.slots[0].id), "appt_pref": text[:200]}
-            updates = await self._new_offer(dispatcher, tracker, kind, pref, moving_id=moving_id,
+                return {"appt_choice": text[:80], "appt_slot": str(offer.slots[0].id), "appt_pref": said}
+            updates = await self._new_offer(dispatcher, tracker, kind, wanted, moving_id=moving_id,
                                             note="Here's what's free:")
-            return {"appt_choice": None, "appt_pref": text[:200], **updates}
+            return {"appt_choice": None, "appt_pref": said, **updates}
         if tracker.get_slot("requested_slot") == "appt_choice":
             dispatcher.utter_message(text=texts.NOT_UNDERSTOOD_CHOICE)
         return {"appt_choice": None}
@@ -271,7 +282,10 @@ class ValidateAppointmentForm(GuidedFormValidation):
             if not result.ok:
                 dispatcher.utter_message(text="That appointment has already changed. Say 'when is my appointment' to check.")
                 return {"appt_confirm": "yes", "appt_outcome": "failed"}
-            dispatcher.utter_message(text=texts.called_off(result.appointment.slot, result.appointment.kind, who.deadline))
+            after = await run_db(service.who, tracker.sender_id, channel_of(tracker))
+            dispatcher.utter_message(text=texts.called_off(
+                result.appointment.slot, result.appointment.kind, who.deadline,
+                after.live if after else (), after.attended if after else ()))
             return {"appt_confirm": "yes", "appt_outcome": "done"}
         slot_id = int(tracker.get_slot("appt_slot"))
         if mode == "move":
@@ -284,6 +298,14 @@ class ValidateAppointmentForm(GuidedFormValidation):
             dispatcher.utter_message(text=texts.moved(result.appointment.slot, discreet, result.reminders))
             return {"appt_confirm": "yes", "appt_outcome": "done"}
         dispatcher.utter_message(text=texts.booked(result.appointment.slot, discreet, result.reminders))
+        after = await run_db(service.who, tracker.sender_id, channel_of(tracker)) \
+            if kind == AppointmentKind.MANDATORY_1 else None
+        second = flows.second_booked(after) if after else None
+        if second is not None:
+            # She rebooked the first while the second stayed booked: both are done.
+            dispatcher.utter_message(text=f"Your second meeting is still booked for {formatting.when(second.slot.starts_at)}. "
+                                          "That's both meetings booked.")
+            return {"appt_confirm": "yes", "appt_outcome": "done"}
         if kind == AppointmentKind.MANDATORY_1:
             # The caution needs a second meeting: straight on to it.
             updates = await self._new_offer(

@@ -382,3 +382,39 @@ def parse_slot_payload(text: str | None) -> int | None:
     """The button payload 'slot 42' (web buttons, and SMS numbered options)."""
     m = _SLOT_PAYLOAD.match(text or "")
     return int(m[1]) if m else None
+
+
+# Her words from earlier in one booking are kept one per line in the slot `appt_pref`.
+PREF_SEPARATOR = "\n"
+
+
+def narrow(before: Preference, after: Preference) -> Preference:
+    """Her next words narrow what she asked before; they never start again.
+
+    "tuesday pls" then "10am" is Tuesday at 10am. A new day replaces the day,
+    a new time replaces the time, and what she ruled out stays ruled out
+    (unless she now names it).
+    """
+    if after.problem or before.problem:
+        return after
+    day = after if after.has_day else before
+    has_time = bool(after.at or after.after or after.before or after.parts)
+    clock = after if has_time else before
+    not_weekdays = (before.not_weekdays | after.not_weekdays) - after.weekdays - {d.isoweekday() for d in after.days}
+    not_parts = (before.not_parts | after.not_parts) - after.parts
+    return Preference(
+        days=day.days, start=day.start, end=day.end, weekdays=day.weekdays,
+        not_weekdays=frozenset(not_weekdays), not_parts=frozenset(not_parts),
+        at=clock.at, after=clock.after, before=clock.before, parts=clock.parts,
+        earlier=after.earlier or before.earlier, later=after.later or before.later,
+        words=tuple(sorted(set(before.words) | set(after.words))),
+    )
+
+
+def parse_narrowed(text: str | None, today: date) -> Preference:
+    """`appt_pref` read back: each line narrows the ones before."""
+    pref = Preference()
+    for line in (text or "").split(PREF_SEPARATOR):
+        if line.strip():
+            pref = narrow(pref, parse_preference(line, today))
+    return pref

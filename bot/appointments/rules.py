@@ -38,6 +38,13 @@ class Window:
     earliest: datetime
     latest: datetime | None = None
     deadline: date | None = None
+    # Why the window ends where it does, so a time ruled out can be explained:
+    # earliest_by "notice" | "first" (the gap after meeting 1); latest_by
+    # "deadline" | "second" (the gap before meeting 2) | "room" (leave room for meeting 2).
+    earliest_by: str = "notice"
+    latest_by: str | None = None
+    other_at: datetime | None = None  # the other caution meeting's start, when booked
+    gap_days: int = 0
 
 
 def deadline_for(referral: Referral) -> date | None:
@@ -95,32 +102,36 @@ def window_for(
     start leaves room for the second: the last free slot before the deadline
     less the gap (`latest_free_start`).
     """
-    gap = timedelta(days=get_settings().mandatory_gap_days)
-    earliest = now + MIN_NOTICE
+    gap_days = get_settings().mandatory_gap_days
+    gap = timedelta(days=gap_days)
+    earliest, earliest_by, other_at = now + MIN_NOTICE, "notice", None
     deadline = deadline_for(referral) if kind in (AppointmentKind.MANDATORY_1, AppointmentKind.MANDATORY_2) else None
     latest = end_of_day(deadline) if deadline else None
+    latest_by = "deadline" if deadline else None
     have = {k: a for k, a in by_kind(session, referral.id).items() if moving is None or a.id != moving.id}
     if kind == AppointmentKind.MANDATORY_1:
         second = have.get(AppointmentKind.MANDATORY_2)
         if second is not None:
-            bound = second.slot.starts_at - gap
+            bound, why, other_at = second.slot.starts_at - gap, "second", second.slot.starts_at
         elif latest is not None:
             last = latest_free_start(session, earliest + gap, latest)
             if last is None:
                 return None
-            bound = last - gap
+            bound, why = last - gap, "room"
         else:
-            bound = None
-        if bound is not None:
-            latest = min(latest, bound) if latest else bound
+            bound = why = None
+        if bound is not None and (latest is None or bound < latest):
+            latest, latest_by = bound, why
     elif kind == AppointmentKind.MANDATORY_2:
         first = have.get(AppointmentKind.MANDATORY_1)
         if first is None:
             return None
-        earliest = max(earliest, first.slot.ends_at + gap)
+        other_at = first.slot.starts_at
+        if first.slot.ends_at + gap > earliest:
+            earliest, earliest_by = first.slot.ends_at + gap, "first"
     if latest is not None and latest < earliest:
         return None
-    return Window(earliest, latest, deadline)
+    return Window(earliest, latest, deadline, earliest_by, latest_by, other_at, gap_days)
 
 
 def latest_free_start(session: Session, after: datetime, before: datetime) -> datetime | None:

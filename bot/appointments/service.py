@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from bot.appointments import booking, identity, replies, rules, slots
-from bot.appointments.preferences import Preference, parse_preference
+from bot.appointments.preferences import Preference, parse_narrowed
 from bot.appointments.reminders import discreet_for
 from bot.dates import today_london
 from bot.db.models import Pathway, Referral
@@ -74,7 +74,8 @@ def who_by_referral(referral_id: int) -> Who:
 
 def offer(referral_id: int, kind: AppointmentKind, wish: str | Preference | None = None, *,
           moving_id: int | None = None, exclude: set[int] | None = None, today: date | None = None) -> slots.Offer:
-    pref = parse_preference(wish, today or today_london()) if isinstance(wish, str) else wish
+    # A string is `appt_pref`: her words so far, each line narrowing the last.
+    pref = parse_narrowed(wish, today or today_london()) if isinstance(wish, str) else wish
     with session_scope() as session:
         referral = session.get(Referral, referral_id)
         moving = session.get(Appointment, moving_id) if moving_id else None

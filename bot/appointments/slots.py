@@ -8,7 +8,7 @@ False, so the reply can say so; `problem` says why there is nothing at all.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.engine import Row
@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from bot.appointments import formatting, hours, rules
 from bot.appointments.preferences import Preference
+from bot.dates import london
 from bot.db.models import Centre, Referral
 from bot.db.models.appointments import Appointment, AppointmentKind, AppointmentSlot
 from bot.geo.postcodes import haversine_km, resolve_location
@@ -65,10 +66,17 @@ class Offer:
     slots: list[SlotView]
     # True when the slots are what she asked for (or she asked for nothing).
     exact: bool = True
-    # impossible | past | closed | none_before_deadline | none_free | None
+    # impossible | past | closed | none_before_deadline | none_free | None, or a caution
+    # rule (RULE_PROBLEMS) that rules out the day she asked for.
     problem: str | None = None
     deadline: date | None = None
     kind: AppointmentKind | None = None
+    # The caution's window, so a rule can be explained (see rules.Window).
+    window: rules.Window | None = None
+
+
+# A day she asked for that the caution's rules rule out (so "nothing is free" would be untrue).
+RULE_PROBLEMS = ("after_deadline", "too_soon_after_first", "too_close_to_second", "no_room_for_second")
 
 
 def her_position(referral: Referral) -> tuple[float, float] | None:
@@ -168,6 +176,31 @@ def _spread(slots: list[Row], limit: int) -> list[Row]:
     return sorted(chosen, key=lambda s: s.starts_at)
 
 
+def _asked_days(pref: Preference) -> list[date]:
+    """The calendar days she named ("Tuesday", "the 14th", "next week"); empty for "Tuesdays" or "10am"."""
+    days = set(pref.days)
+    if pref.start and pref.end and (pref.end - pref.start).days <= 31:
+        days |= {pref.start + timedelta(days=n) for n in range((pref.end - pref.start).days + 1)}
+    return sorted(d for d in days if d.isoweekday() not in pref.not_weekdays
+                  and (not pref.weekdays or d.isoweekday() in pref.weekdays))
+
+
+def rule_problem(window: rules.Window, pref: Preference) -> tuple[str, date] | None:
+    """Which caution rule rules out every day she asked for, and the day to offer near."""
+    days = _asked_days(pref)
+    if not days or window.deadline is None:
+        return None
+    first_ok = formatting.local(window.earliest).date()
+    last_ok = formatting.local(window.latest).date() if window.latest else None
+    if last_ok is not None and all(d > last_ok for d in days):
+        if days[0] > window.deadline or window.latest_by == "deadline":
+            return "after_deadline", days[0]
+        return ("too_close_to_second" if window.latest_by == "second" else "no_room_for_second"), days[0]
+    if window.earliest_by == "first" and all(d < first_ok for d in days):
+        return "too_soon_after_first", days[-1]
+    return None
+
+
 def find_offer(
     session: Session, referral: Referral, kind: AppointmentKind, pref: Preference | None, now: datetime,
     *, moving: Appointment | None = None, limit: int | None = None, exclude: set[int] | None = None,
@@ -225,6 +258,19 @@ def find_offer(
                 close = pick(pool, pref, TIME_SLACK_MIN)
                 if close:
                     return Offer(view(close), exact=False, deadline=deadline, kind=kind)
+    ruled = rule_problem(window, pref) if not closed else None
+    if ruled:
+        # The day she asked for breaks a caution rule: the times that fit nearest to it.
+        reason, near_day = ruled
+        target = datetime.combine(near_day, pref.at or time(12), tzinfo=london())
+        for relaxed in (pref.without_day(), pref.only_exclusions(), Preference()):
+            for pool in (nearby, free):
+                got = [s for s in pool if relaxed.matches(formatting.local(s.starts_at))]
+                if got:
+                    got.sort(key=lambda s: abs(formatting.local(s.starts_at) - target))
+                    nearest = sorted(_spread(got, limit), key=lambda s: s.starts_at)
+                    return Offer(view(nearest), exact=False, problem=reason, deadline=deadline,
+                                 kind=kind, window=window)
     # Nothing as asked: keep what she ruled out, relax the rest step by step.
     for relaxed in (pref.without_time(), pref.without_day(), pref.only_exclusions(), Preference()):
         for pool in (nearby, free):
