@@ -17,7 +17,8 @@ from sqlalchemy import delete, false, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.db.models import (
-    Alert, AuditLog, Consent, Conversation, OutboxMessage, Referral, ReferralNeed, TrackerErasure, Woman,
+    Alert, AuditLog, Consent, Conversation, HandoffContact, OutboxMessage, Referral, ReferralNeed, TrackerErasure,
+    Woman,
 )
 from bot.db.types import utcnow
 
@@ -127,6 +128,11 @@ def erase_woman(
             session.execute(delete(SmsOptionSet).where(SmsOptionSet.sender_id.in_(senders)))
         if Handoff is not None:
             session.execute(delete(Handoff).where(Handoff.conversation_id.in_(senders)))
+        # The safe contact she left with an alert is hers, though the alert stays.
+        session.execute(delete(HandoffContact).where(or_(
+            HandoffContact.conversation_id.in_(senders),
+            HandoffContact.alert_id.in_(select(Alert.id).where(Alert.conversation_id.in_(senders))))),
+            execution_options={"synchronize_session": False})
         session.execute(update(Alert).where(Alert.conversation_id.in_(senders)).values(conversation_id=None))
 
     # Alerts are the team's work record: they stay, without her.

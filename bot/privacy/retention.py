@@ -21,7 +21,7 @@ from sqlalchemy import and_, delete, func, select, text, update
 from sqlalchemy.orm import Session
 
 from bot.db.models import (
-    Alert, AuditLog, Conversation, OutboxMessage, OutboxStatus, Referral, ReferralNeed, ReferralStatus,
+    Alert, AuditLog, Conversation, HandoffContact, OutboxMessage, OutboxStatus, Referral, ReferralNeed, ReferralStatus,
 )
 from bot.db.session import session_scope
 from bot.db.types import utcnow
@@ -100,6 +100,8 @@ def _stale_records(session: Session, now: datetime, days: int, result: Purged) -
         Conversation.woman_id.is_(None), Conversation.last_seen_at < cutoff)).scalars())
     if stale:
         queue_tracker_erasure(session, set(stale))
+        # A safe contact left on a chat that never became a case goes with the chat.
+        session.execute(delete(HandoffContact).where(HandoffContact.conversation_id.in_(stale)))
         result.conversations = session.execute(
             delete(Conversation).where(Conversation.sender_id.in_(stale))).rowcount
     if SmsInbound is not None:

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from bot.db.base import Base
 from bot.db.crud.alerts import raise_alert
 from bot.db.models import (
-    Alert, AlertReason, AuditLog, Consent, Conversation, OutboxMessage, OutboxStatus, Referral, ReferralNeed,
+    Alert, AlertReason, AuditLog, Consent, Conversation, HandoffContact, OutboxMessage, OutboxStatus, Referral, ReferralNeed,
     ReferralStatus, TrackerErasure, Woman,
 )
 from bot.db.models.appointments import Appointment, AppointmentKind, AppointmentMessage, AppointmentSlot
@@ -55,8 +55,10 @@ def with_everything(sender="c1"):
                                  purpose="reminder_48h"))
         enqueue(s, to=PHONE, body="a chat reply", kind="reply", conversational=True)
         s.add(SmsInbound(message_sid="SM1", from_number=PHONE, body="my words"))
-        raise_alert(s, AlertReason.HUMAN_REQUESTED, conversation_id=sender, woman_id=ref.woman_id,
-                    referral_id=ref.referral_id)
+        alert = raise_alert(s, AlertReason.HUMAN_REQUESTED, conversation_id=sender, woman_id=ref.woman_id,
+                            referral_id=ref.referral_id)
+        s.add(HandoffContact(alert_id=alert.id, conversation_id=sender, contact="+447700900999",
+                             contact_kind="mobile", safe_times="weekday mornings"))
         s.add(AuditLog(actor_type="staff", action="case_viewed", subject_type="woman", subject_id=ref.woman_id))
         slot_id = slot.id
     return ref, slot_id
@@ -78,6 +80,7 @@ def test_erase_removes_everything_and_leaves_anonymous_audit(db_url):
         assert count(s, OutboxMessage, OutboxMessage.to_address == PHONE) == 0
         assert count(s, SmsInbound, SmsInbound.from_number == PHONE) == 0
         assert count(s, Conversation, Conversation.sender_id == "c1") == 0
+        assert count(s, HandoffContact) == 0  # the safe contact she left is hers
         [alert] = s.execute(select(Alert)).scalars().all()  # the team's record stays, without her
         assert (alert.woman_id, alert.referral_id, alert.conversation_id) == (None, None, None)
         assert [r.sender_id for r in s.execute(select(TrackerErasure)).scalars()] == ["c1"]
@@ -185,12 +188,19 @@ def test_retention_deletes_old_closed_cases_only(db_url):
         s.add(SmsInbound(message_sid="SM-new", from_number="+447700900444", body="new words",
                          received_at=NOW - timedelta(days=1)))
         s.add(Conversation(sender_id="anon-old", last_seen_at=NOW - timedelta(days=91)))
+        s.add(Conversation(sender_id="anon-new", last_seen_at=NOW - timedelta(days=1)))
+        # Safe contacts left on web chats that never became a case go with their chat.
+        for sender in ("anon-old", "anon-new"):
+            alert = raise_alert(s, AlertReason.HUMAN_REQUESTED, conversation_id=sender)
+            s.add(HandoffContact(alert_id=alert.id, conversation_id=sender, contact="a@example.org",
+                                 contact_kind="email"))
     result = purge_expired(NOW)
     assert (result.women, result.referrals, result.sms_inbound, result.conversations) == (1, 1, 1, 1)
     with session_scope() as s:
         assert s.get(Woman, old.woman_id) is None
         assert s.get(Woman, recent.woman_id) is not None and s.get(Woman, still_open.woman_id) is not None
         assert [r.message_sid for r in s.execute(select(SmsInbound)).scalars()] == ["SM-new"]
+        assert [c.conversation_id for c in s.execute(select(HandoffContact)).scalars()] == ["anon-new"]
         assert {r.sender_id for r in s.execute(select(TrackerErasure)).scalars()} == {"c-old", "anon-old"}
         assert s.execute(select(AuditLog.actor_type).where(AuditLog.action == "data_deleted")).scalar_one() == "system"
     # A second run (another worker, the next hour) finds nothing more.

@@ -16,14 +16,14 @@ from bot.db.models.knowledge import KnowledgeAnswer, KnowledgeAnswerVersion, Kno
 from bot.db.models.messaging import OutboxMessage
 from bot.db.models.people import Consent, Conversation, Woman
 from bot.db.models.privacy import TrackerErasure  # noqa: F401
-from bot.db.models.referrals import CoverageBorough, Referral, ReferralNeed
+from bot.db.models.referrals import CoverageBorough, HandoffContact, Referral, ReferralNeed
 from bot.db.models.sms import SmsDeliveryEvent, SmsInbound, SmsOptionSet, SmsOptOut  # noqa: F401
 from bot.db.models.staff import AuditLog, Centre, Staff
 from bot.db.models.staff_app import Handoff, StaffSession  # noqa: F401
 
 __all__ = [
     "Alert", "AlertReason", "AlertStatus", "AlertUrgency", "AuditLog", "Centre",
-    "Consent", "Conversation", "CoverageBorough", "KnowledgeAnswer", "KnowledgeAnswerVersion",
+    "Consent", "Conversation", "CoverageBorough", "HandoffContact", "KnowledgeAnswer", "KnowledgeAnswerVersion",
     "KnowledgePolice", "Need", "OutboxMessage",
     "OutboxStatus", "Pathway", "Referral", "ReferralNeed", "ReferralStatus",
     "Staff", "StaffRole", "Woman",
