@@ -4,7 +4,13 @@ RulePolicy forces an active form's next step as a "no user prediction", which
 outranks every ordinary prediction. This policy marks its own predictions the
 same way and has a higher priority, so mid-form too:
 
-    danger:   utter_crisis -> action_crisis_alert -> (the form's question) -> listen
+    danger:   action_crisis_alert (the reply that fits the danger, the alert, the team's
+              hours, and mid-form "do you want to carry on?") -> listen
+              if the action server failed: -> utter_crisis -> (the form's question) -> listen
+    after danger, within AFTER_CRISIS_TURNS of her messages: "is someone coming?", fear
+              or distress -> action_crisis_alert (what has happened, what she can do) -> listen
+    "do you want to carry on?": yes -> (the form's question) -> listen;
+              not yet -> action_crisis_alert -> listen; anything else: as usual
     unsure:   utter_ask_safe_now -> listen
       then "No", "I can't talk", or unsure again: as danger; "Yes": utter_glad_safe -> (the form's question) -> listen
     distress with nothing else asked: (the form's question) -> listen
@@ -12,7 +18,8 @@ same way and has a higher priority, so mid-form too:
 (The distress line itself goes out before this turn's actions, from
 triage_turn.py, so that when she also asked something the ordinary policies
 answer it.) utter_crisis is a plain response, so the numbers go out even when
-the action server is down. Danger is read both from the intent (model +
+the action server is down: the action's own reply is a bot message after it,
+and with none the policy sends utter_crisis. Danger is read both from the intent (model +
 CrisisNet) and from the pattern net again here, so removing either layer
 keeps the other.
 """
@@ -31,8 +38,9 @@ from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.core.events import ActionExecuted
 
-from rasa.shared.core.events import UserUttered
+from rasa.shared.core.events import BotUttered, UserUttered
 
+from bot.safety.after_crisis import carry_on_answer, is_follow_up
 from bot.safety.crisis import CRISIS_INTENT, mentions_crisis
 from bot.safety.triage import DISTRESS_INTENT, Grade, SafetyAnswer, grade_of, safety_answer
 
@@ -41,6 +49,11 @@ ACTION_CRISIS_ALERT = "action_crisis_alert"
 UTTER_ASK_SAFE_NOW = "utter_ask_safe_now"
 UTTER_GLAD_SAFE = "utter_glad_safe"
 CRISIS_POLICY_PRIORITY = 7  # RulePolicy is 6
+# "Is someone coming?" is about the crisis for this many of her messages after
+# the crisis answer, and this long: later it is an ordinary question.
+AFTER_CRISIS_TURNS = 3
+AFTER_CRISIS_SECONDS = 3600
+FOLLOW_UP, CARRY_ON, NOT_YET = "follow_up", "carry_on", "not_yet"
 
 
 def _is_crisis_message(tracker: DialogueStateTracker) -> bool:
@@ -59,6 +72,38 @@ def answer_to_safety_check(tracker: DialogueStateTracker) -> Optional[SafetyAnsw
     if grade_of(message.parse_data) is Grade.UNSURE:
         return SafetyAnswer.UNSAFE  # it is asked once: fear again instead of "yes" is no
     return safety_answer(message.text, (message.intent or {}).get("name"))
+
+
+def _recent_crisis_answer(tracker: DialogueStateTracker) -> bool:
+    users, latest = 0, tracker.latest_message
+    for event in reversed(tracker.events):
+        if isinstance(event, UserUttered):
+            users += 1
+            if users > AFTER_CRISIS_TURNS:
+                return False
+        elif isinstance(event, ActionExecuted) and event.action_name == ACTION_CRISIS_ALERT:
+            return latest is None or latest.timestamp - event.timestamp <= AFTER_CRISIS_SECONDS
+    return False
+
+
+def after_crisis_turn(tracker: DialogueStateTracker) -> Optional[str]:
+    """FOLLOW_UP, CARRY_ON or NOT_YET when her message answers the crisis answer; else None.
+
+    Not danger (that is always answered as danger first)."""
+    message = tracker.latest_message
+    if message is None or _is_crisis_message(tracker) or answer_to_safety_check(tracker) is not None:
+        return None
+    intent = (message.intent or {}).get("name")
+    if tracker.active_loop_name and _bot_action_before_user(tracker) == ACTION_CRISIS_ALERT:
+        answer = carry_on_answer(message.text, intent)
+        if answer is not None:
+            return CARRY_ON if answer else NOT_YET
+    grade = grade_of(message.parse_data)
+    # Fear or distress with no other request, so soon after, is about the crisis too.
+    about_it = grade is Grade.UNSURE or (grade is Grade.DISTRESS and intent == DISTRESS_INTENT)
+    if _recent_crisis_answer(tracker) and (is_follow_up(message.text) or about_it):
+        return FOLLOW_UP
+    return None
 
 
 def _bot_action_before_user(tracker: DialogueStateTracker) -> Optional[str]:
@@ -124,7 +169,12 @@ class CrisisPolicy(Policy):
             return None
         answer = answer_to_safety_check(tracker)
         if answer is SafetyAnswer.UNSAFE or _is_crisis_message(tracker):
-            return _sequence(tracker, domain, [UTTER_CRISIS, ACTION_CRISIS_ALERT], resume_form=True)
+            return _crisis_action(tracker, domain)
+        turn = after_crisis_turn(tracker)
+        if turn in (FOLLOW_UP, NOT_YET):
+            return _crisis_action(tracker, domain)
+        if turn == CARRY_ON and _form_question(tracker, domain):
+            return _sequence(tracker, domain, [], resume_form=True)
         if answer is SafetyAnswer.SAFE:
             return _sequence(tracker, domain, [UTTER_GLAD_SAFE], resume_form=True)
         grade = grade_of(message.parse_data)
@@ -147,6 +197,31 @@ class CrisisPolicy(Policy):
         probabilities = self._default_predictions(domain)
         probabilities[domain.index_for_action(action)] = 1.0
         return self._prediction(probabilities, is_no_user_prediction=True)
+
+
+def _crisis_action(tracker: DialogueStateTracker, domain: Domain) -> Optional[str]:
+    """action_crisis_alert, then listen (mid-form it asked whether to carry on). If it
+    said nothing (the action server failed), the fixed numbers and the form's question."""
+    done = [a for a in _actions_since_user(tracker) if a != "action_extract_slots"]
+    if not done:
+        return ACTION_CRISIS_ALERT
+    if done == [ACTION_CRISIS_ALERT]:
+        return ACTION_LISTEN_NAME if _bot_spoke_after_last_action(tracker) else UTTER_CRISIS
+    return _sequence(tracker, domain, [ACTION_CRISIS_ALERT, UTTER_CRISIS], resume_form=True)
+
+
+def _form_question(tracker: DialogueStateTracker, domain: Domain) -> Optional[str]:
+    form, slot = tracker.active_loop_name, tracker.get_slot(REQUESTED_SLOT)
+    return ask_action_for(domain, form, slot) if form and slot else None
+
+
+def _bot_spoke_after_last_action(tracker: DialogueStateTracker) -> bool:
+    for event in reversed(tracker.events):
+        if isinstance(event, BotUttered):
+            return True
+        if isinstance(event, ActionExecuted):
+            return False
+    return False
 
 
 def _sequence(tracker: DialogueStateTracker, domain: Domain, steps: List[str], resume_form: bool) -> Optional[str]:

@@ -7,8 +7,9 @@ the start of every turn, before any policy:
   open per conversation); then her turn goes on as usual, so a request in
   the same message is answered by the ordinary rules and forms (found in a
   sentence of its own if the whole message read only as distress);
-- "are you safe?" asked, or answered: the form takes nothing from the
-  message (her "yes" is not her consent, her fear is not her name).
+- "are you safe?" asked, or answered, and the turns after danger that the
+  crisis action answers (crisis_policy.after_crisis_turn): the form takes
+  nothing from the message (her "yes" is not her consent, her fear is not her name).
 The alert is written off the event loop; if the database is down she still
 gets the line, and the failure is logged without her words.
 """
@@ -28,7 +29,7 @@ from bot.db.crud.alerts import raise_alert
 from bot.db.crud.conversations import woman_id_for
 from bot.db.models import AlertReason
 from bot.db.session import run_db, session_scope
-from bot.rasa_components.crisis_policy import answer_to_safety_check
+from bot.rasa_components.crisis_policy import after_crisis_turn, answer_to_safety_check
 from bot.safety.triage import DISTRESS_INTENT, REQUEST_AT, TRIAGE_KEY, Grade, distress_words, grade_of
 
 logger = logging.getLogger(__name__)
@@ -45,6 +46,10 @@ async def run_action_extract_slots(
 ) -> DialogueStateTracker:
     message = tracker.latest_message
     grade = grade_of(message.parse_data if message else None)
+    if after_crisis_turn(tracker) is not None:
+        # Answered by the crisis action ("is someone coming?", "carry on?"): no
+        # second, distress, answer or alert, and the form takes nothing from it.
+        return tracker
     if grade is Grade.UNSURE or answer_to_safety_check(tracker) is not None:
         if grade is Grade.UNSURE:
             await _alert(tracker)

@@ -121,16 +121,18 @@ def test_crisis_mid_form_answers_alerts_and_resumes(stack, chat):
     for number in CRISIS_NUMBERS:
         assert number in reply
     assert "told our team" in reply
-    assert "call you" in reply.splitlines()[-1]  # the form asks its question again
+    # #19 point 10: asked whether to carry on before the form's question comes again
+    assert "carry on with your referral" in reply.splitlines()[-1] and "call you" not in reply
     [alert] = rows(stack, Alert, conversation_id=chat.sender)
     assert alert.reason == AlertReason.CRISIS and alert.urgency == AlertUrgency.URGENT
     assert "kill" not in alert.summary
+    assert "call you" in chat.say_joined("yes")
     assert "postcode" in chat.say_joined("Jo")
 
 
 def test_crisis_outside_form(stack, chat):
     reply = chat.say_joined("i want to end it all")
-    for number in CRISIS_NUMBERS:
+    for number in ("999", "116 123"):  # suicidal thoughts: Samaritans (#19 point 10)
         assert number in reply
     assert rows(stack, Alert, conversation_id=chat.sender)[0].reason == AlertReason.CRISIS
 

@@ -66,7 +66,8 @@ def test_unsure_asks_once_and_no_is_danger(stack, chat):
     reply = chat.say_joined("no")
     for number in CRISIS_NUMBERS:
         assert number in reply
-    assert "18 or over" in reply.splitlines()[-1]  # then the form goes on
+    assert "carry on" in reply.splitlines()[-1]  # then whether to go on with the form (#19 point 10)
+    assert "18 or over" in chat.say_joined("yes")
     urgent = [a for a in _alerts(stack, chat.sender) if a.reason == AlertReason.CRISIS]
     assert len(urgent) == 1 and urgent[0].urgency == AlertUrgency.URGENT
 
@@ -95,10 +96,12 @@ def test_yes_i_am_safe_goes_back_to_the_question_and_is_not_her_answer(stack, ch
     assert "18 or over" in chat.say_joined("yes")
 
 
-@pytest.mark.parametrize("text", ["he's outside and says he'll kill me", "i've taken all my tablets"])
-def test_danger_gets_the_numbers_and_an_urgent_alert(stack, chat, text):
+# The numbers that fit the danger (#19 point 10): an overdose needs an ambulance.
+@pytest.mark.parametrize("text, numbers", [("he's outside and says he'll kill me", CRISIS_NUMBERS),
+                                           ("i've taken all my tablets", ("999", "ambulance", "116 123"))])
+def test_danger_gets_the_numbers_and_an_urgent_alert(stack, chat, text, numbers):
     reply = chat.say_joined(text)
-    for number in CRISIS_NUMBERS:
+    for number in numbers:
         assert number in reply
     [alert] = _alerts(stack, chat.sender)
     assert alert.reason == AlertReason.CRISIS and alert.urgency == AlertUrgency.URGENT

@@ -29,21 +29,19 @@ def raise_alert(
     woman_id: int | None = None,
     referral_id: int | None = None,
     urgency: AlertUrgency | None = None,
+    summary: str | None = None,
 ) -> Alert:
     """Create an alert, or return the open one for the same reason and conversation.
 
     One open alert per reason per conversation: a woman repeating herself must
-    not bury the queue. The summary is fixed text, never her words.
+    not bury the queue, but what is new reaches it: the open alert takes a new
+    `summary` and links her record and referral once they are known. The
+    summary is fixed text chosen by the caller (default: by reason), never her words.
     """
     if conversation_id:
-        existing = session.execute(
-            select(Alert).where(
-                Alert.conversation_id == conversation_id,
-                Alert.reason == reason,
-                Alert.status == AlertStatus.OPEN,
-            )
-        ).scalars().first()
+        existing = open_alert(session, conversation_id, reason)
         if existing:
+            update_alert(existing, summary=summary, woman_id=woman_id, referral_id=referral_id)
             return existing
     alert = Alert(
         reason=reason,
@@ -52,7 +50,7 @@ def raise_alert(
         channel=channel,
         woman_id=woman_id,
         referral_id=referral_id,
-        summary=SUMMARIES[reason],
+        summary=(summary or SUMMARIES[reason])[:200],
     )
     session.add(alert)
     session.flush()
@@ -62,6 +60,41 @@ def raise_alert(
     from bot.staff.alert_notify import notify_new_alert  # late: the staff package imports crud
 
     notify_new_alert(session, alert)
+    return alert
+
+
+def open_alert(session: Session, conversation_id: str, reason: AlertReason) -> Alert | None:
+    """The conversation's open (not yet acknowledged) alert for `reason`, if any."""
+    return session.execute(
+        select(Alert).where(
+            Alert.conversation_id == conversation_id,
+            Alert.reason == reason,
+            Alert.status == AlertStatus.OPEN,
+        ).order_by(Alert.id.desc())
+    ).scalars().first()
+
+
+def latest_unresolved(session: Session, conversation_id: str, reason: AlertReason) -> Alert | None:
+    """The conversation's newest alert for `reason` not yet resolved (open or acknowledged)."""
+    return session.execute(
+        select(Alert).where(
+            Alert.conversation_id == conversation_id,
+            Alert.reason == reason,
+            Alert.status != AlertStatus.RESOLVED,
+        ).order_by(Alert.id.desc())
+    ).scalars().first()
+
+
+def update_alert(alert: Alert, *, summary: str | None = None, woman_id: int | None = None,
+                 referral_id: int | None = None) -> Alert:
+    """New fixed summary, and her record and referral when first known (a link is never
+    changed to another woman's: a shared phone must not merge two cases)."""
+    if summary:
+        alert.summary = summary[:200]
+    if woman_id is not None and alert.woman_id is None:
+        alert.woman_id = woman_id
+    if referral_id is not None and alert.referral_id is None:
+        alert.referral_id = referral_id
     return alert
 
 
