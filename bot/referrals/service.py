@@ -13,6 +13,7 @@ from bot.db.crud import referrals as referral_crud
 from bot.db.models import AlertReason, Consent, Need, Pathway, Referral, ReferralNeed, Woman
 from bot.db.models.referrals import PoliceOutcome
 from bot.db.session import session_scope
+from bot.privacy import shared_numbers
 from bot.referrals.parsing import OUTCOME_LABELS, OUTCOME_PATHWAYS, format_mobile, needs_text
 from bot.settings import get_settings
 
@@ -96,6 +97,10 @@ def submit_referral(draft: ReferralDraft, url: str | None = None) -> SubmittedRe
                 session.flush()
                 convo = convo_crud.get_or_create(session, draft.conversation_id, draft.channel)
                 convo.woman_id = woman.id
+                if woman.phone_e164:
+                    # Her number on another woman's record too: no reminder with details to it
+                    # (hers or the other's, already queued) until a keyworker has checked.
+                    shared_numbers.hold(session, woman)
                 if not in_coverage:
                     alert_crud.raise_alert(
                         session,

@@ -131,3 +131,21 @@ def test_her_data_summary_says_what_reminders_may_show(db_url):
         s.get(Woman, woman_id).texts_may_name_service = True
     with session_scope() as s:
         assert "Reminders may say they are from us and what they are for: yes." in summary_lines(s, woman_id)
+
+
+def test_a_second_woman_registering_on_the_number_holds_the_first_womans_reminders(db_url):
+    from bot.referrals.service import ReferralDraft, submit_referral
+
+    with session_scope() as s:
+        clear_slots(s)
+    _, first_woman, _ = book(SHARED, days=5, name="Jo")
+    assert len(queued(to=SHARED)) == 2
+    second = submit_referral(ReferralDraft(
+        conversation_id="shared-2", channel="rest", pathway="self", preferred_name="Amy", phone_e164=SHARED,
+        safe_to_text=True, safe_to_call=False, postcode="SE15 4QF", outcode="SE15", borough="Southwark",
+        needs=["health"]))
+    # She never books, yet the first woman's queued reminders no longer go to the shared phone.
+    assert queued(to=SHARED) == []
+    with session_scope() as s:
+        flagged = {a.woman_id for a in s.execute(select(Alert).where(Alert.summary == shared_numbers.SUMMARY)).scalars()}
+    assert flagged == {first_woman, second.woman_id}
