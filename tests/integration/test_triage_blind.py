@@ -13,10 +13,11 @@ from scripts.triage_report import grade_of_parse, load_sets, report_lines, score
 
 ROUND = Path(__file__).resolve().parents[1] / "triage" / "round3"
 # Measured 2026-12-06 (docs/triage.md), after round 2 went into training (round 3
-# never tuned on): danger recall 0.880, distress recognised 0.783, false danger
-# 0.030. Regression floors a little under: the targets (0.98, 0.9, 0.02)
-# are not met yet.
-FLOORS = {"danger_recall": 0.86, "distress_recognised": 0.76}
+# never tuned on), on a model trained from scratch as CI trains it: danger recall
+# 0.886, distress recognised 0.748, false danger 0.027 (the same data in another
+# order gave 0.880, 0.783, 0.030). Regression floors a little under: the issue's
+# targets (0.98, 0.9, 0.02) are not met yet.
+FLOORS = {"danger_recall": 0.86, "distress_recognised": 0.72}
 CEILINGS = {"false_danger": 0.04}
 
 
