@@ -5,6 +5,8 @@ import logging
 
 from rasa_sdk import Tracker
 
+from bot.safety.triage import REQUEST_TEXT_KEY
+
 logger = logging.getLogger(__name__)
 
 
@@ -19,3 +21,10 @@ def latest_intent(tracker: Tracker) -> tuple[str | None, float]:
 
 def latest_text(tracker: Tracker) -> str:
     return (tracker.latest_message or {}).get("text") or ""
+
+
+def request_text(tracker: Tracker) -> str:
+    """Her words that hold the request: in a long message, the sentence that asked
+    (bot/rasa_components/triage_turn.py), else the whole message."""
+    message = tracker.latest_message or {}
+    return message.get(REQUEST_TEXT_KEY) or message.get("text") or ""

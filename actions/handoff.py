@@ -9,7 +9,7 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import channel_of
-from actions.knowledge import answer_question, best_guess_is_a_question
+from actions.knowledge import answer_question, best_guess, best_guess_is_a_question
 from bot.db.crud.alerts import raise_alert
 from bot.db.crud.conversations import woman_id_for
 from bot.db.models import AlertReason
@@ -110,6 +110,10 @@ class ActionFallback(Action):
             await ask_for_person(dispatcher, tracker, AlertReason.BOT_STUCK)
             dispatcher.utter_message(response="utter_menu")
             return []
+        if best_guess(tracker.latest_message or {}) == "find_service":
+            # Perhaps a search ("is the Peckham Women's Hub open today", a name the
+            # model has never seen): the search asks for what it lacks, never a dead end.
+            return [FollowupAction("action_find_services")]
         if best_guess_is_a_question(tracker.latest_message or {}):
             # Perhaps a question: the two closest answers and a person, never a guess.
             await answer_question(dispatcher, tracker, offer_only=True)

@@ -91,12 +91,17 @@ async def answer_question(dispatcher: CollectingDispatcher, tracker: Tracker, in
     return None
 
 
-def best_guess_is_a_question(message: dict) -> bool:
-    """Not understood, but the model's best guess was a question about the service."""
+def best_guess(message: dict) -> str | None:
+    """Under the not-understood net: the intent the model thought most likely."""
     for ranked in message.get("intent_ranking") or []:
         if ranked.get("name") != "nlu_fallback":
-            return ranked.get("name") == RETRIEVAL_INTENT and bool(topic_ranking(message))
-    return False
+            return ranked.get("name")
+    return None
+
+
+def best_guess_is_a_question(message: dict) -> bool:
+    """Not understood, but the model's best guess was a question about the service."""
+    return best_guess(message) == RETRIEVAL_INTENT and bool(topic_ranking(message))
 
 
 class ActionAnswerQuestion(Action):

@@ -19,7 +19,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import channel_of, latest_intent, latest_text
+from actions.common import channel_of, latest_intent, latest_text, request_text
 from actions.referral.form_base import SKIPPED, GuidedFormValidation
 from actions.services import render
 from bot.db.crud.referrals import is_covered
@@ -282,7 +282,7 @@ class ActionFindServices(Action):
         return "action_find_services"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        text = clean(latest_text(tracker))
+        text = clean(request_text(tracker))
         try:
             snap, req = await run_db(_read, text)
         except Exception:

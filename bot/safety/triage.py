@@ -27,6 +27,8 @@ from bot.safety.crisis import (
 
 DISTRESS_INTENT = "distress"
 TRIAGE_KEY = "triage"  # in the NLU parse data: {"grade": ..., "by": "net"|"model"|"words"}
+# The sentence of a long or distressed message that holds her request (triage_turn.py).
+REQUEST_TEXT_KEY = "request_text"
 
 DANGER_AT = 0.75  # the model's crisis confidence that is danger on its own
 ASK_AT = 0.4  # ... that asks "Are you safe right now?"

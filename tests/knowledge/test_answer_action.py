@@ -124,3 +124,18 @@ def test_not_understood_but_probably_a_question_offers_topics_not_the_menu(db_ur
     assert reply["text"] == WHICH_ONE
     assert [b["payload"] for b in reply["buttons"]] == [
         '/faq{"faq_topic": "bring_child"}', '/faq{"faq_topic": "children_information"}', "/human_handoff"]
+
+
+def test_not_understood_but_probably_a_search_goes_to_the_search(db_url):
+    from actions.handoff import ActionFallback
+
+    message = {"text": "is the Peckham Womens Hub open today", "intent": {"name": "nlu_fallback", "confidence": 0.45},
+               "intent_ranking": [{"name": "nlu_fallback", "confidence": 0.45},
+                                  {"name": "find_service", "confidence": 0.50}, {"name": "out_of_scope", "confidence": 0.49}],
+               "entities": []}
+    tracker = Tracker("t-kb-fs", {}, message, [{"event": "user", "text": message["text"]}], False, None, {},
+                      "action_listen")
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(ActionFallback().run(dispatcher, tracker, {}))
+    assert events == [{"event": "followup", "timestamp": None, "name": "action_find_services"}]
+    assert dispatcher.messages == []
