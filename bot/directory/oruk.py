@@ -152,15 +152,18 @@ def export_oruk(session: Session, **filters: Any) -> list[dict[str, Any]]:
 # --- Reading 3.0 -----------------------------------------------------------------------------
 
 
-def _obj(value: Any) -> dict[str, Any]:
+def as_object(value: Any) -> dict[str, Any]:
+    """An object from a file; anything else (a string, a number) reads as empty."""
     return value if isinstance(value, dict) else {}
 
 
-def _objs(value: Any) -> list[dict[str, Any]]:
+def as_objects(value: Any) -> list[dict[str, Any]]:
+    """The objects in a list; anything else in the file (a string, a number) is ignored."""
     return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
 
 
-def _scalar(value: Any) -> Any:
+def as_scalar(value: Any) -> Any:
+    """A text, number or yes/no from the file; a list or object where one was expected is dropped."""
     return value if isinstance(value, (str, int, float, bool)) else None
 
 
@@ -180,8 +183,8 @@ def is_v3(s: dict[str, Any]) -> bool:
     """A 3.0 service, not one of our 1.1 files: 1.1-only names decide, then 3.0 names, then the id."""
     if any(k in s for k in V1_KEYS):
         return False
-    for sal in _objs(s.get("service_at_locations")):
-        if "regular_schedules" in sal or "physical_addresses" in _obj(sal.get("location")):
+    for sal in as_objects(s.get("service_at_locations")):
+        if "regular_schedules" in sal or "physical_addresses" in as_object(sal.get("location")):
             return False
     return any(k in s for k in V3_KEYS) or _uuid(s.get("id")) is not None
 
@@ -199,76 +202,76 @@ def _category(term: dict[str, Any]) -> tuple[str | None, bool]:
         return code, True
     ours = term.get("taxonomy") == taxonomy.VOCABULARY or term.get("taxonomy_id") == TAXONOMY_ID
     for key in ("term", "name"):
-        value = _scalar(term.get(key))
+        value = as_scalar(term.get(key))
         if value is not None and taxonomy.normalise_code(str(value)):
             return taxonomy.normalise_code(str(value)), ours
-    return (_scalar(term.get("term")) or _scalar(term.get("name")) or "", ours) if ours else (None, False)
+    return (as_scalar(term.get("term")) or as_scalar(term.get("name")) or "", ours) if ours else (None, False)
 
 
 def service_to_data(s: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     """A 3.0 service as (listing dict for admin.clean_service, the UUIDs it carried)."""
-    org = _obj(s.get("organization"))
+    org = as_object(s.get("organization"))
     ids: dict[str, Any] = {"service": _uuid(s.get("id")), "organization": _uuid(org.get("id")),
                            "sites": [], "phones": [], "schedules": [], "holidays": [], "categories": {}}
     locations, sal_index = [], {}
-    for i, sal in enumerate(_objs(s.get("service_at_locations"))):
-        loc = _obj(sal.get("location"))
-        addresses = _objs(loc.get("addresses"))
+    for i, sal in enumerate(as_objects(s.get("service_at_locations"))):
+        loc = as_object(sal.get("location"))
+        addresses = as_objects(loc.get("addresses"))
         address = next((a for a in addresses if a.get("address_type") == "physical"), addresses[0] if addresses else {})
         locations.append({
-            "name": _scalar(loc.get("name")), "address": _scalar(address.get("address_1")),
-            "postcode": _scalar(address.get("postal_code")), "borough": _scalar(address.get("state_province")),
-            "latitude": _scalar(loc.get("latitude")), "longitude": _scalar(loc.get("longitude")),
-            "transport": _scalar(loc.get("transportation")),
+            "name": as_scalar(loc.get("name")), "address": as_scalar(address.get("address_1")),
+            "postcode": as_scalar(address.get("postal_code")), "borough": as_scalar(address.get("state_province")),
+            "latitude": as_scalar(loc.get("latitude")), "longitude": as_scalar(loc.get("longitude")),
+            "transport": as_scalar(loc.get("transportation")),
         })
         ids["sites"].append((_uuid(sal.get("id")), _uuid(loc.get("id"))))
         if sal.get("id") is not None:
             sal_index[str(sal.get("id"))] = i
     schedules, holidays = [], []
-    for sch in _objs(s.get("schedules")):
+    for sch in as_objects(s.get("schedules")):
         days = _days(sch.get("byday"))
         if days:
             where = sal_index.get(str(sch.get("service_at_location_id")))
             for day in days:
-                schedules.append({"weekday": day, "opens_at": _scalar(sch.get("opens_at")),
-                                  "closes_at": _scalar(sch.get("closes_at")), "location": where})
+                schedules.append({"weekday": day, "opens_at": as_scalar(sch.get("opens_at")),
+                                  "closes_at": as_scalar(sch.get("closes_at")), "location": where})
                 # One row per weekday: a schedule for several days keeps its id on the first only.
                 ids["schedules"].append(_uuid(sch.get("id")) if day == days[0] else None)
         elif sch.get("valid_from"):
             closed = sch.get("x_elpis_closed")
             if not isinstance(closed, bool):
                 closed = not (sch.get("opens_at") and sch.get("closes_at"))
-            holidays.append({"start_date": _scalar(sch.get("valid_from")),
-                             "end_date": _scalar(sch.get("valid_to")) or _scalar(sch.get("valid_from")),
-                             "closed": closed, "opens_at": _scalar(sch.get("opens_at")),
-                             "closes_at": _scalar(sch.get("closes_at")),
-                             "description": _scalar(sch.get("description"))})
+            holidays.append({"start_date": as_scalar(sch.get("valid_from")),
+                             "end_date": as_scalar(sch.get("valid_to")) or as_scalar(sch.get("valid_from")),
+                             "closed": closed, "opens_at": as_scalar(sch.get("opens_at")),
+                             "closes_at": as_scalar(sch.get("closes_at")),
+                             "description": as_scalar(sch.get("description"))})
             ids["holidays"].append(_uuid(sch.get("id")))
     phones = []
     # The profile's place (contacts[].phones), and HSDS 3.0's service.phones if a feed uses it.
-    for p in [p for c in _objs(s.get("contacts")) for p in _objs(c.get("phones"))] + _objs(s.get("phones")):
-        phones.append({"number": _scalar(p.get("number")), "description": _scalar(p.get("description"))})
+    for p in [p for c in as_objects(s.get("contacts")) for p in as_objects(c.get("phones"))] + as_objects(s.get("phones")):
+        phones.append({"number": as_scalar(p.get("number")), "description": as_scalar(p.get("description"))})
         ids["phones"].append(_uuid(p.get("id")))
     categories = []
-    for attr in _objs(s.get("attributes")):
-        code, _ours = _category(_obj(attr.get("taxonomy_term")))
+    for attr in as_objects(s.get("attributes")):
+        code, _ours = _category(as_object(attr.get("taxonomy_term")))
         if code is None:
             continue
         categories.append(code)
         if _uuid(attr.get("id")):
             ids["categories"].setdefault(code, _uuid(attr.get("id")))
-    status = _scalar(s.get("status")) or "active"
+    status = as_scalar(s.get("status")) or "active"
     data: dict[str, Any] = {
-        "external_id": _scalar(s.get("x_elpis_external_id")),
-        "name": _scalar(s.get("name")),
-        "organisation": _scalar(org.get("name")),
-        "description": _scalar(s.get("description")),
-        "url": _scalar(s.get("url")),
-        "email": _scalar(s.get("email")),
+        "external_id": as_scalar(s.get("x_elpis_external_id")),
+        "name": as_scalar(s.get("name")),
+        "organisation": as_scalar(org.get("name")),
+        "description": as_scalar(s.get("description")),
+        "url": as_scalar(s.get("url")),
+        "email": as_scalar(s.get("email")),
         # We keep active / inactive only: defunct and temporarily closed are not offered.
         "status": "inactive" if status in ("defunct", "temporarily closed") else status,
-        "last_checked": _scalar(s.get("assured_date")),
-        "eligibility": _scalar(s.get("eligibility_description")),
+        "last_checked": as_scalar(s.get("assured_date")),
+        "eligibility": as_scalar(s.get("eligibility_description")),
         "phones": phones,
         "locations": locations,
         "schedules": schedules,
@@ -279,7 +282,7 @@ def service_to_data(s: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
                             ("x_elpis_closed_on_bank_holidays", "closed_on_bank_holidays"),
                             ("x_elpis_sample", "is_sample")):
         if key in s:
-            data[field_name] = _scalar(s[key])
+            data[field_name] = as_scalar(s[key])
     return data, ids
 
 

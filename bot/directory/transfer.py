@@ -23,6 +23,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from bot.directory import oruk, taxonomy
+from bot.directory.oruk import as_object, as_objects, as_scalar
 from bot.directory.admin import (
     DirectoryError,
     clean_service,
@@ -346,70 +347,57 @@ def _days_of(byday: Any) -> list[int]:
     return days
 
 
-def _obj(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
-def _objs(value: Any) -> list[dict[str, Any]]:
-    """The objects in a list; anything else in the file (a string, a number) is ignored."""
-    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
-
-
-def _scalar(value: Any) -> Any:
-    """A text, number or yes/no from the file; a list or object where one was expected is dropped."""
-    return value if isinstance(value, (str, int, float, bool)) else None
-
 
 def _schedules(regular: list[dict[str, Any]], location: int | None) -> list[dict[str, Any]]:
-    return [{"weekday": day, "opens_at": _scalar(rs.get("opens_at")), "closes_at": _scalar(rs.get("closes_at")),
+    return [{"weekday": day, "opens_at": as_scalar(rs.get("opens_at")), "closes_at": as_scalar(rs.get("closes_at")),
              "location": location} for rs in regular for day in _days_of(rs.get("byday"))]
 
 
 def _oruk_to_data(s: dict[str, Any]) -> dict[str, Any]:
     # Files from other systems: every part may be missing or the wrong shape.
     # Wrong shapes are skipped here; clean_service then says what is missing.
-    org = _obj(s.get("organization"))
+    org = as_object(s.get("organization"))
     locations, schedules = [], []
-    for i, sal in enumerate(_objs(s.get("service_at_locations"))):
-        loc = _obj(sal.get("location"))
-        address = (_objs(loc.get("physical_addresses")) or [{}])[0]
+    for i, sal in enumerate(as_objects(s.get("service_at_locations"))):
+        loc = as_object(sal.get("location"))
+        address = (as_objects(loc.get("physical_addresses")) or [{}])[0]
         locations.append({
-            "name": _scalar(loc.get("name")), "address": _scalar(address.get("address_1")),
-            "postcode": _scalar(address.get("postal_code")), "borough": _scalar(address.get("state_province")),
-            "latitude": _scalar(loc.get("latitude")), "longitude": _scalar(loc.get("longitude")),
-            "transport": _scalar(loc.get("transportation")),
+            "name": as_scalar(loc.get("name")), "address": as_scalar(address.get("address_1")),
+            "postcode": as_scalar(address.get("postal_code")), "borough": as_scalar(address.get("state_province")),
+            "latitude": as_scalar(loc.get("latitude")), "longitude": as_scalar(loc.get("longitude")),
+            "transport": as_scalar(loc.get("transportation")),
         })
-        schedules += _schedules(_objs(sal.get("regular_schedules")), i)
-    schedules += _schedules(_objs(s.get("regular_schedules")), None)
-    eligibility = "; ".join(str(e["eligibility"]) for e in _objs(s.get("eligibilitys")) if e.get("eligibility"))
+        schedules += _schedules(as_objects(sal.get("regular_schedules")), i)
+    schedules += _schedules(as_objects(s.get("regular_schedules")), None)
+    eligibility = "; ".join(str(e["eligibility"]) for e in as_objects(s.get("eligibilitys")) if e.get("eligibility"))
     data: dict[str, Any] = {
-        "external_id": _scalar(s.get("id")),
-        "name": _scalar(s.get("name")),
-        "organisation": _scalar(org.get("name")),
-        "description": _scalar(s.get("description")),
-        "url": _scalar(s.get("url")),
-        "email": _scalar(s.get("email")),
-        "status": _scalar(s.get("status")) or "active",
-        "last_checked": _scalar(s.get("assured_date")),
+        "external_id": as_scalar(s.get("id")),
+        "name": as_scalar(s.get("name")),
+        "organisation": as_scalar(org.get("name")),
+        "description": as_scalar(s.get("description")),
+        "url": as_scalar(s.get("url")),
+        "email": as_scalar(s.get("email")),
+        "status": as_scalar(s.get("status")) or "active",
+        "last_checked": as_scalar(s.get("assured_date")),
         "eligibility": eligibility or None,
-        "phones": [{"number": _scalar(p.get("number")), "description": _scalar(p.get("description"))}
-                   for p in _objs(s.get("phones"))],
+        "phones": [{"number": as_scalar(p.get("number")), "description": as_scalar(p.get("description"))}
+                   for p in as_objects(s.get("phones"))],
         "locations": locations,
         "schedules": schedules,
         "holidays": [
-            {k: _scalar(h.get(k)) for k in ("start_date", "end_date", "closed", "opens_at", "closes_at", "description")}
-            for h in _objs(s.get("holiday_schedules"))
+            {k: as_scalar(h.get(k)) for k in ("start_date", "end_date", "closed", "opens_at", "closes_at", "description")}
+            for h in as_objects(s.get("holiday_schedules"))
         ],
         "categories": [
-            _obj(t.get("taxonomy")).get("id") or _obj(t.get("taxonomy")).get("name") or ""
-            for t in _objs(s.get("service_taxonomys"))
+            as_object(t.get("taxonomy")).get("id") or as_object(t.get("taxonomy")).get("name") or ""
+            for t in as_objects(s.get("service_taxonomys"))
         ],
     }
     for key, field_name in (("x_elpis_women_only", "women_only"), ("x_elpis_national", "national"),
                             ("x_elpis_closed_on_bank_holidays", "closed_on_bank_holidays"),
                             ("x_elpis_sample", "is_sample")):
         if key in s:
-            data[field_name] = _scalar(s[key])
+            data[field_name] = as_scalar(s[key])
     return data
 
 
@@ -434,7 +422,7 @@ def import_openreferral_json(session: Session, source: str | dict[str, Any] | li
         if not isinstance(s, dict):
             report.errors.append(RowError(number, "a service must be an object"))
             continue
-        ref = _scalar(s.get("id")) or _scalar(s.get("name"))
+        ref = as_scalar(s.get("id")) or as_scalar(s.get("name"))
         if oruk.is_v3(s):
             data, ids[number] = oruk.service_to_data(s)
         else:
