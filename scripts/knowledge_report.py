@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from actions.knowledge import TOPIC_SURE_AT, topic_ranking
+from actions.knowledge import TOPIC_SURE_AT, best_guess, topic_ranking
 from bot.knowledge import RETRIEVAL_INTENT
 from bot.settings import REPO_ROOT
 
@@ -38,12 +38,7 @@ def load_set(path: Path) -> list[dict]:
 def best_intent(parsed: dict) -> str | None:
     """The intent acted on; under the not-understood net, its best guess (which the net reads)."""
     acted = (parsed.get("intent") or {}).get("name")
-    if acted != "nlu_fallback":
-        return acted
-    for ranked in parsed.get("intent_ranking") or []:
-        if ranked.get("name") != "nlu_fallback":
-            return ranked.get("name")
-    return (parsed.get("intent") or {}).get("name")
+    return acted if acted != "nlu_fallback" else best_guess(parsed)
 
 
 def outcome(topic: str, parsed: dict) -> str:
