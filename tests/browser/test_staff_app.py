@@ -110,7 +110,7 @@ def test_crisis_alert_take_over_reply_and_hand_back(browser, staff_stack, screen
         staff = staff_ctx.new_page()
         log_in(staff, web, "keyworker@staff.test")
         row = staff.locator(f'#alert-queue tr[data-alert-id="{crisis.id}"]')
-        assert "URGENT" in row.inner_text() and "Crisis" in row.inner_text()
+        assert "URGENT" in row.inner_text() and "Danger now" in row.inner_text()  # the kind, in fixed words
         row.get_by_role("link", name="Open").click()
         staff.locator(".transcript .msg.her", has_text="kill me tonight").wait_for(timeout=WAIT_MS)
         staff.screenshot(path=str(screenshots / "staff-alert.png"), full_page=True)
