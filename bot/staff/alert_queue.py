@@ -1,15 +1,16 @@
 """The alert queue: urgent first, then oldest; acknowledge and resolve with a note."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.db.crud.alerts import count_open_alerts, open_alerts
-from bot.db.models import Alert, AlertStatus, Referral, Staff, Woman
+from bot.db.models import Alert, AlertStatus, HandoffContact, Referral, Staff, Woman
 from bot.db.types import utcnow
+from bot.referrals.parsing import format_mobile
 from bot.staff import audit
 
 MAX_NOTE = 2000
@@ -36,6 +37,7 @@ class QueueItem:
     resolution_note: str | None = None
     resolved_by: str | None = None
     resolved_at: datetime | None = None
+    safe_contact: str | None = None  # how she said a person may reach her (talk to a person, #19 point 12)
 
 
 class _People:
@@ -103,7 +105,19 @@ def view(session: Session, alert_id: int, staff_id: int) -> QueueItem | None:
     if alert is None:
         return None
     audit.record(session, staff_id, "view_alert", "alert", alert.id)
-    return item(session, alert)
+    return replace(item(session, alert), safe_contact=safe_contact(session, alert.id))
+
+
+def safe_contact(session: Session, alert_id: int) -> str | None:
+    """"07700 900123 (mobile), weekday mornings", or that she said no: shown on the alert only."""
+    left = session.execute(select(HandoffContact).where(HandoffContact.alert_id == alert_id)
+                           .order_by(HandoffContact.id.desc())).scalars().first()
+    if left is None:
+        return None
+    if left.declined or not left.contact:
+        return "She did not want to be contacted. Reply in the chat."
+    shown = format_mobile(left.contact) if left.contact_kind == "mobile" else left.contact
+    return f"{shown} ({left.contact_kind})" + (f", {left.safe_times}" if left.safe_times else "")
 
 
 def acknowledge(session: Session, alert_id: int, staff_id: int) -> bool:

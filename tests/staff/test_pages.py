@@ -317,3 +317,20 @@ def test_admin_reads_what_we_hold_and_deletes_it_with_the_reference(web, admin):
     deleted = query(web.db, lambda s: s.execute(select(AuditLog).where(
         AuditLog.action == "data_deleted", AuditLog.actor_id == staff_id)).scalars().all())
     assert len(deleted) == 1 and deleted[0].subject_id is None  # who did it, not who she was
+
+
+def test_the_alert_shows_the_safe_contact_she_left(web, keyworker):
+    from bot.db.models import HandoffContact
+
+    _, kw = keyworker
+    with session_scope(web.db) as session:
+        left = raise_alert(session, AlertReason.HUMAN_REQUESTED, conversation_id=f"web-{uuid.uuid4().hex[:8]}",
+                           channel="socketio")
+        session.add(HandoffContact(alert_id=left.id, conversation_id=left.conversation_id, contact="+447700900432",
+                                   contact_kind="mobile", safe_times="weekday mornings"))
+        declined = raise_alert(session, AlertReason.HUMAN_REQUESTED, conversation_id=f"web-{uuid.uuid4().hex[:8]}",
+                               channel="socketio")
+        session.add(HandoffContact(alert_id=declined.id, conversation_id=declined.conversation_id, declined=True))
+        left_id, declined_id = left.id, declined.id
+    assert "07700 900432 (mobile), weekday mornings" in kw.get(f"/staff/alerts/{left_id}").text
+    assert "did not want to be contacted" in kw.get(f"/staff/alerts/{declined_id}").text
