@@ -128,7 +128,10 @@ def purge_expired(now: datetime) -> Purged:
         _closed_cases(session, now, settings.retention_closed_days, result)
         _stale_records(session, now, settings.retention_tracker_days, result)
     result.tracker_events = purge_old_trackers(now, settings.retention_tracker_days)
-    logger.info("retention: %s", result)
+    # An hourly job: a line in the console only when it deleted something.
+    done = any((result.women, result.referrals, result.conversations, result.sms_inbound, result.messages,
+                result.tracker_events))
+    logger.log(logging.INFO if done else logging.DEBUG, "retention: %s", result)
     return result
 
 

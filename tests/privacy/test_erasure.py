@@ -219,3 +219,16 @@ def test_retention_keeps_her_record_while_another_case_is_open(db_url):
     with session_scope() as s:
         assert s.get(Woman, first.woman_id) is not None
         assert [r.reference for r in s.execute(select(Referral)).scalars()] == ["ELP-NEWONE"]
+
+
+def test_retention_says_nothing_at_info_when_nothing_was_due(db_url, caplog):
+    import logging
+
+    with caplog.at_level(logging.INFO, logger="bot.privacy.retention"):
+        purge_expired(NOW)
+    assert not [r for r in caplog.records if r.levelno >= logging.INFO and "retention" in r.getMessage()]
+    old = submit("c-quiet", "+447700900555", "Old")
+    _close(old.referral_id, NOW - timedelta(days=731))
+    with caplog.at_level(logging.INFO, logger="bot.privacy.retention"):
+        purge_expired(NOW)
+    assert [r for r in caplog.records if r.levelno == logging.INFO and "retention" in r.getMessage()]
