@@ -54,6 +54,18 @@ def chosen_topic(message: dict) -> str | None:
     return None
 
 
+def decide(message: dict, offer_only: bool = False) -> tuple[bool, list[str]]:
+    """(sure, topics): the one topic to answer, or the two closest to offer.
+    A topic she picked from the buttons is always answered."""
+    picked = chosen_topic(message)
+    if picked:
+        return True, [picked]
+    ranking = topic_ranking(message)
+    if ranking and ranking[0][1] >= TOPIC_SURE_AT and not offer_only:
+        return True, [ranking[0][0]]
+    return False, [topic for topic, _ in ranking[:2]]
+
+
 def _answers(topic_ids: list[str]) -> dict[str, Answer]:
     with session_scope() as session:
         found = {topic: live_answer(session, topic) for topic in topic_ids}
@@ -68,11 +80,7 @@ async def answer_question(dispatcher: CollectingDispatcher, tracker: Tracker, in
     question follows it. offer_only: the model was not even sure it is a
     question (the not-understood net), so the closest topics are offered.
     """
-    message = tracker.latest_message or {}
-    picked = chosen_topic(message)
-    ranking = [(picked, 1.0)] if picked else topic_ranking(message)
-    sure = bool(ranking) and ranking[0][1] >= TOPIC_SURE_AT and not (offer_only and not picked)
-    wanted = [ranking[0][0]] if sure else [topic for topic, _ in ranking[:2]]
+    sure, wanted = decide(tracker.latest_message or {}, offer_only)
     try:
         answers = await run_db(_answers, wanted) if wanted else {}
     except Exception:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from actions.knowledge import TOPIC_SURE_AT, best_guess, topic_ranking
+from actions.knowledge import best_guess, decide, topic_ranking
 from bot.knowledge import RETRIEVAL_INTENT
 from bot.settings import REPO_ROOT
 
@@ -49,11 +49,11 @@ def outcome(topic: str, parsed: dict) -> str:
         return "first"
     if guess != RETRIEVAL_INTENT:
         return "wrong"
-    ranking = [t for t, _ in topic_ranking(parsed)]
-    sure = intent == RETRIEVAL_INTENT and bool(ranking) and topic_ranking(parsed)[0][1] >= TOPIC_SURE_AT
+    # As action_answer_question decides: under the not-understood net, topics are only offered.
+    sure, topics = decide(parsed, offer_only=intent != RETRIEVAL_INTENT)
     if sure:
-        return "first" if ranking[0] == topic else "wrong"
-    return "top_two" if topic in ranking[:2] else "wrong"
+        return "first" if topics[0] == topic else "wrong"
+    return "top_two" if topic in topics else "wrong"
 
 
 def score(items: list[dict], parses: list[dict]) -> dict:
