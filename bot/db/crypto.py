@@ -13,7 +13,7 @@ hashing every UK mobile number).
 
 What stays in clear, and why: the number as a routing key on operational rows
 (outbox recipient, inbound sender, opt-outs, SMS conversation ids), which the
-sender and the carrier keywords need and which retention deletes (README).
+sender and the carrier keywords need and which retention deletes (docs/security.md).
 """
 from __future__ import annotations
 

@@ -21,7 +21,7 @@ fixes to Rasa itself, each tested to behave as Rasa's own code:
   takes nothing from a message that is about her safety (triage_turn.py);
 - action calls reuse one connection and send the history from her previous
   message on, not the whole conversation (action_calls.py).
-Each was a measured share of the Rasa process's CPU (README, "Benchmarks").
+Each was a measured share of the Rasa process's CPU (docs/benchmarks.md).
 """
 from bot.rasa_components import (
     action_calls, action_result_schema, action_server_down, bounded_input, event_lookup, graph_runner, parse_thread,

@@ -9,7 +9,7 @@ its own (`response_selector` in the parse data, same keys), so the tracker,
 
 It is a logistic regression on the same features as the intent classifier,
 not the stock ResponseSelector (a DIET network): for the same reason the
-intent classifier is one (README, "Understanding": better held-out accuracy
+intent classifier is one (docs/understanding.md: better held-out accuracy
 here, a few seconds to train, microseconds to answer). The answers are not
 in the model: they are data (bot/db/crud/knowledge.py), so an admin's edit
 is live without retraining; only the matching is trained.

@@ -3,7 +3,7 @@
 Adds the all-MiniLM-L6-v2 sentence vector (bot/nlu/sentence_encoder.py) to
 each message, beside the word, character and lexicon counts, for the
 logistic-regression intent classifier. Chosen by 5-fold cross-validation on
-the training data (README, "Understanding"): counts alone 0.853, counts
+the training data (docs/understanding.md): counts alone 0.853, counts
 plus this vector 0.896; a cheaper static word-vector version of the same
 model reached only 0.86.
 

@@ -33,7 +33,7 @@ class Worker:
         # When the outbox is empty only lane 0 polls it; it rings this to wake
         # the others when work arrives. Eight lanes each polling every 0.2 s
         # cost 40 queries a second of idle CPU, which the Rasa server on the
-        # same machine needs (README, "Benchmarks").
+        # same machine needs (docs/benchmarks.md).
         self.work_arrived = threading.Condition()
         self.claims = 0  # how many times the outbox was asked (tests, benchmarks)
         self.sent = 0
