@@ -11,7 +11,7 @@ SPACY := var/spacy/elpis_en/meta.json
 MODEL := models/elpis.tar.gz
 # Only the code that shapes what training stores: the runtime patches in
 # bot/rasa_components (parse thread, stores, action calls) retrain nothing.
-TRAINED_COMPONENTS := $(addprefix bot/rasa_components/,sentence_featurizer.py intent_classifier.py blank_message.py crisis_net.py crisis_policy.py)
+TRAINED_COMPONENTS := $(addprefix bot/rasa_components/,sentence_featurizer.py intent_classifier.py blank_message.py reference_message.py crisis_net.py crisis_policy.py)
 TRAINING_INPUTS := config.yml $(shell find domain data -name '*.yml' 2>/dev/null) $(TRAINED_COMPONENTS) bot/nlu/sentence_encoder.py bot/nlu/encoder_tuning.py $(SPACY)
 export PYTHONPATH := $(CURDIR)
 # A line as each stage of `make run` starts and one with its time (scripts/stage.py).
@@ -69,7 +69,7 @@ test-fast: $(STAMP) ## unit tests only (no model, no servers)
 eval: $(MODEL) ## held-out NLU report and cross-validation into reports/
 	$(PY) -m scripts.nlu_report
 
-bench: $(MODEL) ## speed and memory benchmarks (see README)
+bench: $(MODEL) ## speed and memory benchmarks (see docs/benchmarks.md)
 	$(PY) -m bench
 	$(PY) -m bench.cold_start $(COLD_START_ARGS)
 
