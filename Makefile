@@ -7,6 +7,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 RASA := $(VENV)/bin/rasa
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock requirements-model.lock | sha1sum | cut -c1-12)
+LINT_STAMP := $(VENV)/.lint-installed-$(shell sha1sum requirements-dev.lock | cut -c1-12)
 SPACY := var/spacy/elpis_en/meta.json
 MODEL := models/elpis.tar.gz
 # Only the code that shapes what training stores: the runtime patches in
@@ -18,7 +19,7 @@ export PYTHONPATH := $(CURDIR)
 STAGE := python3 scripts/stage.py
 RASA_STATUS := http://127.0.0.1:5005/status
 
-.PHONY: help venv spacy model db run test test-fast bench eval clean
+.PHONY: help venv spacy model db run test test-fast lint bench eval clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -65,6 +66,15 @@ test: $(MODEL) ## run every test (set TEST_DATABASE_URL to add PostgreSQL)
 
 test-fast: $(STAMP) ## unit tests only (no model, no servers)
 	$(PY) -m pytest tests/unit -q -p no:cacheprovider
+
+$(LINT_STAMP): $(STAMP) requirements-dev.lock
+	$(PY) -m pip install -q --disable-pip-version-check -r requirements-dev.lock
+	rm -f $(VENV)/.lint-installed-*; touch $@
+
+lint: $(LINT_STAMP) ## ruff (lint, import order, format check) and mypy on bot/, all three even if one fails
+	@status=0; for check in "ruff check ." "ruff format --check ." "mypy bot"; do \
+		echo "+ $$check"; $(VENV)/bin/$$check || status=1; \
+	done; exit $$status
 
 eval: $(MODEL) ## held-out NLU report and cross-validation into reports/
 	$(PY) -m scripts.nlu_report

@@ -3,13 +3,23 @@
 Every process (Rasa server, action server, worker, staff app, CLI) calls
 `get_settings()`; nothing else reads `os.environ`. Defaults are the embedded
 development setup: SQLite under `var/`, no Twilio account, local dev inbox.
+
+Each field is read from `ELPIS_<FIELD NAME>` unless its `env=` names another
+variable. An empty variable counts as unset. Lists are comma-separated
+("48,2"); booleans are true for 1/true/yes/on, false otherwise.
 """
+
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
+
+from pydantic import BaseSettings, Field, root_validator, validator
+from pydantic.env_settings import SettingsSourceCallable
+from pydantic.fields import SHAPE_TUPLE_ELLIPSIS, ModelField
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 VAR_DIR = REPO_ROOT / "var"
@@ -20,46 +30,16 @@ DEV_SECRET = "dev-only-not-secret"
 # across restarts); production must set ELPIS_DATA_KEYS and ELPIS_LOOKUP_KEY.
 DEV_DATA_KEY = "ZGV2LW9ubHktbm90LXNlY3JldC1lbHBpcy1kYXRhLWs="
 
-
-def _bool(value: str | None, default: bool) -> bool:
-    if value is None or value == "":
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def _int(value: str | None, default: int) -> int:
-    return int(value) if value not in (None, "") else default
-
-
-def _hours(value: str | None, default: tuple[int, ...]) -> tuple[int, ...]:
-    """"48,2" -> (48, 2); largest first, so reminders are listed in the order sent."""
-    if value in (None, ""):
-        return default
-    return tuple(sorted({int(part) for part in value.replace(" ", "").split(",") if part}, reverse=True))
-
-
-def _tracker_db_url(env: dict[str, str]) -> str:
-    """The SQL tracker store of endpoints.production.yml, from the same variables."""
-    host = env.get("ELPIS_TRACKER_DB_HOST")
-    if not host:
-        return ""
-    from sqlalchemy.engine import URL
-
-    return URL.create(
-        "postgresql", username=env.get("ELPIS_TRACKER_DB_USER") or None,
-        password=env.get("ELPIS_TRACKER_DB_PASSWORD") or None, host=host,
-        port=_int(env.get("ELPIS_TRACKER_DB_PORT"), 5432), database=env.get("ELPIS_TRACKER_DB_NAME") or "rasa",
-    ).render_as_string(hide_password=False)
+TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
 
 
 def default_database_url() -> str:
     return f"sqlite:///{VAR_DIR / 'elpis.db'}"
 
 
-@dataclass(frozen=True)
-class Settings:
-    environment: str = "development"
-    database_url: str = field(default_factory=default_database_url)
+class Settings(BaseSettings):
+    environment: str = Field("development", env="ELPIS_ENV")
+    database_url: str = Field(default_factory=default_database_url, env="DATABASE_URL")
     timezone: str = "Europe/London"
     secret_key: str = DEV_SECRET
     # Encryption at rest (bot/db/crypto.py): Fernet keys, newest first (older
@@ -76,13 +56,13 @@ class Settings:
     rasa_api_timeout_s: float = 5.0
     action_server_url: str = "http://127.0.0.1:5055/webhook"
     # Twilio: empty account means the dev inbox / local fake is used.
-    twilio_account_sid: str = ""
-    twilio_auth_token: str = ""
-    twilio_from_number: str = ""
-    twilio_base_url: str = ""
+    twilio_account_sid: str = Field("", env="TWILIO_ACCOUNT_SID")
+    twilio_auth_token: str = Field("", env="TWILIO_AUTH_TOKEN")
+    twilio_from_number: str = Field("", env="TWILIO_FROM_NUMBER")
+    twilio_base_url: str = Field("", env="TWILIO_BASE_URL")
     twilio_timeout_s: float = 10.0
     public_base_url: str = "http://127.0.0.1:5005"
-    dev_inbox_path: Path = field(default_factory=lambda: VAR_DIR / "dev_inbox.jsonl")
+    dev_inbox_path: Path = Field(default_factory=lambda: VAR_DIR / "dev_inbox.jsonl", env="ELPIS_DEV_INBOX")
     staff_port: int = 8000
     # Public chat page: where "Leave this site" goes (a neutral page), an
     # optional "text us instead" number (E.164), and the socket.io URL the
@@ -99,9 +79,10 @@ class Settings:
     worker_claim_timeout_s: int = 120
     worker_max_attempts: int = 6
     worker_backoff_s: float = 5.0
-    # Appointments: reminders this many hours before (wall-clock, London);
-    # none in quiet hours (a reminder due then goes earlier); options per offer;
-    # least days between a caution's two mandatory appointments.
+    # Appointments: reminders this many hours before (wall-clock, London;
+    # largest first, the order they are sent); none in quiet hours (a reminder
+    # due then goes earlier); options per offer; least days between a
+    # caution's two mandatory appointments.
     reminder_offsets_hours: tuple[int, ...] = (48, 2)
     quiet_hours: str = "21:00-08:00"
     slot_offer_count: int = 3
@@ -135,14 +116,70 @@ class Settings:
     team_hours: str = "Mon-Fri 09:30-17:00"
     # Privacy (bot/privacy, docs/security.md): days a closed case is kept
     # after closing, days a Rasa tracker is kept after its last event; the SQL
-    # tracker store's URL (empty: built from ELPIS_TRACKER_DB_*, or none =
-    # Rasa's in-memory store); the token Rasa's HTTP API requires in production;
-    # whether the open REST channel stays on in production.
+    # tracker store's URL (empty: built from the tracker_db_* parts below, the
+    # variables endpoints.production.yml reads, or none = Rasa's in-memory
+    # store); the token Rasa's HTTP API requires in production; whether the
+    # open REST channel stays on in production.
     retention_closed_days: int = 730
     retention_tracker_days: int = 90
     tracker_db_url: str = ""
+    tracker_db_host: str = ""
+    tracker_db_port: int = 5432
+    tracker_db_name: str = "rasa"
+    tracker_db_user: str = ""
+    tracker_db_password: str = ""
     rasa_token: str = ""
     allow_rest: bool = False
+
+    class Config:
+        env_prefix = "ELPIS_"
+        frozen = True
+
+        @classmethod
+        def customise_sources(
+            cls,
+            init_settings: SettingsSourceCallable,
+            env_settings: SettingsSourceCallable,
+            file_secret_settings: SettingsSourceCallable,
+        ) -> tuple[SettingsSourceCallable, ...]:
+            # Only the values given: `load_settings` reads the environment (or
+            # the mapping a test or `bot.run` hands it), so `Settings()` is the defaults.
+            return (init_settings,)
+
+    @validator("*", pre=True)
+    def _from_text(cls, value: Any, field: ModelField) -> Any:
+        """Text from the environment, for the two kinds pydantic would read otherwise.
+
+        Lists are "48,2" (not JSON) and an empty one counts as unset; booleans
+        are true only for 1/true/yes/on (anything else is false, not an error).
+        """
+        if not isinstance(value, str):
+            return value
+        if field.shape == SHAPE_TUPLE_ELLIPSIS:
+            return tuple(part.strip() for part in value.split(",") if part.strip()) or field.get_default()
+        if field.type_ is bool:
+            return value.strip().lower() in TRUE_WORDS
+        return value
+
+    @validator("reminder_offsets_hours")
+    def _largest_first(cls, hours: tuple[int, ...]) -> tuple[int, ...]:
+        return tuple(sorted(set(hours), reverse=True))
+
+    @root_validator(skip_on_failure=True)
+    def _tracker_db_url_from_parts(cls, values: dict[str, Any]) -> dict[str, Any]:
+        if values["tracker_db_url"] or not values["tracker_db_host"]:
+            return values
+        from sqlalchemy.engine import URL
+
+        url = URL.create(
+            "postgresql",
+            username=values["tracker_db_user"] or None,
+            password=values["tracker_db_password"] or None,
+            host=values["tracker_db_host"],
+            port=values["tracker_db_port"],
+            database=values["tracker_db_name"],
+        )
+        return {**values, "tracker_db_url": url.render_as_string(hide_password=False)}
 
     @property
     def is_production(self) -> bool:
@@ -169,70 +206,16 @@ class Settings:
             raise RuntimeError("Refusing to start: " + "; ".join(problems))
 
 
-def load_settings(env: dict[str, str] | None = None) -> Settings:
-    env = dict(os.environ if env is None else env)
-    defaults = Settings()
-    return Settings(
-        environment=env.get("ELPIS_ENV", defaults.environment),
-        database_url=env.get("DATABASE_URL") or defaults.database_url,
-        timezone=env.get("ELPIS_TIMEZONE", defaults.timezone),
-        secret_key=env.get("ELPIS_SECRET_KEY", defaults.secret_key),
-        data_keys=tuple(k.strip() for k in env.get("ELPIS_DATA_KEYS", "").split(",") if k.strip())
-        or defaults.data_keys,
-        lookup_key=env.get("ELPIS_LOOKUP_KEY") or defaults.lookup_key,
-        privacy_notice_version=env.get(
-            "ELPIS_PRIVACY_NOTICE_VERSION", defaults.privacy_notice_version
-        ),
-        reference_prefix=env.get("ELPIS_REFERENCE_PREFIX", defaults.reference_prefix),
-        caution_deadline_weeks=_int(
-            env.get("ELPIS_CAUTION_DEADLINE_WEEKS"), defaults.caution_deadline_weeks
-        ),
-        rasa_url=env.get("ELPIS_RASA_URL", defaults.rasa_url),
-        rasa_api_timeout_s=float(env.get("ELPIS_RASA_API_TIMEOUT_S") or defaults.rasa_api_timeout_s),
-        action_server_url=env.get("ELPIS_ACTION_SERVER_URL", defaults.action_server_url),
-        twilio_account_sid=env.get("TWILIO_ACCOUNT_SID", ""),
-        twilio_auth_token=env.get("TWILIO_AUTH_TOKEN", ""),
-        twilio_from_number=env.get("TWILIO_FROM_NUMBER", ""),
-        twilio_base_url=env.get("TWILIO_BASE_URL", ""),
-        twilio_timeout_s=float(env.get("ELPIS_TWILIO_TIMEOUT_S") or defaults.twilio_timeout_s),
-        public_base_url=env.get("ELPIS_PUBLIC_BASE_URL", defaults.public_base_url),
-        dev_inbox_path=Path(env.get("ELPIS_DEV_INBOX", str(defaults.dev_inbox_path))),
-        staff_port=_int(env.get("ELPIS_STAFF_PORT"), defaults.staff_port),
-        exit_url=env.get("ELPIS_EXIT_URL") or defaults.exit_url,
-        text_us_number=env.get("ELPIS_TEXT_US_NUMBER", ""),
-        rasa_socket_url=env.get("ELPIS_RASA_SOCKET_URL", ""),
-        smtp_host=env.get("ELPIS_SMTP_HOST", ""),
-        smtp_port=_int(env.get("ELPIS_SMTP_PORT"), defaults.smtp_port),
-        smtp_from=env.get("ELPIS_SMTP_FROM", defaults.smtp_from),
-        worker_concurrency=_int(env.get("ELPIS_WORKER_CONCURRENCY"), defaults.worker_concurrency),
-        worker_claim_timeout_s=_int(env.get("ELPIS_WORKER_CLAIM_TIMEOUT_S"), defaults.worker_claim_timeout_s),
-        worker_max_attempts=_int(env.get("ELPIS_WORKER_MAX_ATTEMPTS"), defaults.worker_max_attempts),
-        worker_backoff_s=float(env.get("ELPIS_WORKER_BACKOFF_S") or defaults.worker_backoff_s),
-        reminder_offsets_hours=_hours(env.get("ELPIS_REMINDER_OFFSETS_HOURS"), defaults.reminder_offsets_hours),
-        quiet_hours=env.get("ELPIS_QUIET_HOURS") or defaults.quiet_hours,
-        slot_offer_count=_int(env.get("ELPIS_SLOT_OFFER_COUNT"), defaults.slot_offer_count),
-        mandatory_gap_days=_int(env.get("ELPIS_MANDATORY_GAP_DAYS"), defaults.mandatory_gap_days),
-        sms_max_segments=_int(env.get("ELPIS_SMS_MAX_SEGMENTS"), defaults.sms_max_segments),
-        sms_rate_limit=_int(env.get("ELPIS_SMS_RATE_LIMIT"), defaults.sms_rate_limit),
-        sms_rate_window_s=_int(env.get("ELPIS_SMS_RATE_WINDOW_S"), defaults.sms_rate_window_s),
-        sms_options_ttl_s=_int(env.get("ELPIS_SMS_OPTIONS_TTL_S"), defaults.sms_options_ttl_s),
-        sms_send_now=_bool(env.get("ELPIS_SMS_SEND_NOW"), defaults.sms_send_now),
-        sms_concurrent_turns=_int(env.get("ELPIS_SMS_CONCURRENT_TURNS"), defaults.sms_concurrent_turns),
-        sms_replay_after_s=_int(env.get("ELPIS_SMS_REPLAY_AFTER_S"), defaults.sms_replay_after_s),
-        sms_replay_window_s=_int(env.get("ELPIS_SMS_REPLAY_WINDOW_S"), defaults.sms_replay_window_s),
-        sms_replay_interval_s=_int(env.get("ELPIS_SMS_REPLAY_INTERVAL_S"), defaults.sms_replay_interval_s),
-        sms_fake_port=_int(env.get("ELPIS_SMS_FAKE_PORT"), defaults.sms_fake_port),
-        parse_timeout_s=float(env.get("ELPIS_PARSE_TIMEOUT_S") or defaults.parse_timeout_s),
-        fault_parse_delay_s=float(env.get("ELPIS_FAULT_PARSE_DELAY_S") or defaults.fault_parse_delay_s),
-        alert_escalation_minutes=_int(env.get("ELPIS_ALERT_ESCALATION_MINUTES"), defaults.alert_escalation_minutes),
-        alert_notify_gap_minutes=_int(env.get("ELPIS_ALERT_NOTIFY_GAP_MINUTES"), defaults.alert_notify_gap_minutes),
-        team_hours=env.get("ELPIS_TEAM_HOURS") or defaults.team_hours,
-        retention_closed_days=_int(env.get("ELPIS_RETENTION_CLOSED_DAYS"), defaults.retention_closed_days),
-        retention_tracker_days=_int(env.get("ELPIS_RETENTION_TRACKER_DAYS"), defaults.retention_tracker_days),
-        tracker_db_url=env.get("ELPIS_TRACKER_DB_URL") or _tracker_db_url(env),
-        rasa_token=env.get("ELPIS_RASA_TOKEN", ""),
-        allow_rest=_bool(env.get("ELPIS_ALLOW_REST"), defaults.allow_rest),
-    )
+def load_settings(env: Mapping[str, str] | None = None) -> Settings:
+    """Settings from `env` (default: the process environment), each field from its variable."""
+    # pydantic keeps the variable names lower-cased (case_sensitive is off).
+    given = {name.lower(): value for name, value in (os.environ if env is None else env).items() if value != ""}
+    values: dict[str, Any] = {}  # text, made typed by Settings' validators
+    for field in Settings.__fields__.values():
+        found = [given[name] for name in field.field_info.extra["env_names"] if name in given]
+        if found:
+            values[field.name] = found[0]
+    return Settings(**values)
 
 
 @lru_cache(maxsize=1)
