@@ -13,10 +13,10 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from bot.appointments import reminders, rules
-from bot.db.crud.alerts import raise_alert
 from bot.db.models import AlertReason, AuditLog, Pathway
 from bot.db.models.appointments import LIVE_STATUSES, Appointment, AppointmentKind, AppointmentStatus
 from bot.db.types import utcnow
+from bot.staff.alert_notify import raise_and_notify
 
 MARKABLE = (*LIVE_STATUSES, AppointmentStatus.ATTENDED, AppointmentStatus.MISSED)
 
@@ -55,8 +55,8 @@ def mark_attendance(session: Session, appointment_id: int, attended: bool, *,
     else:
         if referral.caution_completed_at and appointment.kind in reminders.MANDATORY:
             referral.caution_completed_at = None  # a correction: not complete after all
-        raise_alert(session, AlertReason.MISSED_APPOINTMENT, conversation_id=referral.conversation_id,
-                    woman_id=referral.woman_id, referral_id=referral.id)
+        raise_and_notify(session, AlertReason.MISSED_APPOINTMENT, conversation_id=referral.conversation_id,
+                         woman_id=referral.woman_id, referral_id=referral.id)
         reminders.send_missed_note(session, appointment, now=now)
     return appointment
 

@@ -17,7 +17,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.appointments import reminders, rules
-from bot.db.crud.alerts import raise_alert
 from bot.db.models import AlertReason, AuditLog, Referral
 from bot.db.models.appointments import (
     LIVE_STATUSES,
@@ -27,6 +26,7 @@ from bot.db.models.appointments import (
     AppointmentStatus,
 )
 from bot.db.types import utcnow
+from bot.staff.alert_notify import raise_and_notify
 
 
 class BookingError(Exception):
@@ -165,7 +165,7 @@ def confirm(session: Session, appointment_id: int, *, now: datetime | None = Non
 def warn_no_slot(session: Session, referral: Referral, conversation_id: str | None = None,
                  channel: str | None = None) -> int:
     """No slot fits before her deadline: the keyworker must sort it (one open alert)."""
-    return raise_alert(
+    return raise_and_notify(
         session, AlertReason.NO_SLOT, conversation_id=conversation_id or referral.conversation_id,
         channel=channel, woman_id=referral.woman_id, referral_id=referral.id,
     ).id

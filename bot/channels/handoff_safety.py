@@ -13,11 +13,11 @@ import logging
 from rasa.core.channels.channel import UserMessage
 from sqlalchemy import select
 
-from bot.db.crud.alerts import raise_alert
 from bot.db.crud.conversations import woman_id_for
 from bot.db.models import AlertReason, Conversation
 from bot.db.session import run_db, session_scope
 from bot.safety.crisis import CRISIS_REPLY, mentions_crisis
+from bot.staff.alert_notify import raise_and_notify
 
 logger = logging.getLogger(__name__)
 
@@ -29,8 +29,8 @@ def _paused_then_alert(sender_id: str, channel: str | None) -> bool:
         ).scalar_one_or_none()
         if not paused:
             return False
-        raise_alert(session, AlertReason.CRISIS, conversation_id=sender_id, channel=channel,
-                    woman_id=woman_id_for(session, sender_id))
+        raise_and_notify(session, AlertReason.CRISIS, conversation_id=sender_id, channel=channel,
+                         woman_id=woman_id_for(session, sender_id))
         return True
 
 

@@ -26,7 +26,6 @@ from bot.channels import sms_keywords
 from bot.channels.sms_options import Option, match
 from bot.channels.sms_text import join_replies, normalise, split
 from bot.db.crud import sms as sms_crud
-from bot.db.crud.alerts import raise_alert
 from bot.db.crud.conversations import woman_id_for
 from bot.db.models import AlertReason, Woman
 from bot.db.session import session_scope
@@ -34,6 +33,7 @@ from bot.db.types import utcnow
 from bot.messaging import outbox
 from bot.safety.crisis import mentions_crisis
 from bot.settings import get_settings
+from bot.staff.alert_notify import raise_and_notify
 
 logger = logging.getLogger(__name__)
 
@@ -154,8 +154,8 @@ def alert_if_danger(msg: InboundSms, url: str | None = None) -> bool:
         try:
             with session_scope(url) as session:
                 convo = sms_crud.link_conversation(session, msg.from_e164, msg.from_e164)
-                raise_alert(session, AlertReason.CRISIS, conversation_id=msg.from_e164, channel="sms",
-                            woman_id=convo.woman_id)
+                raise_and_notify(session, AlertReason.CRISIS, conversation_id=msg.from_e164, channel="sms",
+                                 woman_id=convo.woman_id)
                 return True
         except IntegrityError:
             if attempt == 2:  # her conversation was being created by another process each time
@@ -191,7 +191,8 @@ def _decide(session: Session, inbound_id: int, msg: InboundSms, now: datetime) -
         if mentions_crisis(msg.body):
             # We may not text her, but a person must know.
             convo = sms_crud.link_conversation(session, number, number)
-            raise_alert(session, AlertReason.CRISIS, conversation_id=number, channel="sms", woman_id=convo.woman_id)
+            raise_and_notify(session, AlertReason.CRISIS, conversation_id=number, channel="sms",
+                             woman_id=convo.woman_id)
         return Decision("opted_out", inbound_id)
 
     convo = sms_crud.link_conversation(session, number, number)
@@ -323,7 +324,7 @@ def claim_unfinished(url: str | None = None, now: datetime | None = None) -> Unf
                 if number:
                     convo = sms_crud.link_conversation(session, number, number)
                     reason = AlertReason.CRISIS if mentions_crisis(row.body) else AlertReason.BOT_STUCK
-                    raise_alert(session, reason, conversation_id=number, channel="sms", woman_id=convo.woman_id)
+                    raise_and_notify(session, reason, conversation_id=number, channel="sms", woman_id=convo.woman_id)
             elif number:
                 found.retry.append((row.id, InboundSms(row.message_sid, row.from_number, number, row.body,
                                                        row.num_media)))

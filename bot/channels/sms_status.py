@@ -18,10 +18,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.db.crud import sms as sms_crud
-from bot.db.crud.alerts import raise_alert
 from bot.db.models import AlertReason, OutboxMessage, OutboxStatus
 from bot.db.session import session_scope
 from bot.db.types import utcnow
+from bot.staff.alert_notify import raise_and_notify
 
 # How far along each status is; a report never moves a message backwards.
 RANK = {
@@ -51,7 +51,7 @@ def apply_status(session: Session, row: OutboxMessage, status: str, error_code: 
         row.last_error = f"twilio {status} {error_code or ''}".strip()[:250]
         if row.kind == "reminder" and row.woman_id is not None:
             # Her reminder never reached her phone: a person should follow up.
-            raise_alert(session, AlertReason.UNDELIVERED, channel="sms", woman_id=row.woman_id)
+            raise_and_notify(session, AlertReason.UNDELIVERED, channel="sms", woman_id=row.woman_id)
 
 
 def record_status(message_sid: str, status: str, error_code: str | None, url: str | None = None) -> str:

@@ -19,12 +19,12 @@ from typing import Callable
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
-from bot.db.crud.alerts import raise_alert
 from bot.db.models import AlertReason, OutboxMessage, OutboxStatus
 from bot.db.session import session_scope
 from bot.db.types import utcnow
 from bot.messaging.providers import Provider, ProviderError
 from bot.settings import get_settings
+from bot.staff.alert_notify import raise_and_notify
 
 logger = logging.getLogger(__name__)
 
@@ -180,7 +180,7 @@ def _finish(message: Claimed, url: str | None, *, provider_id: str | None = None
         row.status = OutboxStatus.FAILED
         if row.kind == "reminder" and row.woman_id is not None:
             # A reminder that could not go is a missed chance to keep her engaged.
-            raise_alert(session, AlertReason.UNDELIVERED, woman_id=row.woman_id)
+            raise_and_notify(session, AlertReason.UNDELIVERED, woman_id=row.woman_id)
 
 
 def deliver(message: Claimed, provider: Provider, url: str | None = None,

@@ -28,7 +28,6 @@ from rasa.shared.core.events import UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.channels.input_bounds import MAX_NLU_WORDS
-from bot.db.crud.alerts import raise_alert
 from bot.db.crud.conversations import woman_id_for
 from bot.db.models import AlertReason
 from bot.db.session import run_db, session_scope
@@ -36,6 +35,7 @@ from bot.rasa_components.crisis_policy import after_crisis_turn, answer_to_safet
 from bot.safety.triage import (
     DISTRESS_INTENT, REQUEST_AT, REQUEST_TEXT_KEY, TRIAGE_KEY, Grade, distress_words, grade_of,
 )
+from bot.staff.alert_notify import raise_and_notify
 
 logger = logging.getLogger(__name__)
 
@@ -120,7 +120,7 @@ async def _say_distress_line(self: MessageProcessor, output_channel: OutputChann
 
 def _write_alert(sender_id: str, channel: str) -> int:
     with session_scope() as session:
-        return raise_alert(
+        return raise_and_notify(
             session, AlertReason.DISTRESS, conversation_id=sender_id, channel=channel,
             woman_id=woman_id_for(session, sender_id),
         ).id

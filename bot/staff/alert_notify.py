@@ -9,7 +9,7 @@ The rule, per person:
   arrive in between are counted in the next digest, which the worker sends
   once the gap has passed (`send_alert_notices`, every minute).
 - Urgent is never held behind a notice that did not mention urgent: a new
-  urgent alert goes at once (from raise_alert's own transaction) unless the
+  urgent alert goes at once (from raise_and_notify's transaction) unless the
   person's last notice, inside the gap, already counted an urgent alert; then
   it waits for the end of that gap at most. So a gap holds at most two
   notices, one plain and one urgent.
@@ -19,6 +19,10 @@ The rule, per person:
   the same people and to every active, unlocked admin, as part of the same
   digest ("2 urgent alerts in Elpis not yet seen") and under the same gap
   rule. Never to a locked, inactive or off-duty keyworker.
+- Worse: when what she says next makes an open alert more serious (a threat,
+  then an overdose), the same people are told at once that an alert is more
+  serious now, once per grade (a repeat at the same grade sends nothing).
+  Not held by the gap: a grade only goes up, so this is a few texts at most.
 
 Exactly once with several workers: a notice is claimed by a conditional UPDATE
 of the person's Staff.alert_notice_seq. Only the transaction whose update hit
@@ -33,7 +37,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import exists, select, update
 from sqlalchemy.orm import Session
 
-from bot.db.models import Alert, AlertStatus, AlertUrgency, Staff
+from bot.db.crud.alerts import open_alert, raise_alert
+from bot.db.models import Alert, AlertReason, AlertStatus, AlertUrgency, Staff
 from bot.db.models.alerts import AlertNotice
 from bot.db.session import session_scope
 from bot.db.types import utcnow
@@ -42,6 +47,7 @@ from bot.settings import get_settings
 from bot.staff.accounts import active_admins, on_duty_staff
 
 NEW, ESCALATED = "new", "escalated"
+WORSE_TEXT = "An urgent alert in Elpis is more serious now. Please log in."
 # A person just told by someone else is looked at again this many times
 # (an urgent alert may still go if that notice counted no urgent one).
 CLAIM_TRIES = 3
@@ -177,6 +183,50 @@ def notify_new_alert(session: Session, alert: Alert) -> int:
         if NEW in kinds:
             told += notify_person(session, staff_id, kinds, now)
     return told
+
+
+def notify_worse(session: Session, alert: Alert, grade: str) -> int:
+    """The alert became more serious (now `grade`): tell its people again, at once.
+
+    The dedupe key (alert, grade, person) makes it once per grade and person,
+    whoever writes it. Returns how many people were told."""
+    now = utcnow()
+    told = 0
+    for staff_id, kinds in recipients(session, now).items():
+        if NEW in kinds or (alert.escalated_at is not None and ESCALATED in kinds):
+            person = session.get(Staff, staff_id)
+            told += bool(_send_to(session, person, WORSE_TEXT, f"alert-worse:{alert.id}:{grade}:{staff_id}"))
+    return told
+
+
+def raise_and_notify(
+    session: Session,
+    reason: AlertReason,
+    *,
+    conversation_id: str | None = None,
+    channel: str | None = None,
+    woman_id: int | None = None,
+    referral_id: int | None = None,
+    urgency: AlertUrgency | None = None,
+    summary: str | None = None,
+    worse: str | None = None,
+) -> Alert:
+    """Raise an alert (or update the conversation's open one) and tell staff.
+
+    What every caller uses: the row and its notice are written in one
+    transaction. A new urgent alert is told at once, a plain one in the next
+    digest, a repeat not again. `worse` names the open alert's new grade when
+    this update makes it more serious (bot/safety/after_crisis.py decides);
+    then its people are told again (notify_worse).
+    """
+    before = open_alert(session, conversation_id, reason) if conversation_id else None
+    alert = raise_alert(session, reason, conversation_id=conversation_id, channel=channel, woman_id=woman_id,
+                        referral_id=referral_id, urgency=urgency, summary=summary)
+    if before is None:
+        notify_new_alert(session, alert)
+    elif worse:
+        notify_worse(session, alert, worse)
+    return alert
 
 
 def escalate_overdue(url: str | None = None, now: datetime | None = None) -> int:

@@ -15,11 +15,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.dates import london
-from bot.db.crud.alerts import raise_alert
 from bot.db.models import AlertReason, Centre, Pathway, Referral, Staff
 from bot.db.models.appointments import Appointment, AppointmentKind, AppointmentSlot, AppointmentStatus
 from bot.db.types import utcnow
 from bot.staff import audit
+from bot.staff.alert_notify import raise_and_notify
 
 MANDATORY = (AppointmentKind.MANDATORY_1, AppointmentKind.MANDATORY_2)
 MAX_WEEKS = 26
@@ -49,8 +49,8 @@ def mark_attendance(session: Session, referral_id: int, appointment_id: int, out
     referral = session.get(Referral, referral_id)
     audit.record(session, staff_id, f"mark_{outcome}", "appointment", appointment.id)
     if appointment.status == AppointmentStatus.MISSED:
-        raise_alert(session, AlertReason.MISSED_APPOINTMENT, conversation_id=referral.conversation_id,
-                    channel=referral.channel, woman_id=referral.woman_id, referral_id=referral.id)
+        raise_and_notify(session, AlertReason.MISSED_APPOINTMENT, conversation_id=referral.conversation_id,
+                         channel=referral.channel, woman_id=referral.woman_id, referral_id=referral.id)
     elif referral.pathway == Pathway.POLICE_CAUTION and referral.caution_completed_at is None:
         attended = set(session.execute(
             select(Appointment.kind).where(Appointment.referral_id == referral_id,

@@ -16,14 +16,13 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select, update
 
-from bot.db.crud.alerts import raise_alert
 from bot.db.models import Alert, AlertReason, AlertStatus, AlertUrgency, OutboxMessage, Staff, StaffRole
 from bot.db.models.alerts import AlertNotice
 from bot.db.session import session_scope
 from bot.db.types import utcnow
 from bot.staff import alert_notify
 from bot.staff.accounts import create_staff
-from bot.staff.alert_notify import escalate_overdue, send_alert_notices
+from bot.staff.alert_notify import escalate_overdue, raise_and_notify, send_alert_notices
 
 SEEDED_PHONE = "+447700900999"  # the seeded on-duty SAMPLE keyworker
 SECOND_PHONE = "+447700900002"
@@ -90,7 +89,7 @@ def add_staff(email: str, role: StaffRole = StaffRole.KEYWORKER, phone: str | No
 
 def raise_at(conversation: str, reason: AlertReason) -> None:
     with session_scope() as session:
-        raise_alert(session, reason, conversation_id=conversation, channel="rest")
+        raise_and_notify(session, reason, conversation_id=conversation, channel="rest")
 
 
 def test_burst_of_50_alerts_gives_each_keyworker_a_few_digests_with_the_right_counts(clock):
@@ -150,7 +149,7 @@ def test_urgent_alert_goes_at_once_when_the_last_text_had_no_urgent(clock):
     clock.advance(minutes=2)
     raise_at("u-2", AlertReason.BOT_STUCK)
     raise_at("u-3", AlertReason.CRISIS)
-    # Queued by raise_alert itself, inside the gap, counting the plain one it folds in.
+    # Queued by raise_and_notify itself, inside the gap, counting the plain one it folds in.
     assert texts_to(SEEDED_PHONE) == ["1 new alert in Elpis. Please log in.",
                                       "2 new alerts in Elpis, 1 urgent. Please log in."]
     # That text counted an urgent alert: the next urgent one waits for the gap, no longer.

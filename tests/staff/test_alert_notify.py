@@ -8,12 +8,11 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
-from bot.db.crud.alerts import raise_alert
 from bot.db.models import Alert, AlertReason, AlertStatus, OutboxMessage, Staff, StaffRole, Woman
 from bot.db.session import session_scope
 from bot.db.types import utcnow
 from bot.staff.accounts import create_staff
-from bot.staff.alert_notify import escalate_overdue, send_alert_notices
+from bot.staff.alert_notify import escalate_overdue, raise_and_notify, send_alert_notices
 
 URGENT_TEXT = "1 new alert in Elpis, 1 urgent. Please log in."
 ESCALATED_TEXT = "1 urgent alert in Elpis not yet seen. Please log in."
@@ -38,7 +37,7 @@ def test_urgent_alert_queues_sms_and_email_for_on_duty_staff(db_url):
         woman = Woman(preferred_name="Jo Secret", phone_e164="+447700900123", safe_to_text=True)
         session.add(woman)
         session.flush()
-        raise_alert(session, AlertReason.CRISIS, conversation_id="c-1", channel="rest", woman_id=woman.id)
+        raise_and_notify(session, AlertReason.CRISIS, conversation_id="c-1", channel="rest", woman_id=woman.id)
     rows = alert_messages()
     # The seeded SAMPLE keyworker is on duty, with a phone and an email.
     assert {(r.channel, r.to_address) for r in rows} == {("sms", "+447700900999"), ("email", "keyworker@example.org")}
@@ -49,9 +48,9 @@ def test_urgent_alert_queues_sms_and_email_for_on_duty_staff(db_url):
 
 def test_same_alert_again_sends_nothing_more(db_url):
     with session_scope() as session:
-        first = raise_alert(session, AlertReason.CRISIS, conversation_id="c-2", channel="rest").id
+        first = raise_and_notify(session, AlertReason.CRISIS, conversation_id="c-2", channel="rest").id
     with session_scope() as session:
-        second = raise_alert(session, AlertReason.CRISIS, conversation_id="c-2", channel="rest").id
+        second = raise_and_notify(session, AlertReason.CRISIS, conversation_id="c-2", channel="rest").id
     assert first == second
     assert len(alert_messages()) == 2
     assert send_alert_notices() == 0  # already told
@@ -59,7 +58,7 @@ def test_same_alert_again_sends_nothing_more(db_url):
 
 def test_normal_alert_waits_for_the_workers_digest(db_url):
     with session_scope() as session:
-        raise_alert(session, AlertReason.OUT_OF_COVERAGE, conversation_id="c-3")
+        raise_and_notify(session, AlertReason.OUT_OF_COVERAGE, conversation_id="c-3")
     assert alert_messages() == []
     assert send_alert_notices() == 1
     assert {r.body for r in alert_messages()} == {"1 new alert in Elpis. Please log in."}
@@ -69,15 +68,15 @@ def test_nobody_on_duty_tells_the_admins_at_once(db_url):
     with session_scope() as session:
         session.execute(update(Staff).values(on_duty=False))
         make_people(session)
-        raise_alert(session, AlertReason.CRISIS, conversation_id="c-4")
+        raise_and_notify(session, AlertReason.CRISIS, conversation_id="c-4")
     assert {r.to_address for r in alert_messages()} == {"+447700900001", "boss@example.org"}
 
 
 def test_unacknowledged_urgent_alert_escalates_once_with_two_workers(db_url):
     with session_scope() as session:
         make_people(session)
-        alert_id = raise_alert(session, AlertReason.CRISIS, conversation_id="c-5").id
-        acked = raise_alert(session, AlertReason.MISSED_APPOINTMENT, conversation_id="c-6")
+        alert_id = raise_and_notify(session, AlertReason.CRISIS, conversation_id="c-5").id
+        acked = raise_and_notify(session, AlertReason.MISSED_APPOINTMENT, conversation_id="c-6")
         acked.status = AlertStatus.ACKNOWLEDGED
     assert escalate_overdue() == 0  # not overdue yet
     later = utcnow() + timedelta(minutes=16)
