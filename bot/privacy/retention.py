@@ -17,31 +17,20 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, delete, func, select, text, update
+from sqlalchemy import and_, func, select, text
 from sqlalchemy.orm import Session
 
-from bot.db.models import (
-    Alert, AuditLog, Conversation, HandoffContact, OutboxMessage, OutboxStatus, Referral, ReferralNeed, ReferralStatus,
-)
+from bot.db.models import Conversation, Referral, ReferralStatus
 from bot.db.session import session_scope
 from bot.db.types import utcnow
 from bot.privacy.erasure import erase_woman, queue_tracker_erasure
+from bot.privacy.hooks import Stale
+from bot.privacy.registry import HOOKS
 from bot.privacy.trackers import purge_old_trackers
 from bot.settings import get_settings
 
-try:
-    from bot.db.models.appointments import Appointment, AppointmentMessage
-except ImportError:  # pragma: no cover - appointments not installed
-    Appointment = AppointmentMessage = None
-try:
-    from bot.db.models.sms import SmsInbound, SmsOptionSet
-except ImportError:  # pragma: no cover - SMS channel not installed
-    SmsInbound = SmsOptionSet = None
-
 logger = logging.getLogger(__name__)
 _LOCK_KEY = 0x454C5049  # "ELPI": the retention run's advisory lock
-FINAL = (OutboxStatus.SENT, OutboxStatus.DELIVERED, OutboxStatus.UNDELIVERED, OutboxStatus.FAILED,
-         OutboxStatus.CANCELLED)
 
 
 @dataclass
@@ -56,19 +45,10 @@ class Purged:
 
 
 def _delete_referral(session: Session, referral_id: int) -> None:
-    """One expired case of a woman who has a newer one: only that case goes."""
-    if Appointment is not None:
-        appt_ids = select(Appointment.id).where(Appointment.referral_id == referral_id)
-        session.execute(delete(AppointmentMessage).where(AppointmentMessage.appointment_id.in_(appt_ids)),
-                        execution_options={"synchronize_session": False})
-        session.execute(update(Appointment).where(Appointment.referral_id == referral_id)
-                        .values(moved_from_id=None, moved_to_id=None))
-        session.execute(delete(Appointment).where(Appointment.referral_id == referral_id))
-    session.execute(update(Alert).where(Alert.referral_id == referral_id).values(referral_id=None))
-    session.execute(update(AuditLog).where(AuditLog.subject_type == "referral", AuditLog.subject_id == referral_id)
-                    .values(subject_id=None))
-    session.execute(delete(ReferralNeed).where(ReferralNeed.referral_id == referral_id))
-    session.execute(delete(Referral).where(Referral.id == referral_id))
+    """One expired case of a woman who has a newer one: only that case goes (each feature's part)."""
+    for hooks in HOOKS:
+        if hooks.drop_case:
+            hooks.drop_case(session, referral_id)
 
 
 def _closed_cases(session: Session, now: datetime, days: int, result: Purged) -> None:
@@ -96,24 +76,14 @@ def _closed_cases(session: Session, now: datetime, days: int, result: Purged) ->
 def _stale_records(session: Session, now: datetime, days: int, result: Purged) -> None:
     cutoff = now - timedelta(days=days)
     # Conversations not tied to a case: the sender id may be her phone number.
-    stale = list(session.execute(select(Conversation.sender_id).where(
+    stale = tuple(session.execute(select(Conversation.sender_id).where(
         Conversation.woman_id.is_(None), Conversation.last_seen_at < cutoff)).scalars())
     if stale:
         queue_tracker_erasure(session, set(stale))
-        # A safe contact left on a chat that never became a case goes with the chat.
-        session.execute(delete(HandoffContact).where(HandoffContact.conversation_id.in_(stale)))
-        result.conversations = session.execute(
-            delete(Conversation).where(Conversation.sender_id.in_(stale))).rowcount
-    if SmsInbound is not None:
-        result.sms_inbound = session.execute(delete(SmsInbound).where(SmsInbound.received_at < cutoff)).rowcount
-        session.execute(delete(SmsOptionSet).where(SmsOptionSet.offered_at < cutoff))
-    # Finished messages tied to no case (replies in a chat, staff alerts); those
-    # tied to a case stay with it and go when it goes.
-    result.messages = session.execute(delete(OutboxMessage).where(
-        OutboxMessage.woman_id.is_(None), OutboxMessage.status.in_(FINAL), OutboxMessage.created_at < cutoff,
-        ~OutboxMessage.id.in_(select(AppointmentMessage.outbox_message_id)) if AppointmentMessage is not None
-        else OutboxMessage.id.is_not(None),
-    ), execution_options={"synchronize_session": False}).rowcount
+    for hooks in HOOKS:  # each feature's records past their time (bot/privacy/registry.py)
+        if hooks.retain:
+            for name, count in hooks.retain(session, Stale(cutoff, stale)).items():
+                setattr(result, name, getattr(result, name) + count)
 
 
 def purge_expired(now: datetime) -> Purged:

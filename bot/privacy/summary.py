@@ -1,20 +1,15 @@
 """'What do you hold about me?': her record in plain words, and stopping texts."""
 from __future__ import annotations
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.db.models import AuditLog, OutboxMessage, OutboxStatus, Referral, Woman
 from bot.db.types import utcnow
-from bot.referrals.parsing import format_mobile, needs_text
+from bot.privacy.hooks import Her
+from bot.privacy.registry import READING
+from bot.referrals.parsing import format_mobile
 from bot.settings import get_settings
-
-try:
-    from bot.db.models.appointments import Appointment
-except ImportError:  # pragma: no cover - appointments not installed
-    Appointment = None
-
-_PATHWAY = {"self": "you referred yourself", "police_caution": "a police referral"}
 
 
 def _yes_no(value: bool | None) -> str:
@@ -38,26 +33,11 @@ def summary_lines(session: Session, woman_id: int, *, actor_type: str = "woman",
         lines.append(f"Best times: {woman.safe_times}")
     if woman.sms_opted_out:
         lines.append("You asked us not to text you.")
-    referrals = session.execute(
-        select(Referral).where(Referral.woman_id == woman_id).order_by(Referral.created_at)
-    ).scalars().all()
-    for ref in referrals:
-        made = ref.created_at.date().strftime("%d %b %Y").lstrip("0")
-        where = ref.borough or ref.postcode or "area not given"
-        needs = needs_text(ref.need_values) or "nothing chosen yet"
-        lines.append(f"Referral {ref.reference} ({made}): {_PATHWAY.get(ref.pathway.value, ref.pathway.value)}, "
-                     f"{where}. Help with: {needs}. Status: {ref.status.value}.")
-        if ref.caution_date or ref.police_reference:
-            lines.append("It includes the caution date and reference you gave.")
-    if Appointment is not None and referrals:
-        count = session.execute(select(func.count()).select_from(Appointment).where(
-            Appointment.referral_id.in_([r.id for r in referrals]))).scalar_one()
-        if count:
-            lines.append(f"Appointments on record: {count}.")
-    sent = session.execute(select(func.count()).select_from(OutboxMessage).where(
-        OutboxMessage.woman_id == woman_id)).scalar_one()
-    if sent:
-        lines.append(f"Texts we sent or will send you: {sent}.")
+    referral_ids = tuple(session.execute(select(Referral.id).where(Referral.woman_id == woman_id)).scalars())
+    her = Her(woman_id=woman_id, phone=woman.phone_e164, referral_ids=referral_ids)
+    for hooks in READING:  # what each feature holds about her (bot/privacy/registry.py)
+        if hooks.summarise:
+            lines.extend(hooks.summarise(session, her))
     lines.append("We also keep this chat, to help you. Chats are deleted "
                  f"{get_settings().retention_tracker_days} days after the last message.")
     lines.append("To delete it all, say 'delete my data'.")

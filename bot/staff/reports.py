@@ -17,6 +17,7 @@ from bot.dates import london
 from bot.db.models import Alert, Referral, ReferralNeed
 from bot.db.types import utcnow
 from bot.directory.taxonomy import CATEGORIES
+from bot.staff import appointments_view
 
 SUPPORT_BUCKETS = [("under 1 month", 30), ("1-3 months", 91), ("3-6 months", 182), ("6-12 months", 365),
                    ("over 12 months", None)]
@@ -79,23 +80,6 @@ def build_report(session: Session, now: datetime | None = None) -> Report:
     report.top_needs = [(CATEGORIES.get(n.value, (n.value,))[0], c) for n, c in top]
     reasons = session.execute(select(Alert.reason, func.count()).group_by(Alert.reason).order_by(func.count().desc())).all()
     report.alerts_by_reason = [(r.value.replace("_", " "), c) for r, c in reasons]
-    report.engagement = engagement(session)
+    report.engagement = appointments_view.engagement(session)
     return report
 
-
-def engagement(session: Session) -> list[tuple[str, int, int]] | None:
-    """Share of referrals with at least one, and with both, mandatory appointments attended.
-
-    Read from the appointments module when it is installed; None otherwise.
-    """
-    try:
-        from bot.staff import appointments_view
-    except ImportError:  # pragma: no cover - appointments not built yet
-        return None
-    from sqlalchemy.exc import OperationalError, ProgrammingError
-
-    try:
-        with session.begin_nested():  # a savepoint: PostgreSQL keeps the transaction usable on error
-            return appointments_view.engagement(session)
-    except (OperationalError, ProgrammingError):  # appointments tables not migrated yet
-        return None

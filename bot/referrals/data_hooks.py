@@ -1,0 +1,49 @@
+"""Her referrals, their needs and her consents, for bot/privacy."""
+from __future__ import annotations
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from bot.db.models import Consent, Referral, ReferralNeed
+from bot.privacy.hooks import DataHooks, Her
+from bot.referrals.parsing import needs_text
+
+_PATHWAY = {"self": "you referred yourself", "police_caution": "a police referral"}
+
+
+def _erase(session: Session, her: Her) -> dict[str, int]:
+    if her.referral_ids:
+        session.execute(delete(ReferralNeed).where(ReferralNeed.referral_id.in_(her.referral_ids)))
+        session.execute(delete(Referral).where(Referral.id.in_(her.referral_ids)))
+    session.execute(delete(Consent).where(Consent.woman_id == her.woman_id))
+    return {"referrals": len(her.referral_ids)}
+
+
+def _summarise(session: Session, her: Her) -> list[str]:
+    lines = []
+    referrals = session.execute(
+        select(Referral).where(Referral.woman_id == her.woman_id).order_by(Referral.created_at)
+    ).scalars().all()
+    for ref in referrals:
+        made = ref.created_at.date().strftime("%d %b %Y").lstrip("0")
+        where = ref.borough or ref.postcode or "area not given"
+        needs = needs_text(ref.need_values) or "nothing chosen yet"
+        lines.append(f"Referral {ref.reference} ({made}): {_PATHWAY.get(ref.pathway.value, ref.pathway.value)}, "
+                     f"{where}. Help with: {needs}. Status: {ref.status.value}.")
+        if ref.caution_date or ref.police_reference:
+            lines.append("It includes the caution date and reference you gave.")
+    return lines
+
+
+def _drop_case(session: Session, referral_id: int) -> None:
+    session.execute(delete(ReferralNeed).where(ReferralNeed.referral_id == referral_id))
+    session.execute(delete(Referral).where(Referral.id == referral_id))
+
+
+HOOKS = DataHooks(
+    feature="referrals",
+    tables=("referrals", "referral_needs", "consents"),
+    erase=_erase,
+    summarise=_summarise,
+    drop_case=_drop_case,
+)
