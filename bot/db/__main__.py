@@ -23,7 +23,7 @@ def main() -> None:
     elif args.cmd == "downgrade":
         migrate.downgrade()
     elif args.cmd == "seed":
-        from bot.db.seed import seed
+        from bot.seed import seed  # a command line: the seed above the features, not a library import
 
         seed()
     elif args.cmd == "seed-answers":

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.db.models import CoverageBorough
-from bot.db.seed import BOROUGHS_CSV
+from bot.geo.boroughs import BOROUGHS_CSV
 from bot.staff import audit
 
 
