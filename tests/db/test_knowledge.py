@@ -14,9 +14,9 @@ from sqlalchemy.exc import IntegrityError
 from bot.db.crud import knowledge
 from bot.db.crud.knowledge import EditConflict, KnowledgeError
 from bot.db.models import KnowledgeAnswer, KnowledgeAnswerVersion, Staff, StaffRole
-from bot.db.seed import seed
 from bot.db.session import session_scope
 from bot.db.types import utcnow
+from bot.seed import seed
 
 SEED = yaml.safe_load(knowledge.ANSWERS_YML.read_text(encoding="utf-8"))["topics"]
 

@@ -21,9 +21,9 @@ from bot.appointments import booking
 from bot.db import migrate
 from bot.db.models import OutboxMessage, OutboxStatus
 from bot.db.models.appointments import AppointmentKind
-from bot.db.seed import seed
 from bot.db.session import session_scope
 from bot.db.types import utcnow
+from bot.seed import seed
 from tests.conftest import pg_database, use_database
 from tests.support.appointment_data import clear_slots, local, make_referral, make_slot, working_day
 from tests.support.recording_sms_server import HoldingFakeTwilio
