@@ -12,7 +12,8 @@ from pathlib import Path
 from bot.db.session import session_scope
 from bot.directory.seed import seed_directory
 from bot.directory.oruk import export_oruk
-from bot.directory.transfer import dump_json, export_csv, import_csv, import_openreferral_json
+from bot.directory.listings_csv import export_csv, import_csv
+from bot.directory.oruk_json import dump_json, import_openreferral_json
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -4,7 +4,7 @@ Why: a search must answer in a few milliseconds over thousands of listings,
 and an admin's edit must show in the very next answer. Every search first asks
 the database for the directory version (count and latest `updated_at` of the
 services: one indexed query); the snapshot is reloaded only when it changed.
-Every edit function in bot/directory/admin.py touches the service's
+Every edit function in bot/directory/listing_edits.py touches the service's
 `updated_at`, also for edits of its phones, hours or places.
 """
 from __future__ import annotations

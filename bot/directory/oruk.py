@@ -3,8 +3,8 @@
 `export_oruk(session)` is a `service_package` (an array of services) that the
 official schemas accept with no errors; `service_doc(service)` is one service
 (`GET /services/{id}`). `service_to_data` reads a 3.0 service back into the
-listing dict admin.py takes, with the UUIDs it carried (`ids`) so an import
-keeps them. transfer.import_openreferral_json decides per service whether it
+listing dict listing_input.py reads, with the UUIDs it carried (`ids`) so an import
+keeps them. oruk_json.import_openreferral_json decides per service whether it
 is 3.0 or one of our older 1.1 files.
 
 Choices (see bot/directory/README.md):
@@ -37,7 +37,7 @@ from sqlalchemy.orm import Session
 
 from bot.db.models import DirService
 from bot.directory import taxonomy
-from bot.directory.admin import query_services
+from bot.directory.listing_reads import query_services
 from bot.directory.phones import display_phone
 
 VERSION = "HSDS-UK-3.0"
@@ -209,7 +209,7 @@ def _category(term: dict[str, Any]) -> tuple[str | None, bool]:
 
 
 def service_to_data(s: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
-    """A 3.0 service as (listing dict for admin.clean_service, the UUIDs it carried)."""
+    """A 3.0 service as (listing dict for listing_input.clean_service, the UUIDs it carried)."""
     org = as_object(s.get("organization"))
     ids: dict[str, Any] = {"service": _uuid(s.get("id")), "organization": _uuid(org.get("id")),
                            "sites": [], "phones": [], "schedules": [], "holidays": [], "categories": {}}

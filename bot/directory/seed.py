@@ -11,8 +11,9 @@ import logging
 from pathlib import Path
 
 from bot.db.session import session_scope
-from bot.directory.admin import find_by_external_id
-from bot.directory.transfer import ImportReport, import_csv
+from bot.directory.bulk_import import ImportReport
+from bot.directory.listing_reads import find_by_external_id
+from bot.directory.listings_csv import import_csv
 
 SAMPLE_CSV = Path(__file__).resolve().parent / "data" / "sample_directory.csv"
 logger = logging.getLogger(__name__)

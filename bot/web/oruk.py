@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from bot.db.models import DirService, DirServiceCategory
 from bot.db.session import run_db, session_scope
 from bot.directory import oruk
-from bot.directory.admin import _with_children
+from bot.directory.listing_reads import with_children
 from bot.settings import get_settings
 
 PER_PAGE, MAX_PER_PAGE = 50, 100
@@ -61,14 +61,14 @@ def _page(page: int, per_page: int, search: str | None, term: str | None) -> dic
             code = oruk.TERM_CODES.get(term)
             query = query.where(DirService.categories.any(DirServiceCategory.category == (code or "")))
         total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
-        rows = session.execute(_with_children(query).order_by(DirService.name, DirService.id)
+        rows = session.execute(with_children(query).order_by(DirService.name, DirService.id)
                                .limit(per_page).offset((page - 1) * per_page)).scalars().unique()
         return oruk.page_doc([_doc(s) for s in rows], total, page, per_page)
 
 
 def _one(service_uuid: str) -> dict[str, Any] | None:
     with session_scope() as session:
-        service = session.execute(_with_children(_public(select(DirService)))
+        service = session.execute(with_children(_public(select(DirService)))
                                   .where(DirService.uuid == service_uuid)).scalar_one_or_none()
         return _doc(service) if service else None
 

@@ -9,7 +9,9 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from sqlalchemy.orm import Session
 
 from bot.db.session import get_engine
-from bot.directory.transfer import CSV_COLUMNS, ImportReport, import_csv, import_openreferral_json
+from bot.directory.bulk_import import ImportReport
+from bot.directory.listings_csv import CSV_COLUMNS, import_csv
+from bot.directory.oruk_json import import_openreferral_json
 
 FAST = settings(max_examples=100, deadline=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])

@@ -11,9 +11,10 @@ from sanic import response
 from bot import directory
 from bot.db.session import run_db, session_scope
 from bot.directory import taxonomy
-from bot.directory.admin import DirectoryError, hours_text
+from bot.directory.listing_input import DirectoryError
+from bot.directory.listing_reads import hours_text
 from bot.directory.oruk import export_oruk
-from bot.directory.transfer import dump_json
+from bot.directory.oruk_json import dump_json
 from bot.db.models import DirService
 from bot.staff import audit
 from bot.web.staff.render import page

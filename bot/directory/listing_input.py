@@ -1,8 +1,6 @@
-"""Admin edits of the directory: plain functions the staff app and the CLI call.
-
-Every function takes the caller's Session (one unit of work); nothing is
-written unless the whole input is valid (`DirectoryError` lists every problem).
-A listing is a plain dict, the same shape in and out:
+"""A listing as the staff app, the CLI and imports give it: checked and normalised
+before anything is written (`DirectoryError` lists every problem, field by field).
+A listing is a plain dict, the same shape in and out (listing_reads.service_to_dict):
 
     {"name": "...", "organisation": "...", "external_id": "...", "description": "...",
      "url": "...", "email": "...", "status": "active", "women_only": True,
@@ -16,33 +14,17 @@ A listing is a plain dict, the same shape in and out:
      "hours": "Mon-Fri 09:30-17:00; Sat 10:00-13:00",       # or "schedules": [...]
      "holidays": [{"start_date": "2026-12-24", "end_date": "2027-01-01", "closed": True,
                    "description": "Christmas"}]}
-
-Edits touch the service's `updated_at`, which is how the bot sees them at once.
 """
 from __future__ import annotations
 
 import re
 from datetime import date, time
-from typing import Any, Iterable
+from typing import Any
 
-from sqlalchemy import delete, or_, select
-from sqlalchemy.orm import Session, selectinload
-
-from bot.db.models import (
-    DirHolidaySchedule,
-    DirLocation,
-    DirOrganisation,
-    DirPhone,
-    DirSchedule,
-    DirService,
-    DirServiceAtLocation,
-    DirServiceCategory,
-)
-from bot.db.types import utcnow
 from bot.directory import taxonomy
-from bot.directory.phones import display_phone, normalise_phone, parse_phone_cell
+from bot.directory.phones import normalise_phone, parse_phone_cell
 from bot.geo import get_borough, lookup_outcode, match_borough, normalise_postcode
-from bot.hours import format_week, parse_week
+from bot.hours import parse_week
 
 SCALARS = ("name", "organisation", "external_id", "description", "url", "email", "status", "women_only",
            "national", "eligibility", "closed_on_bank_holidays", "is_sample", "last_checked")
@@ -56,9 +38,6 @@ class DirectoryError(ValueError):
     def __init__(self, errors: list[str]):
         super().__init__("; ".join(errors))
         self.errors = errors
-
-
-# --- Reading and checking input --------------------------------------------------------
 
 
 def _bool(value: Any, field: str, errors: list[str]) -> bool | None:
@@ -258,206 +237,3 @@ def clean_service(data: dict[str, Any], *, partial: bool = False) -> dict[str, A
     if errors:
         raise DirectoryError(errors)
     return out
-
-
-# --- Writing -------------------------------------------------------------------------------
-
-
-def _organisation(session: Session, name: str) -> DirOrganisation:
-    org = session.execute(select(DirOrganisation).where(DirOrganisation.name == name)).scalar_one_or_none()
-    if org is None:
-        org = DirOrganisation(name=name)
-        session.add(org)
-        session.flush()
-    return org
-
-
-def _check_external_id(session: Session, external_id: str | None, service_id: int | None) -> None:
-    if not external_id:
-        return
-    other = session.execute(select(DirService.id).where(DirService.external_id == external_id)).scalar_one_or_none()
-    if other is not None and other != service_id:
-        raise DirectoryError([f"external_id: '{external_id}' is already used by listing {other}"])
-
-
-def _replace(session: Session, service: DirService, attr: str, rows: list) -> None:
-    """Swap a child list. The old rows are deleted first: SQLAlchemy would insert
-    the new ones before deleting the old, and break one-row-per-category."""
-    if service.id is not None and getattr(service, attr):
-        setattr(service, attr, [])
-        session.flush()
-    setattr(service, attr, rows)
-
-
-def _apply(session: Session, service: DirService, clean: dict[str, Any]) -> None:
-    for key in ("name", "external_id", "description", "url", "email", "status", "women_only", "national",
-                "eligibility", "closed_on_bank_holidays", "is_sample", "last_checked"):
-        if key in clean:
-            setattr(service, key, clean[key])
-    if "organisation" in clean:
-        with session.no_autoflush:
-            service.organisation = _organisation(session, clean["organisation"])
-    if "categories" in clean:
-        _replace(session, service, "categories", [DirServiceCategory(category=c) for c in clean["categories"]])
-    if "phones" in clean:
-        _replace(session, service, "phones", [DirPhone(**p) for p in clean["phones"]])
-    if "holidays" in clean:
-        _replace(session, service, "holidays", [DirHolidaySchedule(**h) for h in clean["holidays"]])
-    locations: list[DirLocation] | None = None
-    if "locations" in clean:
-        old = [sal.location_id for sal in service.sites]
-        service.sites = []
-        session.flush()
-        if old:
-            session.execute(delete(DirLocation).where(DirLocation.id.in_(old)))
-        locations = [DirLocation(**loc) for loc in clean["locations"]]
-        session.add_all(locations)
-        session.flush()
-        service.sites = [DirServiceAtLocation(location_id=loc.id) for loc in locations]
-    if "schedules" in clean:
-        if locations is None:
-            locations = [sal.location for sal in sorted(service.sites, key=lambda s: s.location_id)]
-        rows = []
-        for s in clean["schedules"]:
-            index = s.get("location")
-            location_id = locations[index].id if isinstance(index, int) and index < len(locations) else None
-            rows.append(DirSchedule(weekday=s["weekday"], opens_at=s["opens_at"], closes_at=s["closes_at"],
-                                    location_id=location_id))
-        _replace(session, service, "schedules", rows)
-    # Children changed without a column change on the service: touch it anyway.
-    service.updated_at = utcnow()
-
-
-def create_service(session: Session, data: dict[str, Any]) -> DirService:
-    """Add a listing; returns the new row (flushed, with its id)."""
-    clean = clean_service(data)
-    _check_external_id(session, clean.get("external_id"), None)
-    service = DirService(organisation=_organisation(session, clean["organisation"]))
-    session.add(service)
-    _apply(session, service, clean)
-    session.flush()
-    return service
-
-
-def update_service(session: Session, service_id: int, changes: dict[str, Any]) -> DirService:
-    """Change some fields of a listing; list fields given replace the old lists."""
-    service = session.get(DirService, service_id)
-    if service is None:
-        raise DirectoryError([f"listing {service_id} does not exist"])
-    clean = clean_service(changes, partial=True)
-    _check_external_id(session, clean.get("external_id"), service_id)
-    _apply(session, service, clean)
-    session.flush()
-    return service
-
-
-def delete_service(session: Session, service_id: int) -> bool:
-    """Remove a listing and its places. (Setting status 'inactive' hides it and keeps it.)"""
-    service = session.get(DirService, service_id)
-    if service is None:
-        return False
-    old = [sal.location_id for sal in service.sites]
-    session.delete(service)
-    session.flush()
-    if old:
-        session.execute(delete(DirLocation).where(DirLocation.id.in_(old)))
-    return True
-
-
-def service_to_dict(service: DirService) -> dict[str, Any]:
-    """The listing as a plain dict, the same shape create_service takes (plus `id`)."""
-    sites = sorted(service.sites, key=lambda s: s.location_id)
-    index = {sal.location_id: i for i, sal in enumerate(sites)}
-    return {
-        "id": service.id,
-        "external_id": service.external_id,
-        "name": service.name,
-        "organisation": service.organisation.name if service.organisation else None,
-        "description": service.description,
-        "url": service.url,
-        "email": service.email,
-        "status": service.status,
-        "women_only": bool(service.women_only),
-        "national": bool(service.national),
-        "eligibility": service.eligibility,
-        "closed_on_bank_holidays": bool(service.closed_on_bank_holidays),
-        "is_sample": bool(service.is_sample),
-        "last_checked": service.last_checked.isoformat() if service.last_checked else None,
-        "categories": sorted(c.category for c in service.categories),
-        "phones": [{"number": display_phone(p.number, p.display), "description": p.description}
-                   for p in service.phones],
-        "locations": [
-            {k: getattr(sal.location, k) for k in
-             ("name", "address", "postcode", "borough", "latitude", "longitude", "transport")}
-            for sal in sites
-        ],
-        "schedules": [
-            {"weekday": s.weekday, "opens_at": s.opens_at.strftime("%H:%M"), "closes_at": s.closes_at.strftime("%H:%M"),
-             "location": index.get(s.location_id) if s.location_id else None}
-            for s in sorted(service.schedules, key=lambda s: (s.location_id or 0, s.weekday, s.opens_at))
-        ],
-        "holidays": [
-            {"start_date": h.start_date.isoformat(), "end_date": h.end_date.isoformat(), "closed": bool(h.closed),
-             "opens_at": h.opens_at.strftime("%H:%M") if h.opens_at else None,
-             "closes_at": h.closes_at.strftime("%H:%M") if h.closes_at else None, "description": h.description}
-            for h in service.holidays
-        ],
-        "updated_at": service.updated_at.isoformat() if service.updated_at else None,
-    }
-
-
-def hours_text(service: DirService) -> str:
-    """The service-wide regular hours in CSV form ('Mon-Fri 09:30-17:00')."""
-    from bot.hours import Opening
-
-    return format_week([Opening(s.weekday, s.opens_at, s.closes_at) for s in service.schedules
-                        if s.location_id is None])
-
-
-def _with_children(query):
-    return query.options(
-        selectinload(DirService.organisation),
-        selectinload(DirService.sites).joinedload(DirServiceAtLocation.location),
-        selectinload(DirService.phones),
-        selectinload(DirService.schedules),
-        selectinload(DirService.holidays),
-        selectinload(DirService.categories),
-    )
-
-
-def get_service(session: Session, service_id: int) -> dict[str, Any] | None:
-    service = session.execute(_with_children(select(DirService)).where(DirService.id == service_id)).scalar_one_or_none()
-    return service_to_dict(service) if service else None
-
-
-def query_services(session: Session, *, search: str | None = None, category: str | None = None,
-                   borough: str | None = None, include_inactive: bool = False, national: bool | None = None,
-                   limit: int | None = None, offset: int = 0) -> list[DirService]:
-    query = _with_children(select(DirService)).order_by(DirService.name, DirService.id)
-    if not include_inactive:
-        query = query.where(DirService.status == "active")
-    if search:
-        like = f"%{search.lower()}%"
-        query = query.where(or_(DirService.name.ilike(like), DirService.description.ilike(like)))
-    if category:
-        query = query.where(DirService.categories.any(DirServiceCategory.category == category))
-    if borough:
-        query = query.where(DirService.sites.any(DirServiceAtLocation.location.has(DirLocation.borough == borough)))
-    if national is not None:
-        query = query.where(DirService.national.is_(national))
-    if limit is not None:
-        query = query.limit(limit).offset(offset)
-    return list(session.execute(query).scalars().unique())
-
-
-def list_services(session: Session, **filters: Any) -> list[dict[str, Any]]:
-    """Listings as dicts (filters: search, category, borough, include_inactive, national, limit, offset)."""
-    return [service_to_dict(s) for s in query_services(session, **filters)]
-
-
-def find_by_external_id(session: Session, external_ids: Iterable[str]) -> dict[str, int]:
-    ids = [e for e in external_ids if e]
-    if not ids:
-        return {}
-    rows = session.execute(select(DirService.external_id, DirService.id).where(DirService.external_id.in_(ids)))
-    return {ext: sid for ext, sid in rows}

@@ -1,0 +1,111 @@
+"""Writing many listings at once, all or nothing (the CSV and Open Referral imports).
+
+Every listing is checked first and the report lists every problem by row; if
+there is any, nothing is written. Listings whose external id (or, from ORUK 3.0,
+UUID) is already in the directory update that listing; others are added.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from bot.db.models import DirOrganisation, DirService
+from bot.directory import oruk
+from bot.directory.listing_edits import create_service, update_service
+from bot.directory.listing_input import DirectoryError, clean_service
+from bot.directory.listing_reads import find_by_external_id
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int  # 1-based data row (CSV: the header is row 0), or service index + 1 in JSON
+    message: str
+    ref: str | None = None  # the row's id or name, to find it
+
+
+@dataclass
+class ImportReport:
+    created: int = 0
+    updated: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def as_text(self) -> str:
+        if self.ok:
+            return f"imported: {self.created} added, {self.updated} updated"
+        return "nothing imported:\n" + "\n".join(
+            f"row {e.row}{f' ({e.ref})' if e.ref else ''}: {e.message}" for e in self.errors
+        )
+
+
+def write_all(session: Session, items: list[tuple[int, str | None, dict[str, Any]]],
+               ids: dict[int, dict[str, Any]] | None = None) -> ImportReport:
+    """Check every listing, then write them all in one savepoint, or none.
+
+    `ids` (by row): the UUIDs an ORUK 3.0 service carried. A listing whose uuid
+    is already here is updated (before matching by external id), and the rows
+    written keep the file's UUIDs.
+    """
+    ids = ids or {}
+    report = ImportReport()
+    seen: dict[str, int] = {}
+    seen_uuid: dict[str, int] = {}
+    for row, ref, data in items:
+        sid = ids.get(row, {}).get("service")
+        if sid:
+            if sid in seen_uuid:
+                report.errors.append(RowError(row, f"id '{sid}' repeats row {seen_uuid[sid]}", ref))
+            seen_uuid[sid] = row
+        try:
+            clean_service(data)
+        except DirectoryError as exc:
+            report.errors.extend(RowError(row, message, ref) for message in exc.errors)
+        ext = data.get("external_id")
+        if ext:
+            if ext in seen:
+                report.errors.append(RowError(row, f"id '{ext}' repeats row {seen[ext]}", ref))
+            seen[ext] = row
+    if not report.ok:
+        return report
+    existing = find_by_external_id(session, seen)
+    by_uuid = dict(session.execute(select(DirService.uuid, DirService.id)
+                                   .where(DirService.uuid.in_(list(seen_uuid)))).all()) if seen_uuid else {}
+    names = {str(d.get("organisation") or "").strip() for _, _, d in items}
+    known_orgs = set(session.execute(select(DirOrganisation.name).where(DirOrganisation.name.in_(names))).scalars())
+    taken: set[str] = set()
+    savepoint = session.begin_nested()
+    try:
+        for row, ref, data in items:
+            ext = data.get("external_id")
+            hint = ids.get(row)
+            try:
+                if hint and hint.get("service") in by_uuid:
+                    service = update_service(session, by_uuid[hint["service"]], data)
+                    report.updated += 1
+                elif ext and ext in existing:
+                    service = update_service(session, existing[ext], data)
+                    report.updated += 1
+                else:
+                    service = create_service(session, data)
+                    report.created += 1
+                if hint:
+                    oruk.apply_ids(session, service, hint, {n for n in names if n not in known_orgs}, taken)
+            except DirectoryError as exc:
+                report.errors.extend(RowError(row, m, ref) for m in exc.errors)
+        if report.errors:
+            savepoint.rollback()
+            report.created = report.updated = 0
+            return report
+        savepoint.commit()
+    except SQLAlchemyError as exc:
+        savepoint.rollback()
+        report.created = report.updated = 0
+        report.errors.append(RowError(0, f"database refused the import: {str(exc).splitlines()[0][:200]}"))
+    return report
