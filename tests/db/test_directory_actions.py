@@ -9,14 +9,9 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.services import render
-from actions.services.finder import (
-    ActionAskServiceLocation,
-    ActionFindServices,
-    ActionFindServicesAfterLocation,
-    ActionServiceChoose,
-    ActionServiceMore,
-    ValidateServiceLocationForm,
-)
+from actions.services.find import ActionFindServices, ActionFindServicesAfterLocation
+from actions.services.follow_ups import ActionServiceChoose, ActionServiceMore
+from actions.services.location_form import ActionAskServiceLocation, ValidateServiceLocationForm
 
 SLOTS = dict.fromkeys([
     "service_location", "service_request", "service_results", "service_offset", "service_shown",

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from actions.services import render
-from actions.services.finder import choose_index
+from actions.services.follow_ups import choose_index
 from bot.directory.hours import opening_status
 from bot.directory.search import Hit
 from tests.unit.test_directory_search import (

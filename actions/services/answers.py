@@ -1,0 +1,168 @@
+"""The finder's replies: a page of places near her, what to say when nothing
+matches, national lines, one listing's details. Each returns the slot events
+that remember what she was shown, so "more" and "the second one" work on it."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.common import channel_of
+from actions.services import render
+from bot.directory import taxonomy
+from bot.directory.catalogue import Listing, Snapshot
+from bot.directory.hours import opening_status
+from bot.directory.request import area_label
+from bot.directory.search import Hit, SearchQuery, fallback_national, search_snapshot
+from bot.geo import Location
+from bot.settings import get_settings
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def dev_mode() -> bool:
+    return not get_settings().is_production
+
+
+def _send(dispatcher: CollectingDispatcher, messages: list[dict]) -> None:
+    for message in messages:
+        dispatcher.utter_message(text=message["text"], buttons=message.get("buttons") or [])
+
+
+def _what(categories: list[str]) -> str:
+    if not categories:
+        return "places that can help"
+    if categories == [taxonomy.WOMENS_CENTRE]:
+        return "women's centres"
+    return "places for " + " and ".join(taxonomy.label(c) for c in categories[:2])
+
+
+_WHEN_WORDS = {"now": "open now", "today": "open today", "tonight": "open tonight", "tomorrow": "open tomorrow",
+               "weekend": "open at the weekend"}
+
+
+def _when_words(when: str | None) -> str:
+    if not when:
+        return ""
+    if when.startswith("day:"):
+        from bot.hours import LONG_DAY_NAMES
+
+        return f"open on {LONG_DAY_NAMES[int(when[4:]) - 1]}"
+    return _WHEN_WORDS.get(when, "")
+
+
+def _page_events(keys: list[str], offset: int, shown: list[str]) -> list[EventType]:
+    return [SlotSet("service_results", keys), SlotSet("service_offset", offset), SlotSet("service_shown", shown)]
+
+
+def show_page(dispatcher: CollectingDispatcher, tracker: Tracker, intro: str, hits: list[Hit], offset: int,
+              keys: list[str]) -> list[EventType]:
+    page = hits[offset: offset + render.PAGE]
+    remaining = max(0, len(keys) - offset - len(page))
+    sample = dev_mode() and any(h.listing.is_sample for h in page)
+    _send(dispatcher, render.page_messages(intro, page, offset, remaining, channel_of(tracker), now(), sample))
+    return _page_events(keys, offset + len(page), [h.listing.key for h in page])
+
+
+def answer_search(dispatcher: CollectingDispatcher, tracker: Tracker, snap: Snapshot, request: dict[str, Any],
+                  location: Location) -> list[EventType]:
+    categories = [c for c in request.get("categories") or [] if taxonomy.is_category(c)]
+    when = request.get("when")
+    query = SearchQuery(location.latitude, location.longitude, location.borough, tuple(categories), when, now())
+    result = search_snapshot(snap, query)
+    area = area_label(location)
+    what = _what(categories)
+    when_words = _when_words(when)
+    sms = render.is_sms(channel_of(tracker))
+    if any(not h.listing.national for h in result.hits):
+        intro = f"Here are {what}{' ' + when_words if when_words else ''} near {area}, nearest first:"
+        keys = [h.listing.key for h in result.hits]
+        return show_page(dispatcher, tracker, intro, result.hits, 0, keys)
+
+    # Nothing matches: say so, then the closest broader option and national lines.
+    if when and result.local_matches:
+        text = f"None of the {what} near {area} are {when_words}."
+        if result.next_to_open is not None:
+            nxt = result.next_to_open
+            text += f" The next to open is {nxt.listing.name}: {render.status_text(nxt.status, now()).lower()}."
+    else:
+        text = f"Sorry, I couldn't find {what}{' ' + when_words if when_words else ''} near {area}."
+    if result.broader:
+        text += " The closest place that may help:" if len(result.broader) == 1 else " Places that may help:"
+    # National lines for her need first (they matched), then the general ones.
+    nationals = list(result.hits)
+    nationals += [h for h in result.national if h.listing.key not in {n.listing.key for n in nationals}]
+    result.national = nationals[:3]
+    fallback = result.broader + result.national
+    if dev_mode() and any(h.listing.is_sample for h in fallback):
+        text = render.SAMPLE_NOTE + text
+    closing = "You can ask for other help, try another area, or say 'talk to someone'."
+    moment = now()
+    if sms:
+        reply = {0: "Or say 'talk to someone'.", 1: "Reply 1 for details."}.get(
+            len(result.broader), "Reply 1 or 2 for details.")
+        for with_phone, n_lines in ((True, 3), (False, 3), (False, 2), (False, 1)):
+            lines = [text] + [render.sms_line(i + 1, h, moment, with_phone) for i, h in enumerate(result.broader)]
+            if result.national[:n_lines]:
+                lines.append(render.national_text(result.national[:n_lines], sms=True))
+            lines.append(reply)
+            message = render.gsm_safe("\n".join(lines))
+            if render.sms_segments(message) <= render.sms_max_segments():
+                break
+        dispatcher.utter_message(text=message)
+    else:
+        dispatcher.utter_message(text=text)
+        if result.broader:
+            _send(dispatcher, render.page_messages("", result.broader, 0, 0, "rest", moment)[1:-1])
+        if result.national:
+            dispatcher.utter_message(text=render.national_text(result.national))
+        dispatcher.utter_message(text=closing, buttons=[{"title": "Talk to a person", "payload": "/human_handoff"}])
+    shown = [h.listing.key for h in result.broader] or [h.listing.key for h in result.national]
+    keys = [h.listing.key for h in fallback]
+    return _page_events(keys, len(keys), shown)
+
+
+def answer_national(dispatcher: CollectingDispatcher, tracker: Tracker, snap: Snapshot, request: dict[str, Any],
+                    why: str) -> list[EventType]:
+    categories = set(request.get("categories") or [])
+    hits = fallback_national(snap, categories, now())
+    sms = render.is_sms(channel_of(tracker))
+    lines = [why] if why else []
+    if hits:
+        lines.append(render.national_text(hits, sms))
+    lines.append("If you send a London postcode or area, I can look for places near you. Or say 'talk to someone'.")
+    dispatcher.utter_message(text="\n".join(lines))
+    keys = [h.listing.key for h in hits]
+    return _page_events(keys, len(keys), keys[: render.PAGE])
+
+
+def answer_details(dispatcher: CollectingDispatcher, tracker: Tracker, listing: Listing,
+                   remaining: int = 0) -> list[EventType]:
+    sms = render.is_sms(channel_of(tracker))
+    text = render.details_text(listing, now(), sms=sms)
+    if dev_mode() and listing.is_sample:
+        text = render.SAMPLE_NOTE + text
+    if sms:
+        dispatcher.utter_message(text=text)
+        return []
+    buttons = [{"title": "Show more", "payload": "/more_options"}] if remaining else []
+    buttons.append({"title": "Talk to a person", "payload": "/human_handoff"})
+    dispatcher.utter_message(text=text, buttons=buttons)
+    return []
+
+
+def answer_by_name(dispatcher: CollectingDispatcher, tracker: Tracker, snap: Snapshot,
+                   service_ids: list[int], location: Location | None) -> list[EventType] | None:
+    listings = [item for sid in service_ids for item in snap.listings_for_service(sid)]
+    if not listings:
+        return None
+    if len(listings) == 1:
+        return answer_details(dispatcher, tracker, listings[0]) + [SlotSet("service_shown", [listings[0].key])]
+    hits = [Hit(item, None, 2, opening_status(item.hours, now())) for item in listings]
+    keys = [h.listing.key for h in hits]
+    return show_page(dispatcher, tracker, "I found these:", hits, 0, keys)
