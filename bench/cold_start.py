@@ -5,7 +5,7 @@
    at a new empty folder, so nothing is reused from earlier trainings: what a
    fresh clone pays. About 25 minutes of both cores on the 2-core machine.
 2. Start-up: what `make run` does after training, on free ports and a new
-   SQLite file: migrate and seed, start every process (`bot.run`'s Stack, fake
+   SQLite file: migrate and seed, start every process (`bot.stack`'s Stack, fake
    Twilio included when there is no Twilio account), then say "hi" to the REST
    webhook until it answers.
 
@@ -127,7 +127,8 @@ def prepare_db(url: str) -> None:
 
 
 def make_stack(model: Path, workdir: Path, db_url: str):
-    from bot.run import Stack, free_port
+    from bot.ports import free_port
+    from bot.stack import Stack
 
     fake_twilio = None if get_settings().twilio_account_sid else free_port()  # as bot.run's main
     return Stack(rasa_port=free_port(), action_port=free_port(), web_port=free_port(), model=model,

@@ -25,7 +25,8 @@ import requests
 
 from bot.db import migrate
 from bot.db.seed import seed
-from bot.run import MODEL, VENV_BIN, Service, Stack, free_port, wait_http
+from bot.ports import free_port, wait_http
+from bot.stack import MODEL, VENV_BIN, Service, Stack
 
 OUR_SCRIPT = [
     "hi", "i want to refer myself", "yes", "yes", "Jo", "SE15 4QF", "07700 900123", "texts only", "any time",

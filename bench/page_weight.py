@@ -17,7 +17,7 @@ import sys
 import urllib.request
 from urllib.parse import urljoin, urlsplit
 
-from bot.run import free_port, wait_http
+from bot.ports import free_port, wait_http
 from bot.settings import REPO_ROOT
 
 BUDGET_BYTES = 150 * 1024

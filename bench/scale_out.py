@@ -22,7 +22,8 @@ from bench.latency import OUR_SCRIPT, run_load
 from bench.reminders import fresh_database
 from bot.db import migrate
 from bot.db.seed import seed
-from bot.run import Stack, free_port
+from bot.ports import free_port
+from bot.stack import Stack
 
 CONCURRENCY = 20
 REDIS = os.environ.get("BENCH_REDIS_URL") or os.environ.get("TEST_REDIS_URL") or "redis://127.0.0.1:6379/0"

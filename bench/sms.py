@@ -34,7 +34,8 @@ from twilio.request_validator import RequestValidator
 from bot.db import migrate
 from bot.db.seed import seed
 from bot.devtools.fake_twilio import DEFAULT_SID, DEFAULT_TOKEN, FakeTwilioClient
-from bot.run import MODEL, Stack, free_port
+from bot.ports import free_port
+from bot.stack import MODEL, Stack
 
 SCRIPT = ["hi", "1", "yes", "yes", "Jo", "SE15 4QF", "07700 900123", "2"]
 PUBLIC_URL = "https://sms.bench.elpis.test"

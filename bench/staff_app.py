@@ -25,7 +25,7 @@ from bot.db.models import Alert, AlertReason, AlertUrgency, Need, Pathway, Refer
 from bot.db.seed import seed
 from bot.db.session import session_scope
 from bot.db.types import utcnow
-from bot.run import free_port, wait_http
+from bot.ports import free_port, wait_http
 from bot.settings import REPO_ROOT
 from bot.staff.accounts import create_staff
 

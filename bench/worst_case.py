@@ -76,7 +76,8 @@ def _tokenizer_unbounded() -> dict:
 def _others_reply_time(model: str) -> dict:
     from bot.db import migrate
     from bot.db.seed import seed
-    from bot.run import Stack, free_port
+    from bot.ports import free_port
+    from bot.stack import Stack
 
     tmp = Path(tempfile.mkdtemp(prefix="elpis-worst-"))
     url = f"sqlite:///{tmp / 'elpis.db'}"
@@ -118,7 +119,7 @@ def _others_reply_time(model: str) -> dict:
 
 
 def run() -> dict:
-    from bot.run import MODEL
+    from bot.stack import MODEL
 
     model = os.environ.get("ELPIS_TEST_MODEL") or str(MODEL)
     nlu = _nlu(model)

@@ -19,8 +19,9 @@ from bot.db import migrate
 from bot.db.base import Base
 from bot.db.seed import seed
 from bot.db.session import get_engine, _session_factory
-from bot.run import Stack, free_port
+from bot.ports import free_port
 from bot.settings import REPO_ROOT, get_settings
+from bot.stack import Stack
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "")

@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
-from bot.run import free_port, wait_http
+from bot.ports import free_port, wait_http
 from bot.settings import REPO_ROOT
 from tests.conftest import REQUIRE_SERVICES
 

@@ -22,7 +22,8 @@ from bot.db import migrate
 from bot.db.models import Alert, AlertReason, AuditLog, Conversation, OutboxMessage, StaffRole
 from bot.db.seed import seed
 from bot.db.session import session_scope
-from bot.run import Stack, free_port
+from bot.ports import free_port
+from bot.stack import Stack
 from bot.staff.accounts import create_staff
 from bot.devtools.fake_twilio import FakeTwilioClient
 from bot.staff.handoff import JOINED, LEFT

@@ -22,7 +22,8 @@ from bot.db import migrate
 from bot.db.models.sms import SmsInbound
 from bot.db.seed import seed
 from bot.devtools.fake_twilio import DEFAULT_SID, DEFAULT_TOKEN, FakeTwilioClient
-from bot.run import Stack, free_port
+from bot.ports import free_port
+from bot.stack import Stack
 from tests.conftest import pg_database
 
 PUBLIC_URL = "https://sms.elpis.test"

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from bot.devtools.fake_twilio import DEFAULT_TOKEN
-from bot.run import Stack
+from bot.stack import Stack
 
 
 def test_stack_without_fake_is_unchanged():

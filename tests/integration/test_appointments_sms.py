@@ -21,7 +21,8 @@ from bot.db.seed import seed
 from bot.db.session import session_scope
 from bot.db.types import utcnow
 from bot.devtools.fake_twilio import FakeTwilioClient
-from bot.run import Stack, free_port
+from bot.ports import free_port
+from bot.stack import Stack
 from tests.conftest import pg_database
 from tests.support.appointment_data import clear_slots, local, make_referral, make_slot, working_day
 

@@ -28,8 +28,9 @@ from bot.db.models import Alert, AlertReason, OutboxMessage, OutboxStatus, Refer
 from bot.db.seed import seed
 from bot.db.session import run_db, session_scope
 from bot.messaging.outbox import enqueue
+from bot.ports import free_port
 from bot.rasa_components.action_server_down import TEXT as ACTION_SERVER_DOWN
-from bot.run import Stack, free_port
+from bot.stack import Stack
 from tests.conftest import REQUIRE_SERVICES, Chat, new_sender, pg_database, use_database
 from tests.support.recording_sms_server import HoldingFakeTwilio
 from tests.support.worker_process import start_worker as start_process

@@ -23,8 +23,9 @@ import requests
 import websockets
 
 from bot.db import migrate
-from bot.run import STOP_GRACE_S, Service, Stack, free_port, port_is_free
+from bot.ports import free_port, port_is_free
 from bot.settings import REPO_ROOT
+from bot.stack import STOP_GRACE_S, Service, Stack
 
 ROLES = "fake-twilio,web,worker"
 START_TIMEOUT = 60

@@ -14,7 +14,8 @@ import requests
 
 from bot.db import migrate
 from bot.db.seed import seed
-from bot.run import Stack, free_port
+from bot.ports import free_port
+from bot.stack import Stack
 from tests.conftest import REDIS_URL, _service_missing, new_sender, pg_database
 
 SCRIPT = ["hi", "i want to refer myself", "yes", "yes", "Jo", "SE15 4QF", "07700 900123"]

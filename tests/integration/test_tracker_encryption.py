@@ -19,8 +19,9 @@ from sqlalchemy.engine import make_url
 
 from bot.db import migrate
 from bot.db.seed import seed
-from bot.run import Stack, free_port
+from bot.ports import free_port
 from bot.settings import REPO_ROOT
+from bot.stack import Stack
 from tests.conftest import PG_URL, pg_database
 from tests.integration.test_scale_out import _redis_or_skip
 

@@ -8,8 +8,8 @@ import yaml
 
 from bot import hardening
 from bot.logging_config import REDACTED, install, redact
-from bot.run import Stack
 from bot.settings import load_settings
+from bot.stack import Stack
 
 
 @pytest.mark.parametrize("raw, secret", [
