@@ -18,9 +18,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.appointments import texts
 from actions.common import channel_of, latest_text
 from bot.appointments import formatting, service
-from bot.appointments.preferences import Preference, parse_preference
+from bot.appointments.preferences import parse_preference
 from bot.appointments.service import AppointmentView
 from bot.appointments.slots import RULE_PROBLEMS
+from bot.appointments.wanted_times import Preference
 from bot.db.models.appointments import AppointmentKind
 from bot.db.session import run_db
 from bot.settings import get_settings

@@ -1,6 +1,8 @@
 """Appointments: slots, booking, reminders and attendance, from the case database.
 
-    preferences.py  her words -> a Preference ("next Tuesday afternoon", "not mornings")
+    preferences.py  her words -> a Preference ("next Tuesday afternoon", "not mornings"), "the second one"
+    wanted_times.py Preference: the days and times she asked for, and whether a slot fits
+    time_words.py   one clock time, weekday or calendar date from her words
     rules.py        which appointment she needs next; the caution deadline and order
     slots.py        free slots to offer: near her, in her window, as she asked
     booking.py      book / move / call off / confirm: one transaction each, no double booking

@@ -36,7 +36,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.appointments import formatting, rules
-from bot.appointments.preferences import Preference, parse_preference
+from bot.appointments.preferences import parse_preference
+from bot.appointments.wanted_times import Preference
 from bot.dates import london
 from bot.db.models import OutboxMessage, OutboxStatus, Woman
 from bot.db.models.appointments import Appointment, AppointmentKind, AppointmentMessage

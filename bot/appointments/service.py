@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from bot.appointments import booking, identity, replies, rules, slots
-from bot.appointments.preferences import Preference, parse_narrowed
+from bot.appointments.preferences import parse_narrowed
 from bot.appointments.reminders import discreet_for
+from bot.appointments.wanted_times import Preference
 from bot.dates import today_london
 from bot.db.models import Pathway, Referral
 from bot.db.models.appointments import LIVE_STATUSES, Appointment, AppointmentKind, AppointmentStatus

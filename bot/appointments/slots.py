@@ -15,7 +15,7 @@ from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
 
 from bot.appointments import formatting, hours, rules
-from bot.appointments.preferences import Preference
+from bot.appointments.wanted_times import Preference
 from bot.dates import london
 from bot.db.models import Centre, Referral
 from bot.db.models.appointments import Appointment, AppointmentKind, AppointmentSlot

@@ -2,8 +2,8 @@
 from datetime import datetime, time, timezone
 from zoneinfo import ZoneInfo
 
-from bot.appointments.preferences import Preference
 from bot.appointments.reminders import is_quiet, quiet_hours, reminder_times, wall_clock
+from bot.appointments.wanted_times import Preference
 
 LONDON = ZoneInfo("Europe/London")
 UTC = timezone.utc
