@@ -22,11 +22,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import IntegrityError
 
 from actions.common import channel_of, latest_intent, latest_text
-from bot.appointments.identity import current_referral, woman_for
 from bot.db.crud.alerts import latest_unresolved, open_alert, raise_alert, update_alert
 from bot.db.models import AlertReason, AlertStatus
 from bot.db.session import run_db, session_scope
 from bot.db.types import utcnow
+from bot.referrals.identity import current_referral, woman_for
 from bot.safety.after_crisis import (
     NOT_YET_TEXT, Kind, alert_summary, carry_on_answer, carry_on_question, danger_reply, follow_up_reply,
     kinds_in_summary, kinds_of, team_line,

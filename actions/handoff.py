@@ -11,10 +11,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.common import channel_of
 from actions.knowledge import answer_question, best_guess, best_guess_is_a_question
 from bot.db.crud.alerts import raise_alert
-from bot.db.crud.conversations import woman_id_for
 from bot.db.models import AlertReason
 from bot.db.session import run_db, session_scope
 from bot.db.types import utcnow
+from bot.referrals.identity import woman_for
 from bot.settings import get_settings
 from bot.staff.team_hours import is_open, when_in_touch
 
@@ -24,13 +24,13 @@ def _write_alert(reason: AlertReason, sender_id: str, channel: str) -> int:
     with session_scope() as session:
         return raise_alert(
             session, reason, conversation_id=sender_id, channel=channel,
-            woman_id=woman_id_for(session, sender_id),
+            woman_id=getattr(woman_for(session, sender_id, channel), "id", None),
         ).id
 
 
-def _linked(sender_id: str) -> bool:
+def _linked(sender_id: str, channel: str) -> bool:
     with session_scope() as session:
-        return woman_id_for(session, sender_id) is not None
+        return woman_for(session, sender_id, channel) is not None
 
 
 async def ask_for_person(dispatcher: CollectingDispatcher, tracker: Tracker, reason: AlertReason,
@@ -78,7 +78,7 @@ class ActionRequestHuman(Action):
         if channel_of(tracker) != "sms" and not is_open(utcnow(), get_settings().team_hours):
             # Out of hours on the web: ask how a person may safely reach her (#19 point 12).
             try:
-                reachable = await run_db(_linked, tracker.sender_id)
+                reachable = await run_db(_linked, tracker.sender_id, channel_of(tracker))
             except Exception:
                 logger.exception("handoff: record lookup failed")
         if not await ask_for_person(dispatcher, tracker, AlertReason.HUMAN_REQUESTED, reachable=reachable):

@@ -21,7 +21,6 @@ from rasa_sdk.types import DomainDict
 from actions.common import channel_of, latest_intent
 from actions.data_rights import reach
 from bot.db.crud.alerts import raise_alert
-from bot.db.crud.conversations import woman_id_for
 from bot.db.models import AlertReason
 from bot.db.session import run_db, session_scope
 from bot.db.types import utcnow
@@ -29,8 +28,10 @@ from bot.privacy import identity
 from bot.privacy.erasure import caution_at_stake, erase_woman
 from bot.privacy.summary import stop_texts, summary_lines
 from actions.referral.validate import ACKNOWLEDGE
+from bot.conversation.answers import detect_control
+from bot.conversation.contact import discloses, neutral_times, normalise_mobile
 from bot.referrals import parsing
-from bot.referrals.parsing import detect_control, normalise_mobile
+from bot.referrals.identity import woman_for
 from bot.settings import get_settings
 
 logger = logging.getLogger(__name__)
@@ -44,9 +45,10 @@ def _reset() -> list[dict[str, Any]]:
     return [SlotSet(s, None) for s in SLOTS]
 
 
-def _linked(sender_id: str) -> int | None:
+def _linked(sender_id: str, channel: str) -> int | None:
     with session_scope() as session:
-        return woman_id_for(session, sender_id)
+        woman = woman_for(session, sender_id, channel)
+        return woman.id if woman else None
 
 
 def _woman(tracker: Tracker) -> int | None:
@@ -64,7 +66,7 @@ class ActionDataRightsStart(Action):
         intent, _ = latest_intent(tracker)
         kind = "summary" if intent == "my_data_summary" else "delete"
         try:
-            woman_id = await run_db(_linked, tracker.sender_id)
+            woman_id = await run_db(_linked, tracker.sender_id, channel_of(tracker))
         except Exception:
             logger.exception("data rights: record lookup failed")
             dispatcher.utter_message(response="utter_data_rights_error")
@@ -182,8 +184,8 @@ class ValidateDataRightsForm(FormValidationAction):
             dispatcher.utter_message(text="Sorry, that code doesn't match.")
             return {"dr_reply": None, "dr_tries": tries + 1}
         if stage == "time":
-            times = parsing.neutral_times(text)
-            if parsing.discloses(text):
+            times = neutral_times(text)
+            if discloses(text):
                 dispatcher.utter_message(text=ACKNOWLEDGE)
             contact = reach.Contact(tracker.get_slot("dr_proof"), "mobile" if normalise_mobile(
                 tracker.get_slot("dr_proof") or "") else "email", times)
@@ -205,7 +207,7 @@ class ValidateDataRightsForm(FormValidationAction):
                     "dr_woman": str(sent.woman_id) if sent.woman_id is not None else None}
         contact = reach.read_contact(text)
         if contact is not None:
-            if parsing.discloses(text):
+            if discloses(text):
                 dispatcher.utter_message(text=ACKNOWLEDGE)
             if contact.times is None:
                 # Kept in the form until the time comes (this chat only), then with the alert.
@@ -302,9 +304,9 @@ class ActionDataRightsFinish(Action):
 
 def _stop_texts(sender_id: str, channel: str) -> bool:
     with session_scope() as session:
-        woman_id = woman_id_for(session, sender_id)
-        if woman_id is not None:
-            return stop_texts(session, woman_id)
+        woman = woman_for(session, sender_id, channel)
+        if woman is not None:
+            return stop_texts(session, woman.id)
         raise_alert(session, AlertReason.HUMAN_REQUESTED, conversation_id=sender_id, channel=channel)
         return False
 

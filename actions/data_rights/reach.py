@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import select
 
+from bot.conversation.answers import detect_control, parse_yes_no
+from bot.conversation.contact import find_email, neutral_times, normalise_mobile
 from bot.db.crud.conversations import get_or_create
 from bot.db.models import Alert, AlertReason, AlertStatus, Referral, Woman
 from bot.db.models.referrals import HandoffContact
@@ -26,7 +28,8 @@ from bot.settings import get_settings
 from bot.staff.team_hours import is_open, when_in_touch
 
 MAX_TRIES = 2
-_DECLINE = re.compile(r"^\W*(no|nope|nah|no thanks?|no thank you|not now|i'?d rather not|rather not|don'?t|skip|"
+# Beside a plain no: the ways she says she'd rather wait.
+_DECLINE = re.compile(r"^\W*(not now|i'?d rather not|rather not|don'?t|skip|"
                       r"i'?ll wait|i will wait|i'?ll come back|leave it)\b", re.I)
 
 
@@ -108,15 +111,15 @@ class Contact:
 
 
 def read_contact(text: str) -> Contact | None:
-    phone = parsing.normalise_mobile(text)
-    email = None if phone else parsing.find_email(text)
+    phone = normalise_mobile(text)
+    email = None if phone else find_email(text)
     if not (phone or email):
         return None
-    return Contact(phone or email, "mobile" if phone else "email", parsing.neutral_times(text))
+    return Contact(phone or email, "mobile" if phone else "email", neutral_times(text))
 
 
 def says_no(text: str, intent: str | None) -> bool:
-    return bool(_DECLINE.match(text)) or parsing.detect_control(text) in ("skip", "stop") or (
+    return parse_yes_no(text) is False or bool(_DECLINE.match(text)) or detect_control(text) in ("skip", "stop") or (
         intent == "deny" and parsing.find_reference(text, get_settings().reference_prefix) is None
     )
 

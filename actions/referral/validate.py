@@ -11,13 +11,14 @@ from rasa_sdk.forms import REQUESTED_SLOT
 from rasa_sdk.types import DomainDict
 
 from actions.common import channel_of, latest_intent, latest_text
-from actions.referral.form_base import CONFIDENT, SKIPPED, GuidedFormValidation
+from actions.forms import CONFIDENT, SKIPPED, GuidedFormValidation
+from bot.conversation import answers, contact
 from bot.dates import today_london
 from bot.db.crud.referrals import is_covered
 from bot.db.session import run_db, session_scope
 from bot.geo.gazetteer import find_uk_place
 from bot.geo.postcodes import resolve_location
-from bot.referrals import parsing
+from bot.referrals import corrections, parsing
 
 OUTCOMES_THAT_END = {"stopped", "declined", "under18"}
 # On SMS, "Can we use this number?" is asked while this slot is requested: the
@@ -38,7 +39,7 @@ def texting_number(tracker: Tracker) -> str | None:
     if channel_of(tracker) != "sms":
         return None
     sender = tracker.sender_id or ""
-    e164 = parsing.normalise_mobile(sender)
+    e164 = contact.normalise_mobile(sender)
     return e164 if e164 == sender else None
 
 
@@ -69,6 +70,8 @@ def outcome_welcome(outcome: str) -> str:
 
 
 class ValidateReferralForm(GuidedFormValidation):
+    outcome_slot = "referral_outcome"
+    confirm_slot = "referral_confirmed"
     free_text_slots = frozenset({"preferred_name", "safe_times"})
     required_answers = frozenset({"consent", "age_ok", "referral_confirmed"})
     derived = {
@@ -83,6 +86,9 @@ class ValidateReferralForm(GuidedFormValidation):
     def name(self) -> str:
         return "validate_referral_form"
 
+    def field_to_change(self, text: str) -> str | None:
+        return corrections.field_to_change(text)
+
     async def required_slots(
         self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[str]:
@@ -92,8 +98,8 @@ class ValidateReferralForm(GuidedFormValidation):
         no_number = tracker.get_slot("phone") == SKIPPED
         if no_number:
             slots = [s for s in slots if s not in ("contact_safety", "safe_times")]
-        contact = tracker.get_slot("contact_safety")
-        if contact == SKIPPED or (
+        contact_answer = tracker.get_slot("contact_safety")
+        if contact_answer == SKIPPED or (
             tracker.get_slot("safe_to_text") is False and tracker.get_slot("safe_to_call") is False
         ):
             slots = [s for s in slots if s != "safe_times"]
@@ -136,18 +142,18 @@ class ValidateReferralForm(GuidedFormValidation):
         """Her reply to "Can we use this number?": (slot updates, slot to ask next or None)."""
         text = latest_text(tracker)
         number = texting_number(tracker)
-        if parsing.detect_control(text) is None:
-            typed = parsing.normalise_mobile(text)
+        if answers.detect_control(text) is None:
+            typed = contact.normalise_mobile(text)
             if typed:
                 return {"phone": typed, "phone_e164": typed}, None
-            if number and (parsing.says_this_number(text) or parsing.parse_yes_no(text, latest_intent(tracker)[0])):
+            if number and (contact.says_this_number(text) or answers.parse_yes_no(text, latest_intent(tracker)[0])):
                 return {"phone": number, "phone_e164": number}, None
-            if parsing.says_another_number(text) or parsing.parse_yes_no(text, latest_intent(tracker)[0]) is False:
+            if contact.says_another_number(text) or answers.parse_yes_no(text, latest_intent(tracker)[0]) is False:
                 return {"phone": None, "phone_e164": None}, "phone"  # utter_ask_phone: "What mobile number...?"
         updates = await self.interruption("phone", dispatcher, tracker, domain)
         if updates is not None:
             return {"phone": None, "phone_e164": None, **updates}, None
-        if parsing.looks_like_landline(text):
+        if contact.looks_like_landline(text):
             dispatcher.utter_message(text="That looks like a landline. We need a mobile number, like 07700 900123.")
         else:
             dispatcher.utter_message(text="Sorry, I didn't get that.")
@@ -173,22 +179,22 @@ class ValidateReferralForm(GuidedFormValidation):
         asked again.
         """
         text = latest_text(tracker)
-        target = parsing.field_to_change(text)
+        target = corrections.field_to_change(text)
         if target is None or target == slot or target not in CORRECTABLE:
             return None
         at_summary = slot == "referral_confirmed"
         if not at_summary:
             intent, confidence = latest_intent(tracker)
-            changing = parsing.says_correction(text) or (intent == "change_field" and confidence >= CONFIDENT)
+            changing = corrections.says_correction(text) or (intent == "change_field" and confidence >= CONFIDENT)
             if not changing or tracker.get_slot(target) is None:
                 return None
-        candidates = [parsing.correction_value(text, target)]
-        if target in ("phone", "location", "contact_safety", "needs") and not parsing.detect_control(text):
+        candidates = [corrections.correction_value(text, target)]
+        if target in ("phone", "location", "contact_safety", "needs") and not answers.detect_control(text):
             candidates.append(text)  # "texts only please", "07700 900432 is my new number"
         value = next((c for c in candidates if c and self.accepts(target, c, None)), None)
         if value is None:
             return None
-        if target == "phone" and not parsing.normalise_mobile(value):
+        if target == "phone" and not contact.normalise_mobile(value):
             return None  # "he checks my phone" is not "use this number"
         if target == "pathway" and parsing.pathway_value(value) == tracker.get_slot("pathway"):
             return None  # nothing new: the usual handling
@@ -207,7 +213,7 @@ class ValidateReferralForm(GuidedFormValidation):
 
     def accepts(self, slot: str, text: str, intent: str | None) -> bool:
         if slot in ("consent", "referral_confirmed"):
-            return parsing.parse_yes_no(text, intent) is not None
+            return answers.parse_yes_no(text, intent) is not None
         if slot == "age_ok":
             return parsing.parse_age(text, intent) is not None
         if slot == "preferred_name":
@@ -215,7 +221,7 @@ class ValidateReferralForm(GuidedFormValidation):
         if slot == "location":
             return resolve_location(text).kind not in ("none",) or find_uk_place(text) is not None
         if slot == "phone":
-            return parsing.normalise_mobile(text) is not None or parsing.says_this_number(text)
+            return contact.normalise_mobile(text) is not None or contact.says_this_number(text)
         if slot == "contact_safety":
             return parsing.parse_contact_safety(text, intent) is not None
         if slot == "safe_times":
@@ -229,7 +235,7 @@ class ValidateReferralForm(GuidedFormValidation):
         return False
 
     def validate_consent(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
-        answer = parsing.parse_yes_no(value, latest_intent(tracker)[0])
+        answer = answers.parse_yes_no(value, latest_intent(tracker)[0])
         if answer is None:
             dispatcher.utter_message(text="Sorry, is that a yes or a no?")
             return {"consent": None}
@@ -254,9 +260,9 @@ class ValidateReferralForm(GuidedFormValidation):
         return {"preferred_name": name}
 
     async def validate_location(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
-        place = resolve_location(parsing.clean(value))
+        place = resolve_location(answers.clean(value))
         if place.kind == "none":
-            town = find_uk_place(parsing.clean(value))
+            town = find_uk_place(answers.clean(value))
             if town is not None and town.kind == "outside_london":
                 # A town by name gets what a postcode outside London gets.
                 dispatcher.utter_message(response="utter_outside_coverage")
@@ -279,7 +285,7 @@ class ValidateReferralForm(GuidedFormValidation):
         if not covered:
             dispatcher.utter_message(response="utter_outside_coverage")
         return {
-            "location": place.postcode or place.outcode or place.borough or parsing.clean(value)[:60],
+            "location": place.postcode or place.outcode or place.borough or answers.clean(value)[:60],
             "postcode": place.postcode,
             "outcode": place.outcode,
             "borough": place.borough,
@@ -287,12 +293,12 @@ class ValidateReferralForm(GuidedFormValidation):
         }
 
     def validate_phone(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
-        e164 = parsing.normalise_mobile(value)
+        e164 = contact.normalise_mobile(value)
         if e164:
-            if parsing.discloses(value):
+            if contact.discloses(value):
                 acknowledge(dispatcher)
             return {"phone": e164, "phone_e164": e164}
-        if parsing.says_this_number(value):
+        if contact.says_this_number(value):
             number = texting_number(tracker)
             if number:
                 return {"phone": number, "phone_e164": number}
@@ -300,7 +306,7 @@ class ValidateReferralForm(GuidedFormValidation):
                 text="I can't see a number on this chat. Please type the mobile number, like 07700 900123, or say skip."
             )
             return self.clear("phone")
-        if parsing.looks_like_landline(value):
+        if contact.looks_like_landline(value):
             dispatcher.utter_message(text="That looks like a landline. We need a mobile number, like 07700 900123. Or say skip.")
         else:
             dispatcher.utter_message(text="Sorry, I couldn't read that number. Try like 07700 900123, or say skip.")
@@ -309,11 +315,11 @@ class ValidateReferralForm(GuidedFormValidation):
     def validate_contact_safety(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
         safety = parsing.parse_contact_safety(value, latest_intent(tracker)[0])
         if safety is None:
-            if parsing.discloses(value):
+            if contact.discloses(value):
                 acknowledge(dispatcher)
             dispatcher.utter_message(text="Sorry, I didn't get that. Is it safe to text, call, both, or neither?")
             return self.clear("contact_safety")
-        if parsing.discloses(value):
+        if contact.discloses(value):
             acknowledge(dispatcher)
         label = {(True, True): "texts and calls", (True, False): "texts only", (False, True): "calls only", (False, False): "neither"}
         return {
@@ -329,8 +335,8 @@ class ValidateReferralForm(GuidedFormValidation):
             return {"safe_times": None}
         # Kept and read back as days and times only: what she said about anyone
         # else is never repeated (the summary, texts, the record).
-        neutral = parsing.neutral_times(value)
-        if parsing.discloses(value):
+        neutral = contact.neutral_times(value)
+        if contact.discloses(value):
             acknowledge(dispatcher)
             if neutral is None:
                 dispatcher.utter_message(text="Which days or times are usually safe? For example 'weekday mornings', or say skip.")
@@ -361,7 +367,7 @@ class ValidateReferralForm(GuidedFormValidation):
             )
             return self.clear("caution_details")
         return {
-            "caution_details": parsing.clean(value)[:80],
+            "caution_details": answers.clean(value)[:80],
             "caution_date": details.caution_date.isoformat() if details.caution_date else None,
             "police_reference": details.police_reference,
         }
@@ -374,9 +380,9 @@ class ValidateReferralForm(GuidedFormValidation):
         return {"needs": ", ".join(needs), "need_list": needs}
 
     def validate_referral_confirmed(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
-        target = parsing.field_to_change(value)
-        answer = parsing.parse_yes_no(value, latest_intent(tracker)[0])
-        if target and answer and not parsing.says_correction(value):
+        target = corrections.field_to_change(value)
+        answer = answers.parse_yes_no(value, latest_intent(tracker)[0])
+        if target and answer and not corrections.says_correction(value):
             target = None  # "yes, my name is fine" is a yes
         if target:
             dispatcher.utter_message(text="OK, let's change that.")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from bot.appointments import booking, identity, replies, rules, slots
+from bot.appointments import booking, replies, rules, slots
 from bot.appointments.preferences import parse_narrowed
 from bot.appointments.reminders import discreet_for
 from bot.appointments.wanted_times import Preference
@@ -18,6 +18,7 @@ from bot.db.models import Pathway, Referral
 from bot.db.models.appointments import LIVE_STATUSES, Appointment, AppointmentKind, AppointmentStatus
 from bot.db.session import session_scope
 from bot.db.types import utcnow
+from bot.referrals import identity
 
 
 @dataclass(frozen=True)

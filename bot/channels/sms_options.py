@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable
 
 from bot.channels.sms_text import normalise
+from bot.conversation.answers import yes_no_word
 
 
 @dataclass(frozen=True)
@@ -52,13 +53,6 @@ _WORD_NUMBERS = {
 }
 _NUMBER_RE = re.compile(r"^(?:(?:option|number|no\.?|num|#)\s*)?#?(\d{1,2}|[a-z0-9]+)\s*[.)!:]*$")
 
-YES_WORDS = frozenset({
-    "y", "yes", "yeah", "yea", "yep", "yup", "ya", "yh", "ye", "yes please", "ok", "okay", "k", "sure",
-    "fine", "aye", "course", "of course", "yess", "yesss", "definitely", "please",
-})
-NO_WORDS = frozenset({
-    "n", "no", "nope", "nah", "na", "no thanks", "no thank you", "not really", "nay", "noo", "nooo",
-})
 _YES_PAYLOADS = {"/affirm", "yes"}
 _YES_LEADS = frozenset({"yeah", "yh", "ya", "yes", "yep"})  # "ok 2" is "OK: 2"
 _NO_PAYLOADS = {"/deny", "no"}
@@ -137,8 +131,9 @@ def match(text: str, options: list[Option]) -> Option | None:
     no = [o for o in options if _is_no_option(o)]
     # Only a true yes/no choice: "ok" must not pick the first of four services.
     if len(yes) == 1 and len(no) == 1:
-        if plain in YES_WORDS:
+        said = yes_no_word(plain)
+        if said is True:
             return yes[0]
-        if plain in NO_WORDS:
+        if said is False:
             return no[0]
     return None

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from sqlalchemy.exc import IntegrityError
 
+from bot.conversation.contact import format_mobile
 from bot.dates import today_london
 from bot.db.crud import alerts as alert_crud
 from bot.db.crud import conversations as convo_crud
@@ -14,7 +15,7 @@ from bot.db.models import AlertReason, Consent, Need, Pathway, Referral, Referra
 from bot.db.models.referrals import PoliceOutcome
 from bot.db.session import session_scope
 from bot.privacy import shared_numbers
-from bot.referrals.parsing import OUTCOME_LABELS, OUTCOME_PATHWAYS, format_mobile, needs_text
+from bot.referrals.parsing import OUTCOME_LABELS, OUTCOME_PATHWAYS, needs_text
 from bot.settings import get_settings
 
 

@@ -17,7 +17,9 @@ import re
 from datetime import datetime
 from typing import Iterable
 
+from bot.conversation.answers import parse_yes_no
 from bot.safety.crisis import CRISIS_REPLY, _danger_text, _fold
+from bot.safety.triage import NOT_A_YES_HERE
 from bot.staff.team_hours import is_open, when_in_touch
 
 
@@ -210,21 +212,23 @@ def is_follow_up(text: str | None) -> bool:
     return bool(text and _FOLLOW_UP_RE.search(_fold(text[:2000])))
 
 
-# Her answer to "Do you want to carry on?" (buttons send /affirm and /deny).
+# Her answer to "Do you want to carry on?" (buttons send /affirm and /deny):
+# a yes or no, or these words for now and later.
 _CARRY_ON_RE = re.compile(
-    r"^\W*(yes+|yeah|yea|yep|ya|yh|y|ok|okay|sure|1|carry on|continue|go on|go ahead|i'?m ready|ready|let'?s (go|carry on|continue))\b",
+    r"^\W*(1|carry on|continue|go on|go ahead|i'?m ready|ready|let'?s (go|carry on|continue))\b",
     re.IGNORECASE,
 )
-_NOT_YET_RE = re.compile(r"^\W*(no+|nope|nah|n|2|not (now|yet|right now)|later|wait|hold on|in a (bit|minute|min))\b",
+_NOT_YET_RE = re.compile(r"^\W*(2|not (now|yet|right now)|later|wait|hold on|in a (bit|minute|min))\b",
                          re.IGNORECASE)
 
 
 def carry_on_answer(text: str | None, intent: str | None) -> bool | None:
     """True: carry on with the form; False: not yet; None: neither."""
     t = (text or "").strip()
-    if intent == "affirm" or _CARRY_ON_RE.match(t):
+    said = parse_yes_no(t)
+    if intent == "affirm" or (said is True and not NOT_A_YES_HERE.match(t)) or _CARRY_ON_RE.match(t):
         return True
-    if intent == "deny" or _NOT_YET_RE.match(t):
+    if intent == "deny" or said is False or _NOT_YET_RE.match(t):
         return False
     return None
 

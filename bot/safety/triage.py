@@ -21,6 +21,7 @@ import enum
 import re
 from typing import Any, Iterable, Mapping
 
+from bot.conversation.answers import parse_yes_no
 from bot.safety.crisis import (
     CRISIS_INTENT, _fold, asks_if_safe, idiom_or_thing, mentions_crisis, numbers_only, past_and_safe,
 )
@@ -143,17 +144,18 @@ def grade_of(parse_data: Mapping[str, Any] | None) -> Grade:
 
 
 # Her answer to "Are you safe right now?". Buttons send /affirm (Yes) and
-# /crisis (No, I can't talk); these are the typed answers.
+# /crisis (No, I can't talk); typed, it is a no or a yes, or one of these.
 _UNSAFE_ANSWER_RE = re.compile(
-    r"^\W*(i )?(no+|nope|nah|na|not (really|safe|yet|sure)|can'?t talk|cant talk|cannot talk|can'?t speak|help|"
-    r"he'?s here|she'?s here|they'?re here|not now|2|3|nie|nu|não|nao|hayir|hayır|non|maya|la|nahi)\b",
+    r"^\W*(i )?(not (really|safe|yet|sure)|can'?t talk|cant talk|cannot talk|can'?t speak|help|"
+    r"he'?s here|she'?s here|they'?re here|not now|2|3)\b",
     re.IGNORECASE,
 )
 _SAFE_ANSWER_RE = re.compile(
-    r"^\W*(yes+|yeah|yea|yep|ya|yh|y|ok|okay|1|i'?m (safe|ok|okay|fine|alright)|im (safe|ok|okay|fine|alright)|"
-    r"safe|i am (safe|ok|okay|fine)|all good|tak|da|si|sí|sim|evet|oui|haa|haan|na'am|نعم)\b",
+    r"^\W*(1|i'?m (safe|ok|okay|fine|alright)|im (safe|ok|okay|fine|alright)|safe|i am (safe|ok|okay|fine)|all good)\b",
     re.IGNORECASE,
 )
+# "please ..." is a plea and "right, ..." a way to start: neither says she is safe.
+NOT_A_YES_HERE = re.compile(r"^\W*(please|pls|plz|right)\b", re.IGNORECASE)
 
 
 class SafetyAnswer(str, enum.Enum):
@@ -165,8 +167,10 @@ def safety_answer(text: str | None, intent: str | None) -> SafetyAnswer | None:
     """Yes / No / I can't talk to "Are you safe right now?"; None if it is neither."""
     if intent == CRISIS_INTENT or mentions_crisis(text):
         return SafetyAnswer.UNSAFE
-    if intent == "deny" or (text and _UNSAFE_ANSWER_RE.match(text.strip())):
+    t = (text or "").strip()
+    said = parse_yes_no(t)
+    if intent == "deny" or said is False or _UNSAFE_ANSWER_RE.match(t):
         return SafetyAnswer.UNSAFE
-    if intent == "affirm" or (text and _SAFE_ANSWER_RE.match(text.strip())):
+    if intent == "affirm" or _SAFE_ANSWER_RE.match(t) or (said is True and not NOT_A_YES_HERE.match(t)):
         return SafetyAnswer.SAFE
     return None

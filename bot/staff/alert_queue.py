@@ -7,10 +7,10 @@ from datetime import datetime
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
+from bot.conversation.contact import format_mobile
 from bot.db.crud.alerts import count_open_alerts, open_alerts
 from bot.db.models import Alert, AlertStatus, HandoffContact, Referral, Staff, Woman
 from bot.db.types import utcnow
-from bot.referrals.parsing import format_mobile
 from bot.staff import audit
 
 MAX_NOTE = 2000

@@ -13,10 +13,11 @@ from hypothesis import HealthCheck, example, given, settings, strategies as st
 
 from bot.channels import sms_keywords, sms_options
 from bot.channels.sms_options import Option
+from bot.conversation import answers, contact
 from bot.dates import has_impossible_date
 from bot.geo.postcodes import Location, normalise_postcode, resolve_location
 from bot.privacy import identity
-from bot.referrals import parsing
+from bot.referrals import corrections, parsing
 from bot.referrals.parsing import ContactSafety
 
 FAST = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -36,26 +37,26 @@ TODAY = date(2026, 11, 23)
 @FAST
 @given(near)
 def test_yes_no_age_name_and_pathway(text):
-    assert parsing.parse_yes_no(text) in (True, False, None)
+    assert answers.parse_yes_no(text) in (True, False, None)
     assert parsing.parse_age(text) in (None, "adult", "under_18") or isinstance(parsing.parse_age(text), str)
     name = parsing.parse_name(text)
     assert name is None or (isinstance(name, str) and 0 < len(name) <= 80)
     assert parsing.parse_pathway(text) in (None, "self", "police_caution")
-    assert parsing.detect_control(text) in (None, "skip", "back", "stop", "change")
-    assert parsing.field_to_change(text) is None or isinstance(parsing.field_to_change(text), str)
-    assert isinstance(parsing.clean(text), str) and len(parsing.clean(text)) <= parsing.MAX_ANSWER
+    assert answers.detect_control(text) in (None, "skip", "back", "stop", "change")
+    assert corrections.field_to_change(text) is None or isinstance(corrections.field_to_change(text), str)
+    assert isinstance(answers.clean(text), str) and len(answers.clean(text)) <= answers.MAX_ANSWER
 
 
 @FAST
 @given(near)
 @example("07700 900123")
 def test_mobile_is_e164_uk_or_none(text):
-    e164 = parsing.normalise_mobile(text)
-    assert isinstance(parsing.looks_like_landline(text), bool)
+    e164 = contact.normalise_mobile(text)
+    assert isinstance(contact.looks_like_landline(text), bool)
     if e164 is not None:
         number = phonenumbers.parse(e164)
         assert e164.startswith("+447") and number.country_code == 44
-        assert parsing.normalise_mobile(parsing.format_mobile(e164)) == e164  # shown, then read back: same
+        assert contact.normalise_mobile(contact.format_mobile(e164)) == e164  # shown, then read back: same
 
 
 @FAST

@@ -18,7 +18,7 @@ from actions.referral.lifecycle import next_steps
 from actions.referral.validate import OFFER_SLOT, ValidateReferralForm
 from bot.channels.sms_options import match, options_from_buttons
 from bot.geo.gazetteer import find_uk_place
-from bot.referrals import parsing
+from bot.referrals import corrections, parsing
 from bot.referrals.service import ReferralDraft, plain_date, summary_lines
 from tests.unit.test_referral_form import domain  # noqa: F401  (the merged domain fixture)
 
@@ -114,8 +114,8 @@ def test_a_change_without_a_value_still_asks_for_it(domain, text):
 
 
 def test_a_name_that_is_not_a_name_is_not_taken():
-    assert parsing.correction_value("my name is spelt wrong", "preferred_name") is None
-    assert parsing.correction_value("you can call me any time", "preferred_name") is None
+    assert corrections.correction_value("my name is spelt wrong", "preferred_name") is None
+    assert corrections.correction_value("you can call me any time", "preferred_name") is None
 
 
 @pytest.mark.parametrize("text", ["yes, my name is fine", "yes the number is right", "yes the area is right",

@@ -1,4 +1,6 @@
-"""Whose appointments: the woman behind a conversation, and her current referral.
+"""Who is she: the woman behind a conversation, and her current referral.
+
+Every action that needs her record asks `woman_for`.
 
 A conversation is linked to her record when she submits a referral in it
 (bot/referrals/service.py) and, on SMS, by the channel from her number
@@ -26,6 +28,8 @@ def is_phone(sender_id: str | None) -> bool:
 
 
 def woman_for(session: Session, sender_id: str, channel: str | None) -> Woman | None:
+    """Her record: by the conversation's link, her texting number on SMS, or
+    a referral she made in this conversation."""
     woman_id = convo_crud.woman_id_for(session, sender_id)
     if woman_id is None and channel == "sms" and is_phone(sender_id):
         from bot.db.crud import sms as sms_crud  # the SMS channel's own linking rule
