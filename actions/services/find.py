@@ -21,10 +21,10 @@ from actions.services.answers import answer_by_name, answer_national, answer_sea
 from actions.services.location import location_from_slots, location_on_record, location_slots, remember_location
 from actions.services.location_form import FORM, NO_PLACE, OUTSIDE, UNKNOWN
 from actions.services.requests import directory_or_national_lines, merge_request, read_message, request_from_slot
+from bot.conversation.answers import clean
 from bot.db.session import run_db
 from bot.directory import taxonomy
 from bot.directory.request import ServiceRequest, usable
-from bot.referrals.parsing import clean
 
 logger = logging.getLogger(__name__)
 

@@ -18,12 +18,12 @@ from actions.services.answers import answer_details, now, show_page
 from actions.services.find import ActionFindServices
 from actions.services.location import location_from_slots
 from actions.services.requests import directory_or_national_lines
+from bot.conversation.answers import clean
 from bot.directory.catalogue import Listing
 from bot.directory.hours import opening_status
 from bot.directory.request import read_request, usable
 from bot.directory.search import Hit
 from bot.geo import haversine_km
-from bot.referrals.parsing import clean
 
 _ORDINALS = {
     "first": 1, "1st": 1, "uno": 1, "top": 1, "nearest": 1, "closest": 1,

@@ -10,11 +10,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import latest_intent
-from actions.referral.form_base import SKIPPED, GuidedFormValidation
+from actions.forms import SKIPPED, GuidedFormValidation
 from actions.services.location import remember_location
+from bot.conversation.answers import clean, parse_yes_no
 from bot.db.session import run_db
 from bot.directory.request import area_label, place_from_text, usable
-from bot.referrals.parsing import clean, parse_yes_no
 
 FORM = "service_location_form"
 # What `service_location` holds when the form ends without a place to search near.
