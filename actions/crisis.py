@@ -22,16 +22,17 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import IntegrityError
 
 from actions.common import channel_of, latest_intent, latest_text
-from bot.db.crud.alerts import latest_unresolved, open_alert, raise_alert, update_alert
+from bot.db.crud.alerts import latest_unresolved, update_alert
 from bot.db.models import AlertReason, AlertStatus
 from bot.db.session import run_db, session_scope
 from bot.db.types import utcnow
 from bot.referrals.identity import current_referral, woman_for
 from bot.safety.after_crisis import (
-    NOT_YET_TEXT, Kind, alert_summary, carry_on_answer, carry_on_question, danger_reply, follow_up_reply,
-    kinds_in_summary, kinds_of, team_line,
+    NOT_YET_TEXT, Kind, carry_on_answer, carry_on_question, danger_reply, follow_up_reply, kinds_in_summary,
+    kinds_of, team_line,
 )
 from bot.safety.crisis import CRISIS_INTENT, mentions_crisis
+from bot.safety.crisis_alert import raise_crisis_alert
 from bot.settings import get_settings
 
 logger = logging.getLogger(__name__)
@@ -57,18 +58,8 @@ def _write_crisis_alert(sender_id: str, channel: str, kinds: list[Kind]) -> int:
 def _write_crisis_alert_once(sender_id: str, channel: str, kinds: list[Kind]) -> int:
     with session_scope() as session:
         woman_id, referral_id = _her_links(session, sender_id, channel)
-        existing = open_alert(session, sender_id, AlertReason.CRISIS)
-        seen = kinds_in_summary(existing.summary) if existing else []
-        alert = raise_alert(
-            session,
-            AlertReason.CRISIS,
-            conversation_id=sender_id,
-            channel=channel,
-            woman_id=woman_id,
-            referral_id=referral_id,
-            summary=alert_summary([*seen, *kinds]),
-        )
-        return alert.id
+        return raise_crisis_alert(session, sender_id, channel, kinds, woman_id=woman_id,
+                                  referral_id=referral_id).id
 
 
 def _alert_state(sender_id: str, channel: str) -> tuple[str | None, list[Kind]]:

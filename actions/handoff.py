@@ -10,19 +10,19 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import channel_of
 from actions.knowledge import answer_question, best_guess, best_guess_is_a_question
-from bot.db.crud.alerts import raise_alert
 from bot.db.models import AlertReason
 from bot.db.session import run_db, session_scope
 from bot.db.types import utcnow
 from bot.referrals.identity import woman_for
 from bot.settings import get_settings
+from bot.staff.alert_notify import raise_and_notify
 from bot.staff.team_hours import is_open, when_in_touch
 
 logger = logging.getLogger(__name__)
 
 def _write_alert(reason: AlertReason, sender_id: str, channel: str) -> int:
     with session_scope() as session:
-        return raise_alert(
+        return raise_and_notify(
             session, reason, conversation_id=sender_id, channel=channel,
             woman_id=getattr(woman_for(session, sender_id, channel), "id", None),
         ).id

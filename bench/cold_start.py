@@ -120,7 +120,7 @@ def first_answer(url: str, timeout: float, message: str = "hi", interval: float 
 
 def prepare_db(url: str) -> None:
     from bot.db import migrate
-    from bot.db.seed import seed
+    from bot.seed import seed
 
     migrate.upgrade(url)
     seed(url)

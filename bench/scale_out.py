@@ -21,8 +21,8 @@ from sqlalchemy.engine import make_url
 from bench.latency import OUR_SCRIPT, run_load
 from bench.reminders import fresh_database
 from bot.db import migrate
-from bot.db.seed import seed
 from bot.ports import free_port
+from bot.seed import seed
 from bot.stack import Stack
 
 CONCURRENCY = 20

@@ -22,10 +22,10 @@ from pathlib import Path
 
 from bot.db import migrate
 from bot.db.models import Alert, AlertReason, AlertUrgency, Need, Pathway, Referral, ReferralNeed, StaffRole, Woman
-from bot.db.seed import seed
 from bot.db.session import session_scope
 from bot.db.types import utcnow
 from bot.ports import free_port, wait_http
+from bot.seed import seed
 from bot.settings import REPO_ROOT
 from bot.staff.accounts import create_staff
 

@@ -75,7 +75,7 @@ def _tokenizer_unbounded() -> dict:
 
 def _others_reply_time(model: str) -> dict:
     from bot.db import migrate
-    from bot.db.seed import seed
+    from bot.seed import seed
     from bot.ports import free_port
     from bot.stack import Stack
 

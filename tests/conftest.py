@@ -17,9 +17,9 @@ from sqlalchemy.engine import make_url
 
 from bot.db import migrate
 from bot.db.base import Base
-from bot.db.seed import seed
 from bot.db.session import get_engine, _session_factory
 from bot.ports import free_port
+from bot.seed import seed
 from bot.settings import REPO_ROOT, get_settings
 from bot.stack import Stack
 

@@ -8,7 +8,6 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.conversation.contact import format_mobile
 from bot.dates import today_london
-from bot.db.crud import alerts as alert_crud
 from bot.db.crud import conversations as convo_crud
 from bot.db.crud import referrals as referral_crud
 from bot.db.models import AlertReason, Consent, Need, Pathway, Referral, ReferralNeed, Woman
@@ -17,6 +16,7 @@ from bot.db.session import session_scope
 from bot.privacy import shared_numbers
 from bot.referrals.parsing import OUTCOME_LABELS, OUTCOME_PATHWAYS, needs_text
 from bot.settings import get_settings
+from bot.staff.alert_notify import raise_and_notify
 
 
 @dataclass
@@ -103,7 +103,7 @@ def submit_referral(draft: ReferralDraft, url: str | None = None) -> SubmittedRe
                     # (hers or the other's, already queued) until a keyworker has checked.
                     shared_numbers.hold(session, woman)
                 if not in_coverage:
-                    alert_crud.raise_alert(
+                    raise_and_notify(
                         session,
                         AlertReason.OUT_OF_COVERAGE,
                         conversation_id=draft.conversation_id,

@@ -20,9 +20,9 @@ from sqlalchemy.orm import Session
 
 from bot.db import migrate
 from bot.db.models import Alert, AlertReason, AuditLog, Conversation, OutboxMessage, StaffRole
-from bot.db.seed import seed
 from bot.db.session import session_scope
 from bot.ports import free_port
+from bot.seed import seed
 from bot.stack import Stack
 from bot.staff.accounts import create_staff
 from bot.devtools.fake_twilio import FakeTwilioClient

@@ -20,9 +20,9 @@ from twilio.request_validator import RequestValidator
 
 from bot.db import migrate
 from bot.db.models.sms import SmsInbound
-from bot.db.seed import seed
 from bot.devtools.fake_twilio import DEFAULT_SID, DEFAULT_TOKEN, FakeTwilioClient
 from bot.ports import free_port
+from bot.seed import seed
 from bot.stack import Stack
 from tests.conftest import pg_database
 

@@ -10,9 +10,9 @@ import pytest
 
 from bot.db import migrate
 from bot.db.models import Alert, AlertReason, AlertUrgency, Referral
-from bot.db.seed import seed
 from bot.ports import free_port
 from bot.safety.crisis import CRISIS_REPLY
+from bot.seed import seed
 from bot.settings import get_settings
 from bot.stack import Stack
 from bot.staff.team_hours import is_open, when_in_touch

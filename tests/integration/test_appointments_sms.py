@@ -17,11 +17,11 @@ from bot.appointments.reminders import is_discreet
 from bot.db import migrate
 from bot.db.models import OutboxMessage
 from bot.db.models.appointments import Appointment, AppointmentKind, AppointmentStatus
-from bot.db.seed import seed
 from bot.db.session import session_scope
 from bot.db.types import utcnow
 from bot.devtools.fake_twilio import FakeTwilioClient
 from bot.ports import free_port
+from bot.seed import seed
 from bot.stack import Stack
 from tests.conftest import pg_database
 from tests.support.appointment_data import clear_slots, local, make_referral, make_slot, working_day

@@ -25,11 +25,11 @@ from sqlalchemy.orm import Session
 
 from bot.db import migrate
 from bot.db.models import Alert, AlertReason, OutboxMessage, OutboxStatus, Referral, Woman
-from bot.db.seed import seed
 from bot.db.session import run_db, session_scope
 from bot.messaging.outbox import enqueue
 from bot.ports import free_port
 from bot.rasa_components.action_server_down import TEXT as ACTION_SERVER_DOWN
+from bot.seed import seed
 from bot.stack import Stack
 from tests.conftest import REQUIRE_SERVICES, Chat, new_sender, pg_database, use_database
 from tests.support.recording_sms_server import HoldingFakeTwilio

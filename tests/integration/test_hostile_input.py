@@ -23,9 +23,9 @@ from bot.channels.input_bounds import LONG_MESSAGE_NOTE
 from bot.db import migrate
 from bot.db.models import Alert, AlertReason, AlertUrgency
 from bot.db.models.sms import SmsInbound
-from bot.db.seed import seed
 from bot.devtools.fake_twilio import FakeTwilioClient
 from bot.ports import free_port
+from bot.seed import seed
 from bot.stack import Stack
 from tests.conftest import Chat, new_sender, pg_database
 from tests.integration.test_socketio_channel import Tab, run

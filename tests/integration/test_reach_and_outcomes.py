@@ -17,9 +17,9 @@ from bot.db import migrate
 from bot.db.models import Alert, AlertReason, OutboxMessage, Referral
 from bot.db.models.appointments import AppointmentKind
 from bot.db.models.referrals import HandoffContact, PoliceOutcome
-from bot.db.seed import seed
 from bot.db.session import session_scope
 from bot.ports import free_port
+from bot.seed import seed
 from bot.stack import Stack
 from tests.conftest import Chat, new_sender, pg_database
 from tests.support.appointment_data import local, make_referral, make_slot, working_day

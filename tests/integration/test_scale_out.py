@@ -13,8 +13,8 @@ import pytest
 import requests
 
 from bot.db import migrate
-from bot.db.seed import seed
 from bot.ports import free_port
+from bot.seed import seed
 from bot.stack import Stack
 from tests.conftest import REDIS_URL, _service_missing, new_sender, pg_database
 

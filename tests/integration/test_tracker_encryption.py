@@ -18,8 +18,8 @@ from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
 from bot.db import migrate
-from bot.db.seed import seed
 from bot.ports import free_port
+from bot.seed import seed
 from bot.settings import REPO_ROOT
 from bot.stack import Stack
 from tests.conftest import PG_URL, pg_database

@@ -17,9 +17,9 @@ import requests
 
 from bot.db import migrate
 from bot.db.models import StaffRole
-from bot.db.seed import seed
 from bot.db.session import session_scope
 from bot.ports import free_port, wait_http
+from bot.seed import seed
 from bot.settings import REPO_ROOT
 from bot.staff.accounts import create_staff
 from tests.conftest import pg_database
