@@ -26,9 +26,9 @@ def test_transcript_separates_her_the_assistant_and_the_keyworker():
 
 
 def test_safe_next_only_allows_staff_pages():
-    assert safe_next("/staff/cases/3") == "/staff/cases/3"
+    assert safe_next("/staff/cases/3", "/staff/alerts") == "/staff/cases/3"
     for bad in ("//evil.example/", "https://evil.example/", "/staff\\evil", "/other", None, ""):
-        assert safe_next(bad) == "/staff/alerts"
+        assert safe_next(bad, "/staff/alerts") == "/staff/alerts"
 
 
 def test_charts_scale_to_the_largest_value():

@@ -5,7 +5,7 @@ appointment slots are in admin_listings.py and admin_slots.py.
 """
 from __future__ import annotations
 
-from sanic import response
+from sanic import Blueprint, response
 
 from bot.db.models import Centre, Staff, StaffRole
 from bot.db.session import run_db, session_scope
@@ -13,9 +13,11 @@ from bot.geo.boroughs import load_boroughs
 from bot.staff import audit, centres, coverage
 from bot.staff.accounts import AccountError, create_staff, list_staff, set_password, unlock, update_staff
 from bot.staff.centres import CentreForm, FormErrors
-from bot.web.staff import admin_knowledge, admin_listings, admin_slots
+from bot.web.staff.handlers import act, load_or_404, see_other
 from bot.web.staff.render import page
-from bot.web.staff.security import PREFIX, error_page, parse_id, staff_only
+from bot.web.staff.security import error_page, form_id, staff_only
+
+bp = Blueprint("staff_admin")
 
 
 def _borough_names() -> list[str]:
@@ -120,133 +122,125 @@ def _staff_form(request) -> dict:
     }
 
 
-def add_routes(bp) -> None:
-    admin_listings.add_routes(bp)
-    admin_slots.add_routes(bp)
-    admin_knowledge.add_routes(bp)
+@bp.post("/me/duty", name="my_duty")
+@staff_only()
+async def my_duty(request):
+    """Any keyworker can say they are on or off duty (who gets urgent alerts)."""
+    me = request.ctx.me
+    return await act(request, "person", _duty, me.staff_id, request.form.get("on_duty") == "on", me.staff_id,
+                     then="staff_alerts.alerts", ok="saved")
 
-    @bp.post("/me/duty", name="my_duty")
-    @staff_only()
-    async def my_duty(request):
-        """Any keyworker can say they are on or off duty (who gets urgent alerts)."""
-        me = request.ctx.me
-        await run_db(_duty, me.staff_id, request.form.get("on_duty") == "on", me.staff_id)
-        return response.redirect(f"{PREFIX}/alerts?ok=saved", status=303)
 
-    @bp.get("/admin", name="admin")
-    @staff_only("admin")
-    async def admin_home(request):
-        return response.redirect(f"{PREFIX}/admin/centres")
+@bp.get("/admin", name="admin")
+@staff_only("admin")
+async def admin_home(request):
+    return response.redirect(request.app.url_for("staff_admin.centres"))
 
-    # Centres
-    @bp.get("/admin/centres", name="centres")
-    @staff_only("admin")
-    async def centre_list(request):
-        return page(request, "admin/centres.html", centres=await run_db(_centres))
 
-    @bp.get("/admin/centres/new", name="centre_new")
-    @staff_only("admin")
-    async def centre_new(request):
-        return page(request, "admin/centre_form.html", form=CentreForm(), centre_id=None, errors={},
-                    boroughs=_borough_names())
+# Centres
+@bp.get("/admin/centres", name="centres")
+@staff_only("admin")
+async def centre_list(request):
+    return page(request, "admin/centres.html", centres=await run_db(_centres))
 
-    @bp.get("/admin/centres/<centre_id:int>", name="centre_edit")
-    @staff_only("admin")
-    async def centre_edit(request, centre_id: int):
-        centre = await run_db(_centre, centre_id)
-        if centre is None:
-            return error_page(request, 404, "That centre was not found.")
-        return page(request, "admin/centre_form.html", form=CentreForm.from_centre(centre), centre_id=centre_id,
-                    errors={}, boroughs=_borough_names())
 
-    @bp.post("/admin/centres/save", name="centre_save")
-    @staff_only("admin")
-    async def centre_save(request):
-        raw_id = request.form.get("centre_id") or ""
-        centre_id = parse_id(raw_id) if raw_id else None  # none: a new centre
-        if raw_id and centre_id is None:
-            return error_page(request, 404, "That centre was not found.")
-        form = _centre_form(request)
-        try:
-            await run_db(_save_centre, centre_id, form, request.ctx.me.staff_id)
-        except FormErrors as exc:
-            return page(request, "admin/centre_form.html", status=400, form=form, centre_id=centre_id,
-                        errors=exc.errors, boroughs=_borough_names())
-        except LookupError:
-            return error_page(request, 404, "That centre was not found.")
-        return response.redirect(f"{PREFIX}/admin/centres?ok=saved", status=303)
+@bp.get("/admin/centres/new", name="centre_new")
+@staff_only("admin")
+async def centre_new(request):
+    return page(request, "admin/centre_form.html", form=CentreForm(), centre_id=None, errors={},
+                boroughs=_borough_names())
 
-    # Coverage
-    @bp.get("/admin/coverage", name="coverage")
-    @staff_only("admin")
-    async def coverage_page(request):
-        return page(request, "admin/coverage.html", rows=await run_db(_coverage))
 
-    @bp.post("/admin/coverage", name="coverage_save")
-    @staff_only("admin")
-    async def coverage_save(request):
-        codes = set(request.form.getlist("covered") or [])
-        try:
-            await run_db(_set_coverage, codes, request.ctx.me.staff_id)
-        except ValueError:
-            return error_page(request, 400, "That borough is not on the list. Nothing was changed.")
-        return response.redirect(f"{PREFIX}/admin/coverage?ok=saved", status=303)
+@bp.get("/admin/centres/<centre_id:int>", name="centre_edit")
+@staff_only("admin")
+async def centre_edit(request, centre_id: int):
+    centre = await load_or_404("centre", _centre, centre_id)
+    return page(request, "admin/centre_form.html", form=CentreForm.from_centre(centre), centre_id=centre_id,
+                errors={}, boroughs=_borough_names())
 
-    # Staff accounts and duty
-    @bp.get("/admin/staff", name="staff_list")
-    @staff_only("admin")
-    async def staff_list(request):
-        return page(request, "admin/staff.html", people=await run_db(_staff_list), roles=[r.value for r in StaffRole])
 
-    @bp.get("/admin/staff/<target_id:int>", name="staff_edit")
-    @staff_only("admin")
-    async def staff_edit(request, target_id: int, error: str | None = None, status: int = 200):
-        person = await run_db(_staff, target_id)
-        if person is None:
-            return error_page(request, 404, "That person was not found.")
-        return page(request, "admin/staff_edit.html", status=status, person=person, error=error,
-                    roles=[r.value for r in StaffRole])
+@bp.post("/admin/centres/save", name="centre_save")
+@staff_only("admin")
+async def centre_save(request):
+    centre_id = form_id(request, "centre_id", "centre")  # none: a new centre
+    form = _centre_form(request)
+    try:
+        return await act(request, "centre", _save_centre, centre_id, form, request.ctx.me.staff_id,
+                         then="staff_admin.centres", ok="saved")
+    except FormErrors as exc:
+        return page(request, "admin/centre_form.html", status=400, form=form, centre_id=centre_id,
+                    errors=exc.errors, boroughs=_borough_names())
 
-    @bp.post("/admin/staff/new", name="staff_new")
-    @staff_only("admin")
-    async def staff_new(request):
-        try:
-            await run_db(_new_staff, _staff_form(request), request.ctx.me.staff_id)
-        except AccountError as exc:
-            return page(request, "admin/staff.html", status=400, people=await run_db(_staff_list),
-                        roles=[r.value for r in StaffRole], error=str(exc), form=_staff_form(request))
-        return response.redirect(f"{PREFIX}/admin/staff?ok=saved", status=303)
 
-    @bp.post("/admin/staff/<target_id:int>", name="staff_save")
-    @staff_only("admin")
-    async def staff_save(request, target_id: int):
-        try:
-            await run_db(_edit_staff, target_id, _staff_form(request), request.ctx.me.staff_id)
-        except AccountError as exc:
-            return await staff_edit(request, target_id, error=str(exc), status=400)
-        except LookupError:
-            return error_page(request, 404, "That person was not found.")
-        return response.redirect(f"{PREFIX}/admin/staff?ok=saved", status=303)
+# Coverage
+@bp.get("/admin/coverage", name="coverage")
+@staff_only("admin")
+async def coverage_page(request):
+    return page(request, "admin/coverage.html", rows=await run_db(_coverage))
 
-    @bp.post("/admin/staff/<target_id:int>/unlock", name="staff_unlock")
-    @staff_only("admin")
-    async def staff_unlock(request, target_id: int):
-        try:
-            await run_db(_unlock, target_id, request.ctx.me.staff_id)
-        except LookupError:
-            return error_page(request, 404, "That person was not found.")
-        return response.redirect(f"{PREFIX}/admin/staff?ok=unlocked", status=303)
 
-    @bp.post("/admin/staff/<target_id:int>/duty", name="staff_duty")
-    @staff_only("admin")
-    async def staff_duty(request, target_id: int):
-        try:
-            await run_db(_duty, target_id, request.form.get("on_duty") == "on", request.ctx.me.staff_id)
-        except LookupError:
-            return error_page(request, 404, "That person was not found.")
-        return response.redirect(f"{PREFIX}/admin/staff?ok=saved", status=303)
+@bp.post("/admin/coverage", name="coverage_save")
+@staff_only("admin")
+async def coverage_save(request):
+    codes = set(request.form.getlist("covered") or [])
+    try:
+        await run_db(_set_coverage, codes, request.ctx.me.staff_id)
+    except ValueError:
+        return error_page(request, 400, "That borough is not on the list. Nothing was changed.")
+    return see_other(request, "staff_admin.coverage", ok="saved")
 
-    @bp.get("/admin/audit", name="audit")
-    @staff_only("admin")
-    async def audit_page(request):
-        return page(request, "admin/audit.html", rows=await run_db(_audit_rows))
+
+# Staff accounts and duty
+@bp.get("/admin/staff", name="staff_list")
+@staff_only("admin")
+async def staff_list(request):
+    return page(request, "admin/staff.html", people=await run_db(_staff_list), roles=[r.value for r in StaffRole])
+
+
+@bp.get("/admin/staff/<target_id:int>", name="staff_edit")
+@staff_only("admin")
+async def staff_edit(request, target_id: int, error: str | None = None, status: int = 200):
+    person = await load_or_404("person", _staff, target_id)
+    return page(request, "admin/staff_edit.html", status=status, person=person, error=error,
+                roles=[r.value for r in StaffRole])
+
+
+@bp.post("/admin/staff/new", name="staff_new")
+@staff_only("admin")
+async def staff_new(request):
+    try:
+        await run_db(_new_staff, _staff_form(request), request.ctx.me.staff_id)
+    except AccountError as exc:
+        return page(request, "admin/staff.html", status=400, people=await run_db(_staff_list),
+                    roles=[r.value for r in StaffRole], error=str(exc), form=_staff_form(request))
+    return see_other(request, "staff_admin.staff_list", ok="saved")
+
+
+@bp.post("/admin/staff/<target_id:int>", name="staff_save")
+@staff_only("admin")
+async def staff_save(request, target_id: int):
+    try:
+        return await act(request, "person", _edit_staff, target_id, _staff_form(request), request.ctx.me.staff_id,
+                         then="staff_admin.staff_list", ok="saved")
+    except AccountError as exc:
+        return await staff_edit(request, target_id, error=str(exc), status=400)
+
+
+@bp.post("/admin/staff/<target_id:int>/unlock", name="staff_unlock")
+@staff_only("admin")
+async def staff_unlock(request, target_id: int):
+    return await act(request, "person", _unlock, target_id, request.ctx.me.staff_id,
+                     then="staff_admin.staff_list", ok="unlocked")
+
+
+@bp.post("/admin/staff/<target_id:int>/duty", name="staff_duty")
+@staff_only("admin")
+async def staff_duty(request, target_id: int):
+    return await act(request, "person", _duty, target_id, request.form.get("on_duty") == "on",
+                     request.ctx.me.staff_id, then="staff_admin.staff_list", ok="saved")
+
+
+@bp.get("/admin/audit", name="audit")
+@staff_only("admin")
+async def audit_page(request):
+    return page(request, "admin/audit.html", rows=await run_db(_audit_rows))

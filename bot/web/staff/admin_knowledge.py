@@ -4,17 +4,19 @@ retire or bring back, mark as checked. Data access is bot/db/crud/knowledge.py;
 each change and its audit row are one transaction."""
 from __future__ import annotations
 
-from sanic import response
+from sanic import Blueprint
 
 from bot.db.crud import knowledge
 from bot.db.crud.knowledge import EditConflict, KnowledgeError
 from bot.db.models import KnowledgePolice
 from bot.db.session import run_db, session_scope
 from bot.staff import audit
+from bot.web.staff.handlers import Missing, act, load_or_404, see_other
 from bot.web.staff.render import page
-from bot.web.staff.security import PREFIX, error_page, parse_id, staff_only
+from bot.web.staff.security import parse_id, staff_only
 
-BASE = f"{PREFIX}/admin/knowledge"
+bp = Blueprint("staff_knowledge")
+
 MAX_FIELD = 4000  # far over every limit: counted and refused with the real length, not cut silently
 
 # What each allowed next step does, for the form's choices.
@@ -80,7 +82,7 @@ def _get(topic: str):
 def _history(topic: str):
     with session_scope() as session:
         answer = knowledge.get_answer(session, topic)
-        return answer, knowledge.history(session, topic) if answer else []
+        return (answer, knowledge.history(session, topic)) if answer else None
 
 
 def _save(topic: str, form: dict, based_on: int | None, staff_id: int) -> bool:
@@ -114,8 +116,11 @@ def _check(topic: str, staff_id: int) -> None:
         audit.record(session, staff_id, "check_answer", "answer", answer.id)
 
 
-def _known(topic: str) -> bool:
-    return bool(knowledge.TOPIC_ID_RE.fullmatch(topic))
+def _known(topic: str) -> str:
+    """The topic a page names, when it is shaped like one; 404 otherwise (before asking the database)."""
+    if not knowledge.TOPIC_ID_RE.fullmatch(topic):
+        raise Missing("answer")
+    return topic
 
 
 def _edit_page(request, answer, form: dict | None = None, errors: list[str] | None = None, status: int = 200,
@@ -134,86 +139,82 @@ def _new_page(request, form: dict | None = None, errors: list[str] | None = None
                 next_labels=NEXT_LABELS, police_labels=POLICE_LABELS, limits=LIMITS, note=None)
 
 
-def add_routes(bp) -> None:
-    @bp.get("/admin/knowledge", name="knowledge")
-    @staff_only("admin")
-    async def knowledge_list(request):
-        answers = await run_db(_list)
-        return page(request, "admin/knowledge.html", live=[a for a in answers if not a.retired],
-                    retired=[a for a in answers if a.retired], police_labels=POLICE_LABELS,
-                    note=NOTES.get(request.args.get("done", "")))
-
-    @bp.get("/admin/knowledge/new", name="knowledge_new")
-    @staff_only("admin")
-    async def knowledge_new(request):
-        return _new_page(request)
-
-    @bp.post("/admin/knowledge/new", name="knowledge_add")
-    @staff_only("admin")
-    async def knowledge_add(request):
-        form = _form(request)
-        try:
-            topic = await run_db(_add, form, request.ctx.me.staff_id)
-        except KnowledgeError as exc:
-            return _new_page(request, form, exc.errors, status=400)
-        return response.redirect(f"{BASE}/{topic}?done=added", status=303)
-
-    @bp.get("/admin/knowledge/<topic:str>", name="knowledge_edit")
-    @staff_only("admin")
-    async def knowledge_edit(request, topic: str):
-        answer = await run_db(_get, topic) if _known(topic) else None
-        if answer is None:
-            return error_page(request, 404, "That answer was not found.")
-        return _edit_page(request, answer)
-
-    @bp.post("/admin/knowledge/<topic:str>", name="knowledge_save")
-    @staff_only("admin")
-    async def knowledge_save(request, topic: str):
-        answer = await run_db(_get, topic) if _known(topic) else None
-        if answer is None:
-            return error_page(request, 404, "That answer was not found.")
-        form = _form(request)
-        based_on = parse_id(request.form.get("version"))
-        if based_on is None:
-            return _edit_page(request, answer, form, ["This form was missing its version. Reload the page and "
-                                                      "make your change again."], status=400)
-        try:
-            saved = await run_db(_save, topic, form, based_on, request.ctx.me.staff_id)
-        except EditConflict as exc:
-            # Show the newer wording to edit, and keep hers so nothing typed is lost.
-            return _edit_page(request, await run_db(_get, topic), errors=exc.errors, status=409, unsaved=form)
-        except KnowledgeError as exc:
-            return _edit_page(request, answer, form, exc.errors, status=400)
-        except LookupError:
-            return error_page(request, 404, "That answer was not found.")
-        return response.redirect(f"{BASE}/{topic}?done={'saved' if saved else 'same'}", status=303)
-
-    @bp.get("/admin/knowledge/<topic:str>/history", name="knowledge_history")
-    @staff_only("admin")
-    async def knowledge_history(request, topic: str):
-        answer, versions = await run_db(_history, topic) if _known(topic) else (None, [])
-        if answer is None:
-            return error_page(request, 404, "That answer was not found.")
-        return page(request, "admin/knowledge_history.html", answer=answer, versions=versions)
-
-    @bp.post("/admin/knowledge/<topic:str>/retire", name="knowledge_retire")
-    @staff_only("admin")
-    async def knowledge_retire(request, topic: str):
-        retired = request.form.get("retired") == "on"
-        return await _change(request, topic, "retired" if retired else "unretired", _retire, retired)
-
-    @bp.post("/admin/knowledge/<topic:str>/check", name="knowledge_check")
-    @staff_only("admin")
-    async def knowledge_check(request, topic: str):
-        return await _change(request, topic, "checked", _check)
+def _back_to_answer(request, topic: str, done: str):
+    """303 to the answer's page with a note (?done=<code>, see NOTES)."""
+    return see_other(request, "staff_knowledge.knowledge_edit", topic=topic, done=done)
 
 
-async def _change(request, topic: str, done: str, work, *args):
-    """One change to a known answer by the admin signed in, then back to it (404 for an unknown topic)."""
+@bp.get("/admin/knowledge", name="knowledge")
+@staff_only("admin")
+async def knowledge_list(request):
+    answers = await run_db(_list)
+    return page(request, "admin/knowledge.html", live=[a for a in answers if not a.retired],
+                retired=[a for a in answers if a.retired], police_labels=POLICE_LABELS,
+                note=NOTES.get(request.args.get("done", "")))
+
+
+@bp.get("/admin/knowledge/new", name="knowledge_new")
+@staff_only("admin")
+async def knowledge_new(request):
+    return _new_page(request)
+
+
+@bp.post("/admin/knowledge/new", name="knowledge_add")
+@staff_only("admin")
+async def knowledge_add(request):
+    form = _form(request)
     try:
-        if not _known(topic):
-            raise LookupError(topic)
-        await run_db(work, topic, *args, request.ctx.me.staff_id)
+        topic = await run_db(_add, form, request.ctx.me.staff_id)
+    except KnowledgeError as exc:
+        return _new_page(request, form, exc.errors, status=400)
+    return _back_to_answer(request, topic, "added")
+
+
+@bp.get("/admin/knowledge/<topic:str>", name="knowledge_edit")
+@staff_only("admin")
+async def knowledge_edit(request, topic: str):
+    return _edit_page(request, await load_or_404("answer", _get, _known(topic)))
+
+
+@bp.post("/admin/knowledge/<topic:str>", name="knowledge_save")
+@staff_only("admin")
+async def knowledge_save(request, topic: str):
+    answer = await load_or_404("answer", _get, _known(topic))
+    form = _form(request)
+    based_on = parse_id(request.form.get("version"))
+    if based_on is None:
+        return _edit_page(request, answer, form, ["This form was missing its version. Reload the page and "
+                                                  "make your change again."], status=400)
+    try:
+        saved = await run_db(_save, topic, form, based_on, request.ctx.me.staff_id)
+    except EditConflict as exc:
+        # Show the newer wording to edit, and keep hers so nothing typed is lost.
+        return _edit_page(request, await run_db(_get, topic), errors=exc.errors, status=409, unsaved=form)
+    except KnowledgeError as exc:
+        return _edit_page(request, answer, form, exc.errors, status=400)
     except LookupError:
-        return error_page(request, 404, "That answer was not found.")
-    return response.redirect(f"{BASE}/{topic}?done={done}", status=303)
+        raise Missing("answer") from None
+    return _back_to_answer(request, topic, "saved" if saved else "same")
+
+
+@bp.get("/admin/knowledge/<topic:str>/history", name="knowledge_history")
+@staff_only("admin")
+async def knowledge_history(request, topic: str):
+    answer, versions = await load_or_404("answer", _history, _known(topic))
+    return page(request, "admin/knowledge_history.html", answer=answer, versions=versions)
+
+
+@bp.post("/admin/knowledge/<topic:str>/retire", name="knowledge_retire")
+@staff_only("admin")
+async def knowledge_retire(request, topic: str):
+    retired = request.form.get("retired") == "on"
+    return await act(request, "answer", _retire, _known(topic), retired, request.ctx.me.staff_id,
+                     then="staff_knowledge.knowledge_edit", topic=topic, done="retired" if retired else "unretired")
+
+
+@bp.post("/admin/knowledge/<topic:str>/check", name="knowledge_check")
+@staff_only("admin")
+async def knowledge_check(request, topic: str):
+    return await act(request, "answer", _check, _known(topic), request.ctx.me.staff_id,
+                     then="staff_knowledge.knowledge_edit", topic=topic, done="checked")
+

@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from sanic import response
+from sanic import Blueprint, response
 
 from bot import directory
 from bot.db.session import run_db, session_scope
@@ -17,8 +17,11 @@ from bot.directory.oruk import export_oruk
 from bot.directory.oruk_json import dump_json
 from bot.db.models import DirService
 from bot.staff import audit
+from bot.web.staff.handlers import act, load_or_404
 from bot.web.staff.render import page
-from bot.web.staff.security import MAX_FORM_BYTES, PREFIX, error_page, parse_id, staff_only
+from bot.web.staff.security import MAX_FORM_BYTES, form_id, staff_only
+
+bp = Blueprint("staff_listings")
 
 CATEGORY_CHOICES = [(code, label) for code, (label, _parent) in taxonomy.CATEGORIES.items()]
 
@@ -86,12 +89,11 @@ def _save(service_id: int | None, data: dict, staff_id: int) -> int:
         return service.id
 
 
-def _delete(service_id: int, staff_id: int) -> bool:
+def _delete(service_id: int, staff_id: int) -> None:
     with session_scope() as session:
-        done = directory.delete_service(session, service_id)
-        if done:
-            audit.record(session, staff_id, "delete_listing", "listing", service_id)
-        return done
+        if not directory.delete_service(session, service_id):
+            raise LookupError("no such listing")
+        audit.record(session, staff_id, "delete_listing", "listing", service_id)
 
 
 def _export(kind: str) -> str:
@@ -121,88 +123,89 @@ def _form_page(request, service: dict, service_id: int | None, errors: list[str]
                 locations=locations_text(service.get("locations") or []))
 
 
-def add_routes(bp) -> None:
-    @bp.get("/admin/services", name="services")
-    @staff_only("admin")
-    async def services(request):
-        search = (request.args.get("q") or "")[:80]
-        category = request.args.get("category") or ""
-        rows = await run_db(_list, search, category if taxonomy.is_category(category) else "")
-        return page(request, "admin/services.html", rows=rows, q=search, category=category,
-                    categories=CATEGORY_CHOICES)
+@bp.get("/admin/services", name="services")
+@staff_only("admin")
+async def services(request):
+    search = (request.args.get("q") or "")[:80]
+    category = request.args.get("category") or ""
+    rows = await run_db(_list, search, category if taxonomy.is_category(category) else "")
+    return page(request, "admin/services.html", rows=rows, q=search, category=category,
+                categories=CATEGORY_CHOICES)
 
-    @bp.get("/admin/services/new", name="service_new")
-    @staff_only("admin")
-    async def service_new(request):
-        return _form_page(request, _blank(), None)
 
-    @bp.get("/admin/services/<service_id:int>", name="service_edit")
-    @staff_only("admin")
-    async def service_edit(request, service_id: int):
-        service = await run_db(_get, service_id)
-        if service is None:
-            return error_page(request, 404, "That listing was not found.")
-        return _form_page(request, service, service_id)
+@bp.get("/admin/services/new", name="service_new")
+@staff_only("admin")
+async def service_new(request):
+    return _form_page(request, _blank(), None)
 
-    @bp.post("/admin/services/save", name="service_save")
-    @staff_only("admin")
-    async def service_save(request):
-        raw_id = request.form.get("service_id") or ""
-        service_id = parse_id(raw_id) if raw_id else None  # none: a new listing
-        if raw_id and service_id is None:
-            return error_page(request, 404, "That listing was not found.")
-        data = form_values(request)
-        try:
-            await run_db(_save, service_id, data, request.ctx.me.staff_id)
-        except DirectoryError as exc:
-            shown = {**_blank(), **data, "hours_text": request.form.get("hours") or "",
-                     "locations": data.get("locations") or [], "status": data["status"]}
-            return _form_page(request, shown, service_id, errors=exc.errors, status=400)
-        return response.redirect(f"{PREFIX}/admin/services?ok=saved", status=303)
 
-    @bp.post("/admin/services/<service_id:int>/delete", name="service_delete")
-    @staff_only("admin")
-    async def service_delete(request, service_id: int):
-        if not await run_db(_delete, service_id, request.ctx.me.staff_id):
-            return error_page(request, 404, "That listing was not found.")
-        return response.redirect(f"{PREFIX}/admin/services?ok=deleted", status=303)
+@bp.get("/admin/services/<service_id:int>", name="service_edit")
+@staff_only("admin")
+async def service_edit(request, service_id: int):
+    return _form_page(request, await load_or_404("listing", _get, service_id), service_id)
 
-    @bp.get("/admin/services/export.csv", name="services_export_csv")
-    @staff_only("admin")
-    async def services_export_csv(request):
-        return await _export_response("csv")
 
-    @bp.get("/admin/services/export.json", name="services_export_json")
-    @staff_only("admin")
-    async def services_export_json(request):
-        return await _export_response("json")
+@bp.post("/admin/services/save", name="service_save")
+@staff_only("admin")
+async def service_save(request):
+    service_id = form_id(request, "service_id", "listing")  # none: a new listing
+    data = form_values(request)
+    try:
+        return await act(request, "listing", _save, service_id, data, request.ctx.me.staff_id,
+                         then="staff_listings.services", ok="saved")
+    except DirectoryError as exc:
+        shown = {**_blank(), **data, "hours_text": request.form.get("hours") or "",
+                 "locations": data.get("locations") or [], "status": data["status"]}
+        return _form_page(request, shown, service_id, errors=exc.errors, status=400)
 
-    async def _export_response(kind: str):
-        body = await run_db(_export, kind)
-        name = "elpis-listings.csv" if kind == "csv" else "elpis-listings-openreferral.json"
-        mime = "text/csv; charset=utf-8" if kind == "csv" else "application/json; charset=utf-8"
-        return response.text(body, content_type=mime,
-                             headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
-    @bp.get("/admin/services/import", name="services_import")
-    @staff_only("admin")
-    async def services_import(request):
-        return page(request, "admin/import.html", report=None)
+@bp.post("/admin/services/<service_id:int>/delete", name="service_delete")
+@staff_only("admin")
+async def service_delete(request, service_id: int):
+    return await act(request, "listing", _delete, service_id, request.ctx.me.staff_id,
+                     then="staff_listings.services", ok="deleted")
 
-    @bp.post("/admin/services/import", name="services_import_post")
-    @staff_only("admin")
-    async def services_import_post(request):
-        kind = request.form.get("format")
-        upload = (request.files.get("file") if request.files else None)
-        if kind not in ("csv", "json") or upload is None or not upload.body:
-            return page(request, "admin/import.html", status=400, report=None,
-                        error="Choose a file and say whether it is CSV or Open Referral UK JSON.")
-        if len(upload.body) > MAX_FORM_BYTES:
-            return page(request, "admin/import.html", status=400, report=None, error="That file is too big.")
-        try:
-            text = upload.body.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            return page(request, "admin/import.html", status=400, report=None,
-                        error="That file is not UTF-8 text. Save it as CSV UTF-8 (or JSON) and try again.")
-        report = await run_db(_import, kind, text, request.ctx.me.staff_id)
-        return page(request, "admin/import.html", status=200 if report.ok else 400, report=report)
+
+@bp.get("/admin/services/export.csv", name="services_export_csv")
+@staff_only("admin")
+async def services_export_csv(request):
+    return await _export_response("csv")
+
+
+@bp.get("/admin/services/export.json", name="services_export_json")
+@staff_only("admin")
+async def services_export_json(request):
+    return await _export_response("json")
+
+
+async def _export_response(kind: str):
+    body = await run_db(_export, kind)
+    name = "elpis-listings.csv" if kind == "csv" else "elpis-listings-openreferral.json"
+    mime = "text/csv; charset=utf-8" if kind == "csv" else "application/json; charset=utf-8"
+    return response.text(body, content_type=mime,
+                         headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@bp.get("/admin/services/import", name="services_import")
+@staff_only("admin")
+async def services_import(request):
+    return page(request, "admin/import.html", report=None)
+
+
+@bp.post("/admin/services/import", name="services_import_post")
+@staff_only("admin")
+async def services_import_post(request):
+    kind = request.form.get("format")
+    upload = (request.files.get("file") if request.files else None)
+    if kind not in ("csv", "json") or upload is None or not upload.body:
+        return page(request, "admin/import.html", status=400, report=None,
+                    error="Choose a file and say whether it is CSV or Open Referral UK JSON.")
+    if len(upload.body) > MAX_FORM_BYTES:
+        return page(request, "admin/import.html", status=400, report=None, error="That file is too big.")
+    try:
+        text = upload.body.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return page(request, "admin/import.html", status=400, report=None,
+                    error="That file is not UTF-8 text. Save it as CSV UTF-8 (or JSON) and try again.")
+    report = await run_db(_import, kind, text, request.ctx.me.staff_id)
+    return page(request, "admin/import.html", status=200 if report.ok else 400, report=report)

@@ -3,14 +3,17 @@ from __future__ import annotations
 
 from datetime import date, time
 
-from sanic import response
+from sanic import Blueprint
 
 from bot.db.session import run_db, session_scope
 from bot.staff import appointments_view as appts
 from bot.staff.accounts import list_staff
 from bot.staff.centres import list_centres
+from bot.web.staff.handlers import act
 from bot.web.staff.render import page
-from bot.web.staff.security import PREFIX, error_page, parse_id, staff_only
+from bot.web.staff.security import parse_id, staff_only
+
+bp = Blueprint("staff_slots")
 
 
 def _data():
@@ -48,29 +51,27 @@ def parse_request(form) -> appts.SlotRequest:
         raise appts.SlotError("Check the date (YYYY-MM-DD), time (HH:MM) and numbers.") from exc
 
 
-def add_routes(bp) -> None:
-    @bp.get("/admin/slots", name="slots")
-    @staff_only("admin")
-    async def slots(request, error: str | None = None, status: int = 200, note: str | None = None):
-        rows, centres, people = await run_db(_data)
-        return page(request, "admin/slots.html", status=status, rows=rows, centres=centres, people=people,
-                    error=error, note=note)
+@bp.get("/admin/slots", name="slots")
+@staff_only("admin")
+async def slots(request, error: str | None = None, status: int = 200, note: str | None = None):
+    rows, centres, people = await run_db(_data)
+    return page(request, "admin/slots.html", status=status, rows=rows, centres=centres, people=people,
+                error=error, note=note)
 
-    @bp.post("/admin/slots", name="slots_add")
-    @staff_only("admin")
-    async def slots_add(request):
-        try:
-            created, existing = await run_db(_add, parse_request(request.form), request.ctx.me.staff_id)
-        except appts.SlotError as exc:
-            return await slots(request, error=str(exc), status=400)
-        note = f"{created} slot(s) added" + (f", {existing} already there" if existing else "") + "."
-        return await slots(request, note=note)
 
-    @bp.post("/admin/slots/<slot_id:int>/active", name="slot_active")
-    @staff_only("admin")
-    async def slot_active(request, slot_id: int):
-        try:
-            await run_db(_toggle, slot_id, request.form.get("active") == "on", request.ctx.me.staff_id)
-        except LookupError:
-            return error_page(request, 404, "That slot was not found.")
-        return response.redirect(f"{PREFIX}/admin/slots?ok=saved", status=303)
+@bp.post("/admin/slots", name="slots_add")
+@staff_only("admin")
+async def slots_add(request):
+    try:
+        created, existing = await run_db(_add, parse_request(request.form), request.ctx.me.staff_id)
+    except appts.SlotError as exc:
+        return await slots(request, error=str(exc), status=400)
+    note = f"{created} slot(s) added" + (f", {existing} already there" if existing else "") + "."
+    return await slots(request, note=note)
+
+
+@bp.post("/admin/slots/<slot_id:int>/active", name="slot_active")
+@staff_only("admin")
+async def slot_active(request, slot_id: int):
+    return await act(request, "slot", _toggle, slot_id, request.form.get("active") == "on", request.ctx.me.staff_id,
+                     then="staff_slots.slots", ok="saved")

@@ -1,14 +1,17 @@
 """The alert queue and one alert with the conversation so far."""
 from __future__ import annotations
 
-from sanic import response
+from sanic import Blueprint
 
 from bot.db.models import Staff
 from bot.db.session import run_db, session_scope
 from bot.staff import alert_queue, rasa_api
 from bot.staff.alert_queue import AlertError
+from bot.web.staff.handlers import act, load_or_404
 from bot.web.staff.render import page, page_number
-from bot.web.staff.security import PREFIX, error_page, staff_only
+from bot.web.staff.security import staff_only
+
+bp = Blueprint("staff_alerts")
 
 
 def _queue(staff_id: int, page_no: int):
@@ -23,9 +26,10 @@ def _view(alert_id: int, staff_id: int):
         return alert_queue.view(session, alert_id, staff_id)
 
 
-def _ack(alert_id: int, staff_id: int) -> bool:
+def _ack(alert_id: int, staff_id: int) -> None:
+    # Someone else got there first: nothing to say, the alert's page shows who.
     with session_scope() as session:
-        return alert_queue.acknowledge(session, alert_id, staff_id)
+        alert_queue.acknowledge(session, alert_id, staff_id)
 
 
 def _resolve(alert_id: int, staff_id: int, note: str) -> None:
@@ -53,38 +57,36 @@ async def load_transcript(sender_id: str | None) -> tuple[list[dict], str | None
         return [], transcript_unavailable(exc)
 
 
-def add_routes(bp) -> None:
-    @bp.get("/alerts", name="alerts")
-    @staff_only()
-    async def alerts(request):
-        page_no = page_number(request)
-        items, total, resolved, on_duty = await run_db(_queue, request.ctx.me.staff_id, page_no)
-        return page(request, "alerts.html", items=items, total=total, page_no=page_no,
-                    page_size=alert_queue.PAGE_SIZE, resolved=resolved, on_duty=on_duty)
+@bp.get("/alerts", name="alerts")
+@staff_only()
+async def alerts(request):
+    page_no = page_number(request)
+    items, total, resolved, on_duty = await run_db(_queue, request.ctx.me.staff_id, page_no)
+    return page(request, "alerts.html", items=items, total=total, page_no=page_no,
+                page_size=alert_queue.PAGE_SIZE, resolved=resolved, on_duty=on_duty)
 
-    @bp.get("/alerts/<alert_id:int>", name="alert")
-    @staff_only()
-    async def alert(request, alert_id: int, error: str | None = None, status: int = 200):
-        item = await run_db(_view, alert_id, request.ctx.me.staff_id)
-        if item is None:
-            return error_page(request, 404, "That alert was not found.")
-        transcript, transcript_error = await load_transcript(item.conversation_id)
-        return page(request, "alert.html", status=status, item=item, transcript=transcript,
-                    transcript_error=transcript_error, error=error)
 
-    @bp.post("/alerts/<alert_id:int>/acknowledge", name="alert_ack")
-    @staff_only()
-    async def acknowledge(request, alert_id: int):
-        await run_db(_ack, alert_id, request.ctx.me.staff_id)
-        return response.redirect(f"{PREFIX}/alerts/{alert_id}?ok=ack", status=303)
+@bp.get("/alerts/<alert_id:int>", name="alert")
+@staff_only()
+async def alert(request, alert_id: int, error: str | None = None, status: int = 200):
+    item = await load_or_404("alert", _view, alert_id, request.ctx.me.staff_id)
+    transcript, transcript_error = await load_transcript(item.conversation_id)
+    return page(request, "alert.html", status=status, item=item, transcript=transcript,
+                transcript_error=transcript_error, error=error)
 
-    @bp.post("/alerts/<alert_id:int>/resolve", name="alert_resolve")
-    @staff_only()
-    async def resolve(request, alert_id: int):
-        try:
-            await run_db(_resolve, alert_id, request.ctx.me.staff_id, request.form.get("note") or "")
-        except AlertError as exc:
-            return await alert(request, alert_id, error=str(exc), status=400)
-        except LookupError:
-            return error_page(request, 404, "That alert was not found.")
-        return response.redirect(f"{PREFIX}/alerts?ok=resolved", status=303)
+
+@bp.post("/alerts/<alert_id:int>/acknowledge", name="alert_ack")
+@staff_only()
+async def acknowledge(request, alert_id: int):
+    return await act(request, "alert", _ack, alert_id, request.ctx.me.staff_id,
+                     then="staff_alerts.alert", alert_id=alert_id, ok="ack")
+
+
+@bp.post("/alerts/<alert_id:int>/resolve", name="alert_resolve")
+@staff_only()
+async def resolve(request, alert_id: int):
+    try:
+        return await act(request, "alert", _resolve, alert_id, request.ctx.me.staff_id,
+                         request.form.get("note") or "", then="staff_alerts.alerts", ok="resolved")
+    except AlertError as exc:
+        return await alert(request, alert_id, error=str(exc), status=400)

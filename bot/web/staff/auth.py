@@ -12,27 +12,35 @@ import hmac
 import secrets
 import time
 
-from sanic import response
+from sanic import Blueprint, response
 
 from bot.db.session import run_db, session_scope
 from bot.settings import get_settings
 from bot.staff import audit
 from bot.staff.accounts import authenticate
 from bot.staff.sessions import ABSOLUTE_TIMEOUT, csrf_ok, end_session, start_session
+from bot.web.staff.handlers import see_other
 from bot.web.staff.render import page
 from bot.web.staff.security import (
     PREFIX, clear_cookie, cookie_name, current_staff, login_cookie_name, same_origin, set_cookie, staff_only,
 )
 
+bp = Blueprint("staff_auth")
+
 BAD_LOGIN = ("That email and password did not match, or the account is locked after too many tries. "
              "Wait 15 minutes or ask an admin to unlock it.")
 
 
-def safe_next(value: str | None) -> str:
+def safe_next(value: str | None, fallback: str) -> str:
     # Only our own pages: no open redirect to another site ("//evil", "/\\evil").
     if value and value.startswith(PREFIX + "/") and not value.startswith("//") and "\\" not in value:
         return value
-    return f"{PREFIX}/alerts"
+    return fallback
+
+
+def _next(request, value: str | None) -> str:
+    """Where to go after logging in: the page asked for, else the alerts."""
+    return safe_next(value, request.app.url_for("staff_alerts.alerts"))
 
 
 def _login(email: str, password: str) -> str | None:
@@ -77,45 +85,47 @@ def login_token_ok(cookie: str | None, given: str | None, now: float | None = No
 
 def _login_form(request, error: str | None = None, status: int = 200, email: str = ""):
     token = mint_login_token()  # never the cookie the browser sent
-    resp = page(request, "login.html", status=status, login_csrf=token, error=error,
-                next=safe_next(request.form.get("next") if request.method == "POST" else request.args.get("next")),
+    asked = request.form.get("next") if request.method == "POST" else request.args.get("next")
+    resp = page(request, "login.html", status=status, login_csrf=token, error=error, next=_next(request, asked),
                 email=email)
     set_cookie(resp, login_cookie_name(), token, max_age=LOGIN_TOKEN_MAX_AGE)
     return resp
 
 
-def add_routes(bp) -> None:
-    @bp.get("/", name="home")
-    async def home(request):
-        return response.redirect(f"{PREFIX}/alerts")
+@bp.get("/", name="home")
+async def home(request):
+    return response.redirect(request.app.url_for("staff_alerts.alerts"))
 
-    @bp.get("/login", name="login")
-    async def login_page(request):
-        request.ctx.me = None
-        if await current_staff(request) is not None:
-            return response.redirect(safe_next(request.args.get("next")))
-        return _login_form(request)
 
-    @bp.post("/login", name="login_post")
-    async def login_post(request):
-        request.ctx.me = None
-        if not same_origin(request) or not login_token_ok(request.cookies.get(login_cookie_name()),
-                                                          request.form.get("csrf_token")):
-            return _login_form(request, "The form was out of date. Please try again.", status=403)
-        email = (request.form.get("email") or "").strip()[:254]
-        password = (request.form.get("password") or "")[:256]
-        token = await run_db(_login, email, password) if email and password else None
-        if token is None:
-            return _login_form(request, BAD_LOGIN, status=401, email=email)
-        resp = response.redirect(safe_next(request.form.get("next")), status=303)
-        set_cookie(resp, cookie_name(), token, max_age=int(ABSOLUTE_TIMEOUT.total_seconds()))
-        clear_cookie(resp, login_cookie_name())
-        return resp
+@bp.get("/login", name="login")
+async def login_page(request):
+    request.ctx.me = None
+    if await current_staff(request) is not None:
+        return response.redirect(_next(request, request.args.get("next")))
+    return _login_form(request)
 
-    @bp.post("/logout", name="logout")
-    @staff_only()
-    async def logout(request):
-        await run_db(_logout, request.cookies.get(cookie_name()), request.ctx.me.staff_id)
-        resp = response.redirect(f"{PREFIX}/login", status=303)
-        clear_cookie(resp, cookie_name())
-        return resp
+
+@bp.post("/login", name="login_post")
+async def login_post(request):
+    request.ctx.me = None
+    if not same_origin(request) or not login_token_ok(request.cookies.get(login_cookie_name()),
+                                                      request.form.get("csrf_token")):
+        return _login_form(request, "The form was out of date. Please try again.", status=403)
+    email = (request.form.get("email") or "").strip()[:254]
+    password = (request.form.get("password") or "")[:256]
+    token = await run_db(_login, email, password) if email and password else None
+    if token is None:
+        return _login_form(request, BAD_LOGIN, status=401, email=email)
+    resp = response.redirect(_next(request, request.form.get("next")), status=303)
+    set_cookie(resp, cookie_name(), token, max_age=int(ABSOLUTE_TIMEOUT.total_seconds()))
+    clear_cookie(resp, login_cookie_name())
+    return resp
+
+
+@bp.post("/logout", name="logout")
+@staff_only()
+async def logout(request):
+    await run_db(_logout, request.cookies.get(cookie_name()), request.ctx.me.staff_id)
+    resp = see_other(request, "staff_auth.login")
+    clear_cookie(resp, cookie_name())
+    return resp

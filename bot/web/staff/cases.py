@@ -1,7 +1,7 @@
 """Cases: search, one case (contact preferences first), attendance, status, closing."""
 from __future__ import annotations
 
-from sanic import response
+from sanic import Blueprint
 from sqlalchemy import select
 
 from bot.appointments import reminders
@@ -12,8 +12,11 @@ from bot.privacy.erasure import erase_woman
 from bot.privacy.summary import summary_lines
 from bot.staff import cases as case_logic
 from bot.staff.cases import CaseQuery
+from bot.web.staff.handlers import act, load_or_404
 from bot.web.staff.render import page, page_number
-from bot.web.staff.security import PREFIX, error_page, staff_only
+from bot.web.staff.security import error_page, staff_only
+
+bp = Blueprint("staff_cases")
 
 
 def appointments_module():
@@ -52,28 +55,26 @@ def _case(referral_id: int, staff_id: int):
         }
 
 
-def _texts_may_name_service(referral_id: int, allowed: bool, staff_id: int) -> bool:
+def _texts_may_name_service(referral_id: int, allowed: bool, staff_id: int) -> None:
     """Record her choice (asked apart from 'safe to text'); queued reminders are reworded."""
     with session_scope() as session:
         referral = session.get(Referral, referral_id)
         if referral is None:
-            return False
+            raise LookupError("no such case")
         woman = referral.woman
         woman.texts_may_name_service = allowed
         session.add(AuditLog(actor_type="staff", actor_id=staff_id, action="texts_may_name_service_set",
                              subject_type="woman", subject_id=woman.id))
         session.flush()
         reminders.refresh_for(session, woman)
-        return True
 
 
-def _clear_shared(referral_id: int, staff_id: int) -> bool:
+def _clear_shared(referral_id: int, staff_id: int) -> None:
     with session_scope() as session:
         referral = session.get(Referral, referral_id)
         if referral is None:
-            return False
+            raise LookupError("no such case")
         shared_numbers.clear(session, referral.woman_id, staff_id)
-        return True
 
 
 def _set_status(referral_id: int, status: str, staff_id: int) -> None:
@@ -96,107 +97,100 @@ def _held(referral_id: int, staff_id: int):
         return referral.reference, summary_lines(session, referral.woman_id, actor_type="staff", actor_id=staff_id)
 
 
-def _erase(referral_id: int, confirm: str, staff_id: int) -> str:
-    """'erased', 'missing' or 'unconfirmed' (the admin must type the case reference)."""
+class Unconfirmed(Exception):
+    """The admin did not type the case reference: nothing is deleted."""
+
+
+def _erase(referral_id: int, confirm: str, staff_id: int) -> None:
     with session_scope() as session:
         referral = session.get(Referral, referral_id)
         if referral is None:
-            return "missing"
+            raise LookupError("no such case")
         if confirm.strip().upper() != referral.reference.upper():
-            return "unconfirmed"
+            raise Unconfirmed()
         # Her chats as the referrals name them, too: a referral can outlive its conversation row.
         senders = {c for c in session.execute(select(Referral.conversation_id).where(
             Referral.woman_id == referral.woman_id)).scalars() if c}
         erase_woman(session, referral.woman_id, actor_type="staff", actor_id=staff_id, sender_ids=senders)
-        return "erased"
 
 
-def add_routes(bp) -> None:
-    @bp.get("/cases", name="cases")
-    @staff_only()
-    async def cases(request):
-        page_no = page_number(request)
-        query = CaseQuery(text=(request.args.get("q") or "")[:80], borough=(request.args.get("borough") or "")[:60],
-                          status=request.args.get("status") or "", pathway=request.args.get("pathway") or "",
-                          page=page_no)
-        rows, total, boroughs = await run_db(_search, query)
-        return page(request, "cases.html", rows=rows, total=total, query=query, boroughs=boroughs,
-                    statuses=[s.value for s in ReferralStatus], page_size=case_logic.PAGE_SIZE)
+@bp.get("/cases", name="cases")
+@staff_only()
+async def cases(request):
+    page_no = page_number(request)
+    query = CaseQuery(text=(request.args.get("q") or "")[:80], borough=(request.args.get("borough") or "")[:60],
+                      status=request.args.get("status") or "", pathway=request.args.get("pathway") or "",
+                      page=page_no)
+    rows, total, boroughs = await run_db(_search, query)
+    return page(request, "cases.html", rows=rows, total=total, query=query, boroughs=boroughs,
+                statuses=[s.value for s in ReferralStatus], page_size=case_logic.PAGE_SIZE)
 
-    @bp.get("/cases/<referral_id:int>", name="case")
-    @staff_only()
-    async def case(request, referral_id: int, error: str | None = None, status: int = 200):
-        data = await run_db(_case, referral_id, request.ctx.me.staff_id)
-        if data is None:
-            return error_page(request, 404, "That case was not found.")
-        return page(request, "case.html", status=status, error=error, statuses=[s.value for s in ReferralStatus],
-                    **data)
 
-    @bp.post("/cases/<referral_id:int>/status", name="case_status")
-    @staff_only()
-    async def set_status(request, referral_id: int):
-        status = request.form.get("status") or ""
-        if status not in {s.value for s in ReferralStatus}:
-            return await case(request, referral_id, error="Choose a status from the list.", status=400)
-        try:
-            await run_db(_set_status, referral_id, status, request.ctx.me.staff_id)
-        except LookupError:
-            return error_page(request, 404, "That case was not found.")
-        ok = "closed" if status == "closed" else "status"
-        return response.redirect(f"{PREFIX}/cases/{referral_id}?ok={ok}", status=303)
+@bp.get("/cases/<referral_id:int>", name="case")
+@staff_only()
+async def case(request, referral_id: int, error: str | None = None, status: int = 200):
+    data = await load_or_404("case", _case, referral_id, request.ctx.me.staff_id)
+    return page(request, "case.html", status=status, error=error, statuses=[s.value for s in ReferralStatus], **data)
 
-    @bp.post("/cases/<referral_id:int>/appointments/<appointment_id:int>/attendance", name="case_attendance")
-    @staff_only()
-    async def attendance(request, referral_id: int, appointment_id: int):
-        outcome = request.form.get("outcome") or ""
-        if appointments_module() is None:
-            return error_page(request, 404, "Appointments are not available yet.")
-        if outcome not in ("attended", "missed"):
-            return await case(request, referral_id, error="Choose attended or missed.", status=400)
-        try:
-            await run_db(_mark, referral_id, appointment_id, outcome, request.ctx.me.staff_id)
-        except LookupError:
-            return error_page(request, 404, "That appointment was not found.")
-        except ValueError as exc:
-            return await case(request, referral_id, error=str(exc), status=400)
-        return response.redirect(f"{PREFIX}/cases/{referral_id}?ok=marked", status=303)
 
-    @bp.post("/cases/<referral_id:int>/texts-name-service", name="case_texts_name_service")
-    @staff_only()
-    async def texts_name_service(request, referral_id: int):
-        choice = request.form.get("allowed") or ""
-        if choice not in ("yes", "no"):
-            return await case(request, referral_id, error="Choose yes or no.", status=400)
-        if not await run_db(_texts_may_name_service, referral_id, choice == "yes", request.ctx.me.staff_id):
-            return error_page(request, 404, "That case was not found.")
-        return response.redirect(f"{PREFIX}/cases/{referral_id}?ok=contact", status=303)
+@bp.post("/cases/<referral_id:int>/status", name="case_status")
+@staff_only()
+async def set_status(request, referral_id: int):
+    status = request.form.get("status") or ""
+    if status not in {s.value for s in ReferralStatus}:
+        return await case(request, referral_id, error="Choose a status from the list.", status=400)
+    ok = "closed" if status == "closed" else "status"
+    return await act(request, "case", _set_status, referral_id, status, request.ctx.me.staff_id,
+                     then="staff_cases.case", referral_id=referral_id, ok=ok)
 
-    @bp.post("/cases/<referral_id:int>/clear-shared-number", name="case_clear_shared")
-    @staff_only()
-    async def clear_shared(request, referral_id: int):
-        if not await run_db(_clear_shared, referral_id, request.ctx.me.staff_id):
-            return error_page(request, 404, "That case was not found.")
-        return response.redirect(f"{PREFIX}/cases/{referral_id}?ok=contact", status=303)
 
-    # ---- her data rights, done by an admin for her (docs/security.md) --------------------
+@bp.post("/cases/<referral_id:int>/appointments/<appointment_id:int>/attendance", name="case_attendance")
+@staff_only()
+async def attendance(request, referral_id: int, appointment_id: int):
+    outcome = request.form.get("outcome") or ""
+    if appointments_module() is None:
+        return error_page(request, 404, "Appointments are not available yet.")
+    if outcome not in ("attended", "missed"):
+        return await case(request, referral_id, error="Choose attended or missed.", status=400)
+    try:
+        return await act(request, "appointment", _mark, referral_id, appointment_id, outcome,
+                         request.ctx.me.staff_id, then="staff_cases.case", referral_id=referral_id, ok="marked")
+    except ValueError as exc:
+        return await case(request, referral_id, error=str(exc), status=400)
 
-    @bp.get("/cases/<referral_id:int>/data", name="case_data")
-    @staff_only(role="admin")
-    async def held(request, referral_id: int):
-        found = await run_db(_held, referral_id, request.ctx.me.staff_id)
-        if found is None:
-            return error_page(request, 404, "That case was not found.")
-        reference, lines = found
-        return page(request, "case_data.html", referral_id=referral_id, reference=reference, lines=lines)
 
-    @bp.post("/cases/<referral_id:int>/erase", name="case_erase")
-    @staff_only(role="admin")
-    async def erase(request, referral_id: int):
-        outcome = await run_db(_erase, referral_id, (request.form.get("confirm") or "")[:40],
-                               request.ctx.me.staff_id)
-        if outcome == "missing":
-            return error_page(request, 404, "That case was not found.")
-        if outcome == "unconfirmed":
-            return await case(request, referral_id, status=400,
-                              error="Nothing was deleted. To delete her data, type the case reference exactly.")
-        return response.redirect(f"{PREFIX}/cases?ok=erased", status=303)
+@bp.post("/cases/<referral_id:int>/texts-name-service", name="case_texts_name_service")
+@staff_only()
+async def texts_name_service(request, referral_id: int):
+    choice = request.form.get("allowed") or ""
+    if choice not in ("yes", "no"):
+        return await case(request, referral_id, error="Choose yes or no.", status=400)
+    return await act(request, "case", _texts_may_name_service, referral_id, choice == "yes",
+                     request.ctx.me.staff_id, then="staff_cases.case", referral_id=referral_id, ok="contact")
+
+
+@bp.post("/cases/<referral_id:int>/clear-shared-number", name="case_clear_shared")
+@staff_only()
+async def clear_shared(request, referral_id: int):
+    return await act(request, "case", _clear_shared, referral_id, request.ctx.me.staff_id,
+                     then="staff_cases.case", referral_id=referral_id, ok="contact")
+
+
+# ---- her data rights, done by an admin for her (docs/security.md) --------------------
+
+@bp.get("/cases/<referral_id:int>/data", name="case_data")
+@staff_only(role="admin")
+async def held(request, referral_id: int):
+    reference, lines = await load_or_404("case", _held, referral_id, request.ctx.me.staff_id)
+    return page(request, "case_data.html", referral_id=referral_id, reference=reference, lines=lines)
+
+
+@bp.post("/cases/<referral_id:int>/erase", name="case_erase")
+@staff_only(role="admin")
+async def erase(request, referral_id: int):
+    try:
+        return await act(request, "case", _erase, referral_id, (request.form.get("confirm") or "")[:40],
+                         request.ctx.me.staff_id, then="staff_cases.cases", ok="erased")
+    except Unconfirmed:
+        return await case(request, referral_id, status=400,
+                          error="Nothing was deleted. To delete her data, type the case reference exactly.")

@@ -1,4 +1,7 @@
-"""Rendering pages: one autoescaping Jinja2 environment, London times, flash texts."""
+"""Rendering pages: one autoescaping Jinja2 environment, London times, flash texts.
+
+Every link a template makes is `url(route_name, **parts)` (Sanic's `url_for`), so only
+security.PREFIX says where the app lives."""
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -61,5 +64,5 @@ def page(request, template: str, status: int = 200, **context):
     me = getattr(request.ctx, "me", None)
     flash = FLASH.get(request.args.get("ok", ""))
     html = ENV.get_template(template).render(me=me, csrf=me.csrf_token if me else "", flash=flash,
-                                             path=request.path, **context)
+                                             path=request.path, url=request.app.url_for, **context)
     return response.html(html, status=status)
