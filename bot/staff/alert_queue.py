@@ -1,23 +1,62 @@
-"""The alert queue: urgent first, then oldest; acknowledge and resolve with a note."""
+"""The alert queue: urgent first, then newest; filters, a "new since you last looked"
+marker, assigning an alert to a keyworker; acknowledge and resolve with a note."""
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.conversation.contact import format_mobile
-from bot.db.crud.alerts import count_open_alerts, open_alerts
-from bot.db.models import Alert, AlertStatus, HandoffContact, Referral, Staff, Woman
+from bot.db.models import Alert, AlertReason, AlertStatus, AlertUrgency, HandoffContact, Referral, Staff, Woman
 from bot.db.types import utcnow
 from bot.staff import audit
 
 MAX_NOTE = 2000
 
+# The reason filter's words (the alert's own summary says more).
+REASON_LABELS = {
+    AlertReason.CRISIS.value: "Crisis words",
+    AlertReason.DISTRESS.value: "Distress or fear",
+    AlertReason.HUMAN_REQUESTED.value: "Asked for a person",
+    AlertReason.BOT_STUCK.value: "Assistant did not understand",
+    AlertReason.MISSED_APPOINTMENT.value: "Missed appointment",
+    AlertReason.NO_SLOT.value: "No slot before the caution deadline",
+    AlertReason.CAUTION_DEADLINE.value: "Caution deadline near, meeting not booked",
+    AlertReason.UNDELIVERED.value: "Text not delivered",
+    AlertReason.OUT_OF_COVERAGE.value: "Outside the covered boroughs",
+}
+CHANNELS = ("socketio", "sms", "rest")
+WHO = ("mine", "unassigned")
+STATUSES = (AlertStatus.OPEN.value, AlertStatus.ACKNOWLEDGED.value)
+
 
 class AlertError(ValueError):
     pass
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    """The queue's filters as the GET form sends them; anything unknown is no filter."""
+
+    urgency: str = ""
+    reason: str = ""
+    channel: str = ""
+    who: str = ""  # mine | unassigned
+    status: str = ""  # open | acknowledged (resolved alerts are never in the queue)
+    page: int = 1
+
+    @classmethod
+    def clean(cls, page: int = 1, **given: str) -> "QueueFilters":
+        allowed = {"urgency": {u.value for u in AlertUrgency}, "reason": set(REASON_LABELS),
+                   "channel": set(CHANNELS), "who": set(WHO), "status": set(STATUSES)}
+        return cls(page=max(1, page), **{k: (v if v in allowed[k] else "") for k, v in given.items() if k in allowed})
+
+    def params(self) -> dict[str, str]:
+        """The filters set, for links (the pager, the live list)."""
+        return {k: v for k, v in (("urgency", self.urgency), ("reason", self.reason), ("channel", self.channel),
+                                  ("who", self.who), ("status", self.status)) if v}
 
 
 @dataclass(frozen=True)
@@ -38,6 +77,8 @@ class QueueItem:
     resolved_by: str | None = None
     resolved_at: datetime | None = None
     safe_contact: str | None = None  # how she said a person may reach her (talk to a person, #19 point 12)
+    assigned_to: str | None = None
+    assigned_to_id: int | None = None
 
 
 class _People:
@@ -59,7 +100,7 @@ class _People:
         self.by_convo = {r.conversation_id: r for r in found if r.conversation_id}
         woman_ids |= {r.woman_id for r in found}
         self.women = {w.id: w for w in session.execute(select(Woman).where(Woman.id.in_(woman_ids or [-1]))).scalars()}
-        staff_ids = ({a.acknowledged_by_id for a in alerts} | {a.resolved_by_id for a in alerts}) - {None}
+        staff_ids = {i for a in alerts for i in (a.acknowledged_by_id, a.resolved_by_id, a.assigned_to_id)} - {None}
         self.staff = dict(session.execute(select(Staff.id, Staff.name).where(Staff.id.in_(staff_ids or [-1]))).all())
 
     def who(self, alert: Alert) -> tuple[str, int | None]:
@@ -78,18 +119,82 @@ def item(session: Session, alert: Alert, people: _People | None = None) -> Queue
     return QueueItem(alert.id, alert.reason.value, alert.urgency.value == "urgent", alert.status.value, alert.summary,
                      alert.created_at, alert.channel, alert.conversation_id, who, referral_id,
                      people.staff.get(alert.acknowledged_by_id), alert.escalated_at is not None,
-                     alert.resolution_note, people.staff.get(alert.resolved_by_id), alert.resolved_at)
+                     alert.resolution_note, people.staff.get(alert.resolved_by_id), alert.resolved_at,
+                     assigned_to=people.staff.get(alert.assigned_to_id), assigned_to_id=alert.assigned_to_id)
 
 
 # A page the keyworker can scan; urgent alerts always sort onto the first pages.
 PAGE_SIZE = 50
 
 
-def queue(session: Session, page: int = 1, page_size: int = PAGE_SIZE) -> tuple[list[QueueItem], int]:
-    """One page of open alerts, and how many are open in all."""
-    alerts = open_alerts(session, offset=(max(1, page) - 1) * page_size, limit=page_size)
+def _matching(filters: QueueFilters, staff_id: int):
+    stmt = select(Alert).where(Alert.status != AlertStatus.RESOLVED)
+    if filters.urgency:
+        stmt = stmt.where(Alert.urgency == AlertUrgency(filters.urgency))
+    if filters.reason:
+        stmt = stmt.where(Alert.reason == AlertReason(filters.reason))
+    if filters.channel:
+        stmt = stmt.where(Alert.channel == filters.channel)
+    if filters.who == "mine":
+        stmt = stmt.where(Alert.assigned_to_id == staff_id)
+    elif filters.who == "unassigned":
+        stmt = stmt.where(Alert.assigned_to_id.is_(None))
+    if filters.status:
+        stmt = stmt.where(Alert.status == AlertStatus(filters.status))
+    return stmt
+
+
+def queue(session: Session, filters: QueueFilters, staff_id: int,
+          page_size: int = PAGE_SIZE) -> tuple[list[QueueItem], int]:
+    """One page of unresolved alerts matching the filters (urgent first, then newest), and how many match."""
+    stmt = _matching(filters, staff_id)
+    total = session.execute(select(func.count()).select_from(stmt.subquery())).scalar_one()
+    alerts = list(session.execute(
+        stmt.order_by((Alert.urgency == AlertUrgency.URGENT).desc(), Alert.created_at.desc(), Alert.id.desc())
+        .offset((filters.page - 1) * page_size).limit(page_size)  # id breaks ties: pages never overlap
+    ).scalars())
     people = _People(session, alerts)
-    return [item(session, a, people) for a in alerts], count_open_alerts(session)
+    return [item(session, a, people) for a in alerts], total
+
+
+def look(session: Session, staff_id: int) -> datetime | None:
+    """She is looking at the queue now: when she last looked before (None: never), and remember now."""
+    me = session.get(Staff, staff_id)
+    if me is None:
+        return None
+    before, me.alerts_seen_at = me.alerts_seen_at, utcnow()
+    return before
+
+
+def new_since(session: Session, since: datetime | None) -> int:
+    """How many unresolved alerts came after `since` (never looked: none are marked new)."""
+    if since is None:
+        return 0
+    return session.execute(select(func.count()).select_from(Alert).where(
+        Alert.status != AlertStatus.RESOLVED, Alert.created_at > since)).scalar_one()
+
+
+def keyworkers(session: Session) -> list[tuple[int, str]]:
+    """Who an alert can be given to: every active staff account."""
+    return [tuple(row) for row in session.execute(
+        select(Staff.id, Staff.name).where(Staff.active.is_(True)).order_by(Staff.name, Staff.id)).all()]
+
+
+def assign(session: Session, alert_id: int, assignee_id: int | None, staff_id: int) -> None:
+    """Give the alert to a keyworker (None: to nobody); audited."""
+    alert = session.get(Alert, alert_id)
+    if alert is None:
+        raise LookupError("no such alert")
+    if alert.status == AlertStatus.RESOLVED:
+        raise AlertError("This alert was already resolved.")
+    if assignee_id is not None:
+        assignee = session.get(Staff, assignee_id)
+        if assignee is None or not assignee.active:
+            raise AlertError("Choose a keyworker from the list.")
+    alert.assigned_to_id = assignee_id
+    alert.assigned_at = utcnow() if assignee_id is not None else None
+    audit.record(session, staff_id, "assign_alert" if assignee_id is not None else "unassign_alert",
+                 "alert", alert_id)
 
 
 def recently_resolved(session: Session, limit: int = 30) -> list[QueueItem]:

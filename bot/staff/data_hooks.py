@@ -1,8 +1,9 @@
 """The team's records that touch her (alerts, handoffs, the safe contact she
-left, the audit log), for bot/privacy.
+left, keyworkers' notes on her case, the audit log), for bot/privacy.
 
 Alerts and audit rows are the team's work record: they stay, without her.
-Handoffs of her conversations and the safe contact she left are hers: they go.
+Handoffs of her conversations, the safe contact she left and the notes on her
+case are hers: they go.
 """
 from __future__ import annotations
 
@@ -12,9 +13,11 @@ from sqlalchemy.orm import Session
 from bot.db.models import Alert, AuditLog, HandoffContact
 from bot.db.models.staff_app import Handoff
 from bot.privacy.hooks import DataHooks, Her, Stale
+from bot.staff import case_notes
 
 
 def _erase(session: Session, her: Her) -> dict[str, int]:
+    notes = case_notes.erase_for(session, her.referral_ids)
     if her.senders:
         session.execute(delete(Handoff).where(Handoff.conversation_id.in_(her.senders)))
         # The safe contact she left with an alert is hers, though the alert stays.
@@ -30,10 +33,15 @@ def _erase(session: Session, her: Her) -> dict[str, int]:
                                                AuditLog.subject_id.in_(her.referral_ids)).values(subject_id=None))
     session.execute(update(AuditLog).where(AuditLog.subject_type == "woman", AuditLog.subject_id == her.woman_id)
                     .values(subject_id=None))
-    return {}
+    return {"case_notes": notes}
+
+
+def _summarise(session: Session, her: Her) -> list[str]:
+    return case_notes.summary_for(session, her.referral_ids)
 
 
 def _drop_case(session: Session, referral_id: int) -> None:
+    case_notes.erase_for(session, (referral_id,))
     session.execute(update(Alert).where(Alert.referral_id == referral_id).values(referral_id=None))
     session.execute(update(AuditLog).where(AuditLog.subject_type == "referral", AuditLog.subject_id == referral_id)
                     .values(subject_id=None))
@@ -48,8 +56,9 @@ def _retain(session: Session, stale: Stale) -> dict[str, int]:
 
 HOOKS = DataHooks(
     feature="staff",
-    tables=("alerts", "audit_log", "handoffs", "handoff_contacts"),
+    tables=("alerts", "audit_log", "handoffs", "handoff_contacts", "case_notes"),
     erase=_erase,
+    summarise=_summarise,
     drop_case=_drop_case,
     retain=_retain,
 )

@@ -1,5 +1,6 @@
 """All models, imported so `Base.metadata` knows every table."""
 from bot.db.models.alerts import Alert
+from bot.db.models.case_notes import CaseNote  # noqa: F401
 from bot.db.models.appointments import Appointment, AppointmentKind, AppointmentMessage, AppointmentSlot, AppointmentStatus  # noqa: F401
 from bot.db.models.directory import DirHolidaySchedule, DirLocation, DirOrganisation, DirPhone, DirSchedule, DirService, DirServiceAtLocation, DirServiceCategory  # noqa: F401
 from bot.db.models.enums import (

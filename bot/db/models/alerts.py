@@ -32,6 +32,9 @@ class Alert(Base):
     resolved_by_id = Column(Integer, ForeignKey("staff.id", ondelete="SET NULL"))
     resolution_note = Column(EncryptedText)  # a keyworker's notes: encrypted at rest
     escalated_at = Column(UTCDateTime)
+    # The keyworker this alert is given to (the queue's "mine"); anyone may still act on it.
+    assigned_to_id = Column(Integer, ForeignKey("staff.id", ondelete="SET NULL"), index=True)
+    assigned_at = Column(UTCDateTime)
 
 
 class AlertNotice(Base):

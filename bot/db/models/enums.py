@@ -37,6 +37,7 @@ class AlertReason(str, enum.Enum):
     NO_SLOT = "no_slot_before_deadline"
     OUT_OF_COVERAGE = "out_of_coverage"
     DISTRESS = "distress"
+    CAUTION_DEADLINE = "caution_deadline_near"
 
 
 class AlertUrgency(str, enum.Enum):

@@ -66,6 +66,8 @@ class Referral(Base):
     # Last day both mandatory appointments must be attended by (caution only).
     caution_deadline = Column(Date)
     caution_completed_at = Column(UTCDateTime)
+    # When the keyworker was alerted that the deadline is near with a meeting not booked (once per referral).
+    deadline_alerted_at = Column(UTCDateTime)
     # Her full postcode points at her street: encrypted at rest. The district
     # (outcode) and borough stay in clear: staff filter cases by borough and
     # coverage is decided on it.

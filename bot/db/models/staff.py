@@ -30,6 +30,8 @@ class Staff(Base):
     alert_notice_seq = Column(Integer, nullable=False, default=0, server_default="0")
     alert_notified_at = Column(UTCDateTime)
     alert_notified_urgent = Column(Boolean, nullable=False, default=False, server_default=sa_false())
+    # When this person last looked at the alert queue: what came after is marked new.
+    alerts_seen_at = Column(UTCDateTime)
 
 
 class Centre(Base):

@@ -14,7 +14,8 @@ from bot.dates import london
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 STATIC_DIR = Path(__file__).parent / "static"
-STATIC_FILES = {"staff.css": "text/css; charset=utf-8", "transcript.js": "text/javascript; charset=utf-8"}
+STATIC_FILES = {"staff.css": "text/css; charset=utf-8", "transcript.js": "text/javascript; charset=utf-8",
+                "alert_queue.js": "text/javascript; charset=utf-8"}
 
 # ?ok=<code> after a redirect -> the message shown (never user input echoed back).
 FLASH = {
@@ -24,7 +25,7 @@ FLASH = {
     "sent": "Message sent.", "back": "Handed back to the assistant.", "saved": "Saved.", "closed": "Case closed.",
     "status": "Case status changed.", "imported": "Import done.", "password": "Password set.",
     "unlocked": "Account unlocked.", "marked": "Attendance recorded.", "dup": "That message was already sent.",
-    "deleted": "Deleted.",
+    "deleted": "Deleted.", "assigned": "Alert assigned.", "note": "Note added.",
     "erased": "Her record, referrals, appointments, texts and conversations were deleted.",
 }
 
