@@ -48,7 +48,7 @@ class QueueFilters:
     page: int = 1
 
     @classmethod
-    def clean(cls, page: int = 1, **given: str) -> "QueueFilters":
+    def clean(cls, page: int = 1, **given: str) -> QueueFilters:
         allowed = {"urgency": {u.value for u in AlertUrgency}, "reason": set(REASON_LABELS),
                    "channel": set(CHANNELS), "who": set(WHO), "status": set(STATUSES)}
         return cls(page=max(1, page), **{k: (v if v in allowed[k] else "") for k, v in given.items() if k in allowed})

@@ -6,10 +6,10 @@ meeting is not booked), case_notes (keyworkers' notes, text encrypted at rest)
 Revision ID: 0020_alert_queue_case_notes
 Revises: 0019_directory_uuids
 """
-from alembic import op
 import sqlalchemy as sa
-import bot.db.types
+from alembic import op
 
+import bot.db.types
 
 revision = '0020_alert_queue_case_notes'
 down_revision = '0019_directory_uuids'
