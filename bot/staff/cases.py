@@ -1,16 +1,48 @@
-"""Cases (referrals) as keyworkers see them: search, one case, status, closing."""
+"""Cases (referrals) as keyworkers see them: search, one case in plain words (pathway,
+needs, appointments in date order, the caution's two meetings and deadline), status, closing."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
-from bot.db.models import Alert, Referral, ReferralStatus, Woman
+from bot.appointments import rules
+from bot.dates import london
+from bot.db.models import Alert, Need, Pathway, Referral, ReferralStatus, Woman
+from bot.db.models.appointments import Appointment, AppointmentKind, AppointmentSlot, AppointmentStatus
 from bot.db.types import utcnow
+from bot.referrals.parsing import NEED_LABELS, OUTCOME_LABELS
 from bot.staff import audit
 
 PAGE_SIZE = 50
+
+PATHWAY_WORDS = {Pathway.SELF.value: "Self-referral", Pathway.POLICE_CAUTION.value: "Police referral (caution)"}
+STATUS_WORDS = {ReferralStatus.SUBMITTED.value: "Submitted", ReferralStatus.ASSESSMENT.value: "Assessment",
+                ReferralStatus.ACTIVE.value: "Active", ReferralStatus.CLOSED.value: "Closed"}
+KIND_WORDS = {AppointmentKind.ASSESSMENT: "Assessment", AppointmentKind.MANDATORY_1: "Caution meeting 1",
+              AppointmentKind.MANDATORY_2: "Caution meeting 2", AppointmentKind.FOLLOW_UP: "Follow-up"}
+APPOINTMENT_WORDS = {AppointmentStatus.BOOKED: "Booked", AppointmentStatus.CONFIRMED: "Booked, she confirmed",
+                     AppointmentStatus.ATTENDED: "Attended", AppointmentStatus.MISSED: "Missed",
+                     AppointmentStatus.CANCELLED: "Cancelled", AppointmentStatus.MOVED: "Moved to another time"}
+# Attendance can be marked (or corrected) on these once the meeting has started.
+MARKABLE = (AppointmentStatus.BOOKED, AppointmentStatus.CONFIRMED, AppointmentStatus.ATTENDED,
+            AppointmentStatus.MISSED)
+
+
+def pathway_words(referral: Referral) -> str:
+    """'Police referral (caution)', or 'Self-referral' with what came of police contact she named."""
+    words = PATHWAY_WORDS[referral.pathway.value]
+    outcome = referral.police_outcome.value if referral.police_outcome else None
+    if referral.pathway == Pathway.SELF and outcome in OUTCOME_LABELS:
+        words += f" (police: {OUTCOME_LABELS[outcome]})"
+    return words
+
+
+def needs_words(values: list[str]) -> list[str]:
+    """Her needs in the words the conversation offered them ('Money or debt')."""
+    return [NEED_LABELS[Need(v)][:1].upper() + NEED_LABELS[Need(v)][1:] for v in values]
 
 
 @dataclass(frozen=True)
@@ -79,3 +111,67 @@ def set_status(session: Session, referral_id: int, status: str, staff_id: int) -
     audit.record(session, staff_id, "close_case" if new == ReferralStatus.CLOSED else f"set_status_{new.value}",
                  "referral", referral.id)
     return referral
+
+
+@dataclass(frozen=True)
+class AppointmentRow:
+    id: int
+    kind: str
+    starts_at: datetime
+    centre: str
+    status: str
+    can_mark: bool  # started, and booked or already marked
+
+
+def appointment_rows(session: Session, referral_id: int, now: datetime | None = None) -> list[AppointmentRow]:
+    """Her appointments in date order; attendance only for those that have started."""
+    now = now or utcnow()
+    found = session.execute(
+        select(Appointment).join(AppointmentSlot, Appointment.slot_id == AppointmentSlot.id)
+        .where(Appointment.referral_id == referral_id).order_by(AppointmentSlot.starts_at, Appointment.id)
+    ).scalars()
+    return [AppointmentRow(a.id, KIND_WORDS[a.kind], a.slot.starts_at, a.slot.centre.name if a.slot.centre else "",
+                           APPOINTMENT_WORDS[a.status], a.status in MARKABLE and a.slot.starts_at <= now)
+            for a in found]
+
+
+@dataclass(frozen=True)
+class Meeting:
+    label: str  # "Meeting 1"
+    state: str  # not booked | booked | attended | missed
+    starts_at: datetime | None
+
+
+@dataclass(frozen=True)
+class CautionPanel:
+    meetings: tuple[Meeting, Meeting]
+    deadline: date
+    days_left: int  # negative once passed
+    deadline_known: bool  # False: counted from the day she registered (no caution date given)
+    complete: bool
+
+
+def caution_panel(session: Session, referral: Referral, now: datetime | None = None) -> CautionPanel | None:
+    """The caution's two mandatory meetings and the deadline; None off the caution pathway."""
+    deadline = rules.deadline_for(referral)
+    if deadline is None:
+        return None
+    now = now or utcnow()
+    rank = {AppointmentStatus.ATTENDED: 3, AppointmentStatus.BOOKED: 2, AppointmentStatus.CONFIRMED: 2,
+            AppointmentStatus.MISSED: 1}
+    best: dict[AppointmentKind, Appointment] = {}
+    for a in rules.appointments(session, referral.id, tuple(rank)):
+        if a.kind in (AppointmentKind.MANDATORY_1, AppointmentKind.MANDATORY_2):
+            held = best.get(a.kind)
+            # The one that counts: attended over booked over missed; the later of equals.
+            if held is None or rank[a.status] >= rank[held.status]:
+                best[a.kind] = a
+    meetings = []
+    for n, kind in enumerate((AppointmentKind.MANDATORY_1, AppointmentKind.MANDATORY_2), 1):
+        a = best.get(kind)
+        state = "not booked" if a is None else {3: "attended", 2: "booked", 1: "missed"}[rank[a.status]]
+        meetings.append(Meeting(f"Meeting {n}", state, a.slot.starts_at if a else None))
+    complete = referral.caution_completed_at is not None or all(m.state == "attended" for m in meetings)
+    today = now.astimezone(london()).date()
+    return CautionPanel((meetings[0], meetings[1]), deadline, (deadline - today).days,
+                        referral.caution_deadline is not None, complete)

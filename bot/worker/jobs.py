@@ -27,3 +27,8 @@ JOBS.append(("tracker_erasure", 30, erase_pending))
 from bot.channels.sms_status import link_late_reports  # noqa: E402
 
 JOBS.append(("sms_late_delivery_reports", 60, link_late_reports))
+# Appointments: a caution deadline is near and a mandatory meeting is not booked:
+# one alert per referral (conditional update of referrals.deadline_alerted_at).
+from bot.appointments.deadline_alerts import run as warn_near_caution_deadlines  # noqa: E402
+
+JOBS.append(("caution_deadline_alerts", 3600, warn_near_caution_deadlines))

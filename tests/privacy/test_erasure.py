@@ -104,7 +104,7 @@ def test_erase_twice_is_harmless(db_url):
 def test_erasure_covers_every_table_that_points_at_her():
     """A new table with a key to women/referrals must be handled in bot/privacy/erasure.py."""
     handled = {"consents", "referrals", "referral_needs", "conversations", "outbox_messages", "alerts",
-               "appointments", "appointment_messages"}
+               "appointments", "appointment_messages", "case_notes"}
     pointing = {
         table.name for table in Base.metadata.sorted_tables for fk in table.foreign_keys
         if fk.column.table.name in ("women", "referrals")

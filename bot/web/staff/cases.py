@@ -1,4 +1,5 @@
-"""Cases: search, one case (contact preferences first), attendance, status, closing."""
+"""Cases: search, one case in plain words (contact preferences first, the caution panel,
+appointments in date order, keyworkers' notes), attendance, notes, status, closing."""
 from __future__ import annotations
 
 from sanic import Blueprint
@@ -10,7 +11,9 @@ from bot.db.session import run_db, session_scope
 from bot.privacy import shared_numbers
 from bot.privacy.erasure import erase_woman
 from bot.privacy.summary import summary_lines
+from bot.staff import case_notes
 from bot.staff import cases as case_logic
+from bot.staff.case_notes import NoteError
 from bot.staff.cases import CaseQuery
 from bot.web.staff.handlers import act, load_or_404
 from bot.web.staff.render import page, page_number
@@ -34,7 +37,8 @@ def _search(query: CaseQuery):
         boroughs = case_logic.boroughs_in_use(session)
         return [
             {"id": r.id, "reference": r.reference, "name": r.woman.preferred_name, "borough": r.borough,
-             "status": r.status.value, "pathway": r.pathway.value, "created_at": r.created_at}
+             "status": case_logic.STATUS_WORDS[r.status.value], "pathway": case_logic.pathway_words(r),
+             "created_at": r.created_at}
             for r in rows
         ], total, boroughs
 
@@ -45,11 +49,13 @@ def _case(referral_id: int, staff_id: int):
         if referral is None:
             return None
         woman = referral.woman
-        module = appointments_module()
         return {
-            "referral": referral, "woman": woman, "needs": referral.need_values,
+            "referral": referral, "woman": woman, "needs": case_logic.needs_words(referral.need_values),
+            "pathway": case_logic.pathway_words(referral),
             "alerts": case_logic.case_alerts(session, referral),
-            "appointments": module.for_referral(session, referral.id) if module else None,
+            "appointments": case_logic.appointment_rows(session, referral.id),
+            "caution": case_logic.caution_panel(session, referral),
+            "notes": case_notes.for_case(session, referral.id),
             "shared_with": len(shared_numbers.others_on_number(session, woman)),
             "shared_held": shared_numbers.is_held(session, woman),
         }
@@ -75,6 +81,11 @@ def _clear_shared(referral_id: int, staff_id: int) -> None:
         if referral is None:
             raise LookupError("no such case")
         shared_numbers.clear(session, referral.woman_id, staff_id)
+
+
+def _add_note(referral_id: int, text: str, staff_id: int) -> None:
+    with session_scope() as session:
+        case_notes.add(session, referral_id, text, staff_id)
 
 
 def _set_status(referral_id: int, status: str, staff_id: int) -> None:
@@ -123,14 +134,26 @@ async def cases(request):
                       page=page_no)
     rows, total, boroughs = await run_db(_search, query)
     return page(request, "cases.html", rows=rows, total=total, query=query, boroughs=boroughs,
-                statuses=[s.value for s in ReferralStatus], page_size=case_logic.PAGE_SIZE)
+                status_words=case_logic.STATUS_WORDS, pathway_words=case_logic.PATHWAY_WORDS,
+                page_size=case_logic.PAGE_SIZE)
 
 
 @bp.get("/cases/<referral_id:int>", name="case")
 @staff_only()
 async def case(request, referral_id: int, error: str | None = None, status: int = 200):
     data = await load_or_404("case", _case, referral_id, request.ctx.me.staff_id)
-    return page(request, "case.html", status=status, error=error, statuses=[s.value for s in ReferralStatus], **data)
+    return page(request, "case.html", status=status, error=error, status_words=case_logic.STATUS_WORDS,
+                max_note=case_notes.MAX_NOTE, **data)
+
+
+@bp.post("/cases/<referral_id:int>/notes", name="case_note")
+@staff_only()
+async def add_note(request, referral_id: int):
+    try:
+        return await act(request, "case", _add_note, referral_id, request.form.get("note") or "",
+                         request.ctx.me.staff_id, then="staff_cases.case", referral_id=referral_id, ok="note")
+    except NoteError as exc:
+        return await case(request, referral_id, error=str(exc), status=400)
 
 
 @bp.post("/cases/<referral_id:int>/status", name="case_status")
