@@ -119,6 +119,7 @@ def test_the_live_list_the_page_polls(web, keyworker):
     data = resp.json()
     assert urgent in data["ids"] and {"id": urgent, "summary": "Crisis words, live"} in data["urgent"]
     assert all(i in [a["id"] for a in data["urgent"]] for i in data["ids"])
+    assert urgent in data["fresh"]
     assert data["total"] == len(data["ids"])
     assert f'data-alert-id="{urgent}"' in data["rows"] and ">New</strong>" in data["rows"]
     # Staff only: logged out, no list.

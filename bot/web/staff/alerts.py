@@ -118,9 +118,12 @@ async def alerts_live(request):
     items, total = await run_db(_live, request.ctx.me.staff_id, filters)
     rows = ENV.get_template("_alert_rows.html").render(items=items, total=total, since=since,
                                                        url=request.app.url_for)
-    return response.json({"total": total, "rows": rows,
-                          "urgent": [{"id": a.id, "summary": a.summary} for a in items if a.urgent],
-                          "ids": [a.id for a in items]},
+    # Only alerts that came after the page's "last looked" are announced: one moving up from
+    # the next page (another was resolved) is not new.
+    fresh = [a for a in items if since is not None and a.created_at > since]
+    return response.json({"total": total, "rows": rows, "ids": [a.id for a in items],
+                          "fresh": [a.id for a in fresh],
+                          "urgent": [{"id": a.id, "summary": a.summary} for a in fresh if a.urgent]},
                          headers={"Cache-Control": "no-store"})
 
 

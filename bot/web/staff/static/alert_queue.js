@@ -36,7 +36,7 @@
 
   function heard(data) {
     var urgent = data.urgent.filter(function (a) { return !known[a.id]; });
-    var fresh = data.ids.filter(function (id) { return !known[id]; });
+    var fresh = data.fresh.filter(function (id) { return !known[id]; });
     data.ids.forEach(function (id) { known[id] = true; });
     if (urgent.length) {
       announce((urgent.length === 1 ? "New urgent alert: " : urgent.length + " new urgent alerts: ") +
