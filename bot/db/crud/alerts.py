@@ -31,12 +31,13 @@ def raise_alert(
     urgency: AlertUrgency | None = None,
     summary: str | None = None,
 ) -> Alert:
-    """Create an alert, or return the open one for the same reason and conversation.
+    """Write an alert row, or update the open one for the same reason and conversation.
 
     One open alert per reason per conversation: a woman repeating herself must
     not bury the queue, but what is new reaches it: the open alert takes a new
     `summary` and links her record and referral once they are known. The
     summary is fixed text chosen by the caller (default: by reason), never her words.
+    Only the row: telling staff is the caller's (bot.staff.alert_notify.raise_and_notify).
     """
     if conversation_id:
         existing = open_alert(session, conversation_id, reason)
@@ -54,12 +55,6 @@ def raise_alert(
     )
     session.add(alert)
     session.flush()
-    # Urgent: the on-duty text/email is queued in this transaction (alert and
-    # notice exist together or not at all), unless the person was just told of an
-    # urgent one; everything else is counted in the worker's next digest.
-    from bot.staff.alert_notify import notify_new_alert  # late: the staff package imports crud
-
-    notify_new_alert(session, alert)
     return alert
 
 
