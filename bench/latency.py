@@ -24,12 +24,12 @@ from pathlib import Path
 import requests
 
 from bot.db import migrate
-from bot.db.seed import seed
 from bot.ports import free_port, wait_http
+from bot.seed import seed
 from bot.stack import MODEL, VENV_BIN, Service, Stack
 
 OUR_SCRIPT = [
-    "hi", "i want to refer myself", "yes", "yes", "Jo", "SE15 4QF", "07700 900123", "texts only", "any time",
+    "hi", "i want to refer myself", "yes", "Jo", "SE15 4QF", "07700 900123", "texts only", "any time",
     "1 2", "yes", "1", "yes", "is there a womens centre near SE15", "when is my appointment",
 ]
 STOCK_SCRIPT = ["hello", "I am sad", "yes", "great", "bye", "hi", "are you a bot?", "good"]

@@ -32,12 +32,12 @@ from sqlalchemy.engine import make_url
 from twilio.request_validator import RequestValidator
 
 from bot.db import migrate
-from bot.db.seed import seed
 from bot.devtools.fake_twilio import DEFAULT_SID, DEFAULT_TOKEN, FakeTwilioClient
 from bot.ports import free_port
+from bot.seed import seed
 from bot.stack import MODEL, Stack
 
-SCRIPT = ["hi", "1", "yes", "yes", "Jo", "SE15 4QF", "07700 900123", "2"]
+SCRIPT = ["hi", "1", "yes", "Jo", "SE15 4QF", "07700 900123", "2", "any time"]
 PUBLIC_URL = "https://sms.bench.elpis.test"
 WEBHOOK = "/webhooks/sms/webhook"
 

@@ -172,6 +172,10 @@ def _target_from_words(who: service.Who, text: str) -> tuple[int | None, Prefere
     target_id, day = hits[0]
     if len(pref.days | set(pref.weekdays)) > 1:
         pref = replace(pref, days=pref.days - {day}, weekdays=pref.weekdays - {day.isoweekday()})
+    if any(d.isoweekday() == day.isoweekday() for d in pref.days - {day}):
+        # "I can't make Tuesday, can I do the 15th?", a Tuesday too: what she ruled out
+        # was this meeting's day, not every Tuesday.
+        pref = replace(pref, not_weekdays=pref.not_weekdays - {day.isoweekday()})
     return target_id, pref
 
 
@@ -215,6 +219,11 @@ async def start_change(dispatcher: CollectingDispatcher, tracker: Tracker, who: 
             text=f"Your appointment is {formatting.when(target.slot.starts_at)}.")
         await say_no_slot(dispatcher, tracker, who, offer)
         return reset()
+    if wish is not None and wish.days and wish.at and offer.exact and not offer.problem and len(offer.slots) == 1:
+        # She named a day and a time that is free ("can I do the 15th at 11?"): straight to her yes.
+        dispatcher.utter_message(text=texts.moving(target.kind, target.slot.starts_at))
+        return events + [SlotSet("appt_pref", text), *offer_events(offer, ""), SlotSet("appt_choice", text[:80]),
+                         SlotSet("appt_slot", str(offer.slots[0].id)), FollowupAction(FORM)]
     # Say which meeting is moving (kind, day and time) before any times.
     note = texts.moving(target.kind, target.slot.starts_at) + " " + await offer_note(
         offer, texts.heading(target.kind, offer.deadline, "move"))

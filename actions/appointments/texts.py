@@ -21,8 +21,10 @@ KIND_SHORT = {
     AppointmentKind.FOLLOW_UP: "follow-up meeting",
 }
 PICK_HINT = "Pick one, or tell me a day and time that suits you, like 'Friday afternoon'."
+# She may be known under another chat: her reference is the safe way in (action_check_reference).
 NO_RECORD = (
-    "I can't find your details from this chat. If you've texted us before, message us from that phone. "
+    "I can't find your details from this chat. If you've been in touch before, send your reference "
+    f"(like {get_settings().reference_prefix}-7K3D9X) and I'll check it's you. "
     "To refer yourself, say 'get support'. To reach a person, say 'talk to someone'."
 )
 OUT_OF_COVERAGE = (

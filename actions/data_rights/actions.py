@@ -14,13 +14,12 @@ import re
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import AllSlotsReset, SlotSet
+from rasa_sdk.events import AllSlotsReset, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import channel_of, latest_intent
 from actions.data_rights import reach
-from bot.db.crud.alerts import raise_alert
 from bot.db.models import AlertReason
 from bot.db.session import run_db, session_scope
 from bot.db.types import utcnow
@@ -33,6 +32,7 @@ from bot.conversation.contact import discloses, neutral_times, normalise_mobile
 from bot.referrals import parsing
 from bot.referrals.identity import woman_for
 from bot.settings import get_settings
+from bot.staff.alert_notify import raise_and_notify
 
 logger = logging.getLogger(__name__)
 
@@ -95,6 +95,8 @@ class ActionAskDrReply(Action):
             dispatcher.utter_message(
                 text="First I need to check it's you. What's the mobile number you gave us? "
                      "I'll text it a code. Or say 'leave it'.")
+        elif stage == "code" and tracker.get_slot("dr_kind") == "reach" and not tracker.get_slot("dr_tries"):
+            dispatcher.utter_message(text=reach.CODE_SENT)
         elif stage == "code":
             dispatcher.utter_message(text="Please type the 6-digit code we texted you. Or say 'leave it'.")
         else:
@@ -128,7 +130,7 @@ def _send_code(phone: str, sender_id: str) -> identity.CodeSent:
         sent = identity.send_code(session, phone_e164=phone, sender_id=sender_id, now=utcnow())
         if sent.woman_id is not None and not sent.sent:
             # Texts are off or unsafe for her: a person gets in touch another way.
-            raise_alert(session, AlertReason.HUMAN_REQUESTED, conversation_id=sender_id, woman_id=sent.woman_id)
+            raise_and_notify(session, AlertReason.HUMAN_REQUESTED, conversation_id=sender_id, woman_id=sent.woman_id)
         return sent
 
 
@@ -199,10 +201,7 @@ class ValidateDataRightsForm(FormValidationAction):
         reference = parsing.find_reference(text, get_settings().reference_prefix)
         if reference:
             sent = await run_db(reach.send_code_for_reference, reference, sender)
-            # The same words whether or not the reference is ours: a stranger learns nothing.
-            dispatcher.utter_message(
-                text="If that reference is ours, we've just sent a code to the number on it, if you told us texts "
-                     "are safe. Type the code here. No code? Say 'no code', and a person will help you.")
+            # action_ask_dr_reply says the code is on its way (reach.CODE_SENT).
             return {"dr_stage": "code", "dr_reply": None, "dr_tries": 0, "dr_proof": sent.proof,
                     "dr_woman": str(sent.woman_id) if sent.woman_id is not None else None}
         contact = reach.read_contact(text)
@@ -264,6 +263,10 @@ class ActionDataRightsFinish(Action):
                 dispatcher.utter_message(text="Thanks, that's you. I've found your details: you can ask "
                                               "'when is my appointment', or book or move one here.")
             elif stage == "failed":
+                if not await run_db(reach.has_open_request, tracker.sender_id):
+                    # She began with her reference: the person the code screen promised.
+                    dispatcher.utter_message(text="Sorry, I couldn't check it's you.")
+                    return [*_reset(), FollowupAction("action_request_human")]
                 dispatcher.utter_message(text="Sorry, I couldn't check it's you. Your request is still with our "
                                               "team, and a person will help" + (f" {when}." if when else " soon."))
             elif stage in ("declined", "left"):
@@ -307,7 +310,7 @@ def _stop_texts(sender_id: str, channel: str) -> bool:
         woman = woman_for(session, sender_id, channel)
         if woman is not None:
             return stop_texts(session, woman.id)
-        raise_alert(session, AlertReason.HUMAN_REQUESTED, conversation_id=sender_id, channel=channel)
+        raise_and_notify(session, AlertReason.HUMAN_REQUESTED, conversation_id=sender_id, channel=channel)
         return False
 
 

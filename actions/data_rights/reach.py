@@ -24,10 +24,16 @@ from bot.db.session import session_scope
 from bot.db.types import utcnow
 from bot.privacy import identity
 from bot.referrals import parsing
+from bot.referrals.identity import woman_for
 from bot.settings import get_settings
 from bot.staff.team_hours import is_open, when_in_touch
 
 MAX_TRIES = 2
+# The same words whether or not the reference is ours: a stranger learns nothing.
+CODE_SENT = ("If that reference is ours, we've just sent a code to the number on it, if you told us texts "
+             "are safe. Type the code here. No code? Say 'no code', and a person will help you.")
+ALREADY_LINKED = ("I've already got your details in this chat. You can ask 'when is my appointment', "
+                  "or book or move one here.")
 # Beside a plain no: the ways she says she'd rather wait.
 _DECLINE = re.compile(r"^\W*(not now|i'?d rather not|rather not|don'?t|skip|"
                       r"i'?ll wait|i will wait|i'?ll come back|leave it)\b", re.I)
@@ -63,6 +69,11 @@ def _open_alert(session, sender_id: str) -> Alert | None:
     ).scalars().first()
 
 
+def has_open_request(sender_id: str) -> bool:
+    with session_scope() as session:
+        return _open_alert(session, sender_id) is not None
+
+
 def save_contact(sender_id: str, contact: str | None, kind: str | None, safe_times: str | None) -> bool:
     """Keep her safe contact (or that she declined) with her open 'talk to a person' alert."""
     with session_scope() as session:
@@ -72,6 +83,12 @@ def save_contact(sender_id: str, contact: str | None, kind: str | None, safe_tim
         session.add(HandoffContact(alert_id=alert.id, conversation_id=sender_id, contact=contact,
                                    contact_kind=kind, safe_times=safe_times, declined=contact is None))
         return True
+
+
+def linked_woman(sender_id: str, channel: str | None) -> int | None:
+    with session_scope() as session:
+        woman = woman_for(session, sender_id, channel)
+        return woman.id if woman else None
 
 
 def send_code_for_reference(reference: str, sender_id: str) -> identity.CodeSent:

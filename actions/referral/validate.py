@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import inspect
+import re
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -67,6 +68,10 @@ def outcome_welcome(outcome: str) -> str:
                    "and a keyworker can help you get ready for court.",
     }[outcome]
     return lead + " You don't need a caution: I'll take this as your own referral and note what happened."
+
+
+# An age in her answer to the first question ("I'm 17", "under 18", "yes im 25").
+_STATES_AGE = re.compile(r"\b(under|younger|below|not yet|1\d|[2-9]\d)\b", re.I)
 
 
 class ValidateReferralForm(GuidedFormValidation):
@@ -212,6 +217,8 @@ class ValidateReferralForm(GuidedFormValidation):
         return {**updates, slot: None}
 
     def accepts(self, slot: str, text: str, intent: str | None) -> bool:
+        if slot == "consent" and _STATES_AGE.search(text):
+            return True
         if slot in ("consent", "referral_confirmed"):
             return answers.parse_yes_no(text, intent) is not None
         if slot == "age_ok":
@@ -235,13 +242,19 @@ class ValidateReferralForm(GuidedFormValidation):
         return False
 
     def validate_consent(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
-        answer = answers.parse_yes_no(value, latest_intent(tracker)[0])
+        # One question asks both "happy to go on?" and "18 or over?": one message fewer for her.
+        intent = latest_intent(tracker)[0]
+        if _STATES_AGE.search(str(value or "")):
+            if parsing.parse_age(value, intent) == "under18":
+                return {"consent": "yes", "age_ok": "under18", "referral_outcome": "under18"}
+            return {"consent": "yes", "age_ok": "adult"}
+        answer = answers.parse_yes_no(value, intent)
         if answer is None:
             dispatcher.utter_message(text="Sorry, is that a yes or a no?")
             return {"consent": None}
         if not answer:
             return {"consent": "no", "referral_outcome": "declined"}
-        return {"consent": "yes"}
+        return {"consent": "yes", "age_ok": "adult"}
 
     def validate_age_ok(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
         age = parsing.parse_age(value, latest_intent(tracker)[0])
@@ -254,6 +267,10 @@ class ValidateReferralForm(GuidedFormValidation):
 
     def validate_preferred_name(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
         name = parsing.parse_name(value)
+        if name is not None and answers.parse_yes_no(value, None) is not None:
+            # "yes" to the question before, sent twice: not her name.
+            dispatcher.utter_message(text="What would you like us to call you? Any first name is fine, or say skip.")
+            return {"preferred_name": None}
         if name is None:
             dispatcher.utter_message(text="Sorry, I couldn't use that as a name. Try just a first name, or say skip.")
             return {"preferred_name": None}
@@ -322,11 +339,16 @@ class ValidateReferralForm(GuidedFormValidation):
         if contact.discloses(value):
             acknowledge(dispatcher)
         label = {(True, True): "texts and calls", (True, False): "texts only", (False, True): "calls only", (False, False): "neither"}
-        return {
+        updates = {
             "contact_safety": label[(safety.text_ok, safety.call_ok)],
             "safe_to_text": safety.text_ok,
             "safe_to_call": safety.call_ok,
         }
+        times = contact.neutral_times(value) if (safety.text_ok or safety.call_ok) else None
+        if times:
+            # "texts only, after 6pm": the safe times are answered too, not asked again.
+            updates["safe_times"] = times
+        return updates
 
     def validate_safe_times(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
         times = parsing.parse_safe_times(value)
@@ -344,6 +366,9 @@ class ValidateReferralForm(GuidedFormValidation):
         return {"safe_times": neutral or times}
 
     def validate_pathway(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
+        if value in ("self", "police_caution", *parsing.OUTCOME_PATHWAYS) and tracker.get_slot(REQUESTED_SLOT) != "pathway":
+            # Set from her first words as the form began (action_start_referral): a value, not an answer.
+            return {"pathway": value}
         pathway = parsing.pathway_value(value, latest_intent(tracker)[0])
         if pathway is None:
             dispatcher.utter_message(text="Sorry, I didn't get that. Did the police send you, or are you contacting us yourself?")
