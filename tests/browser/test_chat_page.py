@@ -55,10 +55,9 @@ def test_self_referral_by_tapping_and_typing(chat, chat_stack):
     chat.shot("01-start")
     # Reply options are real buttons, announced as such.
     assert chat.page.get_by_role("button", name="Get support").is_enabled()
-    chat.tap("Get support", then="Is that OK?")
+    chat.tap("Get support", then="18 or over")
     chat.shot("02-consent-buttons")
-    chat.tap("Yes, that's OK", then="18 or over")
-    chat.tap("Yes", then="call you")
+    chat.tap("Yes to both", then="call you")
     chat.say("Jo", then="postcode")
     chat.say("SE15 4QF", then="mobile")
     chat.say("07700 900123", then="safe for us to text or call")
@@ -113,7 +112,7 @@ def _assert_left_without_trace(chat: ChatPage, chat_url: str, neutral: str):
 
 
 def _start_conversation(chat: ChatPage) -> tuple[str, str]:
-    chat.tap("Get support", then="Is that OK?")
+    chat.tap("Get support", then="18 or over")
     state = chat.state()
     assert state and state["sid"] and len(state["items"]) >= 3
     return chat.page.url, exit_url(chat)
@@ -314,7 +313,7 @@ def test_back_to_a_page_left_blank_starts_again_with_no_old_messages(browser, ch
         assert chat.page.evaluate("getComputedStyle(document.body).visibility") == "visible"
         assert not chat.page.evaluate("document.documentElement.classList.contains('exiting')")
         assert chat.user_texts() == []
-        assert not any("Is that OK?" in t for t in chat.bot_texts())
+        assert not any("18 or over" in t for t in chat.bot_texts())
         assert chat.page.title() == "Chat"
         chat.wait_bot(GREETING)
         assert chat.state()["sid"] not in (None, old_sid)
@@ -330,8 +329,7 @@ def test_back_to_a_page_left_blank_starts_again_with_no_old_messages(browser, ch
 def test_reload_restores_the_conversation_and_a_new_tab_starts_clean(chat, context):
     chat.open()
     chat.wait_bot(GREETING)
-    chat.tap("Get support", then="Is that OK?")
-    chat.tap("Yes, that's OK", then="18 or over")
+    chat.tap("Get support", then="18 or over")
     before = chat.bot_texts()
     sid = chat.state()["sid"]
 
@@ -339,8 +337,8 @@ def test_reload_restores_the_conversation_and_a_new_tab_starts_clean(chat, conte
     chat.page.locator("#log .msg.bot").nth(len(before) - 1).wait_for()
     assert chat.bot_texts() == before
     assert chat.state()["sid"] == sid
-    # The same Rasa conversation carries on: the form is still at the age question.
-    chat.tap("Yes", then="call you")
+    # The same Rasa conversation carries on: the form is still at the consent and age question.
+    chat.tap("Yes to both", then="call you")
     assert chat.state()["sid"] == sid
     chat.shot("08-restored-after-reload")
 
@@ -355,7 +353,7 @@ def test_no_serious_or_critical_accessibility_violations(chat, context):
     chat.open()
     chat.wait_bot(GREETING)
     assert axe_violations(chat.page) == []
-    chat.tap("Get support", then="Is that OK?")
+    chat.tap("Get support", then="18 or over")
     chat.page.locator("#input").fill("x" * 460)  # counter warning shown
     assert axe_violations(chat.page) == []
     # Reduced motion: the typing dots stop moving.
@@ -393,13 +391,13 @@ def test_focus_is_visible_on_buttons(chat):
     button = chat.page.get_by_role("button", name="Get support")
     button.focus()
     chat.page.keyboard.press("Enter")
-    chat.wait_bot("Is that OK?")
+    chat.wait_bot("18 or over")
 
 
 def test_page_asks_nothing_of_any_other_host(chat, chat_stack):
     chat.open()
     chat.wait_bot(GREETING)
-    chat.tap("Get support", then="Is that OK?")
+    chat.tap("Get support", then="18 or over")
     assert chat.recorder.urls, "no requests recorded"
     assert chat.recorder.foreign() == []
     # The socket.io connection is to our own origin too (proxied to Rasa).
@@ -481,7 +479,7 @@ def test_rasa_down_shows_a_clear_message_then_retry_and_reconnect(browser, chat_
         chat.page.wait_for_function(
             "() => !document.querySelector('#status').textContent.includes('Connection lost')", timeout=WAIT_MS
         )
-        chat.tap("Get support", then="Is that OK?")
+        chat.tap("Get support", then="18 or over")
         assert chat.state()["sid"] == sid
         assert recorder.foreign() == []
     finally:

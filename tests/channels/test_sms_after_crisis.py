@@ -27,12 +27,12 @@ def test_an_overdose_by_text_then_is_someone_coming(sms_stack, phone):
 
 def test_mid_form_by_text_asks_to_carry_on_with_numbered_options(sms_stack, phone):
     phone.text("i want to refer myself")
-    assert "18 or over" in phone.text("yes")
+    assert "call you" in phone.text("yes")
     reply = phone.text("he's hitting me again")
     assert "0808 2000 247" in reply and "carry on with your referral" in reply
-    assert "Reply 1 for Yes, carry on, or 2 for Not now." in reply and "18 or over" not in reply
+    assert "Reply 1 for Yes, carry on, or 2 for Not now." in reply and "call you" not in reply
     assert "no rush" in phone.text("2")
-    assert "18 or over" in phone.text("1")
+    assert "call you" in phone.text("1")
     [alert] = eventually(lambda: [a for a in _crisis_alerts(sms_stack, phone.number)
                                   if a.summary == "Danger now: threats or violence"])
     assert "hitting" not in alert.summary

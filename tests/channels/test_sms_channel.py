@@ -88,9 +88,10 @@ def test_webhook_answers_twilio_at_once_with_empty_twiml(sms_stack, phone):
 def test_self_referral_over_sms_with_numbered_replies(sms_stack, phone):
     menu = phone.text("hi")
     assert "Reply 1 for Get support" in menu and "/self_refer" not in menu
-    assert "Is that OK?\nReply 1 for Yes, that's OK, or 2 for No." in phone.text("1")
-    assert "18 or over" in phone.text("one")  # consent: "one" picks option 1
-    assert "call you" in phone.text("yeah")
+    consent = phone.text("1")
+    assert ("Are you happy to go on, and are you 18 or over?\n"
+            "Reply 1 for Yes to both, 2 for I'm under 18, or 3 for No thanks.") in consent
+    assert "call you" in phone.text("one")  # consent and age: "one" picks option 1
     assert "postcode" in phone.text("Jo")
     assert "mobile" in phone.text("SE15 4QF")
     reply = phone.text(phone.number.replace("+44", "0"))

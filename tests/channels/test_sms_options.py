@@ -5,7 +5,12 @@ import pytest
 
 from bot.channels.sms_options import Option, match, options_from_buttons, render
 
-CONSENT = options_from_buttons([{"title": "Yes, that’s OK", "payload": "/affirm"}, {"title": "No", "payload": "/deny"}])
+YES_NO = options_from_buttons([{"title": "Yes, I’m safe", "payload": "/affirm"}, {"title": "No", "payload": "/deny"}])
+CONSENT = options_from_buttons([
+    {"title": "Yes to both", "payload": "/affirm"},
+    {"title": "I’m under 18", "payload": "I'm under 18"},
+    {"title": "No thanks", "payload": "/deny"},
+])
 CONTACT = options_from_buttons([
     {"title": "Texts and calls", "payload": "texts and calls"},
     {"title": "Texts only", "payload": "texts only"},
@@ -15,7 +20,8 @@ CONTACT = options_from_buttons([
 
 
 def test_render_numbers_the_titles_in_plain_words():
-    assert render(CONSENT) == "Reply 1 for Yes, that's OK, or 2 for No."
+    assert render(YES_NO) == "Reply 1 for Yes, I'm safe, or 2 for No."
+    assert render(CONSENT) == "Reply 1 for Yes to both, 2 for I'm under 18, or 3 for No thanks."
     assert render(CONTACT) == (
         "Reply 1 for Texts and calls, 2 for Texts only, 3 for Calls only, or 4 for Neither is safe."
     )
@@ -24,22 +30,38 @@ def test_render_numbers_the_titles_in_plain_words():
 
 
 def test_render_never_shows_payloads():
-    assert "/affirm" not in render(CONSENT) and "(" not in render(CONSENT)
+    assert "/affirm" not in render(YES_NO) and "(" not in render(YES_NO)
+    assert "/affirm" not in render(CONSENT) and "/deny" not in render(CONSENT)
 
 
 @pytest.mark.parametrize("reply", ["1", "1.", " 1 ", "1)", "#1", "one", "One", "first", "option 1", "1 please", "Yes"])
 def test_first_option(reply):
-    assert match(reply, CONSENT).payload == "/affirm"
+    assert match(reply, YES_NO).payload == "/affirm"
 
 
 @pytest.mark.parametrize("reply", ["y", "Y", "yeah", "yep", "yes please", "ok", "sure", "Yeah!"])
 def test_yes_words_on_a_yes_no_choice(reply):
-    assert match(reply, CONSENT).payload == "/affirm"
+    assert match(reply, YES_NO).payload == "/affirm"
 
 
 @pytest.mark.parametrize("reply", ["n", "no", "nope", "nah", "No thanks", "2", "two"])
 def test_no_words_on_a_yes_no_choice(reply):
-    assert match(reply, CONSENT).payload == "/deny"
+    assert match(reply, YES_NO).payload == "/deny"
+
+
+@pytest.mark.parametrize("reply, payload", [
+    ("1", "/affirm"), ("yes", "/affirm"), ("ok", "/affirm"), ("Yes to both", "/affirm"),
+    ("2", "I'm under 18"), ("I'm under 18", "I'm under 18"),
+    ("3", "/deny"), ("no", "/deny"), ("No thanks", "/deny"), ("nope", "/deny"),
+])
+def test_the_consent_and_age_question_has_yes_under_18_and_no(reply, payload):
+    assert match(reply, CONSENT).payload == payload
+
+
+@pytest.mark.parametrize("reply", ["16", "25", "under 18", "im under 18", "yes im 25"])
+def test_an_age_at_the_consent_question_goes_on_as_her_words(reply):
+    # The form reads an age in her own words; only the numbers 1-3 pick an option.
+    assert match(reply, CONSENT) is None
 
 
 @pytest.mark.parametrize("reply, payload", [

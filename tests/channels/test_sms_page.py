@@ -42,6 +42,6 @@ def test_new_user_texts_the_bot_from_the_page(sms_stack, page):
     page.fill("#body", "1")
     page.keyboard.press("Enter")
     page.wait_for_function("document.querySelectorAll('.msg.out').length >= 2", timeout=60_000)
-    assert "Is that OK?" in page.locator(".msg.out").nth(1).inner_text()
+    assert "18 or over" in page.locator(".msg.out").nth(1).inner_text()
     assert page.inner_text("#status") == ""
     assert outside == []  # the page loads nothing from anywhere else

@@ -11,9 +11,8 @@ OFFER = "Reply 1 for Yes, this number, or 2 for No, another number."
 def start(phone) -> None:
     """Self-referral by text up to the phone question."""
     phone.text("hi")
-    assert "Is that OK?" in phone.text("1")
     assert "18 or over" in phone.text("1")
-    assert "call you" in phone.text("1")
+    assert "call you" in phone.text("1")  # yes to both
     assert "postcode" in phone.text("Jo")
 
 
@@ -28,9 +27,8 @@ def her_woman(sms_stack, phone) -> Woman:
 
 def test_ok_2_and_friends_pick_the_option_but_2_kids_does_not(sms_stack, phone):
     phone.text("hi")
-    assert "Is that OK?" in phone.text("ok 1")  # the menu: Get support
-    assert "18 or over" in phone.text("1 please")
-    assert "call you" in phone.text("ok 1 x")
+    assert "18 or over" in phone.text("ok 1")  # the menu: Get support
+    assert "call you" in phone.text("ok 1 please x")  # Yes to both
     phone.text("Jo")
     phone.text("SE15 4QF")
     assert "Reply 1 for Texts and calls, 2 for Texts only" in phone.text("07700 900123")
@@ -45,6 +43,14 @@ def test_ok_2_and_friends_pick_the_option_but_2_kids_does_not(sms_stack, phone):
     phone.text("yes")
     woman = her_woman(sms_stack, phone)
     assert (woman.safe_to_text, woman.safe_to_call) == (True, False)
+
+
+def test_2_at_the_first_question_is_under_18_and_nothing_is_stored(sms_stack, phone):
+    phone.text("hi")
+    assert "2 for I'm under 18" in phone.text("1")
+    reply = phone.text("2")
+    assert "Childline" in reply and "0800 1111" in reply
+    assert rows(sms_stack, Referral, conversation_id=phone.number) == []
 
 
 # --- 3. Her texting number -----------------------------------------------------------

@@ -65,7 +65,7 @@ def test_a_worse_disclosure_is_added_to_the_open_alert(stack, chat):
 
 
 def test_mid_form_danger_asks_whether_to_carry_on_before_the_question(stack, chat):
-    for text in ("i want to refer myself", "yes", "yes"):
+    for text in ("i want to refer myself", "yes"):
         chat.say(text)
     reply = chat.say_joined("i've taken all my tablets")
     assert "ambulance" in reply
@@ -77,7 +77,7 @@ def test_mid_form_danger_asks_whether_to_carry_on_before_the_question(stack, cha
 
 
 def test_the_alert_links_her_referral(stack, chat):
-    for text in ("I want to refer myself", "yes", "yes", "Jo", "SE15 4QF", "07700 900123", "texts only",
+    for text in ("I want to refer myself", "yes", "Jo", "SE15 4QF", "07700 900123", "texts only",
                  "any time", "1 2", "yes"):
         chat.say(text)
     [referral] = rows(stack, Referral, conversation_id=chat.sender)
@@ -102,7 +102,7 @@ def no_actions_stack(model_path, tmp_path_factory, artifacts):
 
 def test_with_the_action_server_down_the_fixed_numbers_still_go(no_actions_stack):
     chat = Chat(no_actions_stack, new_sender())
-    for text in ("i want to refer myself", "yes", "yes"):
+    for text in ("i want to refer myself", "yes"):
         chat.say(text)
     no_actions_stack.kill("actions")
     replies = chat.say("i've taken all my tablets")

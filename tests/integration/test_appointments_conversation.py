@@ -273,7 +273,7 @@ def test_a_new_referral_goes_straight_on_to_booking(stack, talk):
     with db(stack) as s:
         clear_slots(s)
     ids = slots(stack, local(working_day(2), 10), local(working_day(3), 14), local(working_day(4), 10))
-    answers = ["I want to refer myself", "yes", "yes", "Jo", "SE15 4QF", "07700 900123", "texts only",
+    answers = ["I want to refer myself", "yes", "Jo", "SE15 4QF", "07700 900123", "texts only",
                "any time", "1 2"]
     for text in answers:
         talk.say(text)
@@ -296,7 +296,7 @@ def test_a_search_mid_booking_sets_the_booking_aside_and_searches(stack, talk):
     with db(stack) as s:
         clear_slots(s)
     slots(stack, local(working_day(2), 10), local(working_day(3), 14))
-    for text in ["I want to refer myself", "yes", "yes", "Jo", "SE15 4QF", "07700 900123", "texts only",
+    for text in ["I want to refer myself", "yes", "Jo", "SE15 4QF", "07700 900123", "texts only",
                  "any time", "1 2", "yes"]:
         talk.say(text)
     reply = talk.say("is there a womens centre near SE15").text

@@ -21,7 +21,7 @@ def db(stack):
 
 
 def refer(chat, phone="07700 900123"):
-    for text in ["I want to refer myself", "yes", "yes", "call me Jo", "SE15 4QF", phone, "texts only",
+    for text in ["I want to refer myself", "yes", "call me Jo", "SE15 4QF", phone, "texts only",
                  "weekdays after 10am", "1 2"]:
         chat.say(text)
     reference = re.search(r"ELP-[A-Z0-9]{6}", chat.say_joined("yes")).group(0)

@@ -76,7 +76,6 @@ def up_to_the_postcode(chat: Chat) -> None:
     chat.say("hi")
     chat.say("I want to refer myself")
     chat.say("yes")
-    chat.say("yes")
     assert "postcode" in chat.say_joined("call me Jo")
 
 

@@ -19,7 +19,7 @@ PHONE_FORMS = ("07700 900321", "07700900321", "+447700900321", "447700900321")
 
 
 def test_logs_hold_no_personal_detail(stack, chat, artifacts):
-    for text in ["I want to refer myself", "yes", "yes", f"call me {ANSWERS['name']}", ANSWERS["postcode"],
+    for text in ["I want to refer myself", "yes", f"call me {ANSWERS['name']}", ANSWERS["postcode"],
                  "07700 900321", "texts only", ANSWERS["times"], "1 2"]:
         chat.say(text)
     assert re.search(r"ELP-[A-Z0-9]{6}", chat.say_joined("yes"))

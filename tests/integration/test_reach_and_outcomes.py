@@ -116,7 +116,7 @@ def test_charged_and_due_in_court_refers_herself_with_the_outcome(closed_stack):
     chat = Chat(closed_stack, new_sender())
     first = chat.say_joined("I've been charged and I'm due in court")
     assert "own referral" in first and "Sorry, is that a yes or a no" not in first
-    for text in ["yes", "yes", "Jo", "SE15 4QF", "07700 900123", "texts only", "weekday mornings when he's at work"]:
+    for text in ["yes", "Jo", "SE15 4QF", "07700 900123", "texts only", "weekday mornings when he's at work"]:
         chat.say(text)
     summary = chat.say_joined("1 2")
     assert "Sent by: myself (police: charged)" in summary and "weekday mornings" in summary

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
@@ -26,9 +27,8 @@ def rows(stack, model, **where):
 
 def test_self_referral_end_to_end_writes_one_referral(stack, chat):
     assert "Elpis" in chat.say_joined("hi")
-    assert "Is that OK?" in chat.say_joined("I want to refer myself")
-    assert "18 or over" in chat.say_joined("yes")
-    assert "call you" in chat.say_joined("yes")
+    assert "18 or over" in chat.say_joined("I want to refer myself")
+    assert "call you" in chat.say_joined("yes")  # consent and age in one answer
     assert "postcode" in chat.say_joined("call me Jo")
     assert "mobile" in chat.say_joined("SE15 4QF")
     assert "safe for us to text or call" in chat.say_joined("07700 900123")
@@ -55,9 +55,16 @@ def test_self_referral_end_to_end_writes_one_referral(stack, chat):
     assert len(rows(stack, Consent, woman_id=woman.id)) == 1
 
 
+def test_a_second_yes_is_not_taken_as_her_name(stack, chat):
+    chat.say("i want to refer myself")
+    assert "call you" in chat.say_joined("yes")
+    again = chat.say_joined("yes")  # she pressed yes twice
+    assert "Any first name is fine, or say skip." in again and "postcode" not in again
+    assert "postcode" in chat.say_joined("Jo")
+
+
 def test_police_referral_with_skips_and_correction(stack, chat):
     chat.say("the police gave me a caution")
-    chat.say("yes")
     chat.say("yes")
     assert "postcode" in chat.say_joined("skip")
     chat.say("Lambeth")
@@ -81,22 +88,21 @@ def test_police_referral_with_skips_and_correction(stack, chat):
 def test_stop_mid_form_stores_nothing(stack, chat):
     chat.say("i want to refer myself")
     chat.say("yes")
-    chat.say("yes")
     chat.say("Sam")
     assert "Nothing has been saved" in chat.say_joined("stop")
     assert rows(stack, Referral, conversation_id=chat.sender) == []
 
 
-def test_under_18_is_signposted_and_nothing_stored(stack, chat):
+@pytest.mark.parametrize("answer", ["I'm under 18", "im 16"])  # the button, or her age in her words
+def test_under_18_is_signposted_and_nothing_stored(stack, chat, answer):
     chat.say("can i get some support")
-    chat.say("yes")
-    reply = chat.say_joined("no")
+    reply = chat.say_joined(answer)
     assert "Childline" in reply and "0800 1111" in reply
     assert rows(stack, Referral, conversation_id=chat.sender) == []
 
 
 def test_outside_coverage_is_taken_and_flagged(stack, chat):
-    for text in ("i want to refer myself", "yes", "yes", "Ann"):
+    for text in ("i want to refer myself", "yes", "Ann"):
         chat.say(text)
     reply = chat.say_joined("M1 1AE")
     assert "0808 2000 247" in reply and "mobile" in reply
@@ -109,14 +115,14 @@ def test_outside_coverage_is_taken_and_flagged(stack, chat):
 
 
 def test_go_back_reasks_previous_question(stack, chat):
-    for text in ("i want to refer myself", "yes", "yes", "Sam"):
+    for text in ("i want to refer myself", "yes", "Sam"):
         chat.say(text)
     assert "call you" in chat.say_joined("go back")
     assert "postcode" in chat.say_joined("Samira")
 
 
 def test_crisis_mid_form_answers_alerts_and_resumes(stack, chat):
-    for text in ("i want to refer myself", "yes", "yes"):
+    for text in ("i want to refer myself", "yes"):
         chat.say(text)
     reply = chat.say_joined("he's outside and says he'll kill me")
     for number in CRISIS_NUMBERS:
@@ -147,7 +153,7 @@ def test_asking_for_a_person_raises_an_alert(stack, chat):
 
 
 def test_side_question_mid_form_then_back_to_the_question(stack, chat):
-    for text in ("i want to refer myself", "yes", "yes"):
+    for text in ("i want to refer myself", "yes"):
         chat.say(text)
     reply = chat.say_joined("will the police see what i tell you?")
     # The knowledge base's answer about the police (what they are told, for which pathway), then the question again.
@@ -155,7 +161,7 @@ def test_side_question_mid_form_then_back_to_the_question(stack, chat):
 
 
 def test_invalid_answers_get_a_kind_reask(stack, chat):
-    for text in ("i want to refer myself", "yes", "yes", "Jo"):
+    for text in ("i want to refer myself", "yes", "Jo"):
         chat.say(text)
     assert "couldn't find that" in chat.say_joined("xyzzy 123")
     chat.say("SE15")
@@ -165,6 +171,6 @@ def test_invalid_answers_get_a_kind_reask(stack, chat):
 
 def test_pathway_is_asked_when_her_first_words_do_not_say(stack, chat):
     """Only "refer myself"-like words settle the pathway; "sign me up" still asks."""
-    for text in ("can you sign me up for support", "yes", "yes", "Jo", "SE15 4QF", "07700 900123", "texts only"):
+    for text in ("can you sign me up for support", "yes", "Jo", "SE15 4QF", "07700 900123", "texts only"):
         chat.say(text)
     assert "police" in chat.say_joined("any time")

@@ -11,7 +11,6 @@ from tests.integration.test_referral_conversation import rows
 def to_summary(chat, *, where="SE15 4QF", number="07700 900123", contact="texts only", times="after 6pm") -> str:
     chat.say("i want to refer myself")
     chat.say("yes")
-    chat.say("yes")
     chat.say("Jo")
     chat.say(where)
     chat.say(number)
@@ -40,7 +39,7 @@ def test_a_corrected_number_at_the_summary_is_taken_at_once(stack, chat):
 
 
 def test_a_town_outside_london_by_name_gets_the_outside_coverage_answer(stack, chat):
-    for text in ("i want to refer myself", "yes", "yes", "Ann"):
+    for text in ("i want to refer myself", "yes", "Ann"):
         chat.say(text)
     reply = chat.say_joined("i live in leeds")
     assert "couldn't find" not in reply
@@ -54,7 +53,7 @@ def test_a_town_outside_london_by_name_gets_the_outside_coverage_answer(stack, c
 
 
 def test_london_not_in_our_lists_gets_a_kind_reask(stack, chat):
-    for text in ("i want to refer myself", "yes", "yes", "Ann"):
+    for text in ("i want to refer myself", "yes", "Ann"):
         chat.say(text)
     reply = chat.say_joined("London")
     assert "Which part of London?" in reply and "couldn't find" not in reply

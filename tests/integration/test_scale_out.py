@@ -18,7 +18,7 @@ from bot.seed import seed
 from bot.stack import Stack
 from tests.conftest import REDIS_URL, _service_missing, new_sender, pg_database
 
-SCRIPT = ["hi", "i want to refer myself", "yes", "yes", "Jo", "SE15 4QF", "07700 900123"]
+SCRIPT = ["hi", "i want to refer myself", "yes", "Jo", "SE15 4QF", "07700 900123"]
 
 
 def _redis_or_skip() -> tuple[str, int]:
@@ -104,5 +104,9 @@ def test_simultaneous_messages_from_one_woman_are_processed_in_turn(two_servers)
                       [(two_servers[0], "yes"), (two_servers[1], "yes")]))
     tracker = requests.get(f"{two_servers[1].rasa_url}/conversations/{sender}/tracker", timeout=30).json()
     slots = tracker["slots"]
-    # Both answers were applied one after the other: consent, then the age question.
+    # Both answers were applied one after the other: the first to consent (and age), the second
+    # met the name question, which does not take a bare "yes" as her name and asks again.
     assert slots["consent"] == "yes" and slots["age_ok"] == "adult"
+    assert slots["requested_slot"] == "preferred_name" and slots["preferred_name"] is None
+    said = [e.get("text") or "" for e in tracker["events"] if e["event"] == "bot"]
+    assert any("Any first name is fine" in t for t in said), said

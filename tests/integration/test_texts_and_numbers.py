@@ -6,6 +6,7 @@ separate choice that texts may name the service; the queued reminders follow.
 """
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from bot.appointments import booking
@@ -87,7 +88,8 @@ def test_prayer_hands_get_the_menu_and_a_person_not_thanks(stack, chat):
     assert "get support" in reply and "reach a person" in reply
 
 
-def test_a_thumbs_up_is_a_yes_to_a_yes_no_question(stack, chat):
-    assert "Is that OK?" in chat.say_joined("I want to refer myself")
-    assert "Are you 18 or over?" in chat.say_joined("👍")
-    assert "Are you 18 or over?" not in chat.say_joined("👍🏼")  # and again: on to her name
+@pytest.mark.parametrize("thumbs", ["👍", "👍🏼"])  # with a skin tone too
+def test_a_thumbs_up_is_a_yes_to_a_yes_no_question(stack, chat, thumbs):
+    assert "18 or over?" in chat.say_joined("I want to refer myself")
+    reply = chat.say_joined(thumbs)
+    assert "call you" in reply and "18 or over?" not in reply  # yes to both: on to her name

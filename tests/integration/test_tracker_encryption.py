@@ -28,7 +28,7 @@ from tests.integration.test_scale_out import _redis_or_skip
 SENDER = "+447700900555"  # as an SMS conversation's id: her number
 NAME, POSTCODE, TIMES = "Zephyrine", "SW9 7AB", "only tuesday mornings quietly"
 PHONE_FORMS = ("07700 900321", "07700900321", "+447700900321", "447700900321", "7700900321")
-SCRIPT = ["I want to refer myself", "yes", "yes", f"call me {NAME}", POSTCODE, "07700 900321", "texts only",
+SCRIPT = ["I want to refer myself", "yes", f"call me {NAME}", POSTCODE, "07700 900321", "texts only",
           TIMES, "1 2"]
 
 

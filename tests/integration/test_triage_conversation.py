@@ -47,7 +47,7 @@ def test_distress_gets_the_gentle_line_a_normal_alert_and_her_question_answered(
 
 
 def test_distress_mid_form_resumes_the_question_and_fills_nothing(stack, chat):
-    for text in ("i want to refer myself", "yes", "yes"):
+    for text in ("i want to refer myself", "yes"):
         chat.say(text)
     replies = chat.say("i feel so low today")
     assert "sorry things are hard" in replies[0]
@@ -60,14 +60,14 @@ def test_unsure_asks_once_and_no_is_danger(stack, chat):
         chat.say(text)
     asked = chat.say_joined("im scared of him")
     assert "Are you safe right now?" in asked and "999" in asked and "55" in asked
-    assert "18 or over" not in asked  # nothing else until she answers
+    assert "call you" not in asked  # nothing else until she answers
     [alert] = _alerts(stack, chat.sender)
     assert alert.urgency == AlertUrgency.NORMAL
     reply = chat.say_joined("no")
     for number in CRISIS_NUMBERS:
         assert number in reply
     assert "carry on" in reply.splitlines()[-1]  # then whether to go on with the form (#19 point 10)
-    assert "18 or over" in chat.say_joined("yes")
+    assert "call you" in chat.say_joined("yes")
     urgent = [a for a in _alerts(stack, chat.sender) if a.reason == AlertReason.CRISIS]
     assert len(urgent) == 1 and urgent[0].urgency == AlertUrgency.URGENT
 
@@ -87,13 +87,13 @@ def test_asked_once_only_fear_again_is_danger(stack, chat):
 
 
 def test_yes_i_am_safe_goes_back_to_the_question_and_is_not_her_answer(stack, chat):
-    assert "Is that OK?" in chat.say_joined("i want to refer myself")
+    assert "18 or over" in chat.say_joined("i want to refer myself")
     assert "Are you safe right now?" in chat.say_joined("im scared of him")
     reply = chat.say_joined("yes")
     assert "glad you're safe" in reply
-    assert "Is that OK?" in reply.splitlines()[-1]  # her "yes" was to us, not her consent
+    assert "18 or over" in reply.splitlines()[-1]  # her "yes" was to us, not her consent
     assert not any(a.reason == AlertReason.CRISIS for a in _alerts(stack, chat.sender))
-    assert "18 or over" in chat.say_joined("yes")
+    assert "call you" in chat.say_joined("yes")
 
 
 # The numbers that fit the danger (#19 point 10): an overdose needs an ambulance.

@@ -108,3 +108,38 @@ def test_change_at_summary_clears_that_field(domain):
     slots, texts = run(tracker("referral_confirmed", "change my postcode", "change_field", location="SE15",
                                postcode=None, outcode="SE15", borough="Southwark", **answered), domain)
     assert slots["location"] is None and slots["outcode"] is None and slots["requested_slot"] == "location"
+
+
+# --- The first question asks consent and age together ------------------------------
+
+
+def test_yes_to_the_first_question_is_consent_and_adult_and_the_next_question_is_her_name(domain):
+    slots, texts = run(tracker("consent", "yes", "affirm"), domain)
+    assert slots["consent"] == "yes" and slots["age_ok"] == "adult"
+    assert slots["requested_slot"] == "preferred_name" and texts == []  # not asked "18 or over?" again
+
+
+@pytest.mark.parametrize("text", ["I'm 16", "under 18"])
+def test_an_age_under_18_in_the_first_answer_ends_the_form(domain, text):
+    slots, _ = run(tracker("consent", text, "inform"), domain)
+    assert slots["age_ok"] == "under18" and slots["referral_outcome"] == "under18"
+    assert slots["requested_slot"] is None
+
+
+def test_yes_with_an_adult_age_goes_on_to_her_name(domain):
+    slots, _ = run(tracker("consent", "yes im 25", "affirm"), domain)
+    assert slots["consent"] == "yes" and slots["age_ok"] == "adult"
+    assert slots.get("referral_outcome") is None and slots["requested_slot"] == "preferred_name"
+
+
+def test_no_to_the_first_question_is_declined(domain):
+    slots, _ = run(tracker("consent", "no", "deny"), domain)
+    assert slots["consent"] == "no" and slots["referral_outcome"] == "declined"
+    assert slots["requested_slot"] is None
+
+
+@pytest.mark.parametrize("text", ["yes", "ok"])
+def test_a_second_yes_at_the_name_question_is_not_her_name(domain, text):
+    slots, texts = run(tracker("preferred_name", text, "affirm", consent="yes", age_ok="adult"), domain)
+    assert slots["preferred_name"] is None and slots["requested_slot"] == "preferred_name"
+    assert texts[0] == "What would you like us to call you? Any first name is fine, or say skip."

@@ -197,7 +197,7 @@ def test_this_one_on_sms_at_the_phone_question_and_not_on_the_web(domain):
 
 # --- 4. "ok 2" on a numbered SMS list ------------------------------------------------
 
-CONSENT = options_from_buttons([{"title": "Yes, that's OK", "payload": "/affirm"}, {"title": "No", "payload": "/deny"}])
+YES_NO = options_from_buttons([{"title": "Yes, I'm safe", "payload": "/affirm"}, {"title": "No", "payload": "/deny"}])
 CONTACT = options_from_buttons([
     {"title": "Texts and calls", "payload": "texts and calls"}, {"title": "Texts only", "payload": "texts only"},
     {"title": "Calls only", "payload": "calls only"}, {"title": "Neither is safe", "payload": "neither"},
@@ -212,12 +212,12 @@ def test_a_number_with_everyday_words_around_it_picks_that_option(reply):
 
 @pytest.mark.parametrize("reply", ["2 kids", "I have 2 kids", "2 weeks ago", "2pm", "2 of them", "ok 25", "1 2"])
 def test_a_number_inside_what_she_is_saying_is_not_a_choice(reply):
-    assert match(reply, CONTACT) is None and match(reply, CONSENT) is None
+    assert match(reply, CONTACT) is None and match(reply, YES_NO) is None
 
 
 def test_ok_2_on_a_yes_no_choice_is_no_but_yeah_2_is_not_guessed():
-    assert match("ok 2", CONSENT).payload == "/deny"
-    assert match("yeah 2", CONSENT) is None  # yes and no at once: her words go on
+    assert match("ok 2", YES_NO).payload == "/deny"
+    assert match("yeah 2", YES_NO) is None  # yes and no at once: her words go on
 
 
 def test_a_count_in_the_help_answer_is_not_a_numbered_choice():
