@@ -28,8 +28,15 @@ from bot.db.session import run_db, session_scope
 from bot.db.types import utcnow
 from bot.referrals.identity import current_referral, woman_for
 from bot.safety.after_crisis import (
-    NOT_YET_TEXT, Kind, carry_on_answer, carry_on_question, danger_reply, follow_up_reply, kinds_in_summary,
-    kinds_of, team_line,
+    NOT_YET_TEXT,
+    Kind,
+    carry_on_answer,
+    carry_on_question,
+    danger_reply,
+    follow_up_reply,
+    kinds_in_summary,
+    kinds_of,
+    team_line,
 )
 from bot.safety.crisis import CRISIS_INTENT, mentions_crisis
 from bot.safety.crisis_alert import raise_crisis_alert

@@ -26,7 +26,7 @@ import requests
 from bot.db import migrate
 from bot.ports import free_port, wait_http
 from bot.seed import seed
-from bot.stack import MODEL, VENV_BIN, Service, Stack
+from bot.stack import VENV_BIN, Stack
 
 OUR_SCRIPT = [
     "hi", "i want to refer myself", "yes", "Jo", "SE15 4QF", "07700 900123", "texts only", "any time",

@@ -16,7 +16,8 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import datetime, time as dtime, timedelta, timezone
+from datetime import datetime, timezone
+from datetime import time as dtime
 from pathlib import Path
 
 from sqlalchemy import create_engine, insert, text
@@ -30,7 +31,13 @@ TARGET_P95_MS = 20.0
 def _generate(url: str, n: int, seed: int = 6) -> None:
     """Bulk-insert n listings spread over London's postcode districts."""
     from bot.db.models import (
-        DirLocation, DirOrganisation, DirPhone, DirSchedule, DirService, DirServiceAtLocation, DirServiceCategory,
+        DirLocation,
+        DirOrganisation,
+        DirPhone,
+        DirSchedule,
+        DirService,
+        DirServiceAtLocation,
+        DirServiceCategory,
     )
     from bot.db.session import session_scope
     from bot.directory.taxonomy import CATEGORIES, with_ancestors

@@ -75,8 +75,8 @@ def _tokenizer_unbounded() -> dict:
 
 def _others_reply_time(model: str) -> dict:
     from bot.db import migrate
-    from bot.seed import seed
     from bot.ports import free_port
+    from bot.seed import seed
     from bot.stack import Stack
 
     tmp = Path(tempfile.mkdtemp(prefix="elpis-worst-"))

@@ -18,9 +18,10 @@ Times are in the service's zone, settings.timezone (Europe/London by default).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, time
-from typing import Iterable, TypeVar
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from bot.dates import london

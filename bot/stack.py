@@ -161,7 +161,7 @@ class Stack:
             start_new_session=True, preexec_fn=die_with_parent(),
         )
 
-    def start(self, timeout: float = 300.0) -> "Stack":
+    def start(self, timeout: float = 300.0) -> Stack:
         self.check_ports()
         for service in self.build():
             self._spawn(service)

@@ -6,8 +6,8 @@ import argparse
 import asyncio
 import json
 import logging
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from bot.settings import REPO_ROOT
 

@@ -17,7 +17,7 @@ from sqlalchemy.engine import make_url
 
 from bot.db import migrate
 from bot.db.base import Base
-from bot.db.session import get_engine, _session_factory
+from bot.db.session import _session_factory, get_engine
 from bot.ports import free_port
 from bot.seed import seed
 from bot.settings import REPO_ROOT, get_settings

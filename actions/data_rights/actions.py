@@ -20,15 +20,15 @@ from rasa_sdk.types import DomainDict
 
 from actions.common import channel_of, latest_intent
 from actions.data_rights import reach
+from actions.referral.validate import ACKNOWLEDGE
+from bot.conversation.answers import detect_control
+from bot.conversation.contact import discloses, neutral_times, normalise_mobile
 from bot.db.models import AlertReason
 from bot.db.session import run_db, session_scope
 from bot.db.types import utcnow
 from bot.privacy import identity
 from bot.privacy.erasure import caution_at_stake, erase_woman
 from bot.privacy.summary import stop_texts, summary_lines
-from actions.referral.validate import ACKNOWLEDGE
-from bot.conversation.answers import detect_control
-from bot.conversation.contact import discloses, neutral_times, normalise_mobile
 from bot.referrals import parsing
 from bot.referrals.identity import woman_for
 from bot.settings import get_settings

@@ -12,6 +12,7 @@ from bot.directory.hours import OpenStatus, opening_status, status_text, week_te
 from bot.directory.phones import display_phone
 from bot.directory.search import Hit
 from bot.hours import format_time
+
 # The SMS rules' own functions, under the names answers.py and the tests use here.
 from bot.messaging.sms_rules import GSM7_MULTI
 from bot.messaging.sms_rules import plain_punctuation as gsm_safe

@@ -5,7 +5,11 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from bot.db.models.appointments import (
-    LIVE_STATUSES, Appointment, AppointmentKind, AppointmentMessage, AppointmentSlot,
+    LIVE_STATUSES,
+    Appointment,
+    AppointmentKind,
+    AppointmentMessage,
+    AppointmentSlot,
 )
 from bot.privacy.hooks import DataHooks, Her
 

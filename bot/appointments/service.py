@@ -29,7 +29,7 @@ class AppointmentView:
     slot: slots.SlotView
 
     @classmethod
-    def of(cls, appointment: Appointment) -> "AppointmentView":
+    def of(cls, appointment: Appointment) -> AppointmentView:
         return cls(appointment.id, appointment.kind, appointment.status, slots.SlotView.of(appointment.slot))
 
 

@@ -56,7 +56,7 @@ class SlotView:
         return f"{self.address}, {self.postcode}"
 
     @classmethod
-    def of(cls, slot: AppointmentSlot, distance_km: float | None = None) -> "SlotView":
+    def of(cls, slot: AppointmentSlot, distance_km: float | None = None) -> SlotView:
         c = slot.centre
         return cls(slot.id, slot.starts_at, slot.ends_at, c.name, c.borough, c.address, c.postcode, c.phone, distance_km)
 

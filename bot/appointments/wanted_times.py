@@ -41,13 +41,13 @@ class Preference:
     def has_day(self) -> bool:
         return bool(self.days or self.start or self.end or self.weekdays)
 
-    def without_time(self) -> "Preference":
+    def without_time(self) -> Preference:
         return replace(self, at=None, after=None, before=None, parts=frozenset())
 
-    def without_day(self) -> "Preference":
+    def without_day(self) -> Preference:
         return replace(self, days=frozenset(), start=None, end=None, weekdays=frozenset())
 
-    def only_exclusions(self) -> "Preference":
+    def only_exclusions(self) -> Preference:
         return Preference(not_weekdays=self.not_weekdays, not_parts=self.not_parts)
 
     def matches(self, local_start: datetime, *, time_slack_min: int = 0) -> bool:

@@ -86,7 +86,7 @@ class InboundSms:
     num_media: int
 
     @classmethod
-    def from_params(cls, params: dict[str, list[str]]) -> "InboundSms | None":
+    def from_params(cls, params: dict[str, list[str]]) -> InboundSms | None:
         """None when the request has no usable MessageSid (nothing to deduplicate on)."""
         sid = (first(params, "MessageSid") or first(params, "SmsSid") or "").strip()
         if not _SID_RE.match(sid):

@@ -10,8 +10,9 @@ over?").
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
 from bot.channels.sms_text import normalise
 from bot.conversation.answers import yes_no_word

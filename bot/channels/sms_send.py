@@ -16,7 +16,6 @@ import socket
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 
-
 from bot.db.session import session_scope
 from bot.db.types import utcnow
 from bot.messaging.delivery import Claimed, claim_row, deliver

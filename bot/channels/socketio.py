@@ -21,13 +21,15 @@ import logging
 import re
 import uuid
 from collections import OrderedDict
-from typing import Any, Awaitable, Callable
+from collections.abc import Awaitable, Callable
+from typing import Any
 
-from bot.channels.handoff_safety import answer_crisis_during_handoff
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.socketio import SocketIOInput as RasaSocketIOInput
 from rasa.core.channels.socketio import SocketIOOutput
 from sanic import Blueprint
+
+from bot.channels.handoff_safety import answer_crisis_during_handoff
 
 logger = logging.getLogger(__name__)
 

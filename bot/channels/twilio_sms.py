@@ -27,10 +27,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from contextlib import asynccontextmanager
-from typing import Any, Awaitable, Callable
+from typing import Any
 
-from bot.channels.handoff_safety import answer_crisis_during_handoff
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
@@ -38,6 +38,7 @@ from sanic.response import HTTPResponse
 from twilio.request_validator import RequestValidator
 
 from bot.channels import sms_inbound, sms_keywords, sms_send, sms_status
+from bot.channels.handoff_safety import answer_crisis_during_handoff
 from bot.channels.sms_options import Option, options_from_buttons, render
 from bot.db.session import run_db
 from bot.settings import get_settings
@@ -175,7 +176,7 @@ class TwilioSmsInput(InputChannel):
         return CHANNEL
 
     @classmethod
-    def from_credentials(cls, credentials: dict[str, Any] | None) -> "TwilioSmsInput":
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> TwilioSmsInput:
         # Secrets come from the environment (bot/settings.py), not credentials.yml.
         return cls()
 

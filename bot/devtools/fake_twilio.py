@@ -130,7 +130,7 @@ class FakeTwilio:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self) -> "FakeTwilio":
+    def start(self) -> FakeTwilio:
         for target in (self.server.serve_forever, self._callback_loop):
             thread = threading.Thread(target=target, daemon=True, name=f"fake-twilio-{target.__name__}")
             thread.start()

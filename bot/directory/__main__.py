@@ -10,10 +10,10 @@ import sys
 from pathlib import Path
 
 from bot.db.session import session_scope
-from bot.directory.seed import seed_directory
-from bot.directory.oruk import export_oruk
 from bot.directory.listings_csv import export_csv, import_csv
+from bot.directory.oruk import export_oruk
 from bot.directory.oruk_json import dump_json, import_openreferral_json
+from bot.directory.seed import seed_directory
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -10,9 +10,9 @@ Every edit function in bot/directory/listing_edits.py touches the service's
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Iterable
 
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session

@@ -2,7 +2,8 @@
 filtered list, as rows (children loaded) or as the plain dict listing_input reads."""
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload

@@ -304,8 +304,15 @@ def apply_ids(session: Session, service: DirService, ids: dict[str, Any], new_or
               taken: set[str]) -> None:
     """Keep the UUIDs a 3.0 file carried on the rows just written from it, so a
     re-export gives the same ids. An organisation keeps ours unless this import made it."""
-    from bot.db.models import (DirHolidaySchedule, DirLocation, DirOrganisation, DirPhone, DirSchedule,
-                               DirServiceAtLocation, DirServiceCategory)
+    from bot.db.models import (
+        DirHolidaySchedule,
+        DirLocation,
+        DirOrganisation,
+        DirPhone,
+        DirSchedule,
+        DirServiceAtLocation,
+        DirServiceCategory,
+    )
 
     session.flush()
     _free(session, DirService, [(service, ids.get("service"))], taken)

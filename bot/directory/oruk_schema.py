@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import json
 import os
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import jsonschema
-
 
 PREFIXES = ("https://openreferraluk.org/specifications/3.0/schema/",
             "https://raw.githubusercontent.com/tpximpact/OpenReferralApi/refs/heads/main/OpenReferralApi/Schemas/V3.0-UK/")
@@ -26,7 +25,7 @@ def schema_dir() -> Path:
     return Path(os.environ.get("ELPIS_ORUK_SCHEMAS") or Path(__file__).resolve().parent / "oruk_3_0" / "schema")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _load(name: str) -> dict[str, Any]:
     return json.loads((schema_dir() / f"{name}.json").read_text(encoding="utf-8"))
 

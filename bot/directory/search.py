@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 from bot.directory import taxonomy
 from bot.directory.catalogue import CELL_LAT, CELL_LON, Listing, Snapshot, cell_of, current_snapshot
 from bot.directory.hours import OpenStatus, is_open_at, is_open_during, opening_status
-from bot.hours import zone
 from bot.geo import haversine_km
+from bot.hours import zone
 
 NEAR_KM = 10.0  # "near": a short bus ride across London
 MAX_RESULTS = 30

@@ -9,7 +9,7 @@ closest broader option when nothing matches a need.
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 from bot.db.models.enums import Need
 

@@ -15,10 +15,11 @@ from __future__ import annotations
 import csv
 import difflib
 import re
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Collection, Iterable, Mapping, NamedTuple
+from typing import NamedTuple
 
 __all__ = [
     "BOROUGHS",

@@ -12,9 +12,9 @@ it already has that message (`find_sent`) before sending it again.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Callable
 
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session

@@ -34,7 +34,7 @@ from __future__ import annotations
 import logging
 import math
 import time
-from typing import Dict, List, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -56,7 +56,7 @@ def _is_dense_weight(name: str) -> bool:
     return name.endswith(".weight") and any(f".{d}." in name for d in _DENSE)
 
 
-def tuned_tensor_names() -> List[str]:
+def tuned_tensor_names() -> list[str]:
     names = ["embeddings.LayerNorm.weight", "embeddings.LayerNorm.bias"]
     for i in range(LAYERS):
         for part in _DENSE + _NORMS:
@@ -67,14 +67,14 @@ def tuned_tensor_names() -> List[str]:
 class _Encoder:
     """The forward pass of sentence_encoder.SentenceEncoder, in TensorFlow."""
 
-    def __init__(self, weights: Dict[str, np.ndarray]) -> None:
+    def __init__(self, weights: dict[str, np.ndarray]) -> None:
         import tensorflow as tf
 
         self._tf = tf
         self.words = tf.constant(weights["embeddings.word_embeddings.weight"])
         self.positions = tf.constant(weights["embeddings.position_embeddings.weight"])
         self.token_type = tf.constant(weights["embeddings.token_type_embeddings.weight"][0])
-        self.variables: Dict[str, "tf.Variable"] = {}
+        self.variables: dict[str, tf.Variable] = {}
         for name in tuned_tensor_names():
             value = weights[name]
             if _is_dense_weight(name):
@@ -113,7 +113,7 @@ class _Encoder:
         pooled = tf.reduce_sum(x * valid_f, 1) / tf.reduce_sum(valid_f, 1)
         return tf.math.l2_normalize(pooled, -1)
 
-    def tensors(self) -> Dict[str, np.ndarray]:
+    def tensors(self) -> dict[str, np.ndarray]:
         """The tuned tensors in the package's layout, rounded through float16."""
         out = {}
         for name, var in self.variables.items():
@@ -124,17 +124,17 @@ class _Encoder:
         return out
 
 
-def _tokenize(texts: Sequence[str]) -> List[List[int]]:
+def _tokenize(texts: Sequence[str]) -> list[list[int]]:
     return [e.ids for e in load_tokenizer().encode_batch(list(texts))]
 
 
-def _load_pretrained() -> Dict[str, np.ndarray]:
+def _load_pretrained() -> dict[str, np.ndarray]:
     from safetensors.numpy import load_file
 
     return load_file(str(model_dir() / "model.safetensors"))
 
 
-def encode(texts: Sequence[str], tensors: Dict[str, np.ndarray] | None = None) -> np.ndarray:
+def encode(texts: Sequence[str], tensors: dict[str, np.ndarray] | None = None) -> np.ndarray:
     """Vectors from the TensorFlow forward pass (for the test that it matches NumPy's)."""
     weights = _load_pretrained()
     weights.update(tensors or {})
@@ -144,7 +144,7 @@ def encode(texts: Sequence[str], tensors: Dict[str, np.ndarray] | None = None) -
 
 
 def fine_tune(texts: Sequence[str], labels: Sequence[str], epochs: int, learning_rate: float,
-              batch_size: int = 32, seed: int = 0) -> Dict[str, np.ndarray]:
+              batch_size: int = 32, seed: int = 0) -> dict[str, np.ndarray]:
     """Tune the encoder to tell `labels` apart; returns the tuned tensors."""
     import tensorflow as tf
 

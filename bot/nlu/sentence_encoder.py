@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import math
 import threading
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import List, Mapping, Sequence
 
 import numpy as np
 
@@ -84,7 +84,6 @@ class SentenceEncoder:
         the pretrained ones, from fine-tuning on our intents
         (bot/nlu/encoder_tuning.py)."""
         from safetensors.numpy import load_file
-
         from threadpoolctl import threadpool_limits
 
         # One BLAS thread: a message's matrices are small, and OpenBLAS's extra
@@ -130,7 +129,7 @@ class SentenceEncoder:
                 )
             )
 
-    def token_ids(self, text: str) -> List[int]:
+    def token_ids(self, text: str) -> list[int]:
         with self._lock:
             return self._tokenizer.encode(text).ids
 

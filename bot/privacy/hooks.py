@@ -10,9 +10,9 @@ answered for by no hook.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Callable, Mapping
 
 from sqlalchemy.orm import Session
 

@@ -24,7 +24,13 @@ fixes to Rasa itself, each tested to behave as Rasa's own code:
 Each was a measured share of the Rasa process's CPU (docs/benchmarks.md).
 """
 from bot.rasa_components import (
-    action_calls, action_result_schema, action_server_down, bounded_input, event_lookup, graph_runner, parse_thread,
+    action_calls,
+    action_result_schema,
+    action_server_down,
+    bounded_input,
+    event_lookup,
+    graph_runner,
+    parse_thread,
     triage_turn,
 )
 

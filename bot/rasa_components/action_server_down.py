@@ -26,7 +26,7 @@ logger = logging.getLogger(__name__)
 TEXT = ("Sorry, something went wrong on our side. Your answers so far are saved. "
         "Please send your last message again in a few minutes. If you are in danger now, call 999.")
 
-_told: "OrderedDict[tuple[str, str | None], None]" = OrderedDict()
+_told: OrderedDict[tuple[str, str | None], None] = OrderedDict()
 _MAX_REMEMBERED = 5000
 
 

@@ -33,7 +33,7 @@ class BlankMessageClassifier(GraphComponent, IntentClassifier):
 
     @classmethod
     def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "BlankMessageClassifier":
+               execution_context: ExecutionContext) -> BlankMessageClassifier:
         return cls()
 
     def process(self, messages: List[Message]) -> List[Message]:

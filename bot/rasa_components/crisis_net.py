@@ -21,6 +21,7 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
 from rasa.shared.nlu.constants import (
     INTENT,
     INTENT_NAME_KEY,
@@ -29,8 +30,6 @@ from rasa.shared.nlu.constants import (
     TEXT,
 )
 from rasa.shared.nlu.training_data.message import Message
-
-from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
 
 from bot.safety.crisis import CRISIS_INTENT, numbers_only
 from bot.safety.triage import DISTRESS_INTENT, REQUEST_AT, TRIAGE_KEY, Grade, grade
@@ -56,7 +55,7 @@ class CrisisNet(GraphComponent, IntentClassifier):
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "CrisisNet":
+    ) -> CrisisNet:
         return cls(config)
 
     def __init__(self, config: Dict[Text, Any] | None = None) -> None:

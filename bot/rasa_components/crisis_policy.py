@@ -34,11 +34,9 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.core.constants import ACTION_LISTEN_NAME, REQUESTED_SLOT
 from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
-from rasa.shared.core.events import ActionExecuted
-
-from rasa.shared.core.events import BotUttered, UserUttered
 
 from bot.safety.after_crisis import carry_on_answer, is_follow_up
 from bot.safety.crisis import CRISIS_INTENT, mentions_crisis
@@ -157,7 +155,7 @@ class CrisisPolicy(Policy):
         resource: Resource,
         execution_context: ExecutionContext,
         **kwargs: Any,
-    ) -> "CrisisPolicy":
+    ) -> CrisisPolicy:
         return cls(config, model_storage, resource, execution_context)
 
     def train(self, training_trackers: List[TrackerWithCachedStates], domain: Domain, **kwargs: Any) -> Resource:

@@ -121,7 +121,7 @@ class QuestionGate(GraphComponent):
 
     @classmethod
     def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "QuestionGate":
+               execution_context: ExecutionContext) -> QuestionGate:
         return cls()
 
     def process(self, messages: List[Message]) -> List[Message]:

@@ -47,7 +47,7 @@ class ReferenceMessageClassifier(GraphComponent, IntentClassifier):
 
     @classmethod
     def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "ReferenceMessageClassifier":
+               execution_context: ExecutionContext) -> ReferenceMessageClassifier:
         return cls(get_settings().reference_prefix)
 
     def __init__(self, prefix: str) -> None:

@@ -29,8 +29,8 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RESPONSE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlu.sentence_encoder import SentenceEncoder, shared_encoder
 from bot.knowledge import RETRIEVAL_INTENT
+from bot.nlu.sentence_encoder import SentenceEncoder, shared_encoder
 
 _TUNED_FILE = "encoder.safetensors"
 
@@ -83,7 +83,7 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
 
     @classmethod
     def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "SentenceEncoderFeaturizer":
+               execution_context: ExecutionContext) -> SentenceEncoderFeaturizer:
         return cls(config, execution_context.node_name, model_storage, resource)
 
     def train(self, training_data: TrainingData) -> Resource:
@@ -108,7 +108,7 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
 
     @classmethod
     def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> "SentenceEncoderFeaturizer":
+             execution_context: ExecutionContext, **kwargs: Any) -> SentenceEncoderFeaturizer:
         from safetensors.numpy import load_file
 
         tuned = None

@@ -33,7 +33,13 @@ from bot.db.models import AlertReason
 from bot.db.session import run_db, session_scope
 from bot.rasa_components.crisis_policy import after_crisis_turn, answer_to_safety_check
 from bot.safety.triage import (
-    DISTRESS_INTENT, REQUEST_AT, REQUEST_TEXT_KEY, TRIAGE_KEY, Grade, distress_words, grade_of,
+    DISTRESS_INTENT,
+    REQUEST_AT,
+    REQUEST_TEXT_KEY,
+    TRIAGE_KEY,
+    Grade,
+    distress_words,
+    grade_of,
 )
 from bot.staff.alert_notify import raise_and_notify
 

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import enum
 import re
+from collections.abc import Iterable
 from datetime import datetime
-from typing import Iterable
 
 from bot.conversation.answers import parse_yes_no
 from bot.safety.crisis import CRISIS_REPLY, _danger_text, _fold

@@ -8,7 +8,7 @@ only updates the summary (no second text).
 """
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from sqlalchemy.orm import Session
 

@@ -19,11 +19,18 @@ from __future__ import annotations
 
 import enum
 import re
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from bot.conversation.answers import parse_yes_no
 from bot.safety.crisis import (
-    CRISIS_INTENT, _fold, asks_if_safe, idiom_or_thing, mentions_crisis, numbers_only, past_and_safe,
+    CRISIS_INTENT,
+    _fold,
+    asks_if_safe,
+    idiom_or_thing,
+    mentions_crisis,
+    numbers_only,
+    past_and_safe,
 )
 
 DISTRESS_INTENT = "distress"

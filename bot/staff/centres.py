@@ -36,7 +36,7 @@ class CentreForm:
     active: bool = True
 
     @classmethod
-    def from_centre(cls, c: Centre) -> "CentreForm":
+    def from_centre(cls, c: Centre) -> CentreForm:
         return cls(c.name, c.address, c.postcode, c.borough, c.phone or "", c.opening_hours or "",
                    "" if c.latitude is None else str(c.latitude), "" if c.longitude is None else str(c.longitude),
                    bool(c.active))

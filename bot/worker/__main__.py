@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import logging
 import signal
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 from apscheduler.schedulers.background import BackgroundScheduler
 

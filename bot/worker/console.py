@@ -16,7 +16,7 @@ import logging
 import threading
 import time
 from collections import Counter
-from typing import Callable
+from collections.abc import Callable
 
 logger = logging.getLogger("bot.worker")
 

@@ -6,7 +6,7 @@ safe to run concurrently (conditional updates, SKIP LOCKED), like the outbox.
 """
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from bot.staff.alert_notify import send_alert_notices
 

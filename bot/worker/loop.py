@@ -6,8 +6,8 @@ import os
 import socket
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Callable
 
 from bot.messaging.delivery import Claimed, claim_next, deliver, reclaim_stale
 from bot.messaging.providers import Provider, provider_from_settings

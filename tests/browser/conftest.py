@@ -220,7 +220,7 @@ class WebServer:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self) -> "WebServer":
+    def start(self) -> WebServer:
         self.log_dir.mkdir(parents=True, exist_ok=True)
         out = open(self.log_dir / f"web-extra-{self.port}.log", "ab")
         self.proc = subprocess.Popen(
@@ -288,7 +288,7 @@ class TcpForwarder:
             writer.close()
         self.writers.clear()
 
-    def up(self) -> "TcpForwarder":
+    def up(self) -> TcpForwarder:
         self._call(self._start())
         return self
 

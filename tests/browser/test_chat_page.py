@@ -14,7 +14,15 @@ from sqlalchemy.orm import Session
 
 from bot.db.models import Referral, Woman
 from tests.browser.conftest import (
-    AXE_JS, CHROMIUM_ARGS, WAIT_MS, ChatPage, TcpForwarder, WebServer, axe_violations, open_recorded, wait_until,
+    AXE_JS,
+    CHROMIUM_ARGS,
+    WAIT_MS,
+    ChatPage,
+    TcpForwarder,
+    WebServer,
+    axe_violations,
+    open_recorded,
+    wait_until,
 )
 
 pytestmark = pytest.mark.parametrize("stack", ["sqlite"], indirect=True)

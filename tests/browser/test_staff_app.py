@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 import uuid
-from pathlib import Path
 
 import pytest
 import requests
@@ -21,11 +20,11 @@ from sqlalchemy.orm import Session
 from bot.db import migrate
 from bot.db.models import Alert, AlertReason, AuditLog, Conversation, OutboxMessage, StaffRole
 from bot.db.session import session_scope
+from bot.devtools.fake_twilio import FakeTwilioClient
 from bot.ports import free_port
 from bot.seed import seed
 from bot.stack import Stack
 from bot.staff.accounts import create_staff
-from bot.devtools.fake_twilio import FakeTwilioClient
 from bot.staff.handoff import JOINED, LEFT
 from tests.browser.conftest import WAIT_MS, ChatPage, open_recorded, wait_until
 

@@ -12,13 +12,13 @@ from sqlalchemy import select
 from bot.channels import sms_inbound, sms_keywords, sms_send, sms_status
 from bot.channels.sms_inbound import InboundSms, commit_turn, receive, resolve_reply
 from bot.channels.sms_options import options_from_buttons
-from bot.messaging.sms_rules import measure
 from bot.db.models import Alert, AlertReason, Conversation, OutboxMessage, OutboxStatus, Woman
 from bot.db.models.sms import SmsDeliveryEvent, SmsInbound, SmsOptOut
 from bot.db.session import session_scope
 from bot.db.types import utcnow
 from bot.messaging.delivery import claim_next
 from bot.messaging.outbox import enqueue
+from bot.messaging.sms_rules import measure
 from bot.settings import get_settings
 
 NUMBER = "+447700900555"

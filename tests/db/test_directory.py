@@ -226,9 +226,9 @@ def test_openreferral_json_round_trip(db_url):
 
 
 def test_her_location_is_read_and_filled_on_her_record(db_url):
-    from bot.referrals.service import ReferralDraft, submit_referral
     from bot.db.crud.conversations import get_or_create
     from bot.db.models import Conversation
+    from bot.referrals.service import ReferralDraft, submit_referral
 
     draft = ReferralDraft(conversation_id="conv-1", channel="rest", pathway="self", preferred_name="Jo")
     submitted = submit_referral(draft, db_url)

@@ -9,15 +9,14 @@ import copy
 import json
 import uuid
 
-import pytest
 from sqlalchemy import create_engine, text
 
 from bot.db import migrate
 from bot.db.session import session_scope
-from bot.directory import create_service, export_openreferral_json, import_openreferral_json, list_services
-from bot.directory import oruk_schema
+from bot.directory import create_service, export_openreferral_json, import_openreferral_json, list_services, oruk_schema
 from bot.directory.oruk import export_oruk
 from tests.db.test_directory import CENTRE
+
 
 def listings(session):
     return sorted(({k: v for k, v in d.items() if k not in ("id", "updated_at")} for d in

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 
 import pytest
 from sqlalchemy import func, select
@@ -10,7 +10,15 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.db.crud.alerts import open_alerts, raise_alert
 from bot.db.models import (
-    Alert, AlertReason, AlertUrgency, Consent, Conversation, CoverageBorough, Referral, ReferralNeed, Woman,
+    Alert,
+    AlertReason,
+    AlertUrgency,
+    Consent,
+    Conversation,
+    CoverageBorough,
+    Referral,
+    ReferralNeed,
+    Woman,
 )
 from bot.db.session import session_scope
 from bot.referrals.service import ReferralDraft, submit_referral

@@ -3,9 +3,8 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy.orm import Session
 
 from bot.db.session import get_engine

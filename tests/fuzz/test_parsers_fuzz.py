@@ -9,7 +9,8 @@ from __future__ import annotations
 from datetime import date
 
 import phonenumbers
-from hypothesis import HealthCheck, example, given, settings, strategies as st
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 
 from bot.channels import sms_keywords, sms_options
 from bot.channels.sms_options import Option

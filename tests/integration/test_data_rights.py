@@ -4,7 +4,6 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-import pytest
 import requests
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session

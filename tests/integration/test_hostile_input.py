@@ -8,7 +8,6 @@ understood" (or as a crisis, by the net) while the others go on.
 """
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import time

@@ -7,7 +7,6 @@ for her reference and a code that links the chat to her record.
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 
 import pytest
 from sqlalchemy import select

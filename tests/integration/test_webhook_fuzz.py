@@ -7,7 +7,8 @@ import json
 
 import pytest
 import requests
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.conftest import new_sender
 
@@ -83,7 +84,7 @@ INVALID_BODIES = [
     b"", b"not json", b"{", b"[]", b"null", b"42", b'"text"', b'{"sender": null, "message": "hi"}',
     b'{"sender": {"a": 1}, "message": "hi"}', b'{"sender": "x", "message": {"a": 1}}', b'{"sender": "x", "message": 42}',
     b'{"sender": "x", "message": ["hi"]}', b'{"sender": "x"}', b'{"message": "hi"}', b'{"sender": "x", "message": null}',
-    b'{"sender": "x", "message": "hi", "metadata": "not a dict"}', '{"sender": "x", "message": "\\ud800"}'.encode(),
+    b'{"sender": "x", "message": "hi", "metadata": "not a dict"}', b'{"sender": "x", "message": "\\ud800"}',
     b"\xff\xfe\x00garbage", b'{"sender": "x", "message": "' + b"[" * 200_000 + b'"}',
 ]
 

@@ -9,8 +9,19 @@ from sqlalchemy.orm import Session
 from bot.db.base import Base
 from bot.db.crud.alerts import raise_alert
 from bot.db.models import (
-    Alert, AlertReason, AuditLog, Consent, Conversation, HandoffContact, OutboxMessage, OutboxStatus, Referral, ReferralNeed,
-    ReferralStatus, TrackerErasure, Woman,
+    Alert,
+    AlertReason,
+    AuditLog,
+    Consent,
+    Conversation,
+    HandoffContact,
+    OutboxMessage,
+    OutboxStatus,
+    Referral,
+    ReferralNeed,
+    ReferralStatus,
+    TrackerErasure,
+    Woman,
 )
 from bot.db.models.appointments import Appointment, AppointmentKind, AppointmentMessage, AppointmentSlot
 from bot.db.models.sms import SmsInbound, SmsOptOut

@@ -7,7 +7,15 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from bot.db.models import (
-    Alert, AlertReason, AlertUrgency, Centre, Pathway, Referral, ReferralNeed, Need, Woman,
+    Alert,
+    AlertReason,
+    AlertUrgency,
+    Centre,
+    Need,
+    Pathway,
+    Referral,
+    ReferralNeed,
+    Woman,
 )
 from bot.db.models.appointments import Appointment, AppointmentKind, AppointmentSlot, AppointmentStatus
 from bot.db.session import session_scope

@@ -9,8 +9,7 @@ import uuid
 import requests
 
 from bot.db.session import session_scope
-from bot.directory import create_service, delete_service
-from bot.directory import oruk_schema
+from bot.directory import create_service, delete_service, oruk_schema
 
 HIDDEN = {"name": "Hidden Test Listing", "organisation": "Hidden Trust", "external_id": "hidden-test-listing",
           "status": "inactive", "locations": [{"address": "1 Example Road", "postcode": "SE15 5AA"}]}

@@ -12,8 +12,18 @@ from sqlalchemy.orm import Session
 
 from bot.db.crud.alerts import raise_alert
 from bot.db.models import (
-    Alert, AlertReason, AlertStatus, AuditLog, Centre, CoverageBorough, DirService, Pathway, Referral,
-    ReferralStatus, Staff, Woman,
+    Alert,
+    AlertReason,
+    AlertStatus,
+    AuditLog,
+    Centre,
+    CoverageBorough,
+    DirService,
+    Pathway,
+    Referral,
+    ReferralStatus,
+    Staff,
+    Woman,
 )
 from bot.db.session import session_scope
 from tests.staff.conftest import Client, make_staff

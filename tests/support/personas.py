@@ -41,7 +41,7 @@ class Days:
     tuesday: date  # the Tuesday she asks for ("tuesday pls" reads as the next one)
 
     @classmethod
-    def from_today(cls) -> "Days":
+    def from_today(cls) -> Days:
         return cls(next_weekday(today_london(), 2))
 
 

@@ -5,7 +5,7 @@ directly against both databases, with the clock set (a Sunday, a Monday)."""
 from __future__ import annotations
 
 import asyncio
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -16,7 +16,14 @@ from bot.db.crud.alerts import raise_alert
 from bot.db.models import Alert, AlertReason, AlertStatus, AlertUrgency, Conversation, Pathway, Referral, Woman
 from bot.db.session import session_scope
 from bot.safety.after_crisis import (
-    Kind, alert_summary, carry_on_answer, danger_reply, follow_up_reply, is_follow_up, kinds_in_summary, kinds_of,
+    Kind,
+    alert_summary,
+    carry_on_answer,
+    danger_reply,
+    follow_up_reply,
+    is_follow_up,
+    kinds_in_summary,
+    kinds_of,
     team_line,
 )
 from bot.safety.crisis import CRISIS_REPLY

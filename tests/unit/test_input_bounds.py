@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import re
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.channels.input_bounds import MAX_CHARS, MAX_CHUNK, MAX_NLU_WORDS, MAX_RUN, bound, for_nlu
 from bot.rasa_components.parse_thread import not_understood

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any, Dict
+from typing import Any
 
 import pytest
 from rasa.core.actions.action import RemoteAction
@@ -21,7 +21,6 @@ from bot.rasa_components import action_calls, graph_runner
 from bot.rasa_components.action_calls import recent_events
 from bot.rasa_components.tracker_store import LiveInMemoryTrackerStore
 
-
 # --- the graph runner ------------------------------------------------------------
 
 class Step(GraphComponent):
@@ -30,10 +29,10 @@ class Step(GraphComponent):
     calls: list = []
 
     @classmethod
-    def create(cls, config: Dict[str, Any], model_storage, resource, execution_context) -> "Step":
+    def create(cls, config: dict[str, Any], model_storage, resource, execution_context) -> Step:
         return cls(config)
 
-    def __init__(self, config: Dict[str, Any]) -> None:
+    def __init__(self, config: dict[str, Any]) -> None:
         self.tag = config["tag"]
 
     def run(self, **inputs: Any) -> Any:
@@ -43,7 +42,7 @@ class Step(GraphComponent):
         return [self.tag, sorted(inputs.items())]
 
 
-def _node(tag: str, needs: Dict[str, str], target: bool = False) -> SchemaNode:
+def _node(tag: str, needs: dict[str, str], target: bool = False) -> SchemaNode:
     return SchemaNode(needs=needs, uses=Step, fn="run", constructor_name="create", config={"tag": tag},
                       is_target=target)
 

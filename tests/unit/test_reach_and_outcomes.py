@@ -16,8 +16,8 @@ from bot.db.models.referrals import PoliceOutcome
 from bot.db.session import session_scope
 from bot.referrals import parsing
 from bot.referrals.service import ReferralDraft, submit_referral, summary_lines
-from tests.unit.test_referral_repairs import ANSWERED, run, tracker
 from tests.unit.test_referral_form import domain  # noqa: F401  (the merged domain fixture)
+from tests.unit.test_referral_repairs import ANSWERED, run, tracker
 
 
 def _start(*messages: tuple[str, str]) -> tuple[dict, list[str]]:

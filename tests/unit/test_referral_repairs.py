@@ -11,7 +11,6 @@ from datetime import date
 
 import pytest
 from rasa_sdk import Tracker
-
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.referral.lifecycle import next_steps

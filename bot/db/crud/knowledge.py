@@ -9,10 +9,10 @@ gets the new wording at once (nothing is cached). Audit rows are the caller's
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Iterable
 
 import yaml
 from sqlalchemy import select, update

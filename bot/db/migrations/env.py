@@ -2,8 +2,8 @@
 from alembic import context
 from sqlalchemy import create_engine
 
-from bot.db.base import Base
 import bot.db.models  # noqa: F401  (registers every table on Base.metadata)
+from bot.db.base import Base
 
 config = context.config
 target_metadata = Base.metadata

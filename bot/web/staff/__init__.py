@@ -13,7 +13,17 @@ from __future__ import annotations
 from sanic import Blueprint, Sanic
 
 from bot.web.staff import (
-    admin, admin_knowledge, admin_listings, admin_slots, alerts, assets, auth, cases, handoff, reports, security,
+    admin,
+    admin_knowledge,
+    admin_listings,
+    admin_slots,
+    alerts,
+    assets,
+    auth,
+    cases,
+    handoff,
+    reports,
+    security,
 )
 
 # Registration order is route order where two patterns could match ("/admin/knowledge/new" before

@@ -9,13 +9,13 @@ from datetime import date
 from sanic import Blueprint, response
 
 from bot import directory
+from bot.db.models import DirService
 from bot.db.session import run_db, session_scope
 from bot.directory import taxonomy
 from bot.directory.listing_input import DirectoryError
 from bot.directory.listing_reads import hours_text
 from bot.directory.oruk import export_oruk
 from bot.directory.oruk_json import dump_json
-from bot.db.models import DirService
 from bot.staff import audit
 from bot.web.staff.handlers import act, load_or_404
 from bot.web.staff.render import page

@@ -22,7 +22,14 @@ from bot.staff.sessions import ABSOLUTE_TIMEOUT, csrf_ok, end_session, start_ses
 from bot.web.staff.handlers import see_other
 from bot.web.staff.render import page
 from bot.web.staff.security import (
-    PREFIX, clear_cookie, cookie_name, current_staff, login_cookie_name, same_origin, set_cookie, staff_only,
+    PREFIX,
+    clear_cookie,
+    cookie_name,
+    current_staff,
+    login_cookie_name,
+    same_origin,
+    set_cookie,
+    staff_only,
 )
 
 bp = Blueprint("staff_auth")

@@ -4,10 +4,10 @@ Revision ID: 0001_foundation
 Revises: 
 Create Date: 2026-11-23 06:59:07.644024
 """
-from alembic import op
 import sqlalchemy as sa
-import bot.db.types
+from alembic import op
 
+import bot.db.types
 
 revision = '0001_foundation'
 down_revision = None

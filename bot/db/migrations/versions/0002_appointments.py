@@ -4,10 +4,10 @@ Revision ID: 0002_appointments
 Revises: 0001_foundation
 Create Date: 2026-11-23 07:10:49.975661
 """
-from alembic import op
 import sqlalchemy as sa
-import bot.db.types
+from alembic import op
 
+import bot.db.types
 
 revision = '0002_appointments'
 down_revision = '0001_foundation'

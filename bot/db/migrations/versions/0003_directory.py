@@ -4,10 +4,10 @@ Revision ID: 0003_directory
 Revises: 0001_foundation
 Create Date: 2026-11-23 07:02:36.127788
 """
-from alembic import op
 import sqlalchemy as sa
-import bot.db.types
+from alembic import op
 
+import bot.db.types
 
 revision = '0003_directory'
 down_revision = '0001_foundation'

@@ -4,10 +4,10 @@ Revision ID: 0004_sms
 Revises: 0001_foundation
 Create Date: 2026-11-23 07:09:16.913265
 """
-from alembic import op
 import sqlalchemy as sa
-import bot.db.types
+from alembic import op
 
+import bot.db.types
 
 revision = '0004_sms'
 down_revision = '0001_foundation'

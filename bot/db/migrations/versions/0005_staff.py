@@ -3,10 +3,10 @@
 Revision ID: 0005_staff
 Revises: 0001_foundation
 """
-from alembic import op
 import sqlalchemy as sa
-import bot.db.types
+from alembic import op
 
+import bot.db.types
 
 revision = "0005_staff"
 down_revision = "0001_foundation"

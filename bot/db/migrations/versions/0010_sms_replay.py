@@ -5,7 +5,6 @@ Revises: 0002_appointments, 0003_directory, 0004_sms, 0005_staff, 0009_privacy
 """
 from alembic import op
 
-
 revision = '0010_sms_replay'
 # One head again: the areas were built in parallel, each branching off the foundation.
 down_revision = ('0002_appointments', '0003_directory', '0004_sms', '0005_staff', '0009_privacy')

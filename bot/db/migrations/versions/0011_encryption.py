@@ -6,11 +6,10 @@ Revises: 0010_sms_replay
 Existing values are encrypted in place with the keys in the environment
 (ELPIS_DATA_KEYS, ELPIS_LOOKUP_KEY), so run it with the production keys set.
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 from bot.db.crypto import decrypt, encrypt, phone_lookup
-
 
 revision = '0011_encryption'
 down_revision = '0010_sms_replay'

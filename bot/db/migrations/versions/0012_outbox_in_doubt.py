@@ -3,10 +3,10 @@
 Revision ID: 0012_outbox_in_doubt
 Revises: 0011_encryption
 """
-from alembic import op
 import sqlalchemy as sa
-import bot.db.types
+from alembic import op
 
+import bot.db.types
 
 revision = '0012_outbox_in_doubt'
 down_revision = '0011_encryption'

@@ -3,10 +3,10 @@
 Revision ID: 0013_alert_notices
 Revises: 0012_outbox_in_doubt
 """
-from alembic import op
 import sqlalchemy as sa
-import bot.db.types
+from alembic import op
 
+import bot.db.types
 
 revision = '0013_alert_notices'
 down_revision = '0012_outbox_in_doubt'

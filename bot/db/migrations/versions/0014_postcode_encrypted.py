@@ -6,11 +6,10 @@ Revises: 0013_alert_notices
 Existing postcodes are encrypted in place with the keys in the environment
 (ELPIS_DATA_KEYS), so run it with the production keys set.
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 from bot.db.crypto import decrypt, encrypt
-
 
 revision = '0014_postcode_encrypted'
 down_revision = '0013_alert_notices'

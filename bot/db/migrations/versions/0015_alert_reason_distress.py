@@ -3,9 +3,8 @@
 Revision ID: 0015_alert_reason_distress
 Revises: 0014_postcode_encrypted
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '0015_alert_reason_distress'
 down_revision = '0014_postcode_encrypted'

@@ -4,10 +4,10 @@
 Revision ID: 0016_knowledge_answers
 Revises: 0015_alert_reason_distress
 """
-from alembic import op
 import sqlalchemy as sa
-import bot.db.types
+from alembic import op
 
+import bot.db.types
 
 revision = '0016_knowledge_answers'
 down_revision = '0015_alert_reason_distress'

@@ -4,10 +4,10 @@ and shared_number_cleared_at (a keyworker cleared a number on more than one reco
 Revision ID: 0017_texts_and_numbers
 Revises: 0016_knowledge_answers
 """
-from alembic import op
 import sqlalchemy as sa
-import bot.db.types
+from alembic import op
 
+import bot.db.types
 
 revision = '0017_texts_and_numbers'
 down_revision = '0016_knowledge_answers'

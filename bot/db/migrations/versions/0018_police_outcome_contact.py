@@ -4,10 +4,10 @@ handoff_contacts (how a person may safely reach her about a 'talk to a person' a
 Revision ID: 0018_police_outcome_contact
 Revises: 0017_texts_and_numbers
 """
-from alembic import op
 import sqlalchemy as sa
-import bot.db.types
+from alembic import op
 
+import bot.db.types
 
 revision = '0018_police_outcome_contact'
 down_revision = '0017_texts_and_numbers'

@@ -5,9 +5,8 @@ Revises: 0018_police_outcome_contact
 """
 import uuid
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '0019_directory_uuids'
 down_revision = '0018_police_outcome_contact'
