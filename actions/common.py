@@ -1,4 +1,5 @@
 """Small helpers shared by the actions."""
+
 from __future__ import annotations
 
 import logging

@@ -12,6 +12,7 @@ The same action answers the turns after a crisis that the policy routes here:
 "is someone coming?" (what has happened and what she can do now), and "not
 yet" to carrying on.
 """
+
 from __future__ import annotations
 
 import logging
@@ -65,8 +66,7 @@ def _write_crisis_alert(sender_id: str, channel: str, kinds: list[Kind]) -> int:
 def _write_crisis_alert_once(sender_id: str, channel: str, kinds: list[Kind]) -> int:
     with session_scope() as session:
         woman_id, referral_id = _her_links(session, sender_id, channel)
-        return raise_crisis_alert(session, sender_id, channel, kinds, woman_id=woman_id,
-                                  referral_id=referral_id).id
+        return raise_crisis_alert(session, sender_id, channel, kinds, woman_id=woman_id, referral_id=referral_id).id
 
 
 def _alert_state(sender_id: str, channel: str) -> tuple[str | None, list[Kind]]:

@@ -7,6 +7,7 @@ to "are you 18 or over?" is an answer, not a request to stop.
 
 Each feature's form sets its own slots through the hooks below.
 """
+
 from __future__ import annotations
 
 from abc import abstractmethod

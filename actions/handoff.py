@@ -1,4 +1,5 @@
 """Reaching a person: alerts for keyworkers, and the 'not understood' net."""
+
 from __future__ import annotations
 
 import logging
@@ -20,10 +21,14 @@ from bot.staff.team_hours import is_open, when_in_touch
 
 logger = logging.getLogger(__name__)
 
+
 def _write_alert(reason: AlertReason, sender_id: str, channel: str) -> int:
     with session_scope() as session:
         return raise_and_notify(
-            session, reason, conversation_id=sender_id, channel=channel,
+            session,
+            reason,
+            conversation_id=sender_id,
+            channel=channel,
             woman_id=getattr(woman_for(session, sender_id, channel), "id", None),
         ).id
 
@@ -33,8 +38,9 @@ def _linked(sender_id: str, channel: str) -> bool:
         return woman_for(session, sender_id, channel) is not None
 
 
-async def ask_for_person(dispatcher: CollectingDispatcher, tracker: Tracker, reason: AlertReason,
-                         reachable: bool = True) -> bool:
+async def ask_for_person(
+    dispatcher: CollectingDispatcher, tracker: Tracker, reason: AlertReason, reachable: bool = True
+) -> bool:
     """Raise the alert and tell her; also used mid-form.
 
     `reachable` False: nothing in this chat lets a person reach her (the web
@@ -54,13 +60,13 @@ async def ask_for_person(dispatcher: CollectingDispatcher, tracker: Tracker, rea
         if not reachable:
             dispatcher.utter_message(
                 text=f"OK, I've passed that on. Our team is not in right now: a person will read this "
-                     f"{when_in_touch(now, hours)}."
+                f"{when_in_touch(now, hours)}."
             )
             dispatcher.utter_message(response="utter_crisis")
             return True
         dispatcher.utter_message(
             text=f"OK, I've passed that on. Our team is not in right now. "
-                 f"Someone will be in touch {when_in_touch(now, hours)}."
+            f"Someone will be in touch {when_in_touch(now, hours)}."
         )
         dispatcher.utter_message(response="utter_crisis")
         dispatcher.utter_message(text="You can keep talking to me meanwhile.")
@@ -86,9 +92,15 @@ class ActionRequestHuman(Action):
         if reachable:
             return []
         # data_rights_form (dr_kind "reach") takes her safe contact, or her reference and a code.
-        return [SlotSet("dr_kind", "reach"), SlotSet("dr_stage", "contact"), SlotSet("dr_tries", 0),
-                SlotSet("dr_reply", None), SlotSet("dr_woman", None), SlotSet("dr_proof", None),
-                FollowupAction("data_rights_form")]
+        return [
+            SlotSet("dr_kind", "reach"),
+            SlotSet("dr_stage", "contact"),
+            SlotSet("dr_tries", 0),
+            SlotSet("dr_reply", None),
+            SlotSet("dr_woman", None),
+            SlotSet("dr_proof", None),
+            FollowupAction("data_rights_form"),
+        ]
 
 
 def _previous_turn_not_understood(tracker: Tracker) -> bool:

@@ -6,6 +6,7 @@ so an admin's edit in the staff app is the next answer. When the model is not
 sure, nothing is guessed: she gets the two closest topics as buttons, and a
 person.
 """
+
 from __future__ import annotations
 
 import json
@@ -42,7 +43,7 @@ def topic_ranking(message: dict) -> list[tuple[str, float]]:
     for row in selector.get("ranking") or []:
         key = str(row.get("intent_response_key") or "")
         if key.startswith(prefix):
-            out.append((key[len(prefix):], float(row.get("confidence") or 0.0)))
+            out.append((key[len(prefix) :], float(row.get("confidence") or 0.0)))
     return out
 
 
@@ -72,8 +73,9 @@ def _answers(topic_ids: list[str]) -> dict[str, Answer]:
     return {topic: answer for topic, answer in found.items() if answer}
 
 
-async def answer_question(dispatcher: CollectingDispatcher, tracker: Tracker, in_form: bool = False,
-                          offer_only: bool = False) -> str | None:
+async def answer_question(
+    dispatcher: CollectingDispatcher, tracker: Tracker, in_form: bool = False, offer_only: bool = False
+) -> str | None:
     """Answer the question in her latest message; returns the topic answered, if any.
 
     In a form the answer comes without its next-step buttons: the form's own

@@ -4,6 +4,7 @@ Each module in this package exposes `run() -> dict` and prints its own table.
 Targets (from docs/design and the issues) are printed beside the results;
 benchmarks measure, they do not fail the build.
 """
+
 from __future__ import annotations
 
 import importlib

@@ -17,6 +17,7 @@ is already built (timed here if it is missing).
 
     python -m bench.cold_start [--skip-training] [--model PATH] [--timeout S]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -40,8 +41,19 @@ REPORT = REPO_ROOT / "reports" / "bench.json"
 KEY = "cold_start"
 SPACY_META = REPO_ROOT / "var" / "spacy" / "elpis_en" / "meta.json"
 # The Makefile's `$(MODEL)` recipe, less --out (a test checks they agree).
-TRAIN_ARGS = ["train", "--domain", "domain", "--data", "data", "--config", "config.yml",
-              "--fixed-model-name", "elpis", "--num-threads", "2"]
+TRAIN_ARGS = [
+    "train",
+    "--domain",
+    "domain",
+    "--data",
+    "data",
+    "--config",
+    "config.yml",
+    "--fixed-model-name",
+    "elpis",
+    "--num-threads",
+    "2",
+]
 CACHE_ENV = "RASA_CACHE_DIRECTORY"
 
 
@@ -56,8 +68,9 @@ def build_spacy_if_missing(run: Callable | None = None) -> float | None:
     if SPACY_META.exists():
         return None
     start = time.perf_counter()
-    (run or subprocess.run)([sys.executable, "-m", "bot.nlu.spacy_builder", "var/spacy/elpis_en"], cwd=REPO_ROOT,
-                            check=True)
+    (run or subprocess.run)(
+        [sys.executable, "-m", "bot.nlu.spacy_builder", "var/spacy/elpis_en"], cwd=REPO_ROOT, check=True
+    )
     return round(time.perf_counter() - start, 1)
 
 
@@ -71,8 +84,9 @@ def cold_train(workdir: Path, run: Callable | None = None) -> tuple[dict, Path]:
     rasa = Path(sys.executable).parent / "rasa"
     start = time.perf_counter()
     with open(log_path, "wb") as log:
-        proc = (run or subprocess.run)([str(rasa), *TRAIN_ARGS, "--out", str(out)], cwd=REPO_ROOT, env=env, stdout=log,
-                   stderr=subprocess.STDOUT)
+        proc = (run or subprocess.run)(
+            [str(rasa), *TRAIN_ARGS, "--out", str(out)], cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+        )
     seconds = time.perf_counter() - start
     if proc.returncode != 0:
         tail = log_path.read_text(errors="replace")[-3000:]
@@ -101,8 +115,9 @@ def first_answer(url: str, timeout: float, message: str = "hi", interval: float 
     while True:
         attempts += 1
         try:
-            resp = requests.post(url, json={"sender": sender, "message": message},
-                                 timeout=max(1.0, deadline - time.perf_counter()))
+            resp = requests.post(
+                url, json={"sender": sender, "message": message}, timeout=max(1.0, deadline - time.perf_counter())
+            )
             if resp.status_code == 200:
                 replies = [r for r in resp.json() if isinstance(r, dict) and (r.get("text") or r.get("custom"))]
                 if replies:
@@ -113,8 +128,9 @@ def first_answer(url: str, timeout: float, message: str = "hi", interval: float 
         except (requests.RequestException, ValueError) as exc:
             last = type(exc).__name__
         if time.perf_counter() + interval > deadline:
-            raise TimeoutError(f"no answer to {message!r} from {url} after {timeout:.0f} s "
-                               f"({attempts} tries, last: {last})")
+            raise TimeoutError(
+                f"no answer to {message!r} from {url} after {timeout:.0f} s ({attempts} tries, last: {last})"
+            )
         time.sleep(interval)
 
 
@@ -131,13 +147,24 @@ def make_stack(model: Path, workdir: Path, db_url: str):
     from bot.stack import Stack
 
     fake_twilio = None if get_settings().twilio_account_sid else free_port()  # as bot.run's main
-    return Stack(rasa_port=free_port(), action_port=free_port(), web_port=free_port(), model=model,
-                 env={"DATABASE_URL": db_url, "ELPIS_DEV_INBOX": str(workdir / "inbox.jsonl")},
-                 log_dir=workdir / "logs", fake_twilio_port=fake_twilio)
+    return Stack(
+        rasa_port=free_port(),
+        action_port=free_port(),
+        web_port=free_port(),
+        model=model,
+        env={"DATABASE_URL": db_url, "ELPIS_DEV_INBOX": str(workdir / "inbox.jsonl")},
+        log_dir=workdir / "logs",
+        fake_twilio_port=fake_twilio,
+    )
 
 
-def startup(model: Path, workdir: Path, timeout: float, prepare: Callable[[str], None] | None = None,
-            stack_for: Callable | None = None) -> dict:
+def startup(
+    model: Path,
+    workdir: Path,
+    timeout: float,
+    prepare: Callable[[str], None] | None = None,
+    stack_for: Callable | None = None,
+) -> dict:
     """`make run` after training: migrate and seed, start everything, first answer to "hi"."""
     prepare, stack_for = prepare or prepare_db, stack_for or make_stack
     if not model.exists():
@@ -178,16 +205,24 @@ def _now() -> str:
 
 def _commit() -> str | None:
     try:
-        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO_ROOT, capture_output=True,
-                              text=True, timeout=10).stdout.strip() or None
+        return (
+            subprocess.run(
+                ["git", "rev-parse", "--short", "HEAD"], cwd=REPO_ROOT, capture_output=True, text=True, timeout=10
+            ).stdout.strip()
+            or None
+        )
     except (OSError, subprocess.SubprocessError):
         return None
 
 
 def combine(training: dict | None, spacy_s: float | None, start: dict, previous: dict | None) -> dict:
     """This run's figures; with training skipped, the last cold-training figure is kept (it has its date)."""
-    if training is None and previous and isinstance(previous.get("training"), dict) \
-            and "cold_train_s" in previous["training"]:
+    if (
+        training is None
+        and previous
+        and isinstance(previous.get("training"), dict)
+        and "cold_train_s" in previous["training"]
+    ):
         training = previous["training"]
     result = {
         "commit": _commit(),
@@ -200,7 +235,8 @@ def combine(training: dict | None, spacy_s: float | None, start: dict, previous:
     if training and "cold_train_s" in training:
         # `make run` on a fresh clone, less the venv install: spaCy, training, db, start, "hi" answered.
         result["make_run_to_first_answer_s"] = round(
-            (spacy_s or 0) + training["cold_train_s"] + start["db_s"] + start["start_to_first_answer_s"], 1)
+            (spacy_s or 0) + training["cold_train_s"] + start["db_s"] + start["start_to_first_answer_s"], 1
+        )
     return result
 
 
@@ -230,16 +266,20 @@ def show(result: dict) -> None:
     start = result["startup"]
     print("\nCold start (a new user's first `make run`, less the venv install)")
     if "cold_train_s" in training:
-        print(f"  cold training (empty Rasa cache)   {training['cold_train_s'] / 60:6.1f} min"
-              f"   ({training['measured_at']}; cache {training['cache_mb']} MB, model {training['model_mb']} MB)")
+        print(
+            f"  cold training (empty Rasa cache)   {training['cold_train_s'] / 60:6.1f} min"
+            f"   ({training['measured_at']}; cache {training['cache_mb']} MB, model {training['model_mb']} MB)"
+        )
     else:
         print("  cold training                       skipped")
     if "spacy_build_s" in result:
         print(f"  spaCy build                         {result['spacy_build_s']:6.1f} s")
     print(f"  migrate + seed                      {start['db_s']:6.1f} s")
     print(f"  servers ready                       {start['servers_ready_s']:6.1f} s")
-    print(f"  first answer to 'hi' after start    {start['start_to_first_answer_s']:6.1f} s"
-          f"   (first reply itself {start['first_reply_s']:.2f} s)")
+    print(
+        f"  first answer to 'hi' after start    {start['start_to_first_answer_s']:6.1f} s"
+        f"   (first reply itself {start['first_reply_s']:.2f} s)"
+    )
     if "make_run_to_first_answer_s" in result:
         print(f"  make run to first answer            {result['make_run_to_first_answer_s'] / 60:6.1f} min")
 
@@ -261,10 +301,14 @@ def measure(skip_training: bool, model: Path | None, timeout: float, previous: d
 
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(prog="python -m bench.cold_start", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--skip-training", action="store_true",
-                        help="time only start-up to the first answer (no ~25 min cold training)")
-    parser.add_argument("--model", type=Path, help="start this model (default: the cold-trained one, "
-                                                   "or models/elpis.tar.gz with --skip-training)")
+    parser.add_argument(
+        "--skip-training", action="store_true", help="time only start-up to the first answer (no ~25 min cold training)"
+    )
+    parser.add_argument(
+        "--model",
+        type=Path,
+        help="start this model (default: the cold-trained one, or models/elpis.tar.gz with --skip-training)",
+    )
     parser.add_argument("--timeout", type=float, default=600.0, help="seconds to wait for servers and the answer")
     parser.add_argument("--out", type=Path, default=REPORT)
     args = parser.parse_args(argv)

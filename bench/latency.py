@@ -8,6 +8,7 @@ concurrent conversations, the ratio ours/stock, training time and peak memory.
 
     python -m bench.latency [--quick]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -29,8 +30,20 @@ from bot.seed import seed
 from bot.stack import VENV_BIN, Stack
 
 OUR_SCRIPT = [
-    "hi", "i want to refer myself", "yes", "Jo", "SE15 4QF", "07700 900123", "texts only", "any time",
-    "1 2", "yes", "1", "yes", "is there a womens centre near SE15", "when is my appointment",
+    "hi",
+    "i want to refer myself",
+    "yes",
+    "Jo",
+    "SE15 4QF",
+    "07700 900123",
+    "texts only",
+    "any time",
+    "1 2",
+    "yes",
+    "1",
+    "yes",
+    "is there a womens centre near SE15",
+    "when is my appointment",
 ]
 STOCK_SCRIPT = ["hello", "I am sad", "yes", "great", "bye", "hi", "are you a bot?", "good"]
 
@@ -83,17 +96,33 @@ def peak_rss_mb(pid: int) -> float:
 def train_stock(workdir: Path) -> tuple[Path, float]:
     start = time.perf_counter()
     workdir.mkdir(parents=True, exist_ok=True)  # rasa init refuses a folder that does not exist
-    subprocess.run([str(VENV_BIN / "rasa"), "init", "--no-prompt", "--init-dir", str(workdir)],
-                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        [str(VENV_BIN / "rasa"), "init", "--no-prompt", "--init-dir", str(workdir)],
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     models = sorted((workdir / "models").glob("*.tar.gz"))
     return models[-1], time.perf_counter() - start
 
 
 def stock_server(workdir: Path, model: Path, port: int) -> subprocess.Popen:
     proc = subprocess.Popen(
-        [str(VENV_BIN / "rasa"), "run", "--model", str(model), "--port", str(port), "--interface", "127.0.0.1",
-         "--enable-api"],  # same flags as ours; /status (the readiness check) needs the API
-        cwd=workdir, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        [
+            str(VENV_BIN / "rasa"),
+            "run",
+            "--model",
+            str(model),
+            "--port",
+            str(port),
+            "--interface",
+            "127.0.0.1",
+            "--enable-api",
+        ],  # same flags as ours; /status (the readiness check) needs the API
+        cwd=workdir,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
     )
     wait_http(f"http://127.0.0.1:{port}/status", 300, proc)
     return proc
@@ -111,9 +140,14 @@ def main(argv: list[str] | None = None) -> dict:
         url = f"sqlite:///{tmp_path / 'bench.db'}"
         migrate.upgrade(url)
         seed(url)
-        stack = Stack(rasa_port=free_port(), action_port=free_port(), web_port=free_port(),
-                      env={"DATABASE_URL": url, "ELPIS_DEV_INBOX": str(tmp_path / "inbox.jsonl")},
-                      log_dir=tmp_path / "logs", roles=("actions", "rasa", "worker"))
+        stack = Stack(
+            rasa_port=free_port(),
+            action_port=free_port(),
+            web_port=free_port(),
+            env={"DATABASE_URL": url, "ELPIS_DEV_INBOX": str(tmp_path / "inbox.jsonl")},
+            log_dir=tmp_path / "logs",
+            roles=("actions", "rasa", "worker"),
+        )
         stack.start()
         try:
             for level in levels:
@@ -128,20 +162,28 @@ def main(argv: list[str] | None = None) -> dict:
         proc = stock_server(stock_dir, stock_model, port)
         try:
             for level in levels:
-                results["stock"].append(run_load(f"http://127.0.0.1:{port}/webhooks/rest/webhook", STOCK_SCRIPT, level, rounds))
+                results["stock"].append(
+                    run_load(f"http://127.0.0.1:{port}/webhooks/rest/webhook", STOCK_SCRIPT, level, rounds)
+                )
         finally:
             os.killpg(proc.pid, 15)
             proc.wait()
         shutil.rmtree(stock_dir, ignore_errors=True)
     print("\nREST latency and throughput (ours does a referral with DB writes, a search, an appointment query)")
-    print(f"{'conc':>4} {'ours med':>9} {'p95':>7} {'p99':>7} {'msg/s':>7} | {'stock med':>9} {'p95':>7} {'msg/s':>7} | ratio")
+    print(
+        f"{'conc':>4} {'ours med':>9} {'p95':>7} {'p99':>7} {'msg/s':>7} | {'stock med':>9} {'p95':>7} {'msg/s':>7} | ratio"
+    )
     for ours, stock in zip(results["ours"], results["stock"]):
         ratio = ours["msg_per_s"] / stock["msg_per_s"]
-        print(f"{ours['concurrency']:>4} {ours['median_ms']:>8.1f}ms {ours['p95_ms']:>6.0f}ms {ours['p99_ms']:>6.0f}ms "
-              f"{ours['msg_per_s']:>7.1f} | {stock['median_ms']:>8.1f}ms {stock['p95_ms']:>6.0f}ms "
-              f"{stock['msg_per_s']:>7.1f} | {ratio:.2f}")
-    print(f"peak memory: rasa {results['peak_rss_mb']['rasa']:.0f} MB, actions {results['peak_rss_mb']['actions']:.0f} MB;"
-          f" stock rasa init trained in {results['stock_train_s']:.0f} s")
+        print(
+            f"{ours['concurrency']:>4} {ours['median_ms']:>8.1f}ms {ours['p95_ms']:>6.0f}ms {ours['p99_ms']:>6.0f}ms "
+            f"{ours['msg_per_s']:>7.1f} | {stock['median_ms']:>8.1f}ms {stock['p95_ms']:>6.0f}ms "
+            f"{stock['msg_per_s']:>7.1f} | {ratio:.2f}"
+        )
+    print(
+        f"peak memory: rasa {results['peak_rss_mb']['rasa']:.0f} MB, actions {results['peak_rss_mb']['actions']:.0f} MB;"
+        f" stock rasa init trained in {results['stock_train_s']:.0f} s"
+    )
     return results
 
 

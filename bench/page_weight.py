@@ -7,6 +7,7 @@ of the page (tests inject it), so it is not counted.
 
 `python -m bench.page_weight` prints a table; `run()` returns the numbers.
 """
+
 from __future__ import annotations
 
 import gzip
@@ -38,7 +39,9 @@ def measure(base_url: str) -> dict:
     page_url = base_url.rstrip("/") + "/"
     body, headers = _fetch(page_url)
     html = _raw(body, headers).decode("utf-8")
-    rows = [{"url": "/", "wire": len(body), "raw": len(html.encode()), "gzip": headers.get("content-encoding") == "gzip"}]
+    rows = [
+        {"url": "/", "wire": len(body), "raw": len(html.encode()), "gzip": headers.get("content-encoding") == "gzip"}
+    ]
     foreign = []
     for ref in dict.fromkeys(ASSET_RE.findall(html)):
         url = urljoin(page_url, ref)
@@ -46,8 +49,14 @@ def measure(base_url: str) -> dict:
             foreign.append(ref)
             continue
         body, headers = _fetch(url)
-        rows.append({"url": urlsplit(url).path, "wire": len(body), "raw": len(_raw(body, headers)),
-                     "gzip": headers.get("content-encoding") == "gzip"})
+        rows.append(
+            {
+                "url": urlsplit(url).path,
+                "wire": len(body),
+                "raw": len(_raw(body, headers)),
+                "gzip": headers.get("content-encoding") == "gzip",
+            }
+        )
     total = sum(r["wire"] for r in rows)
     return {
         "page_weight_gzip_bytes": total,
@@ -64,8 +73,12 @@ def run() -> dict:
     port = free_port()
     env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "bot.web", "--port", str(port)], cwd=REPO_ROOT, env=env,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        [sys.executable, "-m", "bot.web", "--port", str(port)],
+        cwd=REPO_ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
     )
     try:
         wait_http(f"http://127.0.0.1:{port}/healthz", 60, proc)

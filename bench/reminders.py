@@ -17,6 +17,7 @@ mostly waiting on PostgreSQL and the provider, so more lanes means more
 throughput. The machine's load is printed too: the figure means little on a
 machine busy with other work.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -57,18 +58,23 @@ def queue_reminders(url: str, count: int) -> None:
     now = utcnow()
     rows = [
         {
-            "dedupe_key": f"appt:{i}:48h", "kind": "reminder", "channel": "sms",
+            "dedupe_key": f"appt:{i}:48h",
+            "kind": "reminder",
+            "channel": "sms",
             "to_address": f"+4477{i:09d}",
             "body": f"Hi, a reminder: you're booked on Thu 26 Nov at 2pm, {i} Example Road, SE15 5AA. "
-                    "Reply YES to confirm or CHANGE to rearrange.",
-            "status": OutboxStatus.PENDING, "send_after": due, "attempts": 0, "created_at": now,
+            "Reply YES to confirm or CHANGE to rearrange.",
+            "status": OutboxStatus.PENDING,
+            "send_after": due,
+            "attempts": 0,
+            "created_at": now,
         }
         for i in range(count)
     ]
     engine = create_engine(url, future=True)
     with engine.begin() as conn:
         for start in range(0, count, 2000):
-            conn.execute(insert(OutboxMessage), rows[start:start + 2000])
+            conn.execute(insert(OutboxMessage), rows[start : start + 2000])
     engine.dispose()
 
 
@@ -83,9 +89,13 @@ def run(count: int = 10_000, workers: int = 2, concurrency: int = 8, timeout: fl
     queue_reminders(url, count)
     fake = FakeTwilio(auth_token=DEFAULT_TOKEN, account_sid=DEFAULT_SID, callbacks=False).start()
     env = {
-        **os.environ, "DATABASE_URL": url, "PYTHONPATH": str(REPO_ROOT),
-        "TWILIO_ACCOUNT_SID": DEFAULT_SID, "TWILIO_AUTH_TOKEN": DEFAULT_TOKEN,
-        "TWILIO_FROM_NUMBER": "+447700900000", "TWILIO_BASE_URL": fake.url,
+        **os.environ,
+        "DATABASE_URL": url,
+        "PYTHONPATH": str(REPO_ROOT),
+        "TWILIO_ACCOUNT_SID": DEFAULT_SID,
+        "TWILIO_AUTH_TOKEN": DEFAULT_TOKEN,
+        "TWILIO_FROM_NUMBER": "+447700900000",
+        "TWILIO_BASE_URL": fake.url,
     }
     engine = create_engine(url, future=True)
     load_before = os.getloadavg()[0]
@@ -93,9 +103,14 @@ def run(count: int = 10_000, workers: int = 2, concurrency: int = 8, timeout: fl
     own_before = time.process_time()
     started = time.perf_counter()
     procs = [
-        subprocess.Popen([sys.executable, "-m", "bot.worker", "--no-jobs", "--concurrency", str(concurrency)],
-                         cwd=REPO_ROOT, env=env,
-                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        subprocess.Popen(
+            [sys.executable, "-m", "bot.worker", "--no-jobs", "--concurrency", str(concurrency)],
+            cwd=REPO_ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         for _ in range(workers)
     ]
     try:
@@ -124,8 +139,12 @@ def run(count: int = 10_000, workers: int = 2, concurrency: int = 8, timeout: fl
     copies = Counter((m["to"], m["body"]) for m in sent)
     final = counts(engine)
     with engine.connect() as conn:
-        per_worker = [n for _, n in conn.execute(
-            select(OutboxMessage.claimed_by, func.count()).group_by(OutboxMessage.claimed_by)).all()]
+        per_worker = [
+            n
+            for _, n in conn.execute(
+                select(OutboxMessage.claimed_by, func.count()).group_by(OutboxMessage.claimed_by)
+            ).all()
+        ]
     engine.dispose()
     first, last = (min(m["created_at"] for m in sent), max(m["created_at"] for m in sent)) if sent else (0, 0)
     result = {

@@ -10,6 +10,7 @@ what a second process adds, not what a second machine would.
 
     python -m bench.scale_out
 """
+
 from __future__ import annotations
 
 import os
@@ -57,10 +58,23 @@ def run() -> dict:
         action_port = free_port()
         endpoints = _endpoints(Path(tmp) / "endpoints.yml", action_port, tracker_db)
         env = {"DATABASE_URL": case_db, "ELPIS_DEV_INBOX": str(Path(tmp) / "inbox.jsonl")}
-        first = Stack(rasa_port=free_port(), action_port=action_port, web_port=free_port(), env=env,
-                      endpoints=endpoints, log_dir=Path(tmp) / "logs", roles=("actions", "rasa"))
-        second = Stack(rasa_port=free_port(), action_port=action_port, env=env, endpoints=endpoints,
-                       log_dir=Path(tmp) / "logs", roles=("rasa",))
+        first = Stack(
+            rasa_port=free_port(),
+            action_port=action_port,
+            web_port=free_port(),
+            env=env,
+            endpoints=endpoints,
+            log_dir=Path(tmp) / "logs",
+            roles=("actions", "rasa"),
+        )
+        second = Stack(
+            rasa_port=free_port(),
+            action_port=action_port,
+            env=env,
+            endpoints=endpoints,
+            log_dir=Path(tmp) / "logs",
+            roles=("rasa",),
+        )
         first.start()
         try:
             second.start()

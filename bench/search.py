@@ -8,6 +8,7 @@ Runs on a temporary SQLite file, and on PostgreSQL when TEST_DATABASE_URL is set
 
     python -m bench.search
 """
+
 from __future__ import annotations
 
 import os
@@ -48,20 +49,40 @@ def _generate(url: str, n: int, seed: int = 6) -> None:
     codes = list(CATEGORIES)
     now = datetime.now(timezone.utc)
     with session_scope(url) as session:
-        session.execute(insert(DirOrganisation), [{"id": i + 1, "name": f"BENCH org {i + 1}", "created_at": now,
-                                                   "updated_at": now} for i in range(n // 20)])
+        session.execute(
+            insert(DirOrganisation),
+            [{"id": i + 1, "name": f"BENCH org {i + 1}", "created_at": now, "updated_at": now} for i in range(n // 20)],
+        )
         services, locations, sites, phones, schedules, categories = [], [], [], [], [], []
         for i in range(1, n + 1):
             district = rng.choice(districts)
-            services.append({"id": i, "organisation_id": rng.randint(1, n // 20), "name": f"BENCH listing {i}",
-                             "status": "active", "women_only": rng.random() < 0.4, "national": False,
-                             "closed_on_bank_holidays": True, "is_sample": True, "created_at": now,
-                             "updated_at": now})
-            locations.append({"id": i, "name": district.outcode, "address": f"{i} Bench Road",
-                              "postcode": f"{district.outcode} 1AA", "borough": district.borough,
-                              "latitude": district.latitude + rng.uniform(-0.01, 0.01),
-                              "longitude": district.longitude + rng.uniform(-0.015, 0.015),
-                              "created_at": now, "updated_at": now})
+            services.append(
+                {
+                    "id": i,
+                    "organisation_id": rng.randint(1, n // 20),
+                    "name": f"BENCH listing {i}",
+                    "status": "active",
+                    "women_only": rng.random() < 0.4,
+                    "national": False,
+                    "closed_on_bank_holidays": True,
+                    "is_sample": True,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            )
+            locations.append(
+                {
+                    "id": i,
+                    "name": district.outcode,
+                    "address": f"{i} Bench Road",
+                    "postcode": f"{district.outcode} 1AA",
+                    "borough": district.borough,
+                    "latitude": district.latitude + rng.uniform(-0.01, 0.01),
+                    "longitude": district.longitude + rng.uniform(-0.015, 0.015),
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            )
             sites.append({"service_id": i, "location_id": i})
             phones.append({"service_id": i, "number": f"+44207946{i % 1000:04d}"})
             opens = dtime(rng.choice([8, 9, 10]), rng.choice([0, 30]))
@@ -70,10 +91,16 @@ def _generate(url: str, n: int, seed: int = 6) -> None:
                 schedules.append({"service_id": i, "weekday": day, "opens_at": opens, "closes_at": closes})
             for code in with_ancestors(rng.sample(codes, rng.randint(1, 3))):
                 categories.append({"service_id": i, "category": code})
-        for model, rows in ((DirService, services), (DirLocation, locations), (DirServiceAtLocation, sites),
-                            (DirPhone, phones), (DirSchedule, schedules), (DirServiceCategory, categories)):
+        for model, rows in (
+            (DirService, services),
+            (DirLocation, locations),
+            (DirServiceAtLocation, sites),
+            (DirPhone, phones),
+            (DirSchedule, schedules),
+            (DirServiceCategory, categories),
+        ):
             for start in range(0, len(rows), 5000):
-                session.execute(insert(model), rows[start:start + 5000])
+                session.execute(insert(model), rows[start : start + 5000])
 
 
 def _fix_sequences(url: str) -> None:
@@ -192,9 +219,22 @@ def _drop_postgres(url: str) -> None:
 
 
 def print_table(results: dict) -> None:
-    keys = ["listings", "queries", "median_ms", "p95_ms", "max_ms", "target_p95_ms", "meets_target",
-            "db_check_median_ms", "db_check_p95_ms", "median_results", "snapshot_load_s", "reload_after_edit_s",
-            "entities_build_s", "generate_s"]
+    keys = [
+        "listings",
+        "queries",
+        "median_ms",
+        "p95_ms",
+        "max_ms",
+        "target_p95_ms",
+        "meets_target",
+        "db_check_median_ms",
+        "db_check_p95_ms",
+        "median_results",
+        "snapshot_load_s",
+        "reload_after_edit_s",
+        "entities_build_s",
+        "generate_s",
+    ]
     print("service finder search (the action server's code path per message)")
     print(f"| {'':22} | " + " | ".join(f"{k:>12}" for k in results) + " |")
     print(f"|{'-' * 24}|" + "|".join("-" * 14 for _ in results) + "|")

@@ -13,6 +13,7 @@ each waiting for the reply before sending the next. Measured per message:
 Uses ELPIS_TEST_MODEL (or models/elpis.tar.gz) and a temporary SQLite
 database, or PostgreSQL with --postgres (TEST_DATABASE_URL).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -51,8 +52,11 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def summary(values: list[float]) -> dict[str, float]:
-    return {"median_ms": round(statistics.median(values) * 1000, 1) if values else float("nan"),
-            "p95_ms": round(percentile(values, 95) * 1000, 1), "max_ms": round(max(values, default=0) * 1000, 1)}
+    return {
+        "median_ms": round(statistics.median(values) * 1000, 1) if values else float("nan"),
+        "p95_ms": round(percentile(values, 95) * 1000, 1),
+        "max_ms": round(max(values, default=0) * 1000, 1),
+    }
 
 
 class Sender(threading.Thread):
@@ -71,14 +75,25 @@ class Sender(threading.Thread):
         self.start_event.wait()
         for body in self.messages:
             sid = "SM" + uuid.uuid4().hex
-            params = {"MessageSid": sid, "SmsSid": sid, "AccountSid": DEFAULT_SID, "From": self.number,
-                      "To": "+447700900000", "Body": body, "NumMedia": "0", "ApiVersion": "2010-04-01"}
-            headers = {"X-Twilio-Signature": validator.compute_signature(PUBLIC_URL + WEBHOOK, params),
-                       "Content-Type": "application/x-www-form-urlencoded"}
+            params = {
+                "MessageSid": sid,
+                "SmsSid": sid,
+                "AccountSid": DEFAULT_SID,
+                "From": self.number,
+                "To": "+447700900000",
+                "Body": body,
+                "NumMedia": "0",
+                "ApiVersion": "2010-04-01",
+            }
+            headers = {
+                "X-Twilio-Signature": validator.compute_signature(PUBLIC_URL + WEBHOOK, params),
+                "Content-Type": "application/x-www-form-urlencoded",
+            }
             sent_at = time.time()
             try:
-                resp = session.post(self.stack.rasa_url + WEBHOOK, data=urllib.parse.urlencode(params),
-                                    headers=headers, timeout=60)
+                resp = session.post(
+                    self.stack.rasa_url + WEBHOOK, data=urllib.parse.urlencode(params), headers=headers, timeout=60
+                )
             except requests.RequestException as exc:
                 self.errors.append(f"webhook: {type(exc).__name__}")
                 continue
@@ -119,10 +134,15 @@ def run(senders: int = 20, messages: int = 6, postgres: bool = False, model: Pat
         url = f"sqlite:///{tmp / 'bench.db'}"
     migrate.upgrade(url)
     seed(url)
-    stack = Stack(rasa_port=free_port(), action_port=free_port(), web_port=free_port(), fake_twilio_port=free_port(),
-                  env={"DATABASE_URL": url, "ELPIS_PUBLIC_BASE_URL": PUBLIC_URL,
-                       "ELPIS_DEV_INBOX": str(tmp / "inbox.jsonl")},
-                  model=model, log_dir=tmp / "logs")
+    stack = Stack(
+        rasa_port=free_port(),
+        action_port=free_port(),
+        web_port=free_port(),
+        fake_twilio_port=free_port(),
+        env={"DATABASE_URL": url, "ELPIS_PUBLIC_BASE_URL": PUBLIC_URL, "ELPIS_DEV_INBOX": str(tmp / "inbox.jsonl")},
+        model=model,
+        log_dir=tmp / "logs",
+    )
     stack.start()
     try:
         fake = FakeTwilioClient(f"http://127.0.0.1:{stack.fake_twilio_port}")
@@ -166,9 +186,11 @@ def run(senders: int = 20, messages: int = 6, postgres: bool = False, model: Pat
 
 
 def report(result: dict) -> None:
-    print(f"SMS channel, {result['senders']} concurrent senders, {result['messages']} signed inbound SMS "
-          f"({result['database']}): {result['answered']} answered, {result['errors']} errors "
-          f"{result['error_kinds'] or ''}, {result['seconds']} s, {result['messages_per_s']} msg/s")
+    print(
+        f"SMS channel, {result['senders']} concurrent senders, {result['messages']} signed inbound SMS "
+        f"({result['database']}): {result['answered']} answered, {result['errors']} errors "
+        f"{result['error_kinds'] or ''}, {result['seconds']} s, {result['messages_per_s']} msg/s"
+    )
     print(f"{'':24}{'median':>10}{'p95':>10}{'max':>10}")
     for key, label in (("webhook", "webhook response"), ("reply", "reply at fake Twilio")):
         r = result[key]

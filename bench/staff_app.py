@@ -7,6 +7,7 @@ SQLite; and one login (argon2id verify). Target (ours): every page median
 
     python -m bench.staff_app
 """
+
 from __future__ import annotations
 
 import os
@@ -41,20 +42,32 @@ def _fill(url: str) -> None:
             woman = Woman(preferred_name=f"Woman {i}", phone_e164=f"+4477009{i:05d}"[:13], safe_to_text=i % 2 == 0)
             session.add(woman)
             session.flush()
-            referral = Referral(reference=f"ELP-B{i:05d}", woman_id=woman.id,
-                                pathway=Pathway.SELF if i % 3 else Pathway.POLICE_CAUTION,
-                                borough=rng.choice(boroughs), in_coverage=True, channel="rest",
-                                conversation_id=f"bench-{i}",
-                                created_at=utcnow() - timedelta(days=rng.randint(0, 400)))
+            referral = Referral(
+                reference=f"ELP-B{i:05d}",
+                woman_id=woman.id,
+                pathway=Pathway.SELF if i % 3 else Pathway.POLICE_CAUTION,
+                borough=rng.choice(boroughs),
+                in_coverage=True,
+                channel="rest",
+                conversation_id=f"bench-{i}",
+                created_at=utcnow() - timedelta(days=rng.randint(0, 400)),
+            )
             session.add(referral)
             session.flush()
             for need in rng.sample(list(Need), rng.randint(0, 6)):
                 session.add(ReferralNeed(referral_id=referral.id, need=need))
             if i < ALERTS:
-                session.add(Alert(reason=AlertReason.CRISIS if i % 4 == 0 else AlertReason.HUMAN_REQUESTED,
-                                  urgency=AlertUrgency.URGENT if i % 4 == 0 else AlertUrgency.NORMAL,
-                                  conversation_id=f"bench-{i}", channel="rest", woman_id=woman.id,
-                                  referral_id=referral.id, summary="bench"))
+                session.add(
+                    Alert(
+                        reason=AlertReason.CRISIS if i % 4 == 0 else AlertReason.HUMAN_REQUESTED,
+                        urgency=AlertUrgency.URGENT if i % 4 == 0 else AlertUrgency.NORMAL,
+                        conversation_id=f"bench-{i}",
+                        channel="rest",
+                        woman_id=woman.id,
+                        referral_id=referral.id,
+                        summary="bench",
+                    )
+                )
 
 
 def _time(client, path: str) -> dict:
@@ -65,7 +78,10 @@ def _time(client, path: str) -> dict:
         samples.append((time.perf_counter() - start) * 1000)
         assert resp.status_code == 200, (path, resp.status_code)
     samples.sort()
-    return {"median_ms": round(statistics.median(samples), 1), "p95_ms": round(samples[int(0.95 * len(samples)) - 1], 1)}
+    return {
+        "median_ms": round(statistics.median(samples), 1),
+        "p95_ms": round(samples[int(0.95 * len(samples)) - 1], 1),
+    }
 
 
 def run() -> dict:
@@ -77,10 +93,20 @@ def run() -> dict:
         seed(url)
         _fill(url)
         port = free_port()
-        env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "DATABASE_URL": url,
-               "ELPIS_RASA_URL": f"http://127.0.0.1:{free_port()}"}
-        proc = subprocess.Popen([sys.executable, "-m", "bot.web", "--port", str(port)], cwd=REPO_ROOT, env=env,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        env = {
+            **os.environ,
+            "PYTHONPATH": str(REPO_ROOT),
+            "DATABASE_URL": url,
+            "ELPIS_RASA_URL": f"http://127.0.0.1:{free_port()}",
+        }
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "bot.web", "--port", str(port)],
+            cwd=REPO_ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         try:
             wait_http(f"http://127.0.0.1:{port}/healthz", 60, proc)
             client = Client(f"http://127.0.0.1:{port}")

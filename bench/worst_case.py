@@ -10,6 +10,7 @@
 
     python -m bench worst_case
 """
+
 from __future__ import annotations
 
 import os
@@ -83,9 +84,15 @@ def _others_reply_time(model: str) -> dict:
     url = f"sqlite:///{tmp / 'elpis.db'}"
     migrate.upgrade(url)
     seed(url)
-    stack = Stack(rasa_port=free_port(), action_port=free_port(), web_port=free_port(),
-                  env={"DATABASE_URL": url, "ELPIS_DEV_INBOX": str(tmp / "inbox.jsonl")},
-                  model=Path(model), log_dir=tmp, roles=("actions", "rasa"))
+    stack = Stack(
+        rasa_port=free_port(),
+        action_port=free_port(),
+        web_port=free_port(),
+        env={"DATABASE_URL": url, "ELPIS_DEV_INBOX": str(tmp / "inbox.jsonl")},
+        model=Path(model),
+        log_dir=tmp,
+        roles=("actions", "rasa"),
+    )
     stack.start()
     rest = f"{stack.rasa_url}/webhooks/rest/webhook"
 
@@ -114,8 +121,12 @@ def _others_reply_time(model: str) -> dict:
         attacker.join(timeout=120)
     finally:
         stack.stop()
-    return {"idle_median_ms": statistics.median(idle), "idle_max_ms": max(idle),
-            "under_attack_median_ms": statistics.median(under_attack), "under_attack_max_ms": max(under_attack)}
+    return {
+        "idle_median_ms": statistics.median(idle),
+        "idle_max_ms": max(idle),
+        "under_attack_median_ms": statistics.median(under_attack),
+        "under_attack_max_ms": max(under_attack),
+    }
 
 
 def run() -> dict:
@@ -128,10 +139,16 @@ def run() -> dict:
     for name in HOSTILE:
         print(f"   {name:32} {nlu[name]:15.1f} {tokenizer[name]:34.1f}")
     others = _others_reply_time(model)
-    print(f"   another woman's reply: idle median {others['idle_median_ms']:.0f} ms (max {others['idle_max_ms']:.0f}); "
-          f"under attack median {others['under_attack_median_ms']:.0f} ms (max {others['under_attack_max_ms']:.0f})")
-    return {"nlu_ms": nlu, "worst_nlu_ms": max(nlu.values()), "tokenizer_unbounded_1600_ms": tokenizer,
-            "other_woman": others}
+    print(
+        f"   another woman's reply: idle median {others['idle_median_ms']:.0f} ms (max {others['idle_max_ms']:.0f}); "
+        f"under attack median {others['under_attack_median_ms']:.0f} ms (max {others['under_attack_max_ms']:.0f})"
+    )
+    return {
+        "nlu_ms": nlu,
+        "worst_nlu_ms": max(nlu.values()),
+        "tokenizer_unbounded_1600_ms": tokenizer,
+        "other_woman": others,
+    }
 
 
 if __name__ == "__main__":

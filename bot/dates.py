@@ -1,4 +1,5 @@
 """Dates and times in the service's zone (Europe/London, across clock changes)."""
+
 from __future__ import annotations
 
 import calendar

@@ -5,6 +5,7 @@ Rasa's HTTP API (--enable-api) needs ELPIS_RASA_TOKEN; the open REST channel
 ELPIS_ALLOW_REST=1; the action server listens on 127.0.0.1 only. In
 development nothing changes except the log redaction (bot/logging.yml).
 """
+
 from __future__ import annotations
 
 from pathlib import Path

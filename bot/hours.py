@@ -15,6 +15,7 @@ saying which part and why: hours are never guessed or quietly dropped.
 Weekdays are ISO numbers throughout: 1 is Monday, 7 is Sunday.
 Times are in the service's zone, settings.timezone (Europe/London by default).
 """
+
 from __future__ import annotations
 
 import re

@@ -15,6 +15,7 @@ Free text cannot be spotted by pattern, so our code logs ids and counts, never
 message text; the patterns here catch what slips through: phone numbers,
 postcodes, emails, and the value of any text/message/body field.
 """
+
 from __future__ import annotations
 
 import logging
@@ -24,8 +25,10 @@ REDACTED = "[redacted]"
 
 _PATTERNS = [
     # Message text fields in dicts, JSON, form posts: {"text": "..."}, Body=...
-    re.compile(r"""(?P<key>["']?\b(?:text|message|body|Body|message_text|utterance|latest_message)["']?\s*[:=]\s*)"""
-               r"""(?P<val>"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|[^,&}\s][^,&}]*)"""),
+    re.compile(
+        r"""(?P<key>["']?\b(?:text|message|body|Body|message_text|utterance|latest_message)["']?\s*[:=]\s*)"""
+        r"""(?P<val>"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|[^,&}\s][^,&}]*)"""
+    ),
     re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"),  # email
     re.compile(r"\+\d{10,15}\b"),  # E.164
     re.compile(r"(?<!\d)(?:44\s?|0)7\d{3}[\s-]?\d{3}[\s-]?\d{3}(?!\d)"),  # UK mobile

@@ -1,5 +1,6 @@
 """Local ports for the stack: a free one, whether one is free and who holds it if
 not, and waiting until a server on one answers."""
+
 from __future__ import annotations
 
 import os

@@ -1,5 +1,6 @@
 """The stack's children as process groups: each runs in its own session, dies with
 its parent, and is stopped by signalling the whole group."""
+
 from __future__ import annotations
 
 import ctypes

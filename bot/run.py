@@ -3,6 +3,7 @@
 `python -m bot.run` is what `make run` calls after training and migrating.
 The processes themselves are a `Stack` (bot/stack.py), which tests use too.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -18,7 +19,9 @@ def _roles(value: str) -> tuple[str, ...]:
     roles = tuple(r.strip() for r in value.split(",") if r.strip())
     unknown = set(roles) - set(ROLES)
     if unknown:
-        raise argparse.ArgumentTypeError(f"unknown role(s) {', '.join(sorted(unknown))}; choose from {', '.join(ROLES)}")
+        raise argparse.ArgumentTypeError(
+            f"unknown role(s) {', '.join(sorted(unknown))}; choose from {', '.join(ROLES)}"
+        )
     return roles
 
 
@@ -72,12 +75,22 @@ def main() -> int:
     parser.add_argument("--rasa-port", type=int, default=5005)
     parser.add_argument("--action-port", type=int, default=5055)
     parser.add_argument("--web-port", type=int, default=settings.staff_port)
-    parser.add_argument("--only", type=_roles, default=ROLES, metavar="ROLES",
-                        help=f"start only these, comma-separated (of {','.join(ROLES)})")
+    parser.add_argument(
+        "--only",
+        type=_roles,
+        default=ROLES,
+        metavar="ROLES",
+        help=f"start only these, comma-separated (of {','.join(ROLES)})",
+    )
     args = parser.parse_args()
     # No Twilio account: the SMS channel still works, against the local fake.
-    stack = Stack(rasa_port=args.rasa_port, action_port=args.action_port, web_port=args.web_port, roles=args.only,
-                  fake_twilio_port=None if settings.twilio_account_sid else settings.sms_fake_port)
+    stack = Stack(
+        rasa_port=args.rasa_port,
+        action_port=args.action_port,
+        web_port=args.web_port,
+        roles=args.only,
+        fake_twilio_port=None if settings.twilio_account_sid else settings.sms_fake_port,
+    )
     return serve(stack, settings)
 
 

@@ -5,6 +5,7 @@ the demo keyworker are not the real service's. Running it twice changes nothing.
 It sits above the features: the foundation's rows first, then each feature
 seeds its own SAMPLE data on top (bot/db imports no feature).
 """
+
 from __future__ import annotations
 
 import csv
@@ -24,10 +25,46 @@ SAMPLE_COVERAGE_BCUS = ("Central South", "South East", "Central East", "Central 
 
 SAMPLE_CENTRES = [
     # name, address, postcode, borough, lat, lon, phone, hours
-    ("SAMPLE Southwark Women's Centre", "1 Example Road, Peckham", "SE15 5AA", "Southwark", 51.4693, -0.0692, "020 7946 0101", "Mon-Fri 9:30-17:00"),
-    ("SAMPLE Lambeth Women's Centre", "2 Example Street, Brixton", "SW9 8AA", "Lambeth", 51.4627, -0.1146, "020 7946 0102", "Mon-Fri 9:30-17:00"),
-    ("SAMPLE Hackney Women's Centre", "3 Example Lane, Dalston", "E8 2AA", "Hackney", 51.5460, -0.0750, "020 7946 0103", "Mon-Thu 10:00-16:00"),
-    ("SAMPLE Lewisham Women's Centre", "4 Example Parade, Catford", "SE6 4AA", "Lewisham", 51.4452, -0.0209, "020 7946 0104", "Tue-Sat 10:00-16:00"),
+    (
+        "SAMPLE Southwark Women's Centre",
+        "1 Example Road, Peckham",
+        "SE15 5AA",
+        "Southwark",
+        51.4693,
+        -0.0692,
+        "020 7946 0101",
+        "Mon-Fri 9:30-17:00",
+    ),
+    (
+        "SAMPLE Lambeth Women's Centre",
+        "2 Example Street, Brixton",
+        "SW9 8AA",
+        "Lambeth",
+        51.4627,
+        -0.1146,
+        "020 7946 0102",
+        "Mon-Fri 9:30-17:00",
+    ),
+    (
+        "SAMPLE Hackney Women's Centre",
+        "3 Example Lane, Dalston",
+        "E8 2AA",
+        "Hackney",
+        51.5460,
+        -0.0750,
+        "020 7946 0103",
+        "Mon-Thu 10:00-16:00",
+    ),
+    (
+        "SAMPLE Lewisham Women's Centre",
+        "4 Example Parade, Catford",
+        "SE6 4AA",
+        "Lewisham",
+        51.4452,
+        -0.0209,
+        "020 7946 0104",
+        "Tue-Sat 10:00-16:00",
+    ),
 ]
 
 
@@ -46,14 +83,27 @@ def seed(url: str | None = None) -> None:
         for name, address, postcode, borough, lat, lon, phone, hours in SAMPLE_CENTRES:
             if name not in centres:
                 session.add(
-                    Centre(name=name, address=address, postcode=postcode, borough=borough,
-                           latitude=lat, longitude=lon, phone=phone, opening_hours=hours)
+                    Centre(
+                        name=name,
+                        address=address,
+                        postcode=postcode,
+                        borough=borough,
+                        latitude=lat,
+                        longitude=lon,
+                        phone=phone,
+                        opening_hours=hours,
+                    )
                 )
         if session.execute(select(Staff.id).where(Staff.email == "keyworker@example.org")).first() is None:
             # SAMPLE keyworker on duty; no password: staff logins are made by the CLI.
             session.add(
-                Staff(email="keyworker@example.org", name="Sample Keyworker", role=StaffRole.KEYWORKER,
-                      phone_e164="+447700900999", on_duty=True)
+                Staff(
+                    email="keyworker@example.org",
+                    name="Sample Keyworker",
+                    role=StaffRole.KEYWORKER,
+                    phone_e164="+447700900999",
+                    on_duty=True,
+                )
             )
         # Not SAMPLE: the assistant's answers, loaded once from answers.yml (admins keep them after).
         seed_answers(session)

@@ -3,6 +3,7 @@ worker and (in development) the fake Twilio, started together and stopped togeth
 
 `python -m bot.run` starts one in the foreground; tests start real servers on free ports with it.
 """
+
 from __future__ import annotations
 
 import os
@@ -84,8 +85,10 @@ class Stack:
         from bot.devtools.fake_twilio import DEFAULT_FROM, DEFAULT_SID, DEFAULT_TOKEN
 
         return {
-            "TWILIO_ACCOUNT_SID": DEFAULT_SID, "TWILIO_AUTH_TOKEN": DEFAULT_TOKEN,
-            "TWILIO_FROM_NUMBER": DEFAULT_FROM, "TWILIO_BASE_URL": f"http://127.0.0.1:{self.fake_twilio_port}",
+            "TWILIO_ACCOUNT_SID": DEFAULT_SID,
+            "TWILIO_AUTH_TOKEN": DEFAULT_TOKEN,
+            "TWILIO_FROM_NUMBER": DEFAULT_FROM,
+            "TWILIO_BASE_URL": f"http://127.0.0.1:{self.fake_twilio_port}",
             "ELPIS_PUBLIC_BASE_URL": self.rasa_url,
         }
 
@@ -112,25 +115,54 @@ class Stack:
         settings = load_settings({**os.environ, **self.env})
         fake = []
         if self.fake_twilio_port:
-            fake = [Service(
-                "fake-twilio",
-                [str(VENV_BIN / "python"), "-m", "bot.devtools.fake_twilio", "--port", str(self.fake_twilio_port),
-                 "--rasa-url", self.rasa_url],
-                f"http://127.0.0.1:{self.fake_twilio_port}/_fake/health",
-            )]
+            fake = [
+                Service(
+                    "fake-twilio",
+                    [
+                        str(VENV_BIN / "python"),
+                        "-m",
+                        "bot.devtools.fake_twilio",
+                        "--port",
+                        str(self.fake_twilio_port),
+                        "--rasa-url",
+                        self.rasa_url,
+                    ],
+                    f"http://127.0.0.1:{self.fake_twilio_port}/_fake/health",
+                )
+            ]
         action = Service(
             "actions",
-            [str(VENV_BIN / "python"), "-m", "rasa_sdk", "--actions", "actions", "--port", str(self.action_port),
-             *hardening.action_server_args()],
+            [
+                str(VENV_BIN / "python"),
+                "-m",
+                "rasa_sdk",
+                "--actions",
+                "actions",
+                "--port",
+                str(self.action_port),
+                *hardening.action_server_args(),
+            ],
             f"http://127.0.0.1:{self.action_port}/health",
         )
         rasa = Service(
             "rasa",
             [
-                str(VENV_BIN / "rasa"), "run", "--model", str(self.model), "--port", str(self.rasa_port),
-                "--credentials", str(hardening.credentials_for(settings, self.credentials, self.log_dir)),
-                "--endpoints", str(self._endpoints_file()),
-                "--cors", *self.web_origins(), "--enable-api", "--interface", "127.0.0.1", *hardening.rasa_args(settings),
+                str(VENV_BIN / "rasa"),
+                "run",
+                "--model",
+                str(self.model),
+                "--port",
+                str(self.rasa_port),
+                "--credentials",
+                str(hardening.credentials_for(settings, self.credentials, self.log_dir)),
+                "--endpoints",
+                str(self._endpoints_file()),
+                "--cors",
+                *self.web_origins(),
+                "--enable-api",
+                "--interface",
+                "127.0.0.1",
+                *hardening.rasa_args(settings),
             ],
             f"{self.rasa_url}/status",
         )
@@ -148,8 +180,14 @@ class Stack:
 
     def _env(self) -> dict[str, str]:
         # ELPIS_RASA_URL: the web server (staff handoff, chat proxy) talks to this stack's Rasa.
-        return {**os.environ, "ELPIS_RASA_URL": self.rasa_url, **self.fake_twilio_env(),
-                **hardening.action_server_env(), **self.env, "PYTHONPATH": str(REPO_ROOT)}
+        return {
+            **os.environ,
+            "ELPIS_RASA_URL": self.rasa_url,
+            **self.fake_twilio_env(),
+            **hardening.action_server_env(),
+            **self.env,
+            "PYTHONPATH": str(REPO_ROOT),
+        }
 
     def _spawn(self, service: Service) -> None:
         out = None
@@ -157,8 +195,13 @@ class Stack:
             self.log_dir.mkdir(parents=True, exist_ok=True)
             out = open(self.log_dir / f"{service.name}-{self.rasa_port}.log", "ab")
         service.proc = subprocess.Popen(
-            service.argv, cwd=REPO_ROOT, env=self._env(), stdout=out, stderr=subprocess.STDOUT if out else None,
-            start_new_session=True, preexec_fn=die_with_parent(),
+            service.argv,
+            cwd=REPO_ROOT,
+            env=self._env(),
+            stdout=out,
+            stderr=subprocess.STDOUT if out else None,
+            start_new_session=True,
+            preexec_fn=die_with_parent(),
         )
 
     def start(self, timeout: float = 300.0) -> Stack:

@@ -21,6 +21,7 @@ Pass --rasa to also parse every file with Rasa's own YAML reader.
 
 Usage:  .venv/bin/python scripts/check_nlu_data.py [--strict] [--rasa]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -50,14 +51,32 @@ MIN_TRAIN = {
 MIN_HOLDOUT = 15  # the design's minimum per intent
 
 EXPECTED_INTENTS = [
-    "greet", "goodbye", "thank", "affirm", "deny", "faq",
-    "out_of_scope", "inform",
-    "self_refer", "police_referral", "crisis", "human_handoff",
-    "skip", "go_back", "stop_form", "change_field",
-    "find_service", "more_options", "choose_option",
-    "book_appointment", "check_appointment", "reschedule_appointment",
+    "greet",
+    "goodbye",
+    "thank",
+    "affirm",
+    "deny",
+    "faq",
+    "out_of_scope",
+    "inform",
+    "self_refer",
+    "police_referral",
+    "crisis",
+    "human_handoff",
+    "skip",
+    "go_back",
+    "stop_form",
+    "change_field",
+    "find_service",
+    "more_options",
+    "choose_option",
+    "book_appointment",
+    "check_appointment",
+    "reschedule_appointment",
     "cancel_appointment",
-    "stop_texts", "delete_my_data", "my_data_summary",
+    "stop_texts",
+    "delete_my_data",
+    "my_data_summary",
     "distress",
 ]
 # Measured by the triage sets (tests/triage), not the intent held-out sets.
@@ -94,7 +113,7 @@ def load(path: Path, errors: list[str]) -> list[tuple[str, str]]:
         errors.append(f"{rel}: top level is not a mapping")
         return []
     if str(doc.get("version")) != "3.1":
-        errors.append(f"{rel}: version must be \"3.1\", got {doc.get('version')!r}")
+        errors.append(f'{rel}: version must be "3.1", got {doc.get("version")!r}')
     items = doc.get("nlu")
     if not isinstance(items, list):
         errors.append(f"{rel}: missing `nlu:` list")
@@ -132,10 +151,7 @@ def check_phone_numbers(label: str, rows, errors: list[str]) -> None:
         for m in UK_MOBILE_RE.finditer(digits):
             national = "0" + m.group(0)[-10:]
             if not national.startswith("07700900"):
-                errors.append(
-                    f"{label}: {intent}: {text!r} is not an Ofcom drama number "
-                    "(use 07700 900000-900999)"
-                )
+                errors.append(f"{label}: {intent}: {text!r} is not an Ofcom drama number (use 07700 900000-900999)")
 
 
 def check_label_conflicts(label: str, rows, errors: list[str], warnings: list[str]) -> None:
@@ -190,8 +206,9 @@ def main() -> int:
         counts = Counter(i for i, _ in rows)
         for intent in EXPECTED_INTENTS:
             if intent not in NO_HOLDOUT_INTENTS and counts.get(intent, 0) < MIN_HOLDOUT:
-                errors.append(f"{path.relative_to(ROOT)}: {intent} has {counts.get(intent, 0)} examples, "
-                              f"needs >= {MIN_HOLDOUT}")
+                errors.append(
+                    f"{path.relative_to(ROOT)}: {intent} has {counts.get(intent, 0)} examples, needs >= {MIN_HOLDOUT}"
+                )
 
     if args.rasa:
         rasa_parse(train_files + HOLDOUT_FILES, errors)
@@ -228,10 +245,7 @@ def main() -> int:
     train_keys = {key(t): i for i, t in train}
     for intent, text in holdout:
         if key(text) in train_keys:
-            errors.append(
-                f"holdout leak: {text!r} ({intent}) also in training "
-                f"({train_keys[key(text)]})"
-            )
+            errors.append(f"holdout leak: {text!r} ({intent}) also in training ({train_keys[key(text)]})")
 
     for path in TRIAGE_FILES:
         for item in yaml.safe_load(path.read_text(encoding="utf-8"))["messages"]:
@@ -246,8 +260,7 @@ def main() -> int:
             if key(text) == key(ttext):
                 continue  # already reported as exact leak
             if lt == ltr or (
-                min(len(lt), len(ltr)) >= 4
-                and difflib.SequenceMatcher(None, lt, ltr).ratio() >= NEAR_DUP_RATIO
+                min(len(lt), len(ltr)) >= 4 and difflib.SequenceMatcher(None, lt, ltr).ratio() >= NEAR_DUP_RATIO
             ):
                 msg = f"near-duplicate: holdout {text!r} ({intent}) ~ training {ttext!r} ({tint})"
                 (errors if args.strict else warnings).append(msg)

@@ -10,6 +10,7 @@ not-understood net do it (actions/knowledge.py):
 - top two: the right answer is the reply or one of the two topics offered.
 Scored per topic, and English against other languages.
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -67,8 +68,14 @@ def score(items: list[dict], parses: list[dict]) -> dict:
         by_lang.setdefault("en" if q.get("lang", "en") == "en" else "other", Counter())[g] += 1
         if g == "wrong":
             ranking = topic_ranking(p)
-            wrong.append({"text": q["text"], "topic": q["topic"], "intent": (p.get("intent") or {}).get("name"),
-                          "ranking": [f"{t} {c:.2f}" for t, c in ranking[:2]]})
+            wrong.append(
+                {
+                    "text": q["text"],
+                    "topic": q["topic"],
+                    "intent": (p.get("intent") or {}).get("name"),
+                    "ranking": [f"{t} {c:.2f}" for t, c in ranking[:2]],
+                }
+            )
     # The model's own ranking, whatever the reply: how often the right topic is first / in the top two.
     ranked = [[t for t, _ in topic_ranking(p)] for p in parses]
     return {
@@ -79,22 +86,31 @@ def score(items: list[dict], parses: list[dict]) -> dict:
         "selector_top1": sum(bool(r) and r[0] == q["topic"] for q, r in zip(items, ranked)) / n,
         "selector_top2": sum(q["topic"] in r[:2] for q, r in zip(items, ranked)) / n,
         "per_topic": {t: dict(c) for t, c in sorted(per_topic.items())},
-        "by_language": {k: f"{c['first']}/{sum(c.values())} first, "
-                           f"{c['first'] + c['top_two']}/{sum(c.values())} top two" for k, c in by_lang.items()},
+        "by_language": {
+            k: f"{c['first']}/{sum(c.values())} first, {c['first'] + c['top_two']}/{sum(c.values())} top two"
+            for k, c in by_lang.items()
+        },
         "wrong": wrong,
     }
 
 
 def report_lines(result: dict, where: str) -> list[str]:
-    lines = [f"## Questions to answers ({where}, {result['n']} blind questions)", "",
-             "| measure | result | target |", "|---|---|---|",
-             f"| right answer first | {result['first']:.3f} | >= {TARGETS['first']} |",
-             f"| right answer first or offered in the top two | {result['top_two']:.3f} | >= {TARGETS['top_two']} |",
-             f"| taken as a question (intent faq, or its flow) | {result['routed_as_question']:.3f} | |",
-             f"| topic model alone: right topic first / in top two | {result['selector_top1']:.3f} / "
-             f"{result['selector_top2']:.3f} | |",
-             "", "By language: " + "; ".join(f"{k}: {v}" for k, v in result["by_language"].items()), "",
-             "| topic | first | top two only | wrong |", "|---|---|---|---|"]
+    lines = [
+        f"## Questions to answers ({where}, {result['n']} blind questions)",
+        "",
+        "| measure | result | target |",
+        "|---|---|---|",
+        f"| right answer first | {result['first']:.3f} | >= {TARGETS['first']} |",
+        f"| right answer first or offered in the top two | {result['top_two']:.3f} | >= {TARGETS['top_two']} |",
+        f"| taken as a question (intent faq, or its flow) | {result['routed_as_question']:.3f} | |",
+        f"| topic model alone: right topic first / in top two | {result['selector_top1']:.3f} / "
+        f"{result['selector_top2']:.3f} | |",
+        "",
+        "By language: " + "; ".join(f"{k}: {v}" for k, v in result["by_language"].items()),
+        "",
+        "| topic | first | top two only | wrong |",
+        "|---|---|---|---|",
+    ]
     for topic, c in result["per_topic"].items():
         lines.append(f"| {topic} | {c.get('first', 0)} | {c.get('top_two', 0)} | {c.get('wrong', 0)} |")
     lines += ["", "Wrong (text -> intent, closest topics):"]
@@ -113,5 +129,6 @@ def evaluate(model: str, path: Path) -> tuple[dict, list[str]]:
 if __name__ == "__main__":
     from scripts.model_parse import report_main
 
-    report_main("python -m scripts.knowledge_report", DEFAULT_SET,
-                "a blind question file (default: the set in use)", evaluate)
+    report_main(
+        "python -m scripts.knowledge_report", DEFAULT_SET, "a blind question file (default: the set in use)", evaluate
+    )

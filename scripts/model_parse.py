@@ -1,5 +1,6 @@
 """Parse many texts with a trained model, in-process, as the Rasa server would
 (our components and patches loaded), and the offline reports' shared command line."""
+
 from __future__ import annotations
 
 import argparse
@@ -28,8 +29,9 @@ def parse_all(model: str, texts: list[str]) -> list[dict]:
     return asyncio.run(run())
 
 
-def report_main(prog: str, default_sets: Path, sets_help: str,
-                evaluate: Callable[[str, Path], tuple[dict, list[str]]]) -> None:
+def report_main(
+    prog: str, default_sets: Path, sets_help: str, evaluate: Callable[[str, Path], tuple[dict, list[str]]]
+) -> None:
     """--model, --sets and --json for a report: `evaluate` scores a set with a model."""
     parser = argparse.ArgumentParser(prog=prog)
     parser.add_argument("--model", default=str(REPO_ROOT / "models" / "elpis.tar.gz"))

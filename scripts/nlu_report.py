@@ -7,6 +7,7 @@ confusions, graded triage on the blind triage sets in use
 blind question set in use (scripts/knowledge_report.py) and the
 cross-validation accuracy.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -23,18 +24,31 @@ REPORTS = REPO_ROOT / "reports"
 
 
 def rasa_test(*args: str) -> None:
-    subprocess.run([RASA, "test", "nlu", *args], cwd=REPO_ROOT, check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        [RASA, "test", "nlu", *args], cwd=REPO_ROOT, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
 
 
 def summarise(report_dir: Path, title: str) -> list[str]:
     report = json.loads((report_dir / "intent_report.json").read_text())
-    errors = json.loads((report_dir / "intent_errors.json").read_text()) if (report_dir / "intent_errors.json").exists() else []
-    lines = [f"## {title}", "", f"accuracy: **{report['accuracy']:.3f}**", "",
-             "| intent | support | precision | recall | F1 |", "|---|---|---|---|---|"]
+    errors = (
+        json.loads((report_dir / "intent_errors.json").read_text())
+        if (report_dir / "intent_errors.json").exists()
+        else []
+    )
+    lines = [
+        f"## {title}",
+        "",
+        f"accuracy: **{report['accuracy']:.3f}**",
+        "",
+        "| intent | support | precision | recall | F1 |",
+        "|---|---|---|---|---|",
+    ]
     for intent, row in sorted(report.items()):
         if isinstance(row, dict) and "support" in row and not intent.endswith("avg"):
-            lines.append(f"| {intent} | {row['support']} | {row['precision']:.2f} | {row['recall']:.2f} | {row['f1-score']:.2f} |")
+            lines.append(
+                f"| {intent} | {row['support']} | {row['precision']:.2f} | {row['recall']:.2f} | {row['f1-score']:.2f} |"
+            )
     pairs = collections.defaultdict(list)
     for err in errors:
         pairs[(err["intent"], err["intent_prediction"]["name"])].append(err["text"])
@@ -64,8 +78,17 @@ def main() -> None:
 
     lines += knowledge_report.evaluate(model, knowledge_report.DEFAULT_SET)[1] + [""]
     if not args.no_cv:
-        rasa_test("--nlu", "data/nlu", "--config", "config.yml", "--cross-validation", "--folds", "5",
-                  "--out", str(REPORTS / "cv"))
+        rasa_test(
+            "--nlu",
+            "data/nlu",
+            "--config",
+            "config.yml",
+            "--cross-validation",
+            "--folds",
+            "5",
+            "--out",
+            str(REPORTS / "cv"),
+        )
         cv = json.loads((REPORTS / "cv" / "intent_report.json").read_text())
         lines += ["", "## 5-fold cross-validation on the training data", "", f"accuracy: **{cv['accuracy']:.3f}**"]
     (REPORTS / "nlu_summary.md").write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -13,6 +13,7 @@ step (pip -q, TensorFlow starting) does not look hung. The ticker stops at
 Standard library only, and never fails the build: the first stage runs before
 .venv exists, and progress lines must not be why `make run` stops.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -116,8 +117,12 @@ def begin(key: str, what: str, until: list[str], owner: int | None = None) -> No
     directory.mkdir(parents=True, exist_ok=True)
     owner = owner or owner_pid()
     now = time.time()
-    state = {"start": now, "owner": owner, "token": f"{os.getpid()}-{now}",
-             "session_start": _session_start(directory, owner, now)}
+    state = {
+        "start": now,
+        "owner": owner,
+        "token": f"{os.getpid()}-{now}",
+        "session_start": _session_start(directory, owner, now),
+    }
     path = directory / key
     path.write_text(json.dumps(state))
     say(f"{key}: {what} ...")
@@ -195,8 +200,13 @@ def main(argv: list[str] | None = None) -> int:
     b = sub.add_parser("begin", help="say a stage starts; tick until `end` (or --until URLs answer)")
     b.add_argument("key")
     b.add_argument("what")
-    b.add_argument("--until", action="append", default=[], metavar="URL",
-                   help="the stage ends when this answers (repeatable): servers, which keep running")
+    b.add_argument(
+        "--until",
+        action="append",
+        default=[],
+        metavar="URL",
+        help="the stage ends when this answers (repeatable): servers, which keep running",
+    )
     e = sub.add_parser("end", help="say a stage is done, with its time")
     e.add_argument("key")
     args = parser.parse_args(argv)

@@ -4,6 +4,7 @@ PostgreSQL tests run when TEST_DATABASE_URL is set (CI sets it). Without it they
 skip with a reason; with ELPIS_REQUIRE_SERVICES=1 (CI) a missing server fails
 the run instead, so CI can never skip them quietly.
 """
+
 from __future__ import annotations
 
 import os

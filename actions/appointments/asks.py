@@ -1,4 +1,5 @@
 """The appointment form's questions, and the last word when it ends."""
+
 from __future__ import annotations
 
 from rasa_sdk import Action, Tracker
@@ -24,8 +25,13 @@ class ActionAskApptWhich(Action):
         verb = "move" if tracker.get_slot("appt_mode") == "move" else "call off"
         dispatcher.utter_message(
             text=f"Which appointment would you like to {verb}?",
-            buttons=[{"title": f"{formatting.when(v.slot.starts_at)} ({v.slot.centre_area})", "payload": f"appointment {v.id}"}
-                     for v in views],
+            buttons=[
+                {
+                    "title": f"{formatting.when(v.slot.starts_at)} ({v.slot.centre_area})",
+                    "payload": f"appointment {v.id}",
+                }
+                for v in views
+            ],
         )
         return []
 
@@ -94,11 +100,13 @@ class ActionAppointmentDone(Action):
             if mode == "book":
                 dispatcher.utter_message(text="OK, I'll leave it there. You can book any time: just say 'book'.")
             else:
-                dispatcher.utter_message(text="OK, your appointment stays as it is. Say 'when is my appointment' to check it.")
+                dispatcher.utter_message(
+                    text="OK, your appointment stays as it is. Say 'when is my appointment' to check it."
+                )
         if outcome.startswith(SWITCH_PREFIX):
             if mode == "book":
                 dispatcher.utter_message(text="I've left the booking for now. Say 'book' when you're ready.")
             else:
                 dispatcher.utter_message(text="Your appointment stays as it is.")
-            return [*flows.reset(), FollowupAction(outcome[len(SWITCH_PREFIX):])]
+            return [*flows.reset(), FollowupAction(outcome[len(SWITCH_PREFIX) :])]
         return flows.reset()

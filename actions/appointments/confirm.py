@@ -1,4 +1,5 @@
 """Her yes before any change, and the change written."""
+
 from __future__ import annotations
 
 import re
@@ -32,7 +33,11 @@ async def confirm(value: Any, dispatcher: CollectingDispatcher, tracker: Tracker
         answer = True
     if mode in ("book", "move") and answer is None:
         pref = parse_preference(text, formatting.local(service.now()).date())
-        if parse_slot_payload(text) or pref.understood or parse_choice(text, len(tracker.get_slot("appt_offer") or [])) is not None:
+        if (
+            parse_slot_payload(text)
+            or pref.understood
+            or parse_choice(text, len(tracker.get_slot("appt_offer") or [])) is not None
+        ):
             # A different time named at the yes/no question: take it as a new choice.
             return {"appt_confirm": None, "appt_slot": None, **await choose(value, dispatcher, tracker)}
         if offers.MORE.search(text) or re.search(r"\b(change|another|different|no)\b", text, re.I):
@@ -53,18 +58,37 @@ async def confirm(value: Any, dispatcher: CollectingDispatcher, tracker: Tracker
             return {"appt_confirm": "no", "appt_outcome": "kept"}
         slot_id = int(tracker.get_slot("appt_slot"))
         dispatcher.utter_message(text="OK.")
-        return {"appt_confirm": None, "appt_choice": None, "appt_slot": None, **await offers.new_offer(
-            dispatcher, tracker, kind, tracker.get_slot("appt_pref"), moving_id=moving_id, exclude={slot_id},
-            note="Which time would suit you better? Here are some other times:")}
+        return {
+            "appt_confirm": None,
+            "appt_choice": None,
+            "appt_slot": None,
+            **await offers.new_offer(
+                dispatcher,
+                tracker,
+                kind,
+                tracker.get_slot("appt_pref"),
+                moving_id=moving_id,
+                exclude={slot_id},
+                note="Which time would suit you better? Here are some other times:",
+            ),
+        }
     if mode == "cancel":
         result = await run_db(service.cancel, target_id)
         if not result.ok:
-            dispatcher.utter_message(text="That appointment has already changed. Say 'when is my appointment' to check.")
+            dispatcher.utter_message(
+                text="That appointment has already changed. Say 'when is my appointment' to check."
+            )
             return {"appt_confirm": "yes", "appt_outcome": "failed"}
         after = await run_db(service.who, tracker.sender_id, channel_of(tracker))
-        dispatcher.utter_message(text=texts.called_off(
-            result.appointment.slot, result.appointment.kind, who.deadline,
-            after.live if after else (), after.attended if after else ()))
+        dispatcher.utter_message(
+            text=texts.called_off(
+                result.appointment.slot,
+                result.appointment.kind,
+                who.deadline,
+                after.live if after else (),
+                after.attended if after else (),
+            )
+        )
         return {"appt_confirm": "yes", "appt_outcome": "done"}
     slot_id = int(tracker.get_slot("appt_slot"))
     if mode == "move":
@@ -77,33 +101,66 @@ async def confirm(value: Any, dispatcher: CollectingDispatcher, tracker: Tracker
         dispatcher.utter_message(text=texts.moved(result.appointment.slot, discreet, result.reminders))
         return {"appt_confirm": "yes", "appt_outcome": "done"}
     dispatcher.utter_message(text=texts.booked(result.appointment.slot, discreet, result.reminders))
-    after = await run_db(service.who, tracker.sender_id, channel_of(tracker)) \
-        if kind == AppointmentKind.MANDATORY_1 else None
+    after = (
+        await run_db(service.who, tracker.sender_id, channel_of(tracker))
+        if kind == AppointmentKind.MANDATORY_1
+        else None
+    )
     second = flows.second_booked(after) if after else None
     if second is not None:
         # She rebooked the first while the second stayed booked: both are done.
-        dispatcher.utter_message(text=f"Your second meeting is still booked for {formatting.when(second.slot.starts_at)}. "
-                                      "That's both meetings booked.")
+        dispatcher.utter_message(
+            text=f"Your second meeting is still booked for {formatting.when(second.slot.starts_at)}. "
+            "That's both meetings booked."
+        )
         return {"appt_confirm": "yes", "appt_outcome": "done"}
     if kind == AppointmentKind.MANDATORY_1:
         # The caution needs a second meeting: straight on to it.
         updates = await offers.new_offer(
-            dispatcher, tracker, AppointmentKind.MANDATORY_2, None, moving_id=None,
-            note=texts.heading(AppointmentKind.MANDATORY_2, who.deadline))
+            dispatcher,
+            tracker,
+            AppointmentKind.MANDATORY_2,
+            None,
+            moving_id=None,
+            note=texts.heading(AppointmentKind.MANDATORY_2, who.deadline),
+        )
         if "appt_outcome" in updates:
             return {"appt_confirm": "yes", **updates}
-        return {"appt_confirm": None, "appt_choice": None, "appt_slot": None, "appt_pref": None,
-                "appt_kind": AppointmentKind.MANDATORY_2.value, **updates}
+        return {
+            "appt_confirm": None,
+            "appt_choice": None,
+            "appt_slot": None,
+            "appt_pref": None,
+            "appt_kind": AppointmentKind.MANDATORY_2.value,
+            **updates,
+        }
     return {"appt_confirm": "yes", "appt_outcome": "done"}
 
 
-async def _failed(reason: str | None, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  kind: AppointmentKind, moving_id: int | None, slot_id: int) -> dict[str, Any]:
+async def _failed(
+    reason: str | None,
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    kind: AppointmentKind,
+    moving_id: int | None,
+    slot_id: int,
+) -> dict[str, Any]:
     if reason in ("slot_taken", "outside_window"):
         dispatcher.utter_message(text=texts.problem(reason))
-        return {"appt_confirm": None, "appt_choice": None, "appt_slot": None, **await offers.new_offer(
-            dispatcher, tracker, kind, None, moving_id=moving_id, exclude={slot_id},
-            note="Here are the next free times:")}
+        return {
+            "appt_confirm": None,
+            "appt_choice": None,
+            "appt_slot": None,
+            **await offers.new_offer(
+                dispatcher,
+                tracker,
+                kind,
+                None,
+                moving_id=moving_id,
+                exclude={slot_id},
+                note="Here are the next free times:",
+            ),
+        }
     if reason == "already_booked":
         dispatcher.utter_message(text="You already have that meeting booked. Say 'when is my appointment' to check it.")
     else:

@@ -5,6 +5,7 @@ Each start works out what is needed, makes the first offer, and hands over to
 `appointment_form` (FollowupAction) only when there is a real question to ask;
 otherwise it says why and the conversation waits for her.
 """
+
 from __future__ import annotations
 
 import logging
@@ -30,8 +31,19 @@ logger = logging.getLogger(__name__)
 
 FORM = "appointment_form"
 SLOTS = (
-    "appt_mode", "appt_kind", "appt_target", "appt_candidates", "appt_offer", "appt_slot", "appt_pref",
-    "appt_note", "appt_outcome", "appt_discreet", "appt_which", "appt_choice", "appt_confirm",
+    "appt_mode",
+    "appt_kind",
+    "appt_target",
+    "appt_candidates",
+    "appt_offer",
+    "appt_slot",
+    "appt_pref",
+    "appt_note",
+    "appt_outcome",
+    "appt_discreet",
+    "appt_which",
+    "appt_choice",
+    "appt_confirm",
 )
 
 
@@ -84,9 +96,15 @@ def status_text(who: service.Who, discreet: bool) -> str:
     return "\n".join(lines)
 
 
-async def start_booking(dispatcher: CollectingDispatcher, tracker: Tracker, who: service.Who | None, *,
-                        wish: str | None = None, kind: AppointmentKind | None = None,
-                        after_referral: bool = False) -> list[EventType]:
+async def start_booking(
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    who: service.Who | None,
+    *,
+    wish: str | None = None,
+    kind: AppointmentKind | None = None,
+    after_referral: bool = False,
+) -> list[EventType]:
     if who is None:
         return reset()
     if not who.in_coverage:
@@ -109,11 +127,20 @@ async def start_booking(dispatcher: CollectingDispatcher, tracker: Tracker, who:
         await say_no_slot(dispatcher, tracker, who, offer)
         return reset()
     note = await offer_note(offer, booking_heading(kind, who))
-    if offer.exact and not offer.problem and wish and parse_preference(wish, formatting.local(service.now()).date()).understood:
+    if (
+        offer.exact
+        and not offer.problem
+        and wish
+        and parse_preference(wish, formatting.local(service.now()).date()).understood
+    ):
         note = "Here's what's free:"
     return reset() + [
-        SlotSet("appt_mode", "book"), SlotSet("appt_kind", kind.value), SlotSet("appt_pref", wish),
-        SlotSet("appt_discreet", discreet), *offer_events(offer, note), FollowupAction(FORM),
+        SlotSet("appt_mode", "book"),
+        SlotSet("appt_kind", kind.value),
+        SlotSet("appt_pref", wish),
+        SlotSet("appt_discreet", discreet),
+        *offer_events(offer, note),
+        FollowupAction(FORM),
     ]
 
 
@@ -138,8 +165,9 @@ def second_booked(who: service.Who) -> AppointmentView | None:
 
 def booking_heading(kind: AppointmentKind, who: service.Who) -> str:
     second = second_booked(who) if kind == AppointmentKind.MANDATORY_1 else None
-    return texts.heading(kind, who.deadline, second=second.slot.starts_at if second else None,
-                         gap_days=get_settings().mandatory_gap_days)
+    return texts.heading(
+        kind, who.deadline, second=second.slot.starts_at if second else None, gap_days=get_settings().mandatory_gap_days
+    )
 
 
 async def hours_text() -> str:
@@ -179,8 +207,9 @@ def _target_from_words(who: service.Who, text: str) -> tuple[int | None, Prefere
     return target_id, pref
 
 
-async def start_change(dispatcher: CollectingDispatcher, tracker: Tracker, who: service.Who | None, mode: str,
-                       target_id: int | None = None) -> list[EventType]:
+async def start_change(
+    dispatcher: CollectingDispatcher, tracker: Tracker, who: service.Who | None, mode: str, target_id: int | None = None
+) -> list[EventType]:
     """Move (mode 'move') or call off (mode 'cancel') one of her appointments."""
     if who is None:
         return reset()
@@ -197,7 +226,8 @@ async def start_change(dispatcher: CollectingDispatcher, tracker: Tracker, who: 
     if target_id is None and len(who.live) == 1:
         target_id = who.live[0].id
     events: list[EventType] = reset() + [
-        SlotSet("appt_mode", mode), SlotSet("appt_discreet", discreet),
+        SlotSet("appt_mode", mode),
+        SlotSet("appt_discreet", discreet),
         SlotSet("appt_candidates", [str(v.id) for v in who.live]),
     ]
     if target_id is None:
@@ -215,18 +245,25 @@ async def start_change(dispatcher: CollectingDispatcher, tracker: Tracker, who: 
         dispatcher.utter_message(text=texts.UNAVAILABLE)
         return reset()
     if not offer.slots:
-        dispatcher.utter_message(
-            text=f"Your appointment is {formatting.when(target.slot.starts_at)}.")
+        dispatcher.utter_message(text=f"Your appointment is {formatting.when(target.slot.starts_at)}.")
         await say_no_slot(dispatcher, tracker, who, offer)
         return reset()
     if wish is not None and wish.days and wish.at and offer.exact and not offer.problem and len(offer.slots) == 1:
         # She named a day and a time that is free ("can I do the 15th at 11?"): straight to her yes.
         dispatcher.utter_message(text=texts.moving(target.kind, target.slot.starts_at))
-        return events + [SlotSet("appt_pref", text), *offer_events(offer, ""), SlotSet("appt_choice", text[:80]),
-                         SlotSet("appt_slot", str(offer.slots[0].id)), FollowupAction(FORM)]
+        return events + [
+            SlotSet("appt_pref", text),
+            *offer_events(offer, ""),
+            SlotSet("appt_choice", text[:80]),
+            SlotSet("appt_slot", str(offer.slots[0].id)),
+            FollowupAction(FORM),
+        ]
     # Say which meeting is moving (kind, day and time) before any times.
-    note = texts.moving(target.kind, target.slot.starts_at) + " " + await offer_note(
-        offer, texts.heading(target.kind, offer.deadline, "move"))
+    note = (
+        texts.moving(target.kind, target.slot.starts_at)
+        + " "
+        + await offer_note(offer, texts.heading(target.kind, offer.deadline, "move"))
+    )
     return events + [SlotSet("appt_pref", text if wish else None), *offer_events(offer, note), FollowupAction(FORM)]
 
 

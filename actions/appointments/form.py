@@ -8,6 +8,7 @@ meanwhile she is told kindly and offered the next free times (offers.py). For
 a caution the form goes straight on to the second meeting after the first is
 booked. The questions themselves are asked in asks.py.
 """
+
 from __future__ import annotations
 
 import logging
@@ -41,7 +42,8 @@ logger = logging.getLogger(__name__)
 
 _NOT_NOW = re.compile(
     r"^(not now|not today|maybe later|another time|no thanks?|no thank you|no ty|nah thanks|leave it|forget it|"
-    r"never ?mind|i'?ll (do it|book|sort it) later|i'?ll leave it|don'?t worry|it'?s ok|nothing)[.! ]*$", re.I
+    r"never ?mind|i'?ll (do it|book|sort it) later|i'?ll leave it|don'?t worry|it'?s ok|nothing)[.! ]*$",
+    re.I,
 )
 _APPT_PAYLOAD = re.compile(r"^\s*appointment\s+(\d{1,10})\s*$", re.I)
 # Asked mid-booking, these are a new errand, not an answer: the booking is set
@@ -62,8 +64,9 @@ class ValidateAppointmentForm(GuidedFormValidation):
     def name(self) -> str:
         return "validate_appointment_form"
 
-    async def required_slots(self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker,
-                             domain: DomainDict) -> list[str]:
+    async def required_slots(
+        self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[str]:
         mode = tracker.get_slot("appt_mode")
         if not mode or tracker.get_slot("appt_outcome"):
             return []
@@ -77,8 +80,9 @@ class ValidateAppointmentForm(GuidedFormValidation):
 
     # ---- commands and side questions ---------------------------------------
 
-    async def interruption(self, slot: str, dispatcher: CollectingDispatcher, tracker: Tracker,
-                           domain: DomainDict) -> dict[str, Any] | None:
+    async def interruption(
+        self, slot: str, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any] | None:
         text = clean(latest_text(tracker))
         intent, confidence = latest_intent(tracker)
         confident = confidence >= CONFIDENT
@@ -121,8 +125,9 @@ class ValidateAppointmentForm(GuidedFormValidation):
 
     # ---- which appointment ---------------------------------------------------
 
-    async def validate_appt_which(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                  domain: DomainDict) -> dict[str, Any]:
+    async def validate_appt_which(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         ids = offers.ids(tracker.get_slot("appt_candidates"))
         views = [v for v in [await run_db(service.appointment_view, i) for i in ids] if v]
         text = clean(value)
@@ -134,9 +139,15 @@ class ValidateAppointmentForm(GuidedFormValidation):
             chosen = views[index].id
         else:
             pref = parse_preference(text, formatting.local(service.now()).date())
-            hits = [v.id for v in views if pref.understood and (
-                formatting.local(v.slot.starts_at).date() in pref.days
-                or formatting.local(v.slot.starts_at).isoweekday() in pref.weekdays | pref.not_weekdays)]
+            hits = [
+                v.id
+                for v in views
+                if pref.understood
+                and (
+                    formatting.local(v.slot.starts_at).date() in pref.days
+                    or formatting.local(v.slot.starts_at).isoweekday() in pref.weekdays | pref.not_weekdays
+                )
+            ]
             chosen = hits[0] if len(hits) == 1 else None
         if chosen is None:
             dispatcher.utter_message(text="Sorry, which one? Pick a number from the list, or say the day.")
@@ -144,8 +155,16 @@ class ValidateAppointmentForm(GuidedFormValidation):
         updates: dict[str, Any] = {"appt_which": text[:80], "appt_target": str(chosen)}
         if tracker.get_slot("appt_mode") == "move":
             target = next(v for v in views if v.id == chosen)
-            updates.update(await offers.new_offer(dispatcher, tracker, target.kind, None, moving_id=chosen,
-                                                  note=texts.heading(target.kind, None, "move")))
+            updates.update(
+                await offers.new_offer(
+                    dispatcher,
+                    tracker,
+                    target.kind,
+                    None,
+                    moving_id=chosen,
+                    note=texts.heading(target.kind, None, "move"),
+                )
+            )
             if updates.get("appt_note"):
                 updates["appt_note"] = texts.moving(target.kind, target.slot.starts_at) + " " + updates["appt_note"]
         return updates
@@ -166,15 +185,33 @@ class ValidateAppointmentForm(GuidedFormValidation):
             if await run_db(service.slot_views, [slot_id]):
                 return {"appt_choice": text[:80], "appt_slot": str(slot_id)}
             dispatcher.utter_message(text=texts.problem("slot_taken"))
-            return {"appt_choice": None, **await offers.new_offer(
-                dispatcher, tracker, kind, None, moving_id=moving_id, exclude={slot_id},
-                note="Here are the next free times:")}
+            return {
+                "appt_choice": None,
+                **await offers.new_offer(
+                    dispatcher,
+                    tracker,
+                    kind,
+                    None,
+                    moving_id=moving_id,
+                    exclude={slot_id},
+                    note="Here are the next free times:",
+                ),
+            }
         today = formatting.local(service.now()).date()
         pref = parse_preference(text, today)
         if offers.MORE.search(text) and not pref.has_day and pref.at is None:
-            return {"appt_choice": None, **await offers.new_offer(
-                dispatcher, tracker, kind, tracker.get_slot("appt_pref"), moving_id=moving_id,
-                exclude=set(offered), note="Here are some other times:")}
+            return {
+                "appt_choice": None,
+                **await offers.new_offer(
+                    dispatcher,
+                    tracker,
+                    kind,
+                    tracker.get_slot("appt_pref"),
+                    moving_id=moving_id,
+                    exclude=set(offered),
+                    note="Here are some other times:",
+                ),
+            }
         if pref.understood:
             # A choice narrows what she asked before ("tuesday pls", then "10am"); it never restarts.
             so_far = tracker.get_slot("appt_pref") or ""
@@ -183,15 +220,17 @@ class ValidateAppointmentForm(GuidedFormValidation):
             offer = await run_db(service.offer, who.referral_id, kind, wanted, moving_id=moving_id)
             if offer.slots and offer.exact and not offer.problem and len(offer.slots) == 1:
                 return {"appt_choice": text[:80], "appt_slot": str(offer.slots[0].id), "appt_pref": said}
-            updates = await offers.new_offer(dispatcher, tracker, kind, wanted, moving_id=moving_id,
-                                             note="Here's what's free:")
+            updates = await offers.new_offer(
+                dispatcher, tracker, kind, wanted, moving_id=moving_id, note="Here's what's free:"
+            )
             return {"appt_choice": None, "appt_pref": said, **updates}
         if tracker.get_slot("requested_slot") == "appt_choice":
             dispatcher.utter_message(text=texts.NOT_UNDERSTOOD_CHOICE)
         return {"appt_choice": None}
 
-    async def validate_appt_choice(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                   domain: DomainDict) -> dict[str, Any]:
+    async def validate_appt_choice(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         try:
             return await self._choose(value, dispatcher, tracker)
         except Exception:
@@ -201,8 +240,9 @@ class ValidateAppointmentForm(GuidedFormValidation):
 
     # ---- yes, then write ---------------------------------------------------
 
-    async def validate_appt_confirm(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                    domain: DomainDict) -> dict[str, Any]:
+    async def validate_appt_confirm(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         try:
             return await confirm.confirm(value, dispatcher, tracker, self._choose)
         except Exception:

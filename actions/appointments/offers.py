@@ -1,4 +1,5 @@
 """What the appointment form is booking, and the times it offers her next."""
+
 from __future__ import annotations
 
 import re
@@ -16,7 +17,8 @@ from bot.db.session import run_db
 # "Other times", "none of these": she wants a fresh offer.
 MORE = re.compile(
     r"\b(other times?|others|another time|more (times|options)?|more|different (times?|day)|none of (these|those|them)|"
-    r"any (other|others|more)|something else|later ones|other days?)\b", re.I
+    r"any (other|others|more)|something else|later ones|other days?)\b",
+    re.I,
 )
 
 
@@ -27,7 +29,11 @@ def ids(values) -> list[int]:
 async def booking_context(tracker: Tracker) -> tuple[service.Who | None, AppointmentKind | None, int | None]:
     """Who she is, which kind of meeting, and the appointment being moved (if any)."""
     who = await run_db(service.who, tracker.sender_id, channel_of(tracker))
-    moving_id = int(tracker.get_slot("appt_target")) if tracker.get_slot("appt_mode") == "move" and tracker.get_slot("appt_target") else None
+    moving_id = (
+        int(tracker.get_slot("appt_target"))
+        if tracker.get_slot("appt_mode") == "move" and tracker.get_slot("appt_target")
+        else None
+    )
     kind = None
     if moving_id:
         view = await run_db(service.appointment_view, moving_id)
@@ -37,8 +43,16 @@ async def booking_context(tracker: Tracker) -> tuple[service.Who | None, Appoint
     return who, kind, moving_id
 
 
-async def new_offer(dispatcher: CollectingDispatcher, tracker: Tracker, kind: AppointmentKind,
-                    wish, *, moving_id: int | None, note: str, exclude: set[int] | None = None) -> dict[str, Any]:
+async def new_offer(
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    kind: AppointmentKind,
+    wish,
+    *,
+    moving_id: int | None,
+    note: str,
+    exclude: set[int] | None = None,
+) -> dict[str, Any]:
     """A fresh offer for the next question, or the end of the form when nothing is free."""
     who = await run_db(service.who, tracker.sender_id, channel_of(tracker))
     offer = await run_db(service.offer, who.referral_id, kind, wish, moving_id=moving_id, exclude=exclude)

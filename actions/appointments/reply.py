@@ -5,6 +5,7 @@ See bot/appointments/replies.py for how a reply is matched to the reminder.
 affirm / deny / change_field only, and sets `appt_reply_context`;
 `action_appointment_reply` then answers.
 """
+
 from __future__ import annotations
 
 import logging
@@ -69,7 +70,7 @@ class ActionAppointmentReply(Action):
                     slot = result.appointment.slot
                     dispatcher.utter_message(
                         text=f"Thank you, that's confirmed: {formatting.when(slot.starts_at)} at "
-                             f"{texts.place(slot, discreet)}. If you need a new time, reply CHANGE."
+                        f"{texts.place(slot, discreet)}. If you need a new time, reply CHANGE."
                     )
                     return done
             return done + await flows.start_change(dispatcher, tracker, who, "move", target_id=pending.appointment_id)
@@ -77,7 +78,7 @@ class ActionAppointmentReply(Action):
             current = await run_db(service.appointment_view, pending.current_id)
             dispatcher.utter_message(
                 text=f"That time was changed. Your appointment is now {formatting.when(current.slot.starts_at)} "
-                     f"at {texts.place(current.slot, discreet)}. To change it, say 'move it'."
+                f"at {texts.place(current.slot, discreet)}. To change it, say 'move it'."
             )
             return done
         # Called off, missed or already past: say so kindly and offer new times.

@@ -1,4 +1,5 @@
 """Her appointment requests outside the form: book, move, call off, "when is it?"."""
+
 from __future__ import annotations
 
 from rasa_sdk import Action, Tracker
@@ -70,7 +71,9 @@ class ActionAppointmentStatus(Action):
             return []
         text = flows.status_text(who, flows.is_discreet(tracker, who))
         if who.live:
-            dispatcher.utter_message(text=text + "\nTo change it, say 'move it'. If you can't come, say 'I can't come'.")
+            dispatcher.utter_message(
+                text=text + "\nTo change it, say 'move it'. If you can't come, say 'I can't come'."
+            )
         elif who.needed and who.in_coverage:
             dispatcher.utter_message(text=text, buttons=[{"title": "Book one now", "payload": "/book_appointment"}])
         else:

@@ -5,6 +5,7 @@ Never offers a carrier opt-out word (STOP, CANCEL, END, ...) as a reply:
 centre is named (she asked); on SMS, when her record does not say texts are
 safe, only the street address is given, as in her reminders.
 """
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -31,8 +32,12 @@ OUT_OF_COVERAGE = (
     "A keyworker will contact you to help find support near you, and they'll arrange any meeting with you. "
     "To reach a person now, say 'talk to someone'."
 )
-NOT_UNDERSTOOD_CHOICE = "Sorry, I didn't get that. Pick a number from the list, or tell me a day and time, like 'Friday at 2'."
-UNAVAILABLE = "Sorry, I can't look up appointments just now. Please try again in a few minutes, or say 'talk to someone'."
+NOT_UNDERSTOOD_CHOICE = (
+    "Sorry, I didn't get that. Pick a number from the list, or tell me a day and time, like 'Friday at 2'."
+)
+UNAVAILABLE = (
+    "Sorry, I can't look up appointments just now. Please try again in a few minutes, or say 'talk to someone'."
+)
 
 
 def place(view: SlotView, discreet: bool = False) -> str:
@@ -43,15 +48,18 @@ def deadline_text(deadline: date | None) -> str:
     return formatting.day(deadline) if deadline else ""
 
 
-def heading(kind: AppointmentKind, deadline: date | None, mode: str = "book", second: datetime | None = None,
-            gap_days: int = 0) -> str:
+def heading(
+    kind: AppointmentKind, deadline: date | None, mode: str = "book", second: datetime | None = None, gap_days: int = 0
+) -> str:
     if mode == "move":
         return "When would suit you instead? Here are the next free times:"
     if kind == AppointmentKind.MANDATORY_1 and second is not None:
         # Meeting 2 is still booked: only the first needs a time, before it.
         apart = f", at least {gap_days} days before it" if gap_days else ", before it"
-        return (f"Your second meeting is still booked for {formatting.when(second)}. Let's book your first meeting{apart}. "
-                "Here are the next free times near you:")
+        return (
+            f"Your second meeting is still booked for {formatting.when(second)}. Let's book your first meeting{apart}. "
+            "Here are the next free times near you:"
+        )
     if kind == AppointmentKind.MANDATORY_1:
         by = f", both by {deadline_text(deadline)}" if deadline else ""
         return f"You need to go to 2 meetings{by}. Let's book the first. Here are the next free times near you:"
@@ -65,7 +73,9 @@ def problem(reason: str | None, hours_text: str = "") -> str:
     return {
         "impossible": "That date doesn't exist. Could you check it?",
         "past": "That time has already gone.",
-        "closed": f"Sorry, we're not open then. Our centres are open {hours_text}." if hours_text else "Sorry, we're not open then.",
+        "closed": f"Sorry, we're not open then. Our centres are open {hours_text}."
+        if hours_text
+        else "Sorry, we're not open then.",
         "not_exact": "Sorry, nothing is free then.",
         "slot_taken": "Sorry, someone has just taken that time.",
         "outside_window": "Sorry, that time doesn't fit with your other meeting.",
@@ -85,14 +95,20 @@ def rule_problem(offer) -> str:
     if offer.problem == "after_deadline":
         return f"That's after your deadline: both meetings need to be done by {by}."
     if offer.problem == "too_soon_after_first" and w.other_at:
-        return (f"That's too soon after your first meeting on {formatting.day(w.other_at)}. The 2 meetings need to be "
-                f"{gap}, so your second can be from {formatting.day(w.earliest)}.")
+        return (
+            f"That's too soon after your first meeting on {formatting.day(w.other_at)}. The 2 meetings need to be "
+            f"{gap}, so your second can be from {formatting.day(w.earliest)}."
+        )
     if offer.problem == "too_close_to_second" and w.other_at and w.latest:
-        return (f"That's too close to your second meeting on {formatting.day(w.other_at)}. The 2 meetings need to be "
-                f"{gap}, so your first needs to be by {formatting.day(w.latest)}.")
+        return (
+            f"That's too close to your second meeting on {formatting.day(w.other_at)}. The 2 meetings need to be "
+            f"{gap}, so your first needs to be by {formatting.day(w.latest)}."
+        )
     if offer.problem == "no_room_for_second" and w.latest:
-        return (f"That's too late for your first meeting: the second needs to be at least {w.gap_days} days after it, "
-                f"and both by {by}. So the first needs to be by {formatting.day(w.latest)}.")
+        return (
+            f"That's too late for your first meeting: the second needs to be at least {w.gap_days} days after it, "
+            f"and both by {by}. So the first needs to be by {formatting.day(w.latest)}."
+        )
     return ""
 
 
@@ -110,8 +126,9 @@ def no_slot(deadline: date | None) -> str:
     return "Sorry, there are no free times just now. Please try again in a few days, or say 'talk to someone'."
 
 
-def confirm_question(mode: str, new: SlotView | None, old: SlotView | None, discreet: bool,
-                     deadline: date | None = None) -> tuple[str, list[dict]]:
+def confirm_question(
+    mode: str, new: SlotView | None, old: SlotView | None, discreet: bool, deadline: date | None = None
+) -> tuple[str, list[dict]]:
     if mode == "cancel" and old is not None:
         note = f" You need to go to both meetings by {deadline_text(deadline)}." if deadline else ""
         return (

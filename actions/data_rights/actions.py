@@ -7,6 +7,7 @@ Deleting asks once more: "Reply DELETE" (never a carrier opt-out word).
 The form `data_rights_form` takes each answer as text; `dr_stage` says what
 the answer is for: phone, code, confirm, then done / cancelled / failed.
 """
+
 from __future__ import annotations
 
 import logging
@@ -89,12 +90,14 @@ class ActionAskDrReply(Action):
         if stage == "contact":
             dispatcher.utter_message(text=reach.ask_text())
         elif stage == "time":
-            dispatcher.utter_message(text="When is a safe time for them to contact you? For example "
-                                          "'weekday mornings', or 'any time'.")
+            dispatcher.utter_message(
+                text="When is a safe time for them to contact you? For example 'weekday mornings', or 'any time'."
+            )
         elif stage == "phone":
             dispatcher.utter_message(
                 text="First I need to check it's you. What's the mobile number you gave us? "
-                     "I'll text it a code. Or say 'leave it'.")
+                "I'll text it a code. Or say 'leave it'."
+            )
         elif stage == "code" and tracker.get_slot("dr_kind") == "reach" and not tracker.get_slot("dr_tries"):
             dispatcher.utter_message(text=reach.CODE_SENT)
         elif stage == "code":
@@ -110,8 +113,10 @@ def _caution_at_stake(woman_id: int) -> int | None:
 
 
 async def _delete_warning(woman_id: int | None) -> str:
-    warning = ("This deletes everything we hold about you: your details, referral, appointments "
-               "and messages. It can't be undone.")
+    warning = (
+        "This deletes everything we hold about you: your details, referral, appointments "
+        "and messages. It can't be undone."
+    )
     try:
         at_stake = await run_db(_caution_at_stake, woman_id) if woman_id is not None else None
     except Exception:
@@ -120,8 +125,10 @@ async def _delete_warning(woman_id: int | None) -> str:
     if at_stake is not None:
         # A caution meeting missed is told to the police: she must know before she deletes.
         meetings = "Your caution meetings will be cancelled too. " if at_stake else ""
-        warning += (f" {meetings}If you don't go to both caution meetings, the police are told and can take "
-                    "the case further, even to court. Say 'talk to someone' to speak to a person first.")
+        warning += (
+            f" {meetings}If you don't go to both caution meetings, the police are told and can take "
+            "the case further, even to court. Say 'talk to someone' to speak to a person first."
+        )
     return warning + " Reply DELETE to confirm, or 'keep' to keep it."
 
 
@@ -138,8 +145,9 @@ class ValidateDataRightsForm(FormValidationAction):
     def name(self) -> str:
         return "validate_data_rights_form"
 
-    async def validate_dr_reply(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                domain: DomainDict) -> dict[str, Any]:
+    async def validate_dr_reply(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         stage = tracker.get_slot("dr_stage")
         if stage in ("done", "cancelled", "failed", "error"):
             return {"dr_reply": stage}
@@ -156,8 +164,13 @@ class ValidateDataRightsForm(FormValidationAction):
         if stage == "phone":
             return await self._phone(text, tries, dispatcher, tracker)
         if stage == "code":
-            ok = identity.code_matches(text, proof=tracker.get_slot("dr_proof"), sender_id=tracker.sender_id,
-                                       woman_id=_woman(tracker), now=utcnow())
+            ok = identity.code_matches(
+                text,
+                proof=tracker.get_slot("dr_proof"),
+                sender_id=tracker.sender_id,
+                woman_id=_woman(tracker),
+                now=utcnow(),
+            )
             if ok:
                 if tracker.get_slot("dr_kind") == "summary":
                     return {"dr_stage": "done", "dr_reply": "done", "dr_tries": 0}
@@ -171,13 +184,15 @@ class ValidateDataRightsForm(FormValidationAction):
             return {"dr_stage": "done", "dr_reply": "done"}
         return {"dr_stage": "cancelled", "dr_reply": "cancelled"}
 
-    async def _reach(self, stage: str, text: str, intent: str | None, tries: int, dispatcher: CollectingDispatcher,
-                     tracker: Tracker) -> dict[str, Any]:
+    async def _reach(
+        self, stage: str, text: str, intent: str | None, tries: int, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> dict[str, Any]:
         """'Talk to a person' on a chat that can't reach her: a safe contact, or her reference and a code."""
         sender = tracker.sender_id
         if stage == "code":
-            ok = identity.code_matches(text, proof=tracker.get_slot("dr_proof"), sender_id=sender,
-                                       woman_id=_woman(tracker), now=utcnow())
+            ok = identity.code_matches(
+                text, proof=tracker.get_slot("dr_proof"), sender_id=sender, woman_id=_woman(tracker), now=utcnow()
+            )
             if ok:
                 await run_db(reach.link_chat, sender, channel_of(tracker), _woman(tracker))
                 return {"dr_stage": "linked", "dr_reply": "linked", "dr_tries": 0}
@@ -189,8 +204,11 @@ class ValidateDataRightsForm(FormValidationAction):
             times = neutral_times(text)
             if discloses(text):
                 dispatcher.utter_message(text=ACKNOWLEDGE)
-            contact = reach.Contact(tracker.get_slot("dr_proof"), "mobile" if normalise_mobile(
-                tracker.get_slot("dr_proof") or "") else "email", times)
+            contact = reach.Contact(
+                tracker.get_slot("dr_proof"),
+                "mobile" if normalise_mobile(tracker.get_slot("dr_proof") or "") else "email",
+                times,
+            )
             await run_db(reach.save_contact, sender, contact.contact, contact.kind, times)
             reach.thanks_for_contact(contact, dispatcher)
             return {"dr_stage": "done", "dr_reply": "done", "dr_proof": None}
@@ -202,8 +220,13 @@ class ValidateDataRightsForm(FormValidationAction):
         if reference:
             sent = await run_db(reach.send_code_for_reference, reference, sender)
             # action_ask_dr_reply says the code is on its way (reach.CODE_SENT).
-            return {"dr_stage": "code", "dr_reply": None, "dr_tries": 0, "dr_proof": sent.proof,
-                    "dr_woman": str(sent.woman_id) if sent.woman_id is not None else None}
+            return {
+                "dr_stage": "code",
+                "dr_reply": None,
+                "dr_tries": 0,
+                "dr_proof": sent.proof,
+                "dr_woman": str(sent.woman_id) if sent.woman_id is not None else None,
+            }
         contact = reach.read_contact(text)
         if contact is not None:
             if discloses(text):
@@ -235,10 +258,17 @@ class ValidateDataRightsForm(FormValidationAction):
             logger.exception("data rights: code could not be queued")
             return {"dr_stage": "error", "dr_reply": "error"}
         # The same words whether or not we know the number: a stranger learns nothing.
-        dispatcher.utter_message(text="If that number is on our records, we've just texted it a code. "
-                                      "No text? Say 'talk to someone' and a person will help.")
-        return {"dr_stage": "code", "dr_reply": None, "dr_tries": 0, "dr_proof": sent.proof,
-                "dr_woman": str(sent.woman_id) if sent.woman_id is not None else None}
+        dispatcher.utter_message(
+            text="If that number is on our records, we've just texted it a code. "
+            "No text? Say 'talk to someone' and a person will help."
+        )
+        return {
+            "dr_stage": "code",
+            "dr_reply": None,
+            "dr_tries": 0,
+            "dr_proof": sent.proof,
+            "dr_woman": str(sent.woman_id) if sent.woman_id is not None else None,
+        }
 
 
 def _erase(woman_id: int, sender_id: str):
@@ -260,19 +290,26 @@ class ActionDataRightsFinish(Action):
         if kind == "reach":
             when = reach.when_text()
             if stage == "linked":
-                dispatcher.utter_message(text="Thanks, that's you. I've found your details: you can ask "
-                                              "'when is my appointment', or book or move one here.")
+                dispatcher.utter_message(
+                    text="Thanks, that's you. I've found your details: you can ask "
+                    "'when is my appointment', or book or move one here."
+                )
             elif stage == "failed":
                 if not await run_db(reach.has_open_request, tracker.sender_id):
                     # She began with her reference: the person the code screen promised.
                     dispatcher.utter_message(text="Sorry, I couldn't check it's you.")
                     return [*_reset(), FollowupAction("action_request_human")]
-                dispatcher.utter_message(text="Sorry, I couldn't check it's you. Your request is still with our "
-                                              "team, and a person will help" + (f" {when}." if when else " soon."))
+                dispatcher.utter_message(
+                    text="Sorry, I couldn't check it's you. Your request is still with our "
+                    "team, and a person will help" + (f" {when}." if when else " soon.")
+                )
             elif stage in ("declined", "left"):
-                dispatcher.utter_message(text="That's fine. Your request is still with our team. Message us here "
-                                              + (f"{when} " if when else "") + "and say 'talk to someone'. "
-                                              "If you're in danger, call 999.")
+                dispatcher.utter_message(
+                    text="That's fine. Your request is still with our team. Message us here "
+                    + (f"{when} " if when else "")
+                    + "and say 'talk to someone'. "
+                    "If you're in danger, call 999."
+                )
             return _reset()
         if stage == "done" and woman_id is not None:
             try:
@@ -290,12 +327,15 @@ class ActionDataRightsFinish(Action):
                 return _reset()
             dispatcher.utter_message(
                 text="Done. I've deleted everything we held about you, and this chat will be cleared too. "
-                     "If you want help again, just message us.")
+                "If you want help again, just message us."
+            )
             # Forget her answers in this chat now; the worker wipes the stored history.
             return [AllSlotsReset()]
         if stage == "failed":
-            dispatcher.utter_message(text="Sorry, I couldn't check it's you, so I haven't changed anything. "
-                                          "Say 'talk to someone' and a person will help.")
+            dispatcher.utter_message(
+                text="Sorry, I couldn't check it's you, so I haven't changed anything. "
+                "Say 'talk to someone' and a person will help."
+            )
         elif stage == "error":
             dispatcher.utter_message(response="utter_data_rights_error")
         elif kind == "summary":
@@ -326,9 +366,12 @@ class ActionStopTexts(Action):
             dispatcher.utter_message(response="utter_data_rights_error")
             return []
         if done:
-            dispatcher.utter_message(text="OK, we won't text you any more. You can still message us here "
-                                          "any time if you change your mind.")
+            dispatcher.utter_message(
+                text="OK, we won't text you any more. You can still message us here any time if you change your mind."
+            )
         else:
-            dispatcher.utter_message(text="I can't match this chat to your details, so I've asked a person "
-                                          "from our team to switch texts off for you.")
+            dispatcher.utter_message(
+                text="I can't match this chat to your details, so I've asked a person "
+                "from our team to switch texts off for you."
+            )
         return []

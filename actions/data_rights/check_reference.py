@@ -6,6 +6,7 @@ code sent only the way she said is safe; typed back here, it links this chat
 to her record, so 'when is my appointment' works. The words are the same
 whether or not the reference is ours, so a stranger learns nothing.
 """
+
 from __future__ import annotations
 
 import logging
@@ -33,18 +34,27 @@ class ActionCheckReference(Action):
         reference = parsing.find_reference(text, get_settings().reference_prefix)
         try:
             linked = await run_db(reach.linked_woman, tracker.sender_id, channel_of(tracker))
-            sent = None if linked is not None or reference is None else await run_db(
-                reach.send_code_for_reference, reference, tracker.sender_id)
+            sent = (
+                None
+                if linked is not None or reference is None
+                else await run_db(reach.send_code_for_reference, reference, tracker.sender_id)
+            )
         except Exception:
             logger.exception("check reference: lookup failed")
-            dispatcher.utter_message(text="Sorry, I can't check that just now. Please try again in a few minutes, "
-                                          "or say 'talk to someone'.")
+            dispatcher.utter_message(
+                text="Sorry, I can't check that just now. Please try again in a few minutes, or say 'talk to someone'."
+            )
             return []
         if linked is not None or sent is None:
             dispatcher.utter_message(text=reach.ALREADY_LINKED)
             return []
         # data_rights_form asks for the code (action_ask_dr_reply) and checks it.
-        return [SlotSet("dr_kind", "reach"), SlotSet("dr_stage", "code"), SlotSet("dr_tries", 0),
-                SlotSet("dr_reply", None), SlotSet("dr_proof", sent.proof),
-                SlotSet("dr_woman", str(sent.woman_id) if sent.woman_id is not None else None),
-                FollowupAction("data_rights_form")]
+        return [
+            SlotSet("dr_kind", "reach"),
+            SlotSet("dr_stage", "code"),
+            SlotSet("dr_tries", 0),
+            SlotSet("dr_reply", None),
+            SlotSet("dr_proof", sent.proof),
+            SlotSet("dr_woman", str(sent.woman_id) if sent.woman_id is not None else None),
+            FollowupAction("data_rights_form"),
+        ]

@@ -7,6 +7,7 @@ her reference and a one-time code, sent only the way she said is safe, link
 this chat to her record, so her appointments can be found here. Runs inside
 data_rights_form (dr_kind "reach"), reusing its code check.
 """
+
 from __future__ import annotations
 
 import re
@@ -30,13 +31,19 @@ from bot.staff.team_hours import is_open, when_in_touch
 
 MAX_TRIES = 2
 # The same words whether or not the reference is ours: a stranger learns nothing.
-CODE_SENT = ("If that reference is ours, we've just sent a code to the number on it, if you told us texts "
-             "are safe. Type the code here. No code? Say 'no code', and a person will help you.")
-ALREADY_LINKED = ("I've already got your details in this chat. You can ask 'when is my appointment', "
-                  "or book or move one here.")
+CODE_SENT = (
+    "If that reference is ours, we've just sent a code to the number on it, if you told us texts "
+    "are safe. Type the code here. No code? Say 'no code', and a person will help you."
+)
+ALREADY_LINKED = (
+    "I've already got your details in this chat. You can ask 'when is my appointment', or book or move one here."
+)
 # Beside a plain no: the ways she says she'd rather wait.
-_DECLINE = re.compile(r"^\W*(not now|i'?d rather not|rather not|don'?t|skip|"
-                      r"i'?ll wait|i will wait|i'?ll come back|leave it)\b", re.I)
+_DECLINE = re.compile(
+    r"^\W*(not now|i'?d rather not|rather not|don'?t|skip|"
+    r"i'?ll wait|i will wait|i'?ll come back|leave it)\b",
+    re.I,
+)
 
 
 def when_text() -> str:
@@ -48,25 +55,38 @@ def when_text() -> str:
 def ask_text() -> str:
     when = when_text()
     come_back = f"come back here {when}" if when else "wait here"
-    return ("So they can reach you safely, send a mobile number or email and a safe time, "
-            "like '07700 900123, weekday mornings'. Or say 'no thanks' and " + come_back + ". "
-            f"If you've been in touch with us before, send your reference instead, like {get_settings().reference_prefix}-7K3D9X.")
+    return (
+        "So they can reach you safely, send a mobile number or email and a safe time, "
+        "like '07700 900123, weekday mornings'. Or say 'no thanks' and " + come_back + ". "
+        f"If you've been in touch with us before, send your reference instead, like {get_settings().reference_prefix}-7K3D9X."
+    )
 
 
 def how_answer() -> str:
     """'How will they contact me?': how, not the privacy notice."""
     when = when_text()
     later = f" {when}" if when else ""
-    return ("A person from our team will use the number or email you give me here, at the time you say"
-            f"{later}. They won't say who they are unless it's you who answers. "
-            "If you'd rather not give one, say 'no thanks' and message us here again.")
+    return (
+        "A person from our team will use the number or email you give me here, at the time you say"
+        f"{later}. They won't say who they are unless it's you who answers. "
+        "If you'd rather not give one, say 'no thanks' and message us here again."
+    )
 
 
 def _open_alert(session, sender_id: str) -> Alert | None:
-    return session.execute(
-        select(Alert).where(Alert.conversation_id == sender_id, Alert.reason == AlertReason.HUMAN_REQUESTED,
-                            Alert.status == AlertStatus.OPEN).order_by(Alert.id.desc())
-    ).scalars().first()
+    return (
+        session.execute(
+            select(Alert)
+            .where(
+                Alert.conversation_id == sender_id,
+                Alert.reason == AlertReason.HUMAN_REQUESTED,
+                Alert.status == AlertStatus.OPEN,
+            )
+            .order_by(Alert.id.desc())
+        )
+        .scalars()
+        .first()
+    )
 
 
 def has_open_request(sender_id: str) -> bool:
@@ -80,8 +100,16 @@ def save_contact(sender_id: str, contact: str | None, kind: str | None, safe_tim
         alert = _open_alert(session, sender_id)
         if alert is None:
             return False
-        session.add(HandoffContact(alert_id=alert.id, conversation_id=sender_id, contact=contact,
-                                   contact_kind=kind, safe_times=safe_times, declined=contact is None))
+        session.add(
+            HandoffContact(
+                alert_id=alert.id,
+                conversation_id=sender_id,
+                contact=contact,
+                contact_kind=kind,
+                safe_times=safe_times,
+                declined=contact is None,
+            )
+        )
         return True
 
 
@@ -98,9 +126,13 @@ def send_code_for_reference(reference: str, sender_id: str) -> identity.CodeSent
     record, so the person who picks it up reaches her the way she chose.
     """
     with session_scope() as session:
-        woman = session.execute(
-            select(Woman).join(Referral, Referral.woman_id == Woman.id).where(Referral.reference == reference)
-        ).scalars().first()
+        woman = (
+            session.execute(
+                select(Woman).join(Referral, Referral.woman_id == Woman.id).where(Referral.reference == reference)
+            )
+            .scalars()
+            .first()
+        )
         if woman is None:
             return identity.CodeSent(None, "none:0", False)
         sent = identity.send_code_to_woman(session, woman=woman, sender_id=sender_id, now=utcnow())
@@ -136,8 +168,11 @@ def read_contact(text: str) -> Contact | None:
 
 
 def says_no(text: str, intent: str | None) -> bool:
-    return parse_yes_no(text) is False or bool(_DECLINE.match(text)) or detect_control(text) in ("skip", "stop") or (
-        intent == "deny" and parsing.find_reference(text, get_settings().reference_prefix) is None
+    return (
+        parse_yes_no(text) is False
+        or bool(_DECLINE.match(text))
+        or detect_control(text) in ("skip", "stop")
+        or (intent == "deny" and parsing.find_reference(text, get_settings().reference_prefix) is None)
     )
 
 
@@ -147,5 +182,5 @@ def thanks_for_contact(contact: Contact, dispatcher: CollectingDispatcher) -> No
     when = when_text()
     dispatcher.utter_message(
         text=f"Thank you. Someone from our team will {how} you{times}" + (f", starting {when}" if when else "") + ". "
-             "They won't say who they are unless it's you. If you're in danger, call 999."
+        "They won't say who they are unless it's you. If you're in danger, call 999."
     )

@@ -1,4 +1,5 @@
 """Starting the referral form, showing the summary, and sending it."""
+
 from __future__ import annotations
 
 import logging
@@ -18,12 +19,26 @@ from bot.referrals.service import ReferralDraft, submit_referral, summary_lines
 logger = logging.getLogger(__name__)
 
 ANSWER_SLOTS = (
-    "consent", "age_ok", "preferred_name", "location", "phone", "contact_safety",
-    "safe_times", "pathway", "caution_details", "needs", "referral_confirmed",
+    "consent",
+    "age_ok",
+    "preferred_name",
+    "location",
+    "phone",
+    "contact_safety",
+    "safe_times",
+    "pathway",
+    "caution_details",
+    "needs",
+    "referral_confirmed",
 )
 DERIVED_SLOTS = (
-    "phone_e164", "safe_to_text", "safe_to_call", "caution_date", "police_reference",
-    "need_list", "referral_outcome",
+    "phone_e164",
+    "safe_to_text",
+    "safe_to_call",
+    "caution_date",
+    "police_reference",
+    "need_list",
+    "referral_outcome",
 )
 # Where she is stays for the conversation, so the service finder need not ask again.
 LOCATION_SLOTS = ("postcode", "outcode", "borough", "in_coverage")
@@ -99,16 +114,18 @@ class ActionStartReferral(Action):
         elif intent == "police_referral":
             events.append(SlotSet("pathway", "police_caution"))
             dispatcher.utter_message(text="Thanks for getting in touch. I'll help you register your referral.")
-        elif intent == "self_refer" and not says_self_referral(text) and (
-            outcome == "cautioned" or _recently_said_caution(tracker)
+        elif (
+            intent == "self_refer"
+            and not says_self_referral(text)
+            and (outcome == "cautioned" or _recently_said_caution(tracker))
         ):
             # "Help with my caution", or "get support" after "book my caution meetings"
             # found no record: her caution is a police referral, not a self-referral.
             events.append(SlotSet("pathway", "police_caution"))
             dispatcher.utter_message(
                 text="It sounds like you've had a caution. I'll help you register your police referral, "
-                     "then we can book your caution meetings. If the police didn't send you, you can change that "
-                     "before it's sent."
+                "then we can book your caution meetings. If the police didn't send you, you can change that "
+                "before it's sent."
             )
         else:
             # Not asked again (one message fewer); the summary shows it and she can change it.
@@ -164,5 +181,6 @@ class ActionFinishReferral(Action):
         logger.info("referral %s submitted", submitted.referral_id)
         # Straight on to booking her first appointment (actions/appointments).
         return _reset(keep_location=True) + [
-            SlotSet("referral_reference", submitted.reference), FollowupAction("action_appointment_offer"),
+            SlotSet("referral_reference", submitted.reference),
+            FollowupAction("action_appointment_offer"),
         ]

@@ -1,4 +1,5 @@
 """Checking each referral answer, with a kind re-ask when it can't be used."""
+
 from __future__ import annotations
 
 import inspect
@@ -28,8 +29,13 @@ OUTCOMES_THAT_END = {"stopped", "declined", "under18"}
 # number is stored only once she says yes.
 OFFER_SLOT = "phone_e164"
 FIELD_NAMES = {
-    "preferred_name": "name", "location": "area", "phone": "mobile number", "contact_safety": "contact",
-    "safe_times": "safe times", "pathway": "how you came to us", "caution_details": "police details",
+    "preferred_name": "name",
+    "location": "area",
+    "phone": "mobile number",
+    "contact_safety": "contact",
+    "safe_times": "safe times",
+    "pathway": "how you came to us",
+    "caution_details": "police details",
     "needs": "help needed",
 }
 CORRECTABLE = tuple(FIELD_NAMES)
@@ -49,9 +55,7 @@ def _covered(borough: str | None) -> bool:
         return is_covered(session, borough)
 
 
-ACKNOWLEDGE = (
-    "Thank you for telling me. We'll keep that in mind, and only contact you in the way you say is safe."
-)
+ACKNOWLEDGE = "Thank you for telling me. We'll keep that in mind, and only contact you in the way you say is safe."
 
 
 def acknowledge(dispatcher: CollectingDispatcher) -> None:
@@ -65,7 +69,7 @@ def outcome_welcome(outcome: str) -> str:
         "no_further_action": "Thanks for telling me. Even with no further action, you can come to us.",
         "released_under_investigation": "Thanks for telling me. While you're under investigation, you can still come to us.",
         "charged": "Thanks for telling me. Being charged doesn't stop you coming to us, "
-                   "and a keyworker can help you get ready for court.",
+        "and a keyworker can help you get ready for court.",
     }[outcome]
     return lead + " You don't need a caution: I'll take this as your own referral and note what happened."
 
@@ -137,7 +141,9 @@ class ValidateReferralForm(GuidedFormValidation):
             events: list[EventType] = [SlotSet(k, v) for k, v in updates.items()]
             tracker.add_slots(events)
             # Rasa rejects a form turn that sets no slot, so "phone" is always among them.
-            next_slot = SlotSet(REQUESTED_SLOT, ask) if ask else await self.next_requested_slot(dispatcher, tracker, domain)
+            next_slot = (
+                SlotSet(REQUESTED_SLOT, ask) if ask else await self.next_requested_slot(dispatcher, tracker, domain)
+            )
             return events + ([next_slot] if next_slot else [])
         return await super().run(dispatcher, tracker, domain)
 
@@ -265,7 +271,9 @@ class ValidateReferralForm(GuidedFormValidation):
             return {"age_ok": "under18", "referral_outcome": "under18"}
         return {"age_ok": "adult"}
 
-    def validate_preferred_name(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
+    def validate_preferred_name(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ):
         name = parsing.parse_name(value)
         if name is not None and answers.parse_yes_no(value, None) is not None:
             # "yes" to the question before, sent twice: not her name.
@@ -276,7 +284,9 @@ class ValidateReferralForm(GuidedFormValidation):
             return {"preferred_name": None}
         return {"preferred_name": name}
 
-    async def validate_location(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
+    async def validate_location(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ):
         place = resolve_location(answers.clean(value))
         if place.kind == "none":
             town = find_uk_place(answers.clean(value))
@@ -284,7 +294,10 @@ class ValidateReferralForm(GuidedFormValidation):
                 # A town by name gets what a postcode outside London gets.
                 dispatcher.utter_message(response="utter_outside_coverage")
                 return {
-                    "location": town.place.name, "postcode": None, "outcode": None, "borough": None,
+                    "location": town.place.name,
+                    "postcode": None,
+                    "outcode": None,
+                    "borough": None,
                     "in_coverage": False,
                 }
             if town is not None:
@@ -324,12 +337,16 @@ class ValidateReferralForm(GuidedFormValidation):
             )
             return self.clear("phone")
         if contact.looks_like_landline(value):
-            dispatcher.utter_message(text="That looks like a landline. We need a mobile number, like 07700 900123. Or say skip.")
+            dispatcher.utter_message(
+                text="That looks like a landline. We need a mobile number, like 07700 900123. Or say skip."
+            )
         else:
             dispatcher.utter_message(text="Sorry, I couldn't read that number. Try like 07700 900123, or say skip.")
         return self.clear("phone")
 
-    def validate_contact_safety(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
+    def validate_contact_safety(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ):
         safety = parsing.parse_contact_safety(value, latest_intent(tracker)[0])
         if safety is None:
             if contact.discloses(value):
@@ -338,7 +355,12 @@ class ValidateReferralForm(GuidedFormValidation):
             return self.clear("contact_safety")
         if contact.discloses(value):
             acknowledge(dispatcher)
-        label = {(True, True): "texts and calls", (True, False): "texts only", (False, True): "calls only", (False, False): "neither"}
+        label = {
+            (True, True): "texts and calls",
+            (True, False): "texts only",
+            (False, True): "calls only",
+            (False, False): "neither",
+        }
         updates = {
             "contact_safety": label[(safety.text_ok, safety.call_ok)],
             "safe_to_text": safety.text_ok,
@@ -353,7 +375,9 @@ class ValidateReferralForm(GuidedFormValidation):
     def validate_safe_times(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
         times = parsing.parse_safe_times(value)
         if times is None:
-            dispatcher.utter_message(text="Sorry, I didn't get that. When is it safe? For example 'after 6pm', or 'any time'.")
+            dispatcher.utter_message(
+                text="Sorry, I didn't get that. When is it safe? For example 'after 6pm', or 'any time'."
+            )
             return {"safe_times": None}
         # Kept and read back as days and times only: what she said about anyone
         # else is never repeated (the summary, texts, the record).
@@ -361,24 +385,33 @@ class ValidateReferralForm(GuidedFormValidation):
         if contact.discloses(value):
             acknowledge(dispatcher)
             if neutral is None:
-                dispatcher.utter_message(text="Which days or times are usually safe? For example 'weekday mornings', or say skip.")
+                dispatcher.utter_message(
+                    text="Which days or times are usually safe? For example 'weekday mornings', or say skip."
+                )
                 return {"safe_times": None}
         return {"safe_times": neutral or times}
 
     def validate_pathway(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
-        if value in ("self", "police_caution", *parsing.OUTCOME_PATHWAYS) and tracker.get_slot(REQUESTED_SLOT) != "pathway":
+        if (
+            value in ("self", "police_caution", *parsing.OUTCOME_PATHWAYS)
+            and tracker.get_slot(REQUESTED_SLOT) != "pathway"
+        ):
             # Set from her first words as the form began (action_start_referral): a value, not an answer.
             return {"pathway": value}
         pathway = parsing.pathway_value(value, latest_intent(tracker)[0])
         if pathway is None:
-            dispatcher.utter_message(text="Sorry, I didn't get that. Did the police send you, or are you contacting us yourself?")
+            dispatcher.utter_message(
+                text="Sorry, I didn't get that. Did the police send you, or are you contacting us yourself?"
+            )
             return self.clear("pathway")
         if pathway in parsing.OUTCOME_PATHWAYS:
             # Not a caution: no meetings to book by a deadline; she refers herself, the outcome noted.
             dispatcher.utter_message(text=outcome_welcome(pathway))
         return {"pathway": pathway}
 
-    def validate_caution_details(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
+    def validate_caution_details(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ):
         details = parsing.parse_caution_details(value, today_london())
         problems = {
             "future": "That date is in the future. When were you given the caution? Or say skip.",
@@ -388,7 +421,8 @@ class ValidateReferralForm(GuidedFormValidation):
         if details is None or details.problem:
             message = problems.get(details.problem if details else "", None)
             dispatcher.utter_message(
-                text=message or "Sorry, I couldn't read that. Send the date, like '3 Nov', and the reference if you have it. Or say skip."
+                text=message
+                or "Sorry, I couldn't read that. Send the date, like '3 Nov', and the reference if you have it. Or say skip."
             )
             return self.clear("caution_details")
         return {
@@ -400,11 +434,15 @@ class ValidateReferralForm(GuidedFormValidation):
     def validate_needs(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
         needs = parsing.parse_needs(value)
         if needs is None:
-            dispatcher.utter_message(text="Sorry, I didn't get that. Send numbers like '1 3', or words like 'housing'. Or say skip.")
+            dispatcher.utter_message(
+                text="Sorry, I didn't get that. Send numbers like '1 3', or words like 'housing'. Or say skip."
+            )
             return self.clear("needs")
         return {"needs": ", ".join(needs), "need_list": needs}
 
-    def validate_referral_confirmed(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
+    def validate_referral_confirmed(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ):
         target = corrections.field_to_change(value)
         answer = answers.parse_yes_no(value, latest_intent(tracker)[0])
         if target and answer and not corrections.says_correction(value):

@@ -1,6 +1,7 @@
 """The finder's replies: a page of places near her, what to say when nothing
 matches, national lines, one listing's details. Each returns the slot events
 that remember what she was shown, so "more" and "the second one" work on it."""
+
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -42,8 +43,13 @@ def _what(categories: list[str]) -> str:
     return "places for " + " and ".join(taxonomy.label(c) for c in categories[:2])
 
 
-_WHEN_WORDS = {"now": "open now", "today": "open today", "tonight": "open tonight", "tomorrow": "open tomorrow",
-               "weekend": "open at the weekend"}
+_WHEN_WORDS = {
+    "now": "open now",
+    "today": "open today",
+    "tonight": "open tonight",
+    "tomorrow": "open tomorrow",
+    "weekend": "open at the weekend",
+}
 
 
 def _when_words(when: str | None) -> str:
@@ -60,17 +66,19 @@ def _page_events(keys: list[str], offset: int, shown: list[str]) -> list[EventTy
     return [SlotSet("service_results", keys), SlotSet("service_offset", offset), SlotSet("service_shown", shown)]
 
 
-def show_page(dispatcher: CollectingDispatcher, tracker: Tracker, intro: str, hits: list[Hit], offset: int,
-              keys: list[str]) -> list[EventType]:
-    page = hits[offset: offset + render.PAGE]
+def show_page(
+    dispatcher: CollectingDispatcher, tracker: Tracker, intro: str, hits: list[Hit], offset: int, keys: list[str]
+) -> list[EventType]:
+    page = hits[offset : offset + render.PAGE]
     remaining = max(0, len(keys) - offset - len(page))
     sample = dev_mode() and any(h.listing.is_sample for h in page)
     _send(dispatcher, render.page_messages(intro, page, offset, remaining, channel_of(tracker), now(), sample))
     return _page_events(keys, offset + len(page), [h.listing.key for h in page])
 
 
-def answer_search(dispatcher: CollectingDispatcher, tracker: Tracker, snap: Snapshot, request: dict[str, Any],
-                  location: Location) -> list[EventType]:
+def answer_search(
+    dispatcher: CollectingDispatcher, tracker: Tracker, snap: Snapshot, request: dict[str, Any], location: Location
+) -> list[EventType]:
     categories = [c for c in request.get("categories") or [] if taxonomy.is_category(c)]
     when = request.get("when")
     query = SearchQuery(location.latitude, location.longitude, location.borough, tuple(categories), when, now())
@@ -105,7 +113,8 @@ def answer_search(dispatcher: CollectingDispatcher, tracker: Tracker, snap: Snap
     moment = now()
     if sms:
         reply = {0: "Or say 'talk to someone'.", 1: "Reply 1 for details."}.get(
-            len(result.broader), "Reply 1 or 2 for details.")
+            len(result.broader), "Reply 1 or 2 for details."
+        )
         for with_phone, n_lines in ((True, 3), (False, 3), (False, 2), (False, 1)):
             lines = [text] + [render.sms_line(i + 1, h, moment, with_phone) for i, h in enumerate(result.broader)]
             if result.national[:n_lines]:
@@ -127,8 +136,9 @@ def answer_search(dispatcher: CollectingDispatcher, tracker: Tracker, snap: Snap
     return _page_events(keys, len(keys), shown)
 
 
-def answer_national(dispatcher: CollectingDispatcher, tracker: Tracker, snap: Snapshot, request: dict[str, Any],
-                    why: str) -> list[EventType]:
+def answer_national(
+    dispatcher: CollectingDispatcher, tracker: Tracker, snap: Snapshot, request: dict[str, Any], why: str
+) -> list[EventType]:
     categories = set(request.get("categories") or [])
     hits = fallback_national(snap, categories, now())
     sms = render.is_sms(channel_of(tracker))
@@ -141,8 +151,9 @@ def answer_national(dispatcher: CollectingDispatcher, tracker: Tracker, snap: Sn
     return _page_events(keys, len(keys), keys[: render.PAGE])
 
 
-def answer_details(dispatcher: CollectingDispatcher, tracker: Tracker, listing: Listing,
-                   remaining: int = 0) -> list[EventType]:
+def answer_details(
+    dispatcher: CollectingDispatcher, tracker: Tracker, listing: Listing, remaining: int = 0
+) -> list[EventType]:
     sms = render.is_sms(channel_of(tracker))
     text = render.details_text(listing, now(), sms=sms)
     if dev_mode() and listing.is_sample:
@@ -156,8 +167,13 @@ def answer_details(dispatcher: CollectingDispatcher, tracker: Tracker, listing: 
     return []
 
 
-def answer_by_name(dispatcher: CollectingDispatcher, tracker: Tracker, snap: Snapshot,
-                   service_ids: list[int], location: Location | None) -> list[EventType] | None:
+def answer_by_name(
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    snap: Snapshot,
+    service_ids: list[int],
+    location: Location | None,
+) -> list[EventType] | None:
     listings = [item for sid in service_ids for item in snap.listings_for_service(sid)]
     if not listings:
         return None

@@ -7,6 +7,7 @@ record) it answers at once; otherwise it starts `service_location_form`
 Results are stored as listing keys, so "more" and "the second one"
 (follow_ups.py) work on what she was shown.
 """
+
 from __future__ import annotations
 
 import logging
@@ -46,8 +47,11 @@ class ActionFindServices(Action):
         previous = request_from_slot(tracker.get_slot("service_request"))
         request = merge_request(previous, req)
         # Never set service_location here: the form would validate that event as an answer.
-        events: list[EventType] = [SlotSet("service_request", request), SlotSet("service_location_tries", 0),
-                                   SlotSet("service_outcome", None)]
+        events: list[EventType] = [
+            SlotSet("service_request", request),
+            SlotSet("service_location_tries", 0),
+            SlotSet("service_outcome", None),
+        ]
 
         location = req.location if usable(req.location) else None
         if location is not None:
@@ -89,8 +93,11 @@ class ActionFindServicesAfterLocation(Action):
         request = request_from_slot(tracker.get_slot("service_request"))
         outcome = tracker.get_slot("service_outcome")
         answer = tracker.get_slot("service_location")
-        reset = [SlotSet("service_location", None), SlotSet("service_location_tries", 0),
-                 SlotSet("service_outcome", None)]
+        reset = [
+            SlotSet("service_location", None),
+            SlotSet("service_location_tries", 0),
+            SlotSet("service_outcome", None),
+        ]
         if outcome == "stopped":
             dispatcher.utter_message(text="OK. You can ask me to find help any time.")
             return reset
@@ -106,5 +113,6 @@ class ActionFindServicesAfterLocation(Action):
                 UNKNOWN: "Sorry, I still couldn't find that place.",
             }.get(answer, "")
             return reset + answer_national(dispatcher, tracker, snap, request, why)
-        return reset + [SlotSet("service_request", request)] + answer_search(
-            dispatcher, tracker, snap, request, location)
+        return (
+            reset + [SlotSet("service_request", request)] + answer_search(dispatcher, tracker, snap, request, location)
+        )

@@ -1,8 +1,9 @@
-""""more" and "the second one": on the list of places she was shown.
+""" "more" and "the second one": on the list of places she was shown.
 
 Listings an admin removed since are skipped, never shown from memory; a
 message that is not a pick after all ("SE5", "what about housing") is a new search.
 """
+
 from __future__ import annotations
 
 import re
@@ -26,18 +27,64 @@ from bot.directory.search import Hit
 from bot.geo import haversine_km
 
 _ORDINALS = {
-    "first": 1, "1st": 1, "uno": 1, "top": 1, "nearest": 1, "closest": 1,
-    "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4,
+    "first": 1,
+    "1st": 1,
+    "uno": 1,
+    "top": 1,
+    "nearest": 1,
+    "closest": 1,
+    "second": 2,
+    "2nd": 2,
+    "third": 3,
+    "3rd": 3,
+    "fourth": 4,
+    "4th": 4,
     # "one" alone is not a number: "the one in Brixton", "that one".
-    "number one": 1, "option one": 1, "two": 2, "three": 3,
+    "number one": 1,
+    "option one": 1,
+    "two": 2,
+    "three": 3,
 }
 
 
-_NOT_PLACE_WORDS = frozenset({
-    "that", "this", "there", "with", "about", "open", "near", "nearest", "closest", "place", "centre", "center",
-    "women", "womens", "road", "street", "lane", "example", "details", "more", "info", "tell", "want", "like",
-    "please", "number", "option", "last", "first", "second", "third", "housing", "service", "services",
-})
+_NOT_PLACE_WORDS = frozenset(
+    {
+        "that",
+        "this",
+        "there",
+        "with",
+        "about",
+        "open",
+        "near",
+        "nearest",
+        "closest",
+        "place",
+        "centre",
+        "center",
+        "women",
+        "womens",
+        "road",
+        "street",
+        "lane",
+        "example",
+        "details",
+        "more",
+        "info",
+        "tell",
+        "want",
+        "like",
+        "please",
+        "number",
+        "option",
+        "last",
+        "first",
+        "second",
+        "third",
+        "housing",
+        "service",
+        "services",
+    }
+)
 
 
 def choose_index(text: str, entity_option: Any, shown: list[Listing | None]) -> int | None:
@@ -105,7 +152,8 @@ class ActionServiceMore(Action):
             area = tracker.get_slot("service_area") or "you"
             dispatcher.utter_message(
                 text=f"That's all I have near {area}. You can ask for a different kind of help, "
-                "try another area, or say 'talk to someone'.")
+                "try another area, or say 'talk to someone'."
+            )
             return []
         # Listings an admin removed since are skipped, never shown from memory.
         hits = []
@@ -150,8 +198,7 @@ class ActionServiceChoose(Action):
                 return await ActionFindServices().run(dispatcher, tracker, domain)
         if index is None or index >= len(shown):
             numbers = " or ".join(str(i + 1) for i in range(len(shown)))
-            dispatcher.utter_message(
-                text=f"Which one? Reply {numbers}. Or tell me what other help you need.")
+            dispatcher.utter_message(text=f"Which one? Reply {numbers}. Or tell me what other help you need.")
             return []
         listing = shown[index]
         if listing is None:

@@ -3,6 +3,7 @@
 A place she names is remembered on her record (if it has no area yet), so the
 next search needs no question.
 """
+
 from __future__ import annotations
 
 from rasa_sdk import Tracker

@@ -1,5 +1,6 @@
 """`service_location_form`: asks where she is; once more if the answer is outside
 London or unknown; then gives up kindly (the finder offers national lines)."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -31,8 +32,9 @@ class ValidateServiceLocationForm(GuidedFormValidation):
     def name(self) -> str:
         return "validate_service_location_form"
 
-    async def required_slots(self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker,
-                             domain: DomainDict) -> list[str]:
+    async def required_slots(
+        self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[str]:
         if tracker.get_slot("service_outcome"):
             return []
         return ["service_location"]
@@ -41,17 +43,23 @@ class ValidateServiceLocationForm(GuidedFormValidation):
         location, outside = place_from_text(text)
         return usable(location) or bool(outside) or location is not None
 
-    async def validate_service_location(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                        domain: DomainDict) -> dict[str, Any]:
+    async def validate_service_location(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         if value is None:  # a reset, not an answer
             return {"service_location": None}
         text = clean(str(value))
         location, outside = place_from_text(text)
         if usable(location):
             covered = await run_db(remember_location, tracker.sender_id, location)
-            return {"service_location": area_label(location), "service_area": area_label(location),
-                    "postcode": location.postcode, "outcode": location.outcode, "borough": location.borough,
-                    "in_coverage": covered}
+            return {
+                "service_location": area_label(location),
+                "service_area": area_label(location),
+                "postcode": location.postcode,
+                "outcode": location.outcode,
+                "borough": location.borough,
+                "in_coverage": covered,
+            }
         if parse_yes_no(text, latest_intent(tracker)[0]) is False:
             return {"service_location": SKIPPED}
         tries = int(tracker.get_slot("service_location_tries") or 0)
@@ -60,7 +68,9 @@ class ValidateServiceLocationForm(GuidedFormValidation):
             return {"service_location": kind}
         if kind == OUTSIDE:
             place = outside or (location.place or location.postcode or location.outcode if location else None)
-            dispatcher.utter_message(text=f"{place or 'That'} is outside London, and I only have local places in London.")
+            dispatcher.utter_message(
+                text=f"{place or 'That'} is outside London, and I only have local places in London."
+            )
         elif location is not None and location.kind == "unknown_postcode":
             dispatcher.utter_message(text=f"I can't find the postcode {location.postcode or location.outcode}.")
         else:
@@ -78,8 +88,10 @@ class ActionAskServiceLocation(Action):
         if int(tracker.get_slot("service_location_tries") or 0) >= 1:
             dispatcher.utter_message(
                 text="Do you have a London postcode or area? Send it, like SE15 4QF or Lambeth. "
-                "If not, say no and I'll give you national helplines.")
+                "If not, say no and I'll give you national helplines."
+            )
         else:
             dispatcher.utter_message(
-                text="Where are you? Send a postcode like SE15 4QF, or an area like Lambeth. Or say skip.")
+                text="Where are you? Send a postcode like SE15 4QF, or an area like Lambeth. Or say skip."
+            )
         return []

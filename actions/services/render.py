@@ -3,6 +3,7 @@
 Pure functions from search hits to messages ({"text": ..., "buttons": [...]}),
 so the wording and the SMS length limit are unit-tested.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -58,8 +59,12 @@ def _short_status(status: OpenStatus, now: datetime) -> str:
     if status.state == "open" and status.until:
         return f"open now till {format_time(status.until)}"
     text = status_text(status, now)
-    return text.replace("Closed now. ", "").replace("Closed now (bank holiday). ", "closed today, ").replace(
-        "Opens", "opens").replace(" at ", " ")
+    return (
+        text.replace("Closed now. ", "")
+        .replace("Closed now (bank holiday). ", "closed today, ")
+        .replace("Opens", "opens")
+        .replace(" at ", " ")
+    )
 
 
 def _where(hit: Hit) -> str | None:
@@ -99,8 +104,9 @@ def sms_line(number: int, hit: Hit, now: datetime, with_phone: bool = True) -> s
     return gsm_safe(f"{number} " + ", ".join(parts))
 
 
-def page_messages(intro: str, hits: list[Hit], start: int, remaining: int, channel: str, now: datetime,
-                  sample: bool = False) -> list[dict]:
+def page_messages(
+    intro: str, hits: list[Hit], start: int, remaining: int, channel: str, now: datetime, sample: bool = False
+) -> list[dict]:
     """One page of results: `hits` are the (up to 3) shown, numbered from 1.
 
     `remaining` counts results after this page (for "more").
@@ -120,8 +126,12 @@ def page_messages(intro: str, hits: list[Hit], start: int, remaining: int, chann
         return [{"text": text[: GSM7_MULTI * sms_max_segments() - 3] + "..."}]
     messages = [{"text": note + intro}]
     for i, hit in enumerate(hits):
-        messages.append({"text": card_text(i + 1, hit, now),
-                         "buttons": [{"title": "More about this", "payload": option_payload(i + 1)}]})
+        messages.append(
+            {
+                "text": card_text(i + 1, hit, now),
+                "buttons": [{"title": "More about this", "payload": option_payload(i + 1)}],
+            }
+        )
     buttons = []
     if remaining:
         buttons.append({"title": "Show more", "payload": "/more_options"})

@@ -1,5 +1,6 @@
 """Her request for help as the finder keeps it: read from the message against the
 directory's names, merged with what she asked before, stored in `service_request`."""
+
 from __future__ import annotations
 
 import logging
@@ -44,8 +45,9 @@ def request_from_slot(value: Any) -> dict[str, Any]:
 
 def merge_request(previous: dict[str, Any], new: ServiceRequest) -> dict[str, Any]:
     categories = new.categories
-    just_a_place = new.location is not None and not new.categories and not new.service_ids \
-        and len(new.text.split()) <= 3
+    just_a_place = (
+        new.location is not None and not new.categories and not new.service_ids and len(new.text.split()) <= 3
+    )
     if (new.only_a_filter or just_a_place) and previous.get("categories"):
         categories = list(previous["categories"])  # "what's open now?" / "what about SE5?": the same need
     return {"categories": categories, "when": new.when, "service_ids": new.service_ids, "text": new.text[:200]}

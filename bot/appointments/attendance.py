@@ -6,6 +6,7 @@ appointments of a caution are attended, the referral records the caution
 condition as complete. A mark can be corrected (missed <-> attended); the
 alert and the text are written once however often it is marked.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -29,8 +30,9 @@ class AttendanceError(Exception):
         self.reason = reason
 
 
-def mark_attendance(session: Session, appointment_id: int, attended: bool, *,
-                    staff_id: int | None = None, now: datetime | None = None) -> Appointment:
+def mark_attendance(
+    session: Session, appointment_id: int, attended: bool, *, staff_id: int | None = None, now: datetime | None = None
+) -> Appointment:
     now = now or utcnow()
     appointment = session.get(Appointment, appointment_id)
     if appointment is None:
@@ -45,9 +47,15 @@ def mark_attendance(session: Session, appointment_id: int, attended: bool, *,
     appointment.status = new_status
     appointment.marked_at, appointment.marked_by_id = now, staff_id
     reminders.cancel_for(session, appointment.id)  # e.g. a 2 h reminder for a late start
-    session.add(AuditLog(actor_type="staff" if staff_id else "system", actor_id=staff_id,
-                         action=f"appointment.{new_status.value}", subject_type="appointment",
-                         subject_id=appointment.id))
+    session.add(
+        AuditLog(
+            actor_type="staff" if staff_id else "system",
+            actor_id=staff_id,
+            action=f"appointment.{new_status.value}",
+            subject_type="appointment",
+            subject_id=appointment.id,
+        )
+    )
     session.flush()
     referral = appointment.referral
     if attended:
@@ -55,8 +63,13 @@ def mark_attendance(session: Session, appointment_id: int, attended: bool, *,
     else:
         if referral.caution_completed_at and appointment.kind in reminders.MANDATORY:
             referral.caution_completed_at = None  # a correction: not complete after all
-        raise_and_notify(session, AlertReason.MISSED_APPOINTMENT, conversation_id=referral.conversation_id,
-                         woman_id=referral.woman_id, referral_id=referral.id)
+        raise_and_notify(
+            session,
+            AlertReason.MISSED_APPOINTMENT,
+            conversation_id=referral.conversation_id,
+            woman_id=referral.woman_id,
+            referral_id=referral.id,
+        )
         reminders.send_missed_note(session, appointment, now=now)
     return appointment
 
@@ -65,10 +78,14 @@ def _complete_caution_if_done(session: Session, appointment: Appointment, now: d
     referral = appointment.referral
     if referral.pathway != Pathway.POLICE_CAUTION or referral.caution_completed_at:
         return
-    attended = {
-        a.kind for a in rules.appointments(session, referral.id, (AppointmentStatus.ATTENDED,))
-    }
+    attended = {a.kind for a in rules.appointments(session, referral.id, (AppointmentStatus.ATTENDED,))}
     if {AppointmentKind.MANDATORY_1, AppointmentKind.MANDATORY_2} <= attended:
         referral.caution_completed_at = now
-        session.add(AuditLog(actor_type="system", action="referral.caution_completed",
-                             subject_type="referral", subject_id=referral.id))
+        session.add(
+            AuditLog(
+                actor_type="system",
+                action="referral.caution_completed",
+                subject_type="referral",
+                subject_id=referral.id,
+            )
+        )

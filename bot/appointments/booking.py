@@ -8,6 +8,7 @@ all back. A place is taken with a conditional UPDATE
 lock it takes on PostgreSQL, and SQLite's single writer, make the check and
 the increment one step, so concurrent requests can't both get the last place.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -40,10 +41,18 @@ class BookingError(Exception):
         self.reason = reason
 
 
-def _audit(session: Session, action: str, appointment: Appointment, actor_type: str = "woman",
-           actor_id: int | None = None) -> None:
-    session.add(AuditLog(actor_type=actor_type, actor_id=actor_id, action=action,
-                         subject_type="appointment", subject_id=appointment.id))
+def _audit(
+    session: Session, action: str, appointment: Appointment, actor_type: str = "woman", actor_id: int | None = None
+) -> None:
+    session.add(
+        AuditLog(
+            actor_type=actor_type,
+            actor_id=actor_id,
+            action=action,
+            subject_type="appointment",
+            subject_id=appointment.id,
+        )
+    )
 
 
 def take_place(session: Session, slot_id: int) -> None:
@@ -70,8 +79,14 @@ def free_place(session: Session, slot_id: int) -> None:
     )
 
 
-def _check_window(session: Session, referral: Referral, kind: AppointmentKind, slot_id: int,
-                  now: datetime, moving: Appointment | None = None) -> AppointmentSlot:
+def _check_window(
+    session: Session,
+    referral: Referral,
+    kind: AppointmentKind,
+    slot_id: int,
+    now: datetime,
+    moving: Appointment | None = None,
+) -> AppointmentSlot:
     slot = session.get(AppointmentSlot, slot_id)
     if slot is None or not slot.active:
         raise BookingError("slot_taken")
@@ -91,8 +106,15 @@ def _insert(session: Session, appointment: Appointment) -> Appointment:
     return appointment
 
 
-def book(session: Session, referral_id: int, slot_id: int, kind: AppointmentKind, *,
-         via: str | None = None, now: datetime | None = None) -> Appointment:
+def book(
+    session: Session,
+    referral_id: int,
+    slot_id: int,
+    kind: AppointmentKind,
+    *,
+    via: str | None = None,
+    now: datetime | None = None,
+) -> Appointment:
     now = now or utcnow()
     referral = session.get(Referral, referral_id)
     if referral is None:
@@ -101,15 +123,20 @@ def book(session: Session, referral_id: int, slot_id: int, kind: AppointmentKind
         raise BookingError("already_booked")
     _check_window(session, referral, kind, slot_id, now)
     take_place(session, slot_id)
-    appointment = _insert(session, Appointment(referral_id=referral_id, slot_id=slot_id, kind=kind,
-                                               status=AppointmentStatus.BOOKED, booked_via=via))
+    appointment = _insert(
+        session,
+        Appointment(
+            referral_id=referral_id, slot_id=slot_id, kind=kind, status=AppointmentStatus.BOOKED, booked_via=via
+        ),
+    )
     reminders.schedule(session, appointment, now=now)
     _audit(session, "appointment.booked", appointment)
     return appointment
 
 
-def move(session: Session, appointment_id: int, slot_id: int, *, via: str | None = None,
-         now: datetime | None = None) -> Appointment:
+def move(
+    session: Session, appointment_id: int, slot_id: int, *, via: str | None = None, now: datetime | None = None
+) -> Appointment:
     """Move to another slot: the old row becomes `moved`, a new row is booked."""
     now = now or utcnow()
     old = session.get(Appointment, appointment_id)
@@ -124,8 +151,17 @@ def move(session: Session, appointment_id: int, slot_id: int, *, via: str | None
     free_place(session, old.slot_id)
     old.status = AppointmentStatus.MOVED
     session.flush()  # before the new row, so the one-per-kind index sees one live row
-    new = _insert(session, Appointment(referral_id=old.referral_id, slot_id=slot_id, kind=old.kind,
-                                       status=AppointmentStatus.BOOKED, booked_via=via, moved_from_id=old.id))
+    new = _insert(
+        session,
+        Appointment(
+            referral_id=old.referral_id,
+            slot_id=slot_id,
+            kind=old.kind,
+            status=AppointmentStatus.BOOKED,
+            booked_via=via,
+            moved_from_id=old.id,
+        ),
+    )
     old.moved_to_id = new.id
     reminders.cancel_for(session, old.id)
     reminders.schedule(session, new, now=now)
@@ -133,8 +169,14 @@ def move(session: Session, appointment_id: int, slot_id: int, *, via: str | None
     return new
 
 
-def cancel(session: Session, appointment_id: int, *, now: datetime | None = None,
-           actor_type: str = "woman", actor_id: int | None = None) -> Appointment:
+def cancel(
+    session: Session,
+    appointment_id: int,
+    *,
+    now: datetime | None = None,
+    actor_type: str = "woman",
+    actor_id: int | None = None,
+) -> Appointment:
     appointment = session.get(Appointment, appointment_id)
     if appointment is None:
         raise BookingError("not_found")
@@ -162,10 +204,15 @@ def confirm(session: Session, appointment_id: int, *, now: datetime | None = Non
     return appointment
 
 
-def warn_no_slot(session: Session, referral: Referral, conversation_id: str | None = None,
-                 channel: str | None = None) -> int:
+def warn_no_slot(
+    session: Session, referral: Referral, conversation_id: str | None = None, channel: str | None = None
+) -> int:
     """No slot fits before her deadline: the keyworker must sort it (one open alert)."""
     return raise_and_notify(
-        session, AlertReason.NO_SLOT, conversation_id=conversation_id or referral.conversation_id,
-        channel=channel, woman_id=referral.woman_id, referral_id=referral.id,
+        session,
+        AlertReason.NO_SLOT,
+        conversation_id=conversation_id or referral.conversation_id,
+        channel=channel,
+        woman_id=referral.woman_id,
+        referral_id=referral.id,
     ).id

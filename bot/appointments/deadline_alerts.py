@@ -6,6 +6,7 @@ this catches the woman who has not booked at all. Missed and not rebooked counts
 not booked. Safe with several workers: referrals.deadline_alerted_at is set by a
 conditional UPDATE, and only the worker that set it raises the alert.
 """
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -35,10 +36,20 @@ def warn_near_deadlines(session: Session, now: datetime | None = None) -> int:
     """Alert for each open caution due within WARN_DAYS with a meeting not booked; how many."""
     now = now or utcnow()
     today = now.astimezone(london()).date()
-    candidates = session.execute(select(Referral).where(
-        Referral.pathway == Pathway.POLICE_CAUTION, Referral.status != ReferralStatus.CLOSED,
-        Referral.caution_completed_at.is_(None), Referral.deadline_alerted_at.is_(None),
-    ).order_by(Referral.id)).scalars().all()
+    candidates = (
+        session.execute(
+            select(Referral)
+            .where(
+                Referral.pathway == Pathway.POLICE_CAUTION,
+                Referral.status != ReferralStatus.CLOSED,
+                Referral.caution_completed_at.is_(None),
+                Referral.deadline_alerted_at.is_(None),
+            )
+            .order_by(Referral.id)
+        )
+        .scalars()
+        .all()
+    )
     raised = 0
     for referral in candidates:
         deadline = rules.deadline_for(referral)
@@ -49,13 +60,22 @@ def warn_near_deadlines(session: Session, now: datetime | None = None) -> int:
         if not missing:
             continue
         won = session.execute(
-            update(Referral).where(Referral.id == referral.id, Referral.deadline_alerted_at.is_(None))
-            .values(deadline_alerted_at=now).execution_options(synchronize_session=False)
+            update(Referral)
+            .where(Referral.id == referral.id, Referral.deadline_alerted_at.is_(None))
+            .values(deadline_alerted_at=now)
+            .execution_options(synchronize_session=False)
         ).rowcount
         if won:
-            raise_and_notify(session, AlertReason.CAUTION_DEADLINE, conversation_id=referral.conversation_id,
-                             channel=referral.channel, woman_id=referral.woman_id, referral_id=referral.id,
-                             urgency=AlertUrgency.NORMAL, summary=_summary((deadline - today).days, missing))
+            raise_and_notify(
+                session,
+                AlertReason.CAUTION_DEADLINE,
+                conversation_id=referral.conversation_id,
+                channel=referral.channel,
+                woman_id=referral.woman_id,
+                referral_id=referral.id,
+                urgency=AlertUrgency.NORMAL,
+                summary=_summary((deadline - today).days, missing),
+            )
             raised += 1
     return raised
 

@@ -1,4 +1,5 @@
 """Dates and times as she reads them: "Tue 24 Nov, 2pm", always London time."""
+
 from __future__ import annotations
 
 from datetime import date, datetime

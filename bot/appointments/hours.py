@@ -5,6 +5,7 @@ parts: "Mon-Thu 10:00-16:00; Sat 10:00-13:00" (read by bot/hours.py, the one
 reader of week hours). Used to make SAMPLE slots and to tell her kindly when
 she asks for a time no centre is open.
 """
+
 from __future__ import annotations
 
 import logging
@@ -53,8 +54,10 @@ def describe(hours: Hours) -> str:
         return "on weekdays"
     days = sorted(hours)
     names = [DAY_NAMES[d - 1] for d in days]
-    span = names[0] if len(days) == 1 else (
-        f"{names[0]}-{names[-1]}" if days == list(range(days[0], days[-1] + 1)) else ", ".join(names)
+    span = (
+        names[0]
+        if len(days) == 1
+        else (f"{names[0]}-{names[-1]}" if days == list(range(days[0], days[-1] + 1)) else ", ".join(names))
     )
     opens = min(o for o, _ in hours.values())
     closes = max(c for _, c in hours.values())

@@ -13,6 +13,7 @@ Conventions (British usage, written down so they can be argued with):
   when 3 Nov was less than 60 days ago is a date in the past (she is asked again),
   otherwise next year's.
 """
+
 from __future__ import annotations
 
 import re
@@ -34,9 +35,17 @@ from bot.appointments.wanted_times import Preference
 from bot.dates import has_impossible_date
 
 _PART_WORDS = {
-    "morning": "morning", "mornings": "morning", "am": "morning",
-    "afternoon": "afternoon", "afternoons": "afternoon", "arvo": "afternoon", "pm": "afternoon",
-    "evening": "evening", "evenings": "evening", "night": "evening", "nights": "evening",
+    "morning": "morning",
+    "mornings": "morning",
+    "am": "morning",
+    "afternoon": "afternoon",
+    "afternoons": "afternoon",
+    "arvo": "afternoon",
+    "pm": "afternoon",
+    "evening": "evening",
+    "evenings": "evening",
+    "night": "evening",
+    "nights": "evening",
 }
 _PART = r"(?:mornings?|afternoons?|arvo|evenings?|nights?)"
 _WEEKEND = r"(?:weekends?)"
@@ -50,7 +59,9 @@ _NOT_AFTER = re.compile(rf"\b(?:not|no|nothing)\s+(?:after|later than)\s+(?P<t>{
 _BEFORE = re.compile(rf"\b(?:before|by|earlier than|no later than)\s+(?P<t>{CLOCK_PATTERN})")
 _AFTER = re.compile(rf"\b(?:after|from|later than|no earlier than)\s+(?P<t>{CLOCK_PATTERN}|work|school)")
 _PAST = re.compile(
-    r"\b(yesterday|last\s+(?:week|night|month|" + WEEKDAY_PATTERN + r")|(?:a\s+)?(?:few|couple of|\d+)\s+days\s+ago|ago)\b"
+    r"\b(yesterday|last\s+(?:week|night|month|"
+    + WEEKDAY_PATTERN
+    + r")|(?:a\s+)?(?:few|couple of|\d+)\s+days\s+ago|ago)\b"
 )
 _NUMBER_WORDS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "a couple of": 2, "couple of": 2}
 
@@ -155,15 +166,38 @@ def parse_preference(text: str | None, today: date) -> Preference:
 
     words = tuple(sorted(set(re.findall(r"[a-z']+", (text or "").lower()))))
     return Preference(
-        days=frozenset(days), start=start, end=end, weekdays=frozenset(weekdays),
-        not_weekdays=frozenset(not_weekdays), parts=frozenset(parts), not_parts=frozenset(not_parts),
-        at=at, after=after, before=before, earlier=earlier, later=later, words=words,
+        days=frozenset(days),
+        start=start,
+        end=end,
+        weekdays=frozenset(weekdays),
+        not_weekdays=frozenset(not_weekdays),
+        parts=frozenset(parts),
+        not_parts=frozenset(not_parts),
+        at=at,
+        after=after,
+        before=before,
+        earlier=earlier,
+        later=later,
+        words=words,
     )
 
 
 _ORDINALS = {
-    "first": 1, "1st": 1, "one": 1, "second": 2, "2nd": 2, "two": 2, "third": 3, "3rd": 3, "three": 3,
-    "fourth": 4, "4th": 4, "four": 4, "fifth": 5, "5th": 5, "five": 5,
+    "first": 1,
+    "1st": 1,
+    "one": 1,
+    "second": 2,
+    "2nd": 2,
+    "two": 2,
+    "third": 3,
+    "3rd": 3,
+    "three": 3,
+    "fourth": 4,
+    "4th": 4,
+    "four": 4,
+    "fifth": 5,
+    "5th": 5,
+    "five": 5,
 }
 _CHOICE = re.compile(
     r"^(?:(?:i'?ll (?:take|have|go with)|i (?:want|choose|pick)|can i have|give me|let'?s do|go for|pick)\s+)?"
@@ -211,10 +245,18 @@ def narrow(before: Preference, after: Preference) -> Preference:
     not_weekdays = (before.not_weekdays | after.not_weekdays) - after.weekdays - {d.isoweekday() for d in after.days}
     not_parts = (before.not_parts | after.not_parts) - after.parts
     return Preference(
-        days=day.days, start=day.start, end=day.end, weekdays=day.weekdays,
-        not_weekdays=frozenset(not_weekdays), not_parts=frozenset(not_parts),
-        at=clock.at, after=clock.after, before=clock.before, parts=clock.parts,
-        earlier=after.earlier or before.earlier, later=after.later or before.later,
+        days=day.days,
+        start=day.start,
+        end=day.end,
+        weekdays=day.weekdays,
+        not_weekdays=frozenset(not_weekdays),
+        not_parts=frozenset(not_parts),
+        at=clock.at,
+        after=clock.after,
+        before=clock.before,
+        parts=clock.parts,
+        earlier=after.earlier or before.earlier,
+        later=after.later or before.later,
         words=tuple(sorted(set(before.words) | set(after.words))),
     )
 

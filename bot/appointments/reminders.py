@@ -26,6 +26,7 @@ Keys: `appt:<appointment id>:<label>` (e.g. appt:42:48h), so moving or
 cancelling cancels the pending ones by prefix; an AppointmentMessage row links
 each to its appointment, which is how her reply "YES" finds it.
 """
+
 from __future__ import annotations
 
 import re
@@ -112,8 +113,14 @@ def safe_window(woman: Woman | None) -> Preference | None:
     if pref.problem or not pref.understood:
         return None
     # Only the time-of-day and weekday parts say when it is safe.
-    return Preference(weekdays=pref.weekdays, not_weekdays=pref.not_weekdays, parts=pref.parts,
-                      not_parts=pref.not_parts, after=pref.after, before=pref.before)
+    return Preference(
+        weekdays=pref.weekdays,
+        not_weekdays=pref.not_weekdays,
+        parts=pref.parts,
+        not_parts=pref.not_parts,
+        after=pref.after,
+        before=pref.before,
+    )
 
 
 def _latest_safe(local: datetime, safe: Preference, quiet, not_before: datetime) -> datetime | None:
@@ -127,8 +134,12 @@ def _latest_safe(local: datetime, safe: Preference, quiet, not_before: datetime)
 
 
 def reminder_times(
-    starts_at: datetime, now: datetime, *, offsets: tuple[int, ...] | None = None,
-    quiet: tuple[time, time] | None | str = "settings", safe: Preference | None = None,
+    starts_at: datetime,
+    now: datetime,
+    *,
+    offsets: tuple[int, ...] | None = None,
+    quiet: tuple[time, time] | None | str = "settings",
+    safe: Preference | None = None,
 ) -> list[Planned]:
     """When each reminder for an appointment starting at `starts_at` goes (UTC)."""
     settings = get_settings()
@@ -184,10 +195,14 @@ def reminder_text(appointment: Appointment, woman: Woman, sent_at: datetime) -> 
     on = day if day in ("today", "tomorrow") else f"on {day}"
     hi = f"Hi {woman.preferred_name}, " if woman.preferred_name else "Hi, "
     if discreet_for(woman):
-        return f"{hi}a reminder: you're booked {on} at {formatting.clock(slot.starts_at)}, " \
-               f"{centre.address}, {centre.postcode}. {REPLY_WORDS}"
-    return (f"{SERVICE_NAME}: {hi}a reminder of {WHAT[appointment.kind]} {on} at "
-            f"{formatting.clock(slot.starts_at)}, {centre.name}, {centre.address}, {centre.postcode}. {REPLY_WORDS}")
+        return (
+            f"{hi}a reminder: you're booked {on} at {formatting.clock(slot.starts_at)}, "
+            f"{centre.address}, {centre.postcode}. {REPLY_WORDS}"
+        )
+    return (
+        f"{SERVICE_NAME}: {hi}a reminder of {WHAT[appointment.kind]} {on} at "
+        f"{formatting.clock(slot.starts_at)}, {centre.name}, {centre.address}, {centre.postcode}. {REPLY_WORDS}"
+    )
 
 
 def missed_text(appointment: Appointment, woman: Woman) -> str:
@@ -199,18 +214,24 @@ def missed_text(appointment: Appointment, woman: Woman) -> str:
         return f"{hi}sorry we missed you on {day}. Reply CHANGE to pick a new time{phone}."
     deadline = rules.deadline_for(appointment.referral) if appointment.kind in MANDATORY else None
     extra = f" before {formatting.day(deadline)}" if deadline else ""
-    return (f"{SERVICE_NAME}: {hi}we missed you at {WHAT[appointment.kind]} on {day}. It's not too late: "
-            f"reply CHANGE to pick a new time{extra}{phone}.")
+    return (
+        f"{SERVICE_NAME}: {hi}we missed you at {WHAT[appointment.kind]} on {day}. It's not too late: "
+        f"reply CHANGE to pick a new time{extra}{phone}."
+    )
 
 
-def _link(session: Session, message: OutboxMessage | None, appointment: Appointment, woman: Woman,
-          purpose: str) -> OutboxMessage | None:
+def _link(
+    session: Session, message: OutboxMessage | None, appointment: Appointment, woman: Woman, purpose: str
+) -> OutboxMessage | None:
     if message is None or message.status != OutboxStatus.PENDING:
         return message
     exists = session.query(AppointmentMessage.id).filter_by(outbox_message_id=message.id).first()
     if exists is None:
-        session.add(AppointmentMessage(appointment_id=appointment.id, outbox_message_id=message.id,
-                                       woman_id=woman.id, purpose=purpose))
+        session.add(
+            AppointmentMessage(
+                appointment_id=appointment.id, outbox_message_id=message.id, woman_id=woman.id, purpose=purpose
+            )
+        )
     return message
 
 
@@ -224,9 +245,14 @@ def schedule(session: Session, appointment: Appointment, now: datetime | None = 
     queued = []
     for plan in reminder_times(appointment.slot.starts_at, now, safe=safe_window(woman)):
         message = enqueue(
-            session, to=woman.phone_e164, body=reminder_text(appointment, woman, plan.send_at),
-            kind="reminder", woman_id=woman.id, dedupe_key=f"{key_prefix(appointment.id)}{plan.label}",
-            send_after=plan.send_at, discreet=discreet_for(woman),
+            session,
+            to=woman.phone_e164,
+            body=reminder_text(appointment, woman, plan.send_at),
+            kind="reminder",
+            woman_id=woman.id,
+            dedupe_key=f"{key_prefix(appointment.id)}{plan.label}",
+            send_after=plan.send_at,
+            discreet=discreet_for(woman),
         )
         if _link(session, message, appointment, woman, f"reminder_{plan.label}") is not None:
             queued.append(message)
@@ -243,6 +269,7 @@ def refresh_for(session: Session, woman: Woman, now: datetime | None = None) -> 
     """
     from bot.db.crud import sms as sms_crud
     from bot.db.models.appointments import LIVE_STATUSES
+
     now = now or utcnow()
     if not woman.phone_e164 or shared_numbers.is_held(session, woman):
         return 0
@@ -250,27 +277,42 @@ def refresh_for(session: Session, woman: Woman, now: datetime | None = None) -> 
     rows = session.execute(
         select(OutboxMessage, AppointmentMessage)
         .join(AppointmentMessage, AppointmentMessage.outbox_message_id == OutboxMessage.id)
-        .where(AppointmentMessage.woman_id == woman.id,
-               OutboxMessage.status.in_((OutboxStatus.PENDING, OutboxStatus.CANCELLED)))
+        .where(
+            AppointmentMessage.woman_id == woman.id,
+            OutboxMessage.status.in_((OutboxStatus.PENDING, OutboxStatus.CANCELLED)),
+        )
     ).all()
     for message, link in rows:
         appointment = session.get(Appointment, link.appointment_id)
         if message.status == OutboxStatus.CANCELLED:
             held_only = message.last_error == shared_numbers.HELD_MARK
-            if not (held_only and may_text and appointment.status in LIVE_STATUSES and message.send_after > now
-                    and not sms_crud.is_opted_out(session, message.to_address)):
+            if not (
+                held_only
+                and may_text
+                and appointment.status in LIVE_STATUSES
+                and message.send_after > now
+                and not sms_crud.is_opted_out(session, message.to_address)
+            ):
                 continue
             message.status, message.last_error = OutboxStatus.PENDING, None
-        message.body = (missed_text(appointment, woman) if link.purpose == "missed"
-                        else reminder_text(appointment, woman, message.send_after))
+        message.body = (
+            missed_text(appointment, woman)
+            if link.purpose == "missed"
+            else reminder_text(appointment, woman, message.send_after)
+        )
     for referral in woman.referrals:
-        for appointment in session.execute(select(Appointment).where(
-                Appointment.referral_id == referral.id, Appointment.status.in_(LIVE_STATUSES))).scalars():
+        for appointment in session.execute(
+            select(Appointment).where(Appointment.referral_id == referral.id, Appointment.status.in_(LIVE_STATUSES))
+        ).scalars():
             schedule(session, appointment, now)
     session.flush()
-    return session.execute(select(func.count(OutboxMessage.id)).where(
-        OutboxMessage.woman_id == woman.id, OutboxMessage.kind == "reminder",
-        OutboxMessage.status == OutboxStatus.PENDING)).scalar_one()
+    return session.execute(
+        select(func.count(OutboxMessage.id)).where(
+            OutboxMessage.woman_id == woman.id,
+            OutboxMessage.kind == "reminder",
+            OutboxMessage.status == OutboxStatus.PENDING,
+        )
+    ).scalar_one()
 
 
 def send_missed_note(session: Session, appointment: Appointment, now: datetime | None = None) -> OutboxMessage | None:
@@ -285,9 +327,14 @@ def send_missed_note(session: Session, appointment: Appointment, now: datetime |
         day = local.date() if local.time() < quiet[1] else local.date() + timedelta(days=1)
         local = wall_clock(datetime.combine(day, quiet[1]))
     message = enqueue(
-        session, to=woman.phone_e164, body=missed_text(appointment, woman), kind="reminder",
-        woman_id=woman.id, dedupe_key=f"{key_prefix(appointment.id)}missed",
-        send_after=local.astimezone(timezone.utc), discreet=discreet_for(woman),
+        session,
+        to=woman.phone_e164,
+        body=missed_text(appointment, woman),
+        kind="reminder",
+        woman_id=woman.id,
+        dedupe_key=f"{key_prefix(appointment.id)}missed",
+        send_after=local.astimezone(timezone.utc),
+        discreet=discreet_for(woman),
     )
     return _link(session, message, appointment, woman, "missed")
 
@@ -299,4 +346,3 @@ def cancel_for(session: Session, appointment_id: int) -> int:
 
 def is_discreet(text: str) -> bool:
     return GIVEAWAY_WORDS.search(text) is None
-

@@ -15,6 +15,7 @@ more specific than the general "a stray yes gets the menu" rule, so they win:
 the reply confirms the appointment, or starts moving it. Without a pending
 reminder the slot is cleared and "yes" means what it always means.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -41,8 +42,9 @@ class ReplyContext:
     current_id: int | None = None
 
 
-def pending_reply(session: Session, woman_id: int | None, now: datetime, *,
-                  to: str | None = None) -> ReplyContext | None:
+def pending_reply(
+    session: Session, woman_id: int | None, now: datetime, *, to: str | None = None
+) -> ReplyContext | None:
     """The reminder she is answering: sent to her record, or (on SMS) to this number.
 
     By number on SMS, because that is where the text went: it still matches
@@ -75,7 +77,11 @@ def pending_reply(session: Session, woman_id: int | None, now: datetime, *,
     live = appointment.status in LIVE_STATUSES and appointment.slot.starts_at > now
     current_live = current.status in LIVE_STATUSES and current.slot.starts_at > now
     return ReplyContext(
-        link.id, appointment.id, link.purpose, appointment.status, live,
+        link.id,
+        appointment.id,
+        link.purpose,
+        appointment.status,
+        live,
         current.id if current is not appointment and current_live else None,
     )
 
@@ -85,14 +91,18 @@ def mark_answered(session: Session, message_id: int, now: datetime) -> None:
     link = session.get(AppointmentMessage, message_id)
     if link is None:
         return
-    sent = session.execute(
-        select(AppointmentMessage)
-        .join(OutboxMessage, AppointmentMessage.outbox_message_id == OutboxMessage.id)
-        .where(
-            AppointmentMessage.appointment_id == link.appointment_id,
-            AppointmentMessage.answered_at.is_(None),
-            OutboxMessage.status.in_(SENT),
+    sent = (
+        session.execute(
+            select(AppointmentMessage)
+            .join(OutboxMessage, AppointmentMessage.outbox_message_id == OutboxMessage.id)
+            .where(
+                AppointmentMessage.appointment_id == link.appointment_id,
+                AppointmentMessage.answered_at.is_(None),
+                OutboxMessage.status.in_(SENT),
+            )
         )
-    ).scalars().all()
+        .scalars()
+        .all()
+    )
     for row in {*sent, link}:
         row.answered_at = row.answered_at or now

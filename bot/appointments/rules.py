@@ -7,6 +7,7 @@ deadline, at least `mandatory_gap_days` apart. The deadline is per referral
 know the caution date, the default is counted from the day she registered,
 and the keyworker can correct it.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -93,7 +94,10 @@ def needed_kind(session: Session, referral: Referral) -> AppointmentKind | None:
 
 
 def window_for(
-    session: Session, referral: Referral, kind: AppointmentKind, now: datetime,
+    session: Session,
+    referral: Referral,
+    kind: AppointmentKind,
+    now: datetime,
     moving: Appointment | None = None,
 ) -> Window | None:
     """When an appointment of `kind` may start, or None when it can't be booked now.

@@ -5,6 +5,7 @@ one-hour slot at 10:00, 11:30, 14:00 and 15:30 on working days (not bank
 holidays) for the next `WEEKS` weeks, with the SAMPLE keyworker. Running it
 again adds only the days not there yet, so the window rolls forward.
 """
+
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
@@ -29,12 +30,20 @@ def seed_slots(url: str | None = None, weeks: int = WEEKS) -> int:
     """Add SAMPLE slots; returns how many were added."""
     first = today_london() + timedelta(days=1)
     with session_scope(url) as session:
-        keyworker_id = session.execute(
-            select(Staff.id).where(Staff.role == StaffRole.KEYWORKER, Staff.active.is_(True)).order_by(Staff.id)
-        ).scalars().first()
-        centres = session.execute(
-            select(Centre).where(Centre.active.is_(True), Centre.name.like("SAMPLE%")).order_by(Centre.id)
-        ).scalars().all()
+        keyworker_id = (
+            session.execute(
+                select(Staff.id).where(Staff.role == StaffRole.KEYWORKER, Staff.active.is_(True)).order_by(Staff.id)
+            )
+            .scalars()
+            .first()
+        )
+        centres = (
+            session.execute(
+                select(Centre).where(Centre.active.is_(True), Centre.name.like("SAMPLE%")).order_by(Centre.id)
+            )
+            .scalars()
+            .all()
+        )
         existing = set(
             session.execute(
                 select(AppointmentSlot.centre_id, AppointmentSlot.starts_at).where(
@@ -58,11 +67,19 @@ def seed_slots(url: str | None = None, weeks: int = WEEKS) -> int:
                     starts_at = wall_clock(datetime.combine(day, start))
                     if (centre.id, starts_at) in existing:
                         continue
-                    rows.append({
-                        "centre_id": centre.id, "keyworker_id": keyworker_id, "starts_at": starts_at,
-                        "ends_at": starts_at + LENGTH, "capacity": 1, "booked_count": 0, "active": True,
-                        "is_sample": True, "created_at": now,
-                    })
+                    rows.append(
+                        {
+                            "centre_id": centre.id,
+                            "keyworker_id": keyworker_id,
+                            "starts_at": starts_at,
+                            "ends_at": starts_at + LENGTH,
+                            "capacity": 1,
+                            "booked_count": 0,
+                            "active": True,
+                            "is_sample": True,
+                            "created_at": now,
+                        }
+                    )
         if rows:
             session.execute(insert(AppointmentSlot), rows)
         return len(rows)

@@ -4,6 +4,7 @@ The action server calls these through `run_db` (blocking work off the event
 loop). Each opens its own `session_scope()`, so a failure leaves nothing
 half-written, and returns frozen dataclasses rather than ORM rows.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -56,10 +57,17 @@ def _who(session, referral) -> Who:
     attended = rules.appointments(session, referral.id, (AppointmentStatus.ATTENDED,))
     woman = referral.woman
     return Who(
-        referral.id, woman.id, woman.preferred_name, referral.pathway == Pathway.POLICE_CAUTION,
-        referral.in_coverage, rules.deadline_for(referral), discreet_for(woman),
-        tuple(AppointmentView.of(a) for a in live), tuple(AppointmentView.of(a) for a in attended),
-        rules.needed_kind(session, referral), referral.caution_completed_at is not None,
+        referral.id,
+        woman.id,
+        woman.preferred_name,
+        referral.pathway == Pathway.POLICE_CAUTION,
+        referral.in_coverage,
+        rules.deadline_for(referral),
+        discreet_for(woman),
+        tuple(AppointmentView.of(a) for a in live),
+        tuple(AppointmentView.of(a) for a in attended),
+        rules.needed_kind(session, referral),
+        referral.caution_completed_at is not None,
     )
 
 
@@ -74,8 +82,15 @@ def who_by_referral(referral_id: int) -> Who:
         return _who(session, session.get(Referral, referral_id))
 
 
-def offer(referral_id: int, kind: AppointmentKind, wish: str | Preference | None = None, *,
-          moving_id: int | None = None, exclude: set[int] | None = None, today: date | None = None) -> slots.Offer:
+def offer(
+    referral_id: int,
+    kind: AppointmentKind,
+    wish: str | Preference | None = None,
+    *,
+    moving_id: int | None = None,
+    exclude: set[int] | None = None,
+    today: date | None = None,
+) -> slots.Offer:
     # A string is `appt_pref`: her words so far, each line narrowing the last.
     pref = parse_narrowed(wish, today or today_london()) if isinstance(wish, str) else wish
     with session_scope() as session:

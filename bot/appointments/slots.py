@@ -5,6 +5,7 @@ then the earliest times, spread over different days. When nothing matches
 what she asked, the nearest alternatives are offered instead and `exact` is
 False, so the reply can say so; `problem` says why there is nothing at all.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -58,7 +59,9 @@ class SlotView:
     @classmethod
     def of(cls, slot: AppointmentSlot, distance_km: float | None = None) -> SlotView:
         c = slot.centre
-        return cls(slot.id, slot.starts_at, slot.ends_at, c.name, c.borough, c.address, c.postcode, c.phone, distance_km)
+        return cls(
+            slot.id, slot.starts_at, slot.ends_at, c.name, c.borough, c.address, c.postcode, c.phone, distance_km
+        )
 
 
 @dataclass(frozen=True)
@@ -181,8 +184,11 @@ def _asked_days(pref: Preference) -> list[date]:
     days = set(pref.days)
     if pref.start and pref.end and (pref.end - pref.start).days <= 31:
         days |= {pref.start + timedelta(days=n) for n in range((pref.end - pref.start).days + 1)}
-    return sorted(d for d in days if d.isoweekday() not in pref.not_weekdays
-                  and (not pref.weekdays or d.isoweekday() in pref.weekdays))
+    return sorted(
+        d
+        for d in days
+        if d.isoweekday() not in pref.not_weekdays and (not pref.weekdays or d.isoweekday() in pref.weekdays)
+    )
 
 
 def rule_problem(window: rules.Window, pref: Preference) -> tuple[str, date] | None:
@@ -202,12 +208,21 @@ def rule_problem(window: rules.Window, pref: Preference) -> tuple[str, date] | N
 
 
 def find_offer(
-    session: Session, referral: Referral, kind: AppointmentKind, pref: Preference | None, now: datetime,
-    *, moving: Appointment | None = None, limit: int | None = None, exclude: set[int] | None = None,
+    session: Session,
+    referral: Referral,
+    kind: AppointmentKind,
+    pref: Preference | None,
+    now: datetime,
+    *,
+    moving: Appointment | None = None,
+    limit: int | None = None,
+    exclude: set[int] | None = None,
 ) -> Offer:
     limit = limit or get_settings().slot_offer_count
     window = rules.window_for(session, referral, kind, now, moving=moving)
-    deadline = rules.deadline_for(referral) if kind in (AppointmentKind.MANDATORY_1, AppointmentKind.MANDATORY_2) else None
+    deadline = (
+        rules.deadline_for(referral) if kind in (AppointmentKind.MANDATORY_1, AppointmentKind.MANDATORY_2) else None
+    )
     if window is None:
         return Offer([], problem="none_before_deadline" if deadline else "none_free", deadline=deadline, kind=kind)
     # Never offer her the time she already has, or her other appointment's time.
@@ -237,7 +252,13 @@ def find_offer(
         if moving is not None and p.earlier:
             matched = [s for s in matched if s.starts_at < moving.slot.starts_at]
         if p.at is not None:
-            matched.sort(key=lambda s: (formatting.local(s.starts_at).date(), p.distance(formatting.local(s.starts_at)), s.starts_at))
+            matched.sort(
+                key=lambda s: (
+                    formatting.local(s.starts_at).date(),
+                    p.distance(formatting.local(s.starts_at)),
+                    s.starts_at,
+                )
+            )
             return matched[:limit]
         return _spread(matched, limit)
 
@@ -246,8 +267,13 @@ def find_offer(
     if pref is None or not pref.understood:
         return Offer(view(pick(nearby, Preference()) or pick(free, Preference())), deadline=deadline, kind=kind)
     if pref.problem:
-        return Offer(view(pick(nearby, Preference()) or pick(free, Preference())), exact=False,
-                     problem=pref.problem, deadline=deadline, kind=kind)
+        return Offer(
+            view(pick(nearby, Preference()) or pick(free, Preference())),
+            exact=False,
+            problem=pref.problem,
+            deadline=deadline,
+            kind=kind,
+        )
     closed = asks_when_closed(pref, service_hours(session))
     if not closed:
         for pool in (nearby, free):
@@ -269,15 +295,18 @@ def find_offer(
                 if got:
                     got.sort(key=lambda s: abs(formatting.local(s.starts_at) - target))
                     nearest = sorted(_spread(got, limit), key=lambda s: s.starts_at)
-                    return Offer(view(nearest), exact=False, problem=reason, deadline=deadline,
-                                 kind=kind, window=window)
+                    return Offer(
+                        view(nearest), exact=False, problem=reason, deadline=deadline, kind=kind, window=window
+                    )
     # Nothing as asked: keep what she ruled out, relax the rest step by step.
     for relaxed in (pref.without_time(), pref.without_day(), pref.only_exclusions(), Preference()):
         for pool in (nearby, free):
             got = pick(pool, relaxed)
             if got:
                 return Offer(view(got), exact=False, problem="closed" if closed else None, deadline=deadline, kind=kind)
-    return Offer([], exact=False, problem="none_before_deadline" if deadline else "none_free", deadline=deadline, kind=kind)
+    return Offer(
+        [], exact=False, problem="none_before_deadline" if deadline else "none_free", deadline=deadline, kind=kind
+    )
 
 
 def slot_view(session: Session, slot_id: int) -> SlotView | None:

@@ -5,19 +5,38 @@ Calendar dates go to `dateparser`; the rest is read here, because dateparser
 turns "Friday at 2" into 2 in the morning on the 2nd. The conventions (British
 usage) are listed in preferences.py, which puts these together into a Preference.
 """
+
 from __future__ import annotations
 
 import re
 from datetime import date, datetime, time, timedelta
 
 WEEKDAYS = {
-    "monday": 1, "mon": 1, "mondays": 1,
-    "tuesday": 2, "tue": 2, "tues": 2, "tuesdays": 2,
-    "wednesday": 3, "wed": 3, "weds": 3, "wednesdays": 3,
-    "thursday": 4, "thu": 4, "thur": 4, "thurs": 4, "thursdays": 4,
-    "friday": 5, "fri": 5, "fridays": 5,
-    "saturday": 6, "sat": 6, "saturdays": 6,
-    "sunday": 7, "sun": 7, "sundays": 7,
+    "monday": 1,
+    "mon": 1,
+    "mondays": 1,
+    "tuesday": 2,
+    "tue": 2,
+    "tues": 2,
+    "tuesdays": 2,
+    "wednesday": 3,
+    "wed": 3,
+    "weds": 3,
+    "wednesdays": 3,
+    "thursday": 4,
+    "thu": 4,
+    "thur": 4,
+    "thurs": 4,
+    "thursdays": 4,
+    "friday": 5,
+    "fri": 5,
+    "fridays": 5,
+    "saturday": 6,
+    "sat": 6,
+    "saturdays": 6,
+    "sunday": 7,
+    "sun": 7,
+    "sundays": 7,
 }
 WEEKDAY_PATTERN = r"(?:mon(?:day)?s?|tue(?:s(?:day)?)?s?|tuesdays?|wed(?:s|nesday)?s?|thu(?:r(?:s(?:day)?)?)?s?|thursdays?|fri(?:day)?s?|sat(?:urday)?s?|sun(?:day)?s?)"
 MONTH_PATTERN = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
@@ -25,7 +44,9 @@ MONTH_PATTERN = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|
 CLOCK_PATTERN = rf"(?:\d{{1,2}}(?:[:.]\d{{2}})?\s*(?:am|pm|a\.m\.|p\.m\.)?(?![\d/]|[:.]\d|\s*(?:st|nd|rd|th)\b|(?:st|nd|rd|th)\b|\s*(?:of\s+)?{MONTH_PATTERN}\b)|noon|midday)"
 _AT = re.compile(
     r"(?P<pre>\bat\s+|\baround\s+|\babout\s+|\b)(?P<half>half\s+(?:past\s+)?)?(?P<h>\d{1,2})(?:(?P<sep>[:.])(?P<m>\d{2}))?"
-    r"\s*(?P<ampm>am|pm|a\.m\.|p\.m\.|o'?clock|oclock)?(?![\d/]|\s*(?:st|nd|rd|th)\b|(?:st|nd|rd|th)\b|\s*(?:of\s+)?" + MONTH_PATTERN + r"\b)"
+    r"\s*(?P<ampm>am|pm|a\.m\.|p\.m\.|o'?clock|oclock)?(?![\d/]|\s*(?:st|nd|rd|th)\b|(?:st|nd|rd|th)\b|\s*(?:of\s+)?"
+    + MONTH_PATTERN
+    + r"\b)"
 )
 DATE_PHRASE = re.compile(
     rf"\b(?:\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTH_PATTERN}|{MONTH_PATTERN}\s+\d{{1,2}}(?:st|nd|rd|th)?|\d{{1,2}}[/.-]\d{{1,2}}(?:[/.-]\d{{2,4}})?|the\s+\d{{1,2}}(?:st|nd|rd|th)|\d{{1,2}}(?:st|nd|rd|th))\b"
@@ -78,7 +99,9 @@ def read_date(phrase: str, today: date) -> date | None:
     # "10.12" is a time to dateparser; as a date it is 10 December.
     phrase = re.sub(r"^(\d{1,2})\.(\d{1,2})(?=$|\.)", r"\1/\2", phrase.strip()).replace(".", "/")
     parsed = dateparser.parse(
-        phrase, languages=["en"], settings={"DATE_ORDER": "DMY", "RELATIVE_BASE": base},
+        phrase,
+        languages=["en"],
+        settings={"DATE_ORDER": "DMY", "RELATIVE_BASE": base},
     )
     return parsed.date() if parsed else None
 
@@ -116,8 +139,7 @@ def take_clock(t: str) -> tuple[time | None, str]:
     for m in _AT.finditer(t):
         minutes = m["m"]
         explicit = bool(
-            m["ampm"] or m["pre"].strip() or m["half"]
-            or (minutes and (m["sep"] == ":" or int(minutes) > 12))
+            m["ampm"] or m["pre"].strip() or m["half"] or (minutes and (m["sep"] == ":" or int(minutes) > 12))
         )
         if not explicit:
             continue

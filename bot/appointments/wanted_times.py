@@ -1,5 +1,6 @@
 """Preference: the days and times she asked for (empty fields mean "any"), and
 whether a slot's start fits them. preferences.py reads one from her words."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
@@ -32,8 +33,18 @@ class Preference:
     @property
     def understood(self) -> bool:
         return bool(
-            self.days or self.start or self.end or self.weekdays or self.not_weekdays or self.parts
-            or self.not_parts or self.at or self.after or self.before or self.earlier or self.later
+            self.days
+            or self.start
+            or self.end
+            or self.weekdays
+            or self.not_weekdays
+            or self.parts
+            or self.not_parts
+            or self.at
+            or self.after
+            or self.before
+            or self.earlier
+            or self.later
             or self.problem
         )
 

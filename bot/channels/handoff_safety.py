@@ -6,6 +6,7 @@ danger and the conversation is paused, she gets the fixed crisis reply at once
 and an urgent alert is raised; the message still goes to Rasa, so the
 keyworker's transcript shows it.
 """
+
 from __future__ import annotations
 
 import logging
@@ -29,8 +30,13 @@ def _paused_then_alert(sender_id: str, channel: str | None) -> bool:
         ).scalar_one_or_none()
         if not paused:
             return False
-        raise_and_notify(session, AlertReason.CRISIS, conversation_id=sender_id, channel=channel,
-                         woman_id=woman_id_for(session, sender_id))
+        raise_and_notify(
+            session,
+            AlertReason.CRISIS,
+            conversation_id=sender_id,
+            channel=channel,
+            woman_id=woman_id_for(session, sender_id),
+        )
         return True
 
 

@@ -18,6 +18,7 @@ the meaning is in the first words (the sentence encoder reads 128 word pieces
 at most, about 50 words). The crisis policy still checks the whole stored
 text for danger.
 """
+
 from __future__ import annotations
 
 import re

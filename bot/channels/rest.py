@@ -5,6 +5,7 @@ name ("rest"), so the URL stays /webhooks/rest/webhook. Rasa 3.6's own channel
 answers an empty body, a non-object body or a sender that is not text with a
 stack trace in its log and HTTP 500.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -66,8 +67,10 @@ class RestInput(RasaRestInput):
             sender, text, metadata, channel = parsed
             channel = channel or self.name()
             if bool_arg(request, "stream", default=False):
-                return response.stream(self.stream_response(on_new_message, text, sender, channel, metadata),
-                                       content_type="text/event-stream")
+                return response.stream(
+                    self.stream_response(on_new_message, text, sender, channel, metadata),
+                    content_type="text/event-stream",
+                )
             collector = CollectingOutputChannel()
             try:
                 await on_new_message(UserMessage(text, collector, sender, input_channel=channel, metadata=metadata))

@@ -9,6 +9,7 @@ media gets a polite text-only answer; an ordinary message goes on to the
 assistant. Fixed replies are queued in the same transaction as the decision,
 so a message is never half-handled.
 """
+
 from __future__ import annotations
 
 import logging
@@ -109,15 +110,22 @@ class Decision:
     media_note: bool = False
 
 
-def queue_reply(session: Session, to: str, text: str, key: str, woman_id: int | None,
-                now: datetime | None = None) -> list[int]:
+def queue_reply(
+    session: Session, to: str, text: str, key: str, woman_id: int | None, now: datetime | None = None
+) -> list[int]:
     """Queue `text` to her as one or more texts within the segment budget."""
     now = now or utcnow()
     ids = []
     for i, part in enumerate(split(text, get_settings().sms_max_segments)):
         row = outbox.enqueue(
-            session, to=to, body=part, kind="reply", woman_id=woman_id, dedupe_key=f"{key}:{i}",
-            send_after=now + timedelta(seconds=PART_STAGGER_S * i), conversational=True,
+            session,
+            to=to,
+            body=part,
+            kind="reply",
+            woman_id=woman_id,
+            dedupe_key=f"{key}:{i}",
+            send_after=now + timedelta(seconds=PART_STAGGER_S * i),
+            conversational=True,
         )
         if row is not None:
             ids.append(row.id)
@@ -133,8 +141,12 @@ def record(msg: InboundSms, url: str | None = None) -> int | None:
     try:
         with session_scope(url) as session:
             return sms_crud.add_inbound(
-                session, message_sid=msg.message_sid, from_number=msg.from_e164 or msg.from_raw,
-                body=msg.body, num_media=msg.num_media, status="received" if msg.from_e164 else "rejected",
+                session,
+                message_sid=msg.message_sid,
+                from_number=msg.from_e164 or msg.from_raw,
+                body=msg.body,
+                num_media=msg.num_media,
+                status="received" if msg.from_e164 else "rejected",
             ).id
     except IntegrityError:
         return None
@@ -154,8 +166,9 @@ def alert_if_danger(msg: InboundSms, url: str | None = None) -> bool:
         try:
             with session_scope(url) as session:
                 convo = sms_crud.link_conversation(session, msg.from_e164, msg.from_e164)
-                raise_and_notify(session, AlertReason.CRISIS, conversation_id=msg.from_e164, channel="sms",
-                                 woman_id=convo.woman_id)
+                raise_and_notify(
+                    session, AlertReason.CRISIS, conversation_id=msg.from_e164, channel="sms", woman_id=convo.woman_id
+                )
                 return True
         except IntegrityError:
             if attempt == 2:  # her conversation was being created by another process each time
@@ -184,23 +197,29 @@ def _decide(session: Session, inbound_id: int, msg: InboundSms, now: datetime) -
         mark("keyword")
         sms_crud.record_opt_in(session, number)
         convo = sms_crud.link_conversation(session, number, number)
-        return Decision("opt_in", inbound_id, queue_reply(session, number, sms_keywords.OPT_IN_TEXT, key,
-                                                          convo.woman_id, now), convo.woman_id)
+        return Decision(
+            "opt_in",
+            inbound_id,
+            queue_reply(session, number, sms_keywords.OPT_IN_TEXT, key, convo.woman_id, now),
+            convo.woman_id,
+        )
     if sms_crud.is_opted_out(session, number):
         mark("opted_out")
         if mentions_crisis(msg.body):
             # We may not text her, but a person must know.
             convo = sms_crud.link_conversation(session, number, number)
-            raise_and_notify(session, AlertReason.CRISIS, conversation_id=number, channel="sms",
-                             woman_id=convo.woman_id)
+            raise_and_notify(
+                session, AlertReason.CRISIS, conversation_id=number, channel="sms", woman_id=convo.woman_id
+            )
         return Decision("opted_out", inbound_id)
 
     convo = sms_crud.link_conversation(session, number, number)
     woman_id = convo.woman_id
     if keyword == "help":
         mark("keyword")
-        return Decision("help", inbound_id, queue_reply(session, number, sms_keywords.HELP_TEXT, key, woman_id, now),
-                        woman_id)
+        return Decision(
+            "help", inbound_id, queue_reply(session, number, sms_keywords.HELP_TEXT, key, woman_id, now), woman_id
+        )
 
     window = timedelta(seconds=settings.sms_rate_window_s)
     recent = sms_crud.count_inbound_since(session, number, now - window, up_to_id=inbound_id)
@@ -212,7 +231,9 @@ def _decide(session: Session, inbound_id: int, msg: InboundSms, now: datetime) -
         return Decision("rate_limited", inbound_id, ids, woman_id)
 
     if not msg.body:
-        status, text = ("media", sms_keywords.MEDIA_TEXT) if msg.num_media else ("unreadable", sms_keywords.UNREADABLE_TEXT)
+        status, text = (
+            ("media", sms_keywords.MEDIA_TEXT) if msg.num_media else ("unreadable", sms_keywords.UNREADABLE_TEXT)
+        )
         mark(status)
         return Decision(status, inbound_id, queue_reply(session, number, text, key, woman_id, now), woman_id)
     return Decision("converse", inbound_id, woman_id=woman_id, media_note=msg.num_media > 0)
@@ -257,8 +278,15 @@ def resolve_reply(number: str, text: str, url: str | None = None) -> tuple[str, 
     return option.payload, text
 
 
-def commit_turn(inbound_id: int, number: str, woman_id: int | None, texts: list[str],
-                options: list[Option] | None, key: str, url: str | None = None) -> list[int]:
+def commit_turn(
+    inbound_id: int,
+    number: str,
+    woman_id: int | None,
+    texts: list[str],
+    options: list[Option] | None,
+    key: str,
+    url: str | None = None,
+) -> list[int]:
     """After the assistant answered: queue the reply, remember its options, mark the message done."""
     with session_scope(url) as session:
         body = join_replies(texts)
@@ -293,6 +321,7 @@ def commit_outside_turn(number: str, text: str, options: list[Option], url: str 
 @dataclass
 class Unfinished:
     """Messages a stopped process left half-handled (status still 'received')."""
+
     retry: list[tuple[int, InboundSms]] = field(default_factory=list)
     expired: int = 0
 
@@ -326,6 +355,7 @@ def claim_unfinished(url: str | None = None, now: datetime | None = None) -> Unf
                     reason = AlertReason.CRISIS if mentions_crisis(row.body) else AlertReason.BOT_STUCK
                     raise_and_notify(session, reason, conversation_id=number, channel="sms", woman_id=convo.woman_id)
             elif number:
-                found.retry.append((row.id, InboundSms(row.message_sid, row.from_number, number, row.body,
-                                                       row.num_media)))
+                found.retry.append(
+                    (row.id, InboundSms(row.message_sid, row.from_number, number, row.body, row.num_media))
+                )
     return found

@@ -5,6 +5,7 @@ never offers them live in bot/messaging/sms_rules.py; they are imported here
 because the channel (sms_inbound.py, twilio_sms.py) reads them from this module.
 The assistant says "leave it" to stop a conversation, never a carrier word.
 """
+
 from __future__ import annotations
 
 from bot.messaging.sms_rules import classify, is_opt_out_word  # noqa: F401 - used as sms_keywords.*
@@ -27,7 +28,5 @@ MEDIA_TEXT = (
 )
 UNREADABLE_TEXT = "Sorry, I couldn't read that message. Could you send it again in a few words?"
 ERROR_TEXT = (
-    "Sorry, something went wrong on our side. Please send that again in a minute. "
-    "If you're in danger, call 999."
+    "Sorry, something went wrong on our side. Please send that again in a minute. If you're in danger, call 999."
 )
-

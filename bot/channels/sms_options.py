@@ -7,6 +7,7 @@ payload, and for a yes/no choice "y", "yeah", "nope" work too. Anything else
 goes to the assistant as she wrote it (e.g. her age, 34, to "Are you 18 or
 over?").
 """
+
 from __future__ import annotations
 
 import re
@@ -48,9 +49,26 @@ def render(options: list[Option]) -> str:
 
 
 _WORD_NUMBERS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-    "ten": 10, "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "1st": 1, "2nd": 2, "3rd": 3,
-    "4th": 4, "5th": 5,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "fifth": 5,
+    "1st": 1,
+    "2nd": 2,
+    "3rd": 3,
+    "4th": 4,
+    "5th": 5,
 }
 _NUMBER_RE = re.compile(r"^(?:(?:option|number|no\.?|num|#)\s*)?#?(\d{1,2}|[a-z0-9]+)\s*[.)!:]*$")
 

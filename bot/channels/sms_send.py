@@ -7,6 +7,7 @@ whichever gets it first and never twice; if this process dies mid-send the
 worker's stale-claim recovery settles it. Sends run in a small thread pool of
 their own, never on the event loop and never starving the database threads.
 """
+
 from __future__ import annotations
 
 import asyncio

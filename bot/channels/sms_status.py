@@ -10,6 +10,7 @@ row; it is stored unlinked and applied by `apply_unlinked`: tried again by the
 process that took the report, and swept up by the worker (`link_late_reports`)
 in case that process stopped.
 """
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -25,8 +26,16 @@ from bot.staff.alert_notify import raise_and_notify
 
 # How far along each status is; a report never moves a message backwards.
 RANK = {
-    "accepted": 0, "scheduled": 0, "queued": 1, "sending": 2, "sent": 3,
-    "delivered": 4, "undelivered": 4, "failed": 4, "canceled": 4, "read": 5,
+    "accepted": 0,
+    "scheduled": 0,
+    "queued": 1,
+    "sending": 2,
+    "sent": 3,
+    "delivered": 4,
+    "undelivered": 4,
+    "failed": 4,
+    "canceled": 4,
+    "read": 5,
 }
 FINAL = {
     "delivered": OutboxStatus.DELIVERED,
@@ -64,8 +73,13 @@ def record_status(message_sid: str, status: str, error_code: str | None, url: st
             if sms_crud.delivery_event_exists(session, message_sid, status):
                 return "duplicate"
             row = sms_crud.outbox_by_provider_id(session, message_sid)
-            sms_crud.add_delivery_event(session, message_sid=message_sid, status=status, error_code=error_code,
-                                        outbox_id=row.id if row else None)
+            sms_crud.add_delivery_event(
+                session,
+                message_sid=message_sid,
+                status=status,
+                error_code=error_code,
+                outbox_id=row.id if row else None,
+            )
             if row is None:
                 return "unmatched"
             apply_status(session, row, status, error_code)
@@ -90,8 +104,9 @@ def apply_unlinked(message_sid: str, url: str | None = None) -> int:
         return applied
 
 
-def link_late_reports(url: str | None = None, now: datetime | None = None,
-                      max_age: timedelta = timedelta(days=2)) -> int:
+def link_late_reports(
+    url: str | None = None, now: datetime | None = None, max_age: timedelta = timedelta(days=2)
+) -> int:
     """Worker job: apply every recent report still waiting for its outbox row."""
     since = (now or utcnow()) - max_age
     with session_scope(url) as session:

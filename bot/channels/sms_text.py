@@ -5,6 +5,7 @@ bot/messaging/sms_rules.py (one home for SMS rules); this module uses them.
 A reply longer than the segment budget is split into several texts at the
 most natural place that fits: a line break, then a sentence end, then a space.
 """
+
 from __future__ import annotations
 
 import re

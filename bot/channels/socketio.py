@@ -14,6 +14,7 @@ room, so with `session_persistence: true` no reply ever reaches the page
 Registered in credentials.yml as `bot.channels.socketio.SocketIOInput`; its
 name stays "socketio", so URLs and `get_latest_input_channel()` are unchanged.
 """
+
 from __future__ import annotations
 
 import json

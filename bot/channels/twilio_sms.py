@@ -23,6 +23,7 @@ A message whose process stopped before answering it stays 'received'; every
 Rasa process looks for such messages at start and every minute after, and
 answers the recent ones (sms_inbound.claim_unfinished).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -136,12 +137,14 @@ class SmsOutput(OutputChannel):
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         await self._add(recipient_id, text, None)
 
-    async def send_text_with_buttons(self, recipient_id: str, text: str, buttons: list[dict[str, Any]],
-                                     **kwargs: Any) -> None:
+    async def send_text_with_buttons(
+        self, recipient_id: str, text: str, buttons: list[dict[str, Any]], **kwargs: Any
+    ) -> None:
         await self._add(recipient_id, text, buttons)
 
-    async def send_quick_replies(self, recipient_id: str, text: str, quick_replies: list[dict[str, Any]],
-                                 **kwargs: Any) -> None:
+    async def send_quick_replies(
+        self, recipient_id: str, text: str, quick_replies: list[dict[str, Any]], **kwargs: Any
+    ) -> None:
         await self._add(recipient_id, text, quick_replies)
 
     async def send_image_url(self, recipient_id: str, image: str, **kwargs: Any) -> None:
@@ -263,8 +266,9 @@ class TwilioSmsInput(InputChannel):
         # Everything else happens after Twilio has its answer.
         return response.text(EMPTY_TWIML, content_type="text/xml")
 
-    async def _handle(self, msg: sms_inbound.InboundSms, inbound_id: int,
-                      on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> None:
+    async def _handle(
+        self, msg: sms_inbound.InboundSms, inbound_id: int, on_new_message: Callable[[UserMessage], Awaitable[Any]]
+    ) -> None:
         number, key = msg.from_e164, f"sms:{msg.message_sid}"
         # Her messages are handled one at a time, in the order they came.
         async with self._locks.hold(number):
@@ -287,8 +291,9 @@ class TwilioSmsInput(InputChannel):
                     await answer_crisis_during_handoff(user_message)
                     await on_new_message(user_message)
                     texts = ([sms_keywords.MEDIA_TEXT] if decision.media_note else []) + out.texts
-                    ids = await run_db(sms_inbound.commit_turn, inbound_id, number, decision.woman_id,
-                                       texts, out.options, key)
+                    ids = await run_db(
+                        sms_inbound.commit_turn, inbound_id, number, decision.woman_id, texts, out.options, key
+                    )
                 except Exception:
                     logger.exception("sms: handling a message failed")
                     try:
@@ -303,12 +308,13 @@ class TwilioSmsInput(InputChannel):
         if isinstance(params, HTTPResponse):
             return params
         sid = (sms_inbound.first(params, "MessageSid") or sms_inbound.first(params, "SmsSid") or "").strip()
-        status = (sms_inbound.first(params, "MessageStatus") or sms_inbound.first(params, "SmsStatus") or "")
+        status = sms_inbound.first(params, "MessageStatus") or sms_inbound.first(params, "SmsStatus") or ""
         if not sid or len(sid) > 64 or not status:
             return response.text("Missing MessageSid or MessageStatus", status=400)
         try:
-            result = await run_db(sms_status.record_status, sid, status.strip().lower()[:20],
-                                  sms_inbound.first(params, "ErrorCode"))
+            result = await run_db(
+                sms_status.record_status, sid, status.strip().lower()[:20], sms_inbound.first(params, "ErrorCode")
+            )
         except Exception:
             logger.exception("sms: could not store a status callback")
             return response.text("Temporarily unavailable", status=503, headers={"Retry-After": "5"})

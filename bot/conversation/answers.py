@@ -3,6 +3,7 @@
 Pure functions (text in, value out). Each returns None when the answer can't
 be read, and the question is asked again kindly.
 """
+
 from __future__ import annotations
 
 import re
@@ -23,14 +24,70 @@ def clean(text: str | None) -> str:
 # Arabic words are here because women answer in their own language.
 
 YES_WORDS = (
-    "y", "ye", "yes", "yeah", "yea", "yep", "yup", "yh", "ya", "aye", "ok", "okay", "k", "sure", "fine",
-    "correct", "right", "that's right", "that's ok", "that's fine", "that's correct", "go on", "of course",
-    "course", "please", "yes please", "sounds good", "alright", "affirm", "definitely",
-    "si", "sí", "tak", "da", "oui", "sim", "evet", "haa", "haan", "na'am", "نعم",
+    "y",
+    "ye",
+    "yes",
+    "yeah",
+    "yea",
+    "yep",
+    "yup",
+    "yh",
+    "ya",
+    "aye",
+    "ok",
+    "okay",
+    "k",
+    "sure",
+    "fine",
+    "correct",
+    "right",
+    "that's right",
+    "that's ok",
+    "that's fine",
+    "that's correct",
+    "go on",
+    "of course",
+    "course",
+    "please",
+    "yes please",
+    "sounds good",
+    "alright",
+    "affirm",
+    "definitely",
+    "si",
+    "sí",
+    "tak",
+    "da",
+    "oui",
+    "sim",
+    "evet",
+    "haa",
+    "haan",
+    "na'am",
+    "نعم",
 )
 NO_WORDS = (
-    "n", "no", "nope", "nah", "na", "nay", "not really", "no thanks", "no thank you", "deny", "never",
-    "nie", "nu", "non", "não", "nao", "hayir", "hayır", "maya", "la", "nahi",
+    "n",
+    "no",
+    "nope",
+    "nah",
+    "na",
+    "nay",
+    "not really",
+    "no thanks",
+    "no thank you",
+    "deny",
+    "never",
+    "nie",
+    "nu",
+    "non",
+    "não",
+    "nao",
+    "hayir",
+    "hayır",
+    "maya",
+    "la",
+    "nahi",
 )
 
 
@@ -84,9 +141,15 @@ def yes_no_word(text: str | None) -> bool | None:
 # --- Form commands: skip, back, stop, change -----------------------------------
 # Exact short phrases only: the model's intent is the second opinion.
 
-_SKIP = re.compile(r"^(skip( it| this| that)?|pass|next|rather not( say)?|prefer not( to say)?|dunno|don'?t know|i don'?t know|no comment|not sure|n/a|na)$", re.I)
+_SKIP = re.compile(
+    r"^(skip( it| this| that)?|pass|next|rather not( say)?|prefer not( to say)?|dunno|don'?t know|i don'?t know|no comment|not sure|n/a|na)$",
+    re.I,
+)
 _BACK = re.compile(r"^((go )?back|go back( please)?|previous( question)?|undo|last question)$", re.I)
-_STOP = re.compile(r"^(stop|stop (this|it|now|please)|i want to stop|quit( this)?|exit|forget it|never ?mind|leave it|cancel (this|it|the form|referral)|end this)$", re.I)
+_STOP = re.compile(
+    r"^(stop|stop (this|it|now|please)|i want to stop|quit( this)?|exit|forget it|never ?mind|leave it|cancel (this|it|the form|referral)|end this)$",
+    re.I,
+)
 _CHANGE = re.compile(r"^(change|edit|fix|correct|wrong|that'?s wrong|not right)\b", re.I)
 
 CONTROL_INTENTS = {"skip": "skip", "go_back": "back", "stop_form": "stop", "change_field": "change"}
@@ -101,6 +164,9 @@ def detect_control(text: str | None) -> str | None:
         return "back"
     if _STOP.match(t):
         return "stop"
-    if _CHANGE.match(t) or re.search(r"\b(change|wrong|edit)\b.*\b(name|number|phone|mobile|postcode|area|address|borough|contact|text|call|time|police|caution|date|reference|ref|help|needs)\b", t):
+    if _CHANGE.match(t) or re.search(
+        r"\b(change|wrong|edit)\b.*\b(name|number|phone|mobile|postcode|area|address|borough|contact|text|call|time|police|caution|date|reference|ref|help|needs)\b",
+        t,
+    ):
         return "change"
     return None

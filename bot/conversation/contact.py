@@ -3,6 +3,7 @@ about another person that she tells us for her safety.
 
 Pure functions; each returns None when the answer can't be read.
 """
+
 from __future__ import annotations
 
 import re
@@ -56,7 +57,10 @@ def looks_like_landline(text: str | None) -> bool:
             number = phonenumbers.parse(raw, "GB")
         except phonenumbers.NumberParseException:
             continue
-        if phonenumbers.is_valid_number(number) and phonenumbers.number_type(number) == phonenumbers.PhoneNumberType.FIXED_LINE:
+        if (
+            phonenumbers.is_valid_number(number)
+            and phonenumbers.number_type(number) == phonenumbers.PhoneNumberType.FIXED_LINE
+        ):
             return True
     return False
 
@@ -100,8 +104,10 @@ def find_email(text: str | None) -> str | None:
 
 ANY_TIME = re.compile(r"(?i)(any ?time|whenever|always|any|all day|anytime is fine|any time is fine)")
 
-_DAYS = (r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues|tue|wed|thurs|thur|thu|fri|sat|sun)s?\b|"
-         r"week ?days?\b|week ?ends?\b")
+_DAYS = (
+    r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues|tue|wed|thurs|thur|thu|fri|sat|sun)s?\b|"
+    r"week ?days?\b|week ?ends?\b"
+)
 _PARTS = r"(?:mornings?|afternoons?|evenings?|nights?|lunch ?times?|day ?times?|daytime)\b"
 _CLOCK = r"\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm)?|noon|midday|midnight"
 _TIME_PHRASES = re.compile(

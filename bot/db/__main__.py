@@ -1,4 +1,5 @@
 """`python -m bot.db upgrade|downgrade|seed|seed-answers|rotate-keys|revision -m MSG`"""
+
 import argparse
 
 from alembic import command
@@ -12,7 +13,9 @@ def main() -> None:
     sub.add_parser("upgrade")
     sub.add_parser("downgrade")
     sub.add_parser("seed", help="load the clearly marked SAMPLE data (dev only)")
-    sub.add_parser("seed-answers", help="load bot/knowledge/answers.yml's topics not yet in the database (production too)")
+    sub.add_parser(
+        "seed-answers", help="load bot/knowledge/answers.yml's topics not yet in the database (production too)"
+    )
     sub.add_parser("rotate-keys", help="re-encrypt under the newest key (case DB, tracker events); recompute hashes")
     rev = sub.add_parser("revision", help="autogenerate a migration")
     rev.add_argument("-m", "--message", required=True)
@@ -40,9 +43,7 @@ def main() -> None:
         # Rasa's tracker store (ELPIS_TRACKER_DB_*), in its own database.
         print(f"{reseal_events()} tracker events re-encrypted and their conversation ids re-hashed")
     else:
-        command.revision(
-            migrate.alembic_config(), message=args.message, autogenerate=True, rev_id=args.rev_id
-        )
+        command.revision(migrate.alembic_config(), message=args.message, autogenerate=True, rev_id=args.rev_id)
 
 
 if __name__ == "__main__":

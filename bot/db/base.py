@@ -1,5 +1,6 @@
 """Declarative base with a naming convention, so Alembic migrations name
 constraints the same way on SQLite and PostgreSQL."""
+
 from sqlalchemy import MetaData
 from sqlalchemy.orm import declarative_base
 

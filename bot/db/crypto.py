@@ -15,6 +15,7 @@ What stays in clear, and why: the number as a routing key on operational rows
 (outbox recipient, inbound sender, opt-outs, SMS conversation ids), which the
 sender and the carrier keywords need and which retention deletes (docs/security.md).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -89,9 +90,13 @@ def rotate_all(url: str | None = None, batch: int = 500) -> int:
             last_id = 0
             while True:  # one transaction per batch: a long table never holds one huge lock
                 with session_scope(url) as session:
-                    rows = session.execute(text(
-                        f'SELECT id, "{column.name}" FROM "{table.name}" WHERE id > :last '
-                        f'AND "{column.name}" IS NOT NULL ORDER BY id LIMIT :n'), {"last": last_id, "n": batch}).all()
+                    rows = session.execute(
+                        text(
+                            f'SELECT id, "{column.name}" FROM "{table.name}" WHERE id > :last '
+                            f'AND "{column.name}" IS NOT NULL ORDER BY id LIMIT :n'
+                        ),
+                        {"last": last_id, "n": batch},
+                    ).all()
                     for row_id, token in rows:
                         values = {"v": rotate(token), "id": row_id}
                         sets = f'"{column.name}" = :v'

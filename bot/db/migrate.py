@@ -1,4 +1,5 @@
 """Alembic, configured in code so any process can migrate any database URL."""
+
 from __future__ import annotations
 
 from pathlib import Path

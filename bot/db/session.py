@@ -3,6 +3,7 @@
 Engines are created lazily and cached per URL (not at import), so tests can
 point a process at another database and workers can fork safely.
 """
+
 from __future__ import annotations
 
 import asyncio

@@ -33,6 +33,7 @@ Test and dev controls under /_fake/:
   a signed inbound SMS to the bot's webhook, as Twilio would.
 - GET / is a small "text the bot" page built on those two.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -90,10 +91,19 @@ def _segments(body: str) -> tuple[str, int]:
 class FakeTwilio:
     """The fake's state and server. Thread-safe; `start()` serves in a thread."""
 
-    def __init__(self, port: int = 0, *, auth_token: str | None = DEFAULT_TOKEN, account_sid: str = DEFAULT_SID,
-                 from_number: str = DEFAULT_FROM, rasa_url: str = "http://127.0.0.1:5005",
-                 public_url: str | None = None, callbacks: bool = True, callback_delay: float = 0.05,
-                 host: str = "127.0.0.1"):
+    def __init__(
+        self,
+        port: int = 0,
+        *,
+        auth_token: str | None = DEFAULT_TOKEN,
+        account_sid: str = DEFAULT_SID,
+        from_number: str = DEFAULT_FROM,
+        rasa_url: str = "http://127.0.0.1:5005",
+        public_url: str | None = None,
+        callbacks: bool = True,
+        callback_delay: float = 0.05,
+        host: str = "127.0.0.1",
+    ):
         self.auth_token = auth_token or None
         self.account_sid = account_sid
         self.from_number = from_number
@@ -161,12 +171,17 @@ class FakeTwilio:
     def messages(self, number: str | None = None, after: int = 0) -> list[dict[str, Any]]:
         """Every message in and out (optionally with one number), oldest first."""
         with self._cond:
-            return [dict(r) for r in self._records
-                    if r["seq"] > after and (number is None or number in (r["to"], r["from"]))]
+            return [
+                dict(r)
+                for r in self._records
+                if r["seq"] > after and (number is None or number in (r["to"], r["from"]))
+            ]
 
     def sent(self, to: str | None = None, after: int = 0) -> list[dict[str, Any]]:
         """Messages the bot sent (optionally to one number)."""
-        return [r for r in self.messages(to, after) if r["direction"] == "outbound-api" and (to is None or r["to"] == to)]
+        return [
+            r for r in self.messages(to, after) if r["direction"] == "outbound-api" and (to is None or r["to"] == to)
+        ]
 
     def last_seq(self) -> int:
         with self._cond:
@@ -177,8 +192,11 @@ class FakeTwilio:
         deadline = time.monotonic() + timeout
         with self._cond:
             while True:
-                found = [dict(r) for r in self._records
-                         if r["seq"] > after and r["direction"] == "outbound-api" and r["to"] == to]
+                found = [
+                    dict(r)
+                    for r in self._records
+                    if r["seq"] > after and r["direction"] == "outbound-api" and r["to"] == to
+                ]
                 remaining = deadline - time.monotonic()
                 if len(found) >= count or remaining <= 0:
                     return found
@@ -227,12 +245,19 @@ class FakeTwilio:
             return 500, _error(20500, "Internal Server Error (fake)", 500)
         if to in self.errors:
             err = self.errors[to]
-            return int(err.get("status", 400)), _error(int(err.get("code", 21610)), err.get("message", "Refused (fake)"),
-                                                        int(err.get("status", 400)))
+            return int(err.get("status", 400)), _error(
+                int(err.get("code", 21610)), err.get("message", "Refused (fake)"), int(err.get("status", 400))
+            )
         encoding, segments = _segments(body)
         record = self._record(
-            sid="SM" + uuid.uuid4().hex, direction="outbound-api", account_sid=account_sid,
-            to=to, body=body, status="queued", num_segments=segments, encoding=encoding,
+            sid="SM" + uuid.uuid4().hex,
+            direction="outbound-api",
+            account_sid=account_sid,
+            to=to,
+            body=body,
+            status="queued",
+            num_segments=segments,
+            encoding=encoding,
             **{"from": form.get("From") or self.from_number},
             status_callback=form.get("StatusCallback") or None,
         )
@@ -245,12 +270,24 @@ class FakeTwilio:
     def _resource(self, r: dict[str, Any]) -> dict[str, Any]:
         created = _rfc2822(r["created_at"])
         return {
-            "sid": r["sid"], "account_sid": r.get("account_sid", self.account_sid), "to": r["to"], "from": r["from"],
-            "body": r["body"], "status": r["status"], "direction": r["direction"],
-            "num_segments": str(r.get("num_segments", 1)), "num_media": str(r.get("num_media", 0)),
-            "date_created": created, "date_updated": created, "date_sent": created,
-            "error_code": r.get("error_code"), "error_message": None, "price": None, "price_unit": "USD",
-            "api_version": "2010-04-01", "messaging_service_sid": None,
+            "sid": r["sid"],
+            "account_sid": r.get("account_sid", self.account_sid),
+            "to": r["to"],
+            "from": r["from"],
+            "body": r["body"],
+            "status": r["status"],
+            "direction": r["direction"],
+            "num_segments": str(r.get("num_segments", 1)),
+            "num_media": str(r.get("num_media", 0)),
+            "date_created": created,
+            "date_updated": created,
+            "date_sent": created,
+            "error_code": r.get("error_code"),
+            "error_message": None,
+            "price": None,
+            "price_unit": "USD",
+            "api_version": "2010-04-01",
+            "messaging_service_sid": None,
             "uri": f"{API_PREFIX}{r.get('account_sid', self.account_sid)}/Messages/{r['sid']}.json",
             "subresource_uris": {},
         }
@@ -260,29 +297,47 @@ class FakeTwilio:
         before = _parse_time(query.get("DateSent<") or query.get("DateSent<=") or "")
         size = max(1, min(int(query.get("PageSize") or 50), 1000))
         with self._cond:
-            rows = [r for r in reversed(self._records)  # Twilio lists newest first
-                    if r["direction"] == "outbound-api"
-                    and (not query.get("To") or r["to"] == query["To"])
-                    and (not query.get("From") or r["from"] == query["From"])
-                    and r["created_at"] >= after - 1  # Twilio's filter has whole seconds
-                    and (before is None or r["created_at"] <= before + 1)][:size]
+            rows = [
+                r
+                for r in reversed(self._records)  # Twilio lists newest first
+                if r["direction"] == "outbound-api"
+                and (not query.get("To") or r["to"] == query["To"])
+                and (not query.get("From") or r["from"] == query["From"])
+                and r["created_at"] >= after - 1  # Twilio's filter has whole seconds
+                and (before is None or r["created_at"] <= before + 1)
+            ][:size]
         uri = f"{API_PREFIX}{account_sid}/Messages.json"
-        return {"messages": [self._resource(r) for r in rows], "end": len(rows) - 1, "first_page_uri": uri,
-                "next_page_uri": None, "page": 0, "page_size": size, "previous_page_uri": None, "start": 0,
-                "uri": uri}
+        return {
+            "messages": [self._resource(r) for r in rows],
+            "end": len(rows) - 1,
+            "first_page_uri": uri,
+            "next_page_uri": None,
+            "page": 0,
+            "page_size": size,
+            "previous_page_uri": None,
+            "start": 0,
+            "uri": uri,
+        }
 
     # ---- status callbacks ---------------------------------------------------------
 
     def _schedule(self, delay: float, record: dict[str, Any], status: str) -> None:
         params = {
-            "AccountSid": record.get("account_sid", self.account_sid), "ApiVersion": "2010-04-01",
-            "From": record["from"], "To": record["to"], "MessageSid": record["sid"], "SmsSid": record["sid"],
-            "MessageStatus": status, "SmsStatus": status,
+            "AccountSid": record.get("account_sid", self.account_sid),
+            "ApiVersion": "2010-04-01",
+            "From": record["from"],
+            "To": record["to"],
+            "MessageSid": record["sid"],
+            "SmsSid": record["sid"],
+            "MessageStatus": status,
+            "SmsStatus": status,
         }
         if status in ("undelivered", "failed"):
             params["ErrorCode"] = "30003" if status == "undelivered" else "30008"
         with self._jobs_cond:
-            heapq.heappush(self._jobs, (time.monotonic() + delay, next(self._job_seq), record["status_callback"], params))
+            heapq.heappush(
+                self._jobs, (time.monotonic() + delay, next(self._job_seq), record["status_callback"], params)
+            )
             self._jobs_cond.notify()
 
     def _callback_loop(self) -> None:
@@ -308,7 +363,7 @@ class FakeTwilio:
 
     def _local(self, url: str) -> str:
         if url.startswith(self.public_url):
-            return self.rasa_url + url[len(self.public_url):]
+            return self.rasa_url + url[len(self.public_url) :]
         return url
 
     def post_signed(self, url: str, params: dict[str, str], timeout: float = 30.0) -> int:
@@ -330,22 +385,41 @@ class FakeTwilio:
             logger.warning("fake twilio: POST %s failed: %s", url, exc)
             return 0, str(exc)
 
-    def send_inbound(self, from_number: str, body: str, *, media: int = 0, sid: str | None = None,
-                     to: str | None = None) -> dict[str, Any]:
+    def send_inbound(
+        self, from_number: str, body: str, *, media: int = 0, sid: str | None = None, to: str | None = None
+    ) -> dict[str, Any]:
         """Deliver an inbound SMS to the bot's webhook, signed as Twilio does."""
         sid = sid or "SM" + uuid.uuid4().hex
         to = to or self.from_number
         params = {
-            "ToCountry": "GB", "ToState": "", "SmsMessageSid": sid, "NumMedia": str(media), "ToCity": "",
-            "FromZip": "", "SmsSid": sid, "FromState": "", "SmsStatus": "received", "FromCity": "",
-            "Body": body, "FromCountry": "GB", "To": to, "ToZip": "", "NumSegments": str(_segments(body)[1]),
-            "MessageSid": sid, "AccountSid": self.account_sid, "From": from_number, "ApiVersion": "2010-04-01",
+            "ToCountry": "GB",
+            "ToState": "",
+            "SmsMessageSid": sid,
+            "NumMedia": str(media),
+            "ToCity": "",
+            "FromZip": "",
+            "SmsSid": sid,
+            "FromState": "",
+            "SmsStatus": "received",
+            "FromCity": "",
+            "Body": body,
+            "FromCountry": "GB",
+            "To": to,
+            "ToZip": "",
+            "NumSegments": str(_segments(body)[1]),
+            "MessageSid": sid,
+            "AccountSid": self.account_sid,
+            "From": from_number,
+            "ApiVersion": "2010-04-01",
         }
         for i in range(media):
-            params[f"MediaUrl{i}"] = f"https://api.twilio.com/2010-04-01/Accounts/{self.account_sid}/Messages/{sid}/Media/ME{i}"
+            params[f"MediaUrl{i}"] = (
+                f"https://api.twilio.com/2010-04-01/Accounts/{self.account_sid}/Messages/{sid}/Media/ME{i}"
+            )
             params[f"MediaContentType{i}"] = "image/jpeg"
-        self._record(sid=sid, direction="inbound", to=to, body=body, status="received", num_media=media,
-                     **{"from": from_number})
+        self._record(
+            sid=sid, direction="inbound", to=to, body=body, status="received", num_media=media, **{"from": from_number}
+        )
         status, text = self.post_signed_full(self.public_url + WEBHOOK_PATH, params)
         return {"sid": sid, "status": status, "response": text[:500]}
 
@@ -360,8 +434,12 @@ class FakeTwilio:
 
 
 def _error(code: int, message: str, status: int) -> dict[str, Any]:
-    return {"code": code, "message": message, "more_info": f"https://www.twilio.com/docs/errors/{code}",
-            "status": status}
+    return {
+        "code": code,
+        "message": message,
+        "more_info": f"https://www.twilio.com/docs/errors/{code}",
+        "status": status,
+    }
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -387,13 +465,15 @@ class _Handler(BaseHTTPRequestHandler):
         raw = self._body()
         if "json" in (self.headers.get("Content-Type") or ""):
             return json.loads(raw or b"{}")
-        return {k: v[0] for k, v in urllib.parse.parse_qs(raw.decode("utf-8", "replace"), keep_blank_values=True).items()}
+        return {
+            k: v[0] for k, v in urllib.parse.parse_qs(raw.decode("utf-8", "replace"), keep_blank_values=True).items()
+        }
 
     def _account(self, path: str) -> tuple[str, str] | None:
         # /2010-04-01/Accounts/{sid}/Messages.json or .../Messages/{sid}.json
         if not path.startswith(API_PREFIX):
             return None
-        account, _, rest = path[len(API_PREFIX):].partition("/")
+        account, _, rest = path[len(API_PREFIX) :].partition("/")
         return account, rest
 
     def do_GET(self) -> None:  # noqa: N802 - http.server's naming
@@ -403,10 +483,16 @@ class _Handler(BaseHTTPRequestHandler):
         if parsed.path == "/_fake/health":
             return self._send(200, {"ok": True})
         if parsed.path == "/_fake/messages":
-            return self._send(200, {"messages": fake.messages(query.get("number") or None, int(query.get("after") or 0))})
+            return self._send(
+                200, {"messages": fake.messages(query.get("number") or None, int(query.get("after") or 0))}
+            )
         if parsed.path == "/_fake/wait":
-            found = fake.wait_for(query.get("to", ""), int(query.get("count") or 1), int(query.get("after") or 0),
-                                  min(float(query.get("timeout") or 10), 60))
+            found = fake.wait_for(
+                query.get("to", ""),
+                int(query.get("count") or 1),
+                int(query.get("after") or 0),
+                min(float(query.get("timeout") or 10), 60),
+            )
             return self._send(200, {"messages": found})
         if parsed.path in ("/", "/index.html"):
             return self._send(200, PAGE.read_bytes(), "text/html; charset=utf-8")
@@ -418,7 +504,7 @@ class _Handler(BaseHTTPRequestHandler):
         if account[1] == "Messages.json":
             return self._send(200, fake.list_messages(account[0], query))
         if account[1].startswith("Messages/") and account[1].endswith(".json"):
-            record = fake._by_sid.get(account[1][len("Messages/"):-len(".json")])
+            record = fake._by_sid.get(account[1][len("Messages/") : -len(".json")])
             if record is not None:
                 return self._send(200, fake._resource(record))
         return self._send(404, _error(20404, "Not found", 404))
@@ -432,8 +518,12 @@ class _Handler(BaseHTTPRequestHandler):
                 return self._send(200, {"ok": True})
             if parsed.path == "/_fake/inbound":
                 data = self._form_or_json()
-                result = fake.send_inbound(str(data.get("from") or ""), str(data.get("body") or ""),
-                                           media=int(data.get("media") or 0), sid=data.get("sid") or None)
+                result = fake.send_inbound(
+                    str(data.get("from") or ""),
+                    str(data.get("body") or ""),
+                    media=int(data.get("media") or 0),
+                    sid=data.get("sid") or None,
+                )
                 return self._send(200, result)
         except (ValueError, TypeError) as exc:
             return self._send(400, {"error": str(exc)})
@@ -464,18 +554,33 @@ def main() -> None:
     parser.add_argument("--auth-token", default=os.environ.get("TWILIO_AUTH_TOKEN") or DEFAULT_TOKEN)
     parser.add_argument("--account-sid", default=os.environ.get("TWILIO_ACCOUNT_SID") or DEFAULT_SID)
     parser.add_argument("--from-number", default=os.environ.get("TWILIO_FROM_NUMBER") or DEFAULT_FROM)
-    parser.add_argument("--rasa-url", default=os.environ.get("ELPIS_RASA_URL") or "http://127.0.0.1:5005",
-                        help="where the bot's SMS webhook and status callback really are")
-    parser.add_argument("--public-url", default=os.environ.get("ELPIS_PUBLIC_BASE_URL") or None,
-                        help="the URL Twilio signs with (the bot's ELPIS_PUBLIC_BASE_URL)")
+    parser.add_argument(
+        "--rasa-url",
+        default=os.environ.get("ELPIS_RASA_URL") or "http://127.0.0.1:5005",
+        help="where the bot's SMS webhook and status callback really are",
+    )
+    parser.add_argument(
+        "--public-url",
+        default=os.environ.get("ELPIS_PUBLIC_BASE_URL") or None,
+        help="the URL Twilio signs with (the bot's ELPIS_PUBLIC_BASE_URL)",
+    )
     parser.add_argument("--no-callbacks", action="store_true", help="never call status callbacks")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    fake = FakeTwilio(args.port, auth_token=args.auth_token, account_sid=args.account_sid,
-                      from_number=args.from_number, rasa_url=args.rasa_url, public_url=args.public_url,
-                      callbacks=not args.no_callbacks, host=args.host)
-    print(f"[fake-twilio] listening on http://{args.host}:{fake.port} (text the bot: http://{args.host}:{fake.port}/)",
-          flush=True)
+    fake = FakeTwilio(
+        args.port,
+        auth_token=args.auth_token,
+        account_sid=args.account_sid,
+        from_number=args.from_number,
+        rasa_url=args.rasa_url,
+        public_url=args.public_url,
+        callbacks=not args.no_callbacks,
+        host=args.host,
+    )
+    print(
+        f"[fake-twilio] listening on http://{args.host}:{fake.port} (text the bot: http://{args.host}:{fake.port}/)",
+        flush=True,
+    )
     try:
         fake.serve_forever()
     except KeyboardInterrupt:
@@ -494,8 +599,12 @@ class FakeTwilioClient:
 
     def _call(self, path: str, data: Any = None, method: str | None = None, timeout: float = 70.0) -> Any:
         body = json.dumps(data).encode() if data is not None else None
-        request = urllib.request.Request(self.url + path, data=body, headers={"Content-Type": "application/json"},
-                                         method=method or ("POST" if data is not None else "GET"))
+        request = urllib.request.Request(
+            self.url + path,
+            data=body,
+            headers={"Content-Type": "application/json"},
+            method=method or ("POST" if data is not None else "GET"),
+        )
         with urllib.request.urlopen(request, timeout=timeout) as resp:
             return json.loads(resp.read())
 
@@ -504,7 +613,9 @@ class FakeTwilioClient:
         return self._call(f"/_fake/messages?{query}")["messages"]
 
     def sent(self, to: str | None = None, after: int = 0) -> list[dict[str, Any]]:
-        return [m for m in self.messages(to, after) if m["direction"] == "outbound-api" and (to is None or m["to"] == to)]
+        return [
+            m for m in self.messages(to, after) if m["direction"] == "outbound-api" and (to is None or m["to"] == to)
+        ]
 
     def last_seq(self) -> int:
         rows = self.messages()

@@ -7,6 +7,7 @@ Each line is sent as a signed inbound SMS (the fake signs it like Twilio),
 and the bot's replies are shown as the fake receives them. `make run` starts
 the fake on ELPIS_SMS_FAKE_PORT (5099) when no Twilio account is set.
 """
+
 from __future__ import annotations
 
 import argparse

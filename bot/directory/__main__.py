@@ -3,6 +3,7 @@
 FILE ending in .json is Open Referral UK JSON, anything else CSV. Imports are all
 or nothing and print a report per row; the bot sees the change in its next answer.
 """
+
 from __future__ import annotations
 
 import argparse

@@ -5,6 +5,7 @@ proclamation; a file an admin can read and extend (one-off days such as a
 coronation) beats a dependency. Source and checks: bot/directory/README.md.
 Weekend dates are left out: the table lists the days off (substitute days).
 """
+
 from __future__ import annotations
 
 import csv

@@ -4,6 +4,7 @@ Every listing is checked first and the report lists every problem by row; if
 there is any, nothing is written. Listings whose external id (or, from ORUK 3.0,
 UUID) is already in the directory update that listing; others are added.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -45,8 +46,9 @@ class ImportReport:
         )
 
 
-def write_all(session: Session, items: list[tuple[int, str | None, dict[str, Any]]],
-               ids: dict[int, dict[str, Any]] | None = None) -> ImportReport:
+def write_all(
+    session: Session, items: list[tuple[int, str | None, dict[str, Any]]], ids: dict[int, dict[str, Any]] | None = None
+) -> ImportReport:
     """Check every listing, then write them all in one savepoint, or none.
 
     `ids` (by row): the UUIDs an ORUK 3.0 service carried. A listing whose uuid
@@ -75,8 +77,11 @@ def write_all(session: Session, items: list[tuple[int, str | None, dict[str, Any
     if not report.ok:
         return report
     existing = find_by_external_id(session, seen)
-    by_uuid = dict(session.execute(select(DirService.uuid, DirService.id)
-                                   .where(DirService.uuid.in_(list(seen_uuid)))).all()) if seen_uuid else {}
+    by_uuid = (
+        dict(session.execute(select(DirService.uuid, DirService.id).where(DirService.uuid.in_(list(seen_uuid)))).all())
+        if seen_uuid
+        else {}
+    )
     names = {str(d.get("organisation") or "").strip() for _, _, d in items}
     known_orgs = set(session.execute(select(DirOrganisation.name).where(DirOrganisation.name.in_(names))).scalars())
     taken: set[str] = set()

@@ -7,6 +7,7 @@ services: one indexed query); the snapshot is reloaded only when it changed.
 Every edit function in bot/directory/listing_edits.py touches the service's
 `updated_at`, also for edits of its phones, hours or places.
 """
+
 from __future__ import annotations
 
 import threading
@@ -144,15 +145,18 @@ def _position(postcode: str | None, borough: str | None) -> tuple[float, float] 
     return None
 
 
-def _hours_from_rows(rows: list[tuple], holidays: list[tuple], closed_on_bank_holidays: bool,
-                     location_id: int | None) -> Hours:
+def _hours_from_rows(
+    rows: list[tuple], holidays: list[tuple], closed_on_bank_holidays: bool, location_id: int | None
+) -> Hours:
     mine = [r for r in rows if r[0] == location_id]
     if not mine and location_id is not None:
         mine = [r for r in rows if r[0] is None]
     return Hours(
         openings=tuple(Opening(weekday, opens, closes) for _, weekday, opens, closes in mine),
-        exceptions=tuple(HoursException(start, end, bool(closed), opens, closes, description)
-                         for start, end, closed, opens, closes, description in holidays),
+        exceptions=tuple(
+            HoursException(start, end, bool(closed), opens, closes, description)
+            for start, end, closed, opens, closes, description in holidays
+        ),
         closed_on_bank_holidays=bool(closed_on_bank_holidays),
     )
 
@@ -170,40 +174,102 @@ def load_snapshot(session: Session, version: tuple | None = None) -> Snapshot:
     S, O, L, SAL = DirService, DirOrganisation, DirLocation, DirServiceAtLocation
     active = select(S.id).where(S.status == "active")
     services = session.execute(
-        select(S.id, S.name, O.name, S.description, S.url, S.email, S.women_only, S.national, S.eligibility,
-               S.is_sample, S.last_checked, S.closed_on_bank_holidays)
-        .join(O, O.id == S.organisation_id).where(S.status == "active").order_by(S.id)
+        select(
+            S.id,
+            S.name,
+            O.name,
+            S.description,
+            S.url,
+            S.email,
+            S.women_only,
+            S.national,
+            S.eligibility,
+            S.is_sample,
+            S.last_checked,
+            S.closed_on_bank_holidays,
+        )
+        .join(O, O.id == S.organisation_id)
+        .where(S.status == "active")
+        .order_by(S.id)
     ).all()
-    sites = _group(session.execute(
-        select(SAL.service_id, L.id, L.name, L.address, L.postcode, L.borough, L.latitude, L.longitude, L.transport)
-        .join(L, L.id == SAL.location_id).where(SAL.service_id.in_(active)).order_by(SAL.service_id, L.id)
-    ))
-    phones = _group(session.execute(
-        select(DirPhone.service_id, DirPhone.number, DirPhone.display, DirPhone.description)
-        .where(DirPhone.service_id.in_(active)).order_by(DirPhone.service_id, DirPhone.id)
-    ))
-    schedules = _group(session.execute(
-        select(DirSchedule.service_id, DirSchedule.location_id, DirSchedule.weekday, DirSchedule.opens_at,
-               DirSchedule.closes_at).where(DirSchedule.service_id.in_(active))
-        .order_by(DirSchedule.service_id, DirSchedule.weekday, DirSchedule.opens_at)
-    ))
-    holidays = _group(session.execute(
-        select(DirHolidaySchedule.service_id, DirHolidaySchedule.start_date, DirHolidaySchedule.end_date,
-               DirHolidaySchedule.closed, DirHolidaySchedule.opens_at, DirHolidaySchedule.closes_at,
-               DirHolidaySchedule.description).where(DirHolidaySchedule.service_id.in_(active))
-        .order_by(DirHolidaySchedule.service_id, DirHolidaySchedule.id)
-    ))
-    categories = _group(session.execute(
-        select(DirServiceCategory.service_id, DirServiceCategory.category)
-        .where(DirServiceCategory.service_id.in_(active))
-    ))
+    sites = _group(
+        session.execute(
+            select(SAL.service_id, L.id, L.name, L.address, L.postcode, L.borough, L.latitude, L.longitude, L.transport)
+            .join(L, L.id == SAL.location_id)
+            .where(SAL.service_id.in_(active))
+            .order_by(SAL.service_id, L.id)
+        )
+    )
+    phones = _group(
+        session.execute(
+            select(DirPhone.service_id, DirPhone.number, DirPhone.display, DirPhone.description)
+            .where(DirPhone.service_id.in_(active))
+            .order_by(DirPhone.service_id, DirPhone.id)
+        )
+    )
+    schedules = _group(
+        session.execute(
+            select(
+                DirSchedule.service_id,
+                DirSchedule.location_id,
+                DirSchedule.weekday,
+                DirSchedule.opens_at,
+                DirSchedule.closes_at,
+            )
+            .where(DirSchedule.service_id.in_(active))
+            .order_by(DirSchedule.service_id, DirSchedule.weekday, DirSchedule.opens_at)
+        )
+    )
+    holidays = _group(
+        session.execute(
+            select(
+                DirHolidaySchedule.service_id,
+                DirHolidaySchedule.start_date,
+                DirHolidaySchedule.end_date,
+                DirHolidaySchedule.closed,
+                DirHolidaySchedule.opens_at,
+                DirHolidaySchedule.closes_at,
+                DirHolidaySchedule.description,
+            )
+            .where(DirHolidaySchedule.service_id.in_(active))
+            .order_by(DirHolidaySchedule.service_id, DirHolidaySchedule.id)
+        )
+    )
+    categories = _group(
+        session.execute(
+            select(DirServiceCategory.service_id, DirServiceCategory.category).where(
+                DirServiceCategory.service_id.in_(active)
+            )
+        )
+    )
     snap = Snapshot(version=version, loaded_at=datetime.now().astimezone())
-    for (sid, name, org, description, url, email, women_only, national, eligibility, is_sample, last_checked,
-         closed_bh) in services:
+    for (
+        sid,
+        name,
+        org,
+        description,
+        url,
+        email,
+        women_only,
+        national,
+        eligibility,
+        is_sample,
+        last_checked,
+        closed_bh,
+    ) in services:
         common = dict(
-            service_id=sid, name=name, organisation=org, description=description, url=url, email=email,
-            categories=frozenset(c for (c,) in categories.get(sid, ())), women_only=bool(women_only),
-            national=bool(national), eligibility=eligibility, is_sample=bool(is_sample), last_checked=last_checked,
+            service_id=sid,
+            name=name,
+            organisation=org,
+            description=description,
+            url=url,
+            email=email,
+            categories=frozenset(c for (c,) in categories.get(sid, ())),
+            women_only=bool(women_only),
+            national=bool(national),
+            eligibility=eligibility,
+            is_sample=bool(is_sample),
+            last_checked=last_checked,
             phones=tuple(Phone(*p) for p in phones.get(sid, ())),
         )
         rows, hols = schedules.get(sid, []), holidays.get(sid, [])
@@ -214,8 +280,11 @@ def load_snapshot(session: Session, version: tuple | None = None) -> Snapshot:
                 guess = _position(postcode, borough)
                 lat, lon, approximate = (guess[0], guess[1], True) if guess else (None, None, False)
             site = Site(loc_id, loc_name, address, postcode, borough, lat, lon, transport, approximate)
-            items.append(Listing(key=f"{sid}:{loc_id}", hours=_hours_from_rows(rows, hols, closed_bh, loc_id),
-                                 site=site, **common))
+            items.append(
+                Listing(
+                    key=f"{sid}:{loc_id}", hours=_hours_from_rows(rows, hols, closed_bh, loc_id), site=site, **common
+                )
+            )
         if not items:
             items.append(Listing(key=f"{sid}:0", hours=_hours_from_rows(rows, hols, closed_bh, None), **common))
         for item in items:

@@ -6,6 +6,7 @@ when the directory version changes: a renamed or new centre is recognised in
 the next message, with no retraining. Boroughs and postcodes come from
 bot/geo through the same pipeline.
 """
+
 from __future__ import annotations
 
 import logging

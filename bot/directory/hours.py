@@ -7,6 +7,7 @@ hours on their dates; bank holidays close a service unless it says otherwise.
 Reading and writing week text ("Mon-Fri 09:30-17:00"), saying times and the
 zone (settings.timezone) are bot/hours.py's.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -173,8 +174,9 @@ def week_text(hours: Hours) -> str:
     if len(by_day) == 7 and all(v == ((time(0), time(0)),) for v in by_day.values()):
         return "Open 24 hours, every day"
     parts = [
-        days + " " + " and ".join("24 hours" if o == c == time(0) else f"{format_time(o)}-{format_time(c)}"
-                                  for o, c in ranges)
+        days
+        + " "
+        + " and ".join("24 hours" if o == c == time(0) else f"{format_time(o)}-{format_time(c)}" for o, c in ranges)
         for days, ranges in day_groups(by_day)
     ]
     text = ", ".join(parts)

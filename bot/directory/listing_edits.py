@@ -4,6 +4,7 @@ Every function takes the caller's Session (one unit of work); nothing is
 written unless the whole input is valid (listing_input.clean_service).
 Edits touch the service's `updated_at`, which is how the bot sees them at once.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -52,8 +53,20 @@ def _replace(session: Session, service: DirService, attr: str, rows: list) -> No
 
 
 def _apply(session: Session, service: DirService, clean: dict[str, Any]) -> None:
-    for key in ("name", "external_id", "description", "url", "email", "status", "women_only", "national",
-                "eligibility", "closed_on_bank_holidays", "is_sample", "last_checked"):
+    for key in (
+        "name",
+        "external_id",
+        "description",
+        "url",
+        "email",
+        "status",
+        "women_only",
+        "national",
+        "eligibility",
+        "closed_on_bank_holidays",
+        "is_sample",
+        "last_checked",
+    ):
         if key in clean:
             setattr(service, key, clean[key])
     if "organisation" in clean:
@@ -83,8 +96,11 @@ def _apply(session: Session, service: DirService, clean: dict[str, Any]) -> None
         for s in clean["schedules"]:
             index = s.get("location")
             location_id = locations[index].id if isinstance(index, int) and index < len(locations) else None
-            rows.append(DirSchedule(weekday=s["weekday"], opens_at=s["opens_at"], closes_at=s["closes_at"],
-                                    location_id=location_id))
+            rows.append(
+                DirSchedule(
+                    weekday=s["weekday"], opens_at=s["opens_at"], closes_at=s["closes_at"], location_id=location_id
+                )
+            )
         _replace(session, service, "schedules", rows)
     # Children changed without a column change on the service: touch it anyway.
     service.updated_at = utcnow()

@@ -15,6 +15,7 @@ A listing is a plain dict, the same shape in and out (listing_reads.service_to_d
      "holidays": [{"start_date": "2026-12-24", "end_date": "2027-01-01", "closed": True,
                    "description": "Christmas"}]}
 """
+
 from __future__ import annotations
 
 import re
@@ -26,8 +27,21 @@ from bot.directory.phones import normalise_phone, parse_phone_cell
 from bot.geo import get_borough, lookup_outcode, match_borough, normalise_postcode
 from bot.hours import parse_week
 
-SCALARS = ("name", "organisation", "external_id", "description", "url", "email", "status", "women_only",
-           "national", "eligibility", "closed_on_bank_holidays", "is_sample", "last_checked")
+SCALARS = (
+    "name",
+    "organisation",
+    "external_id",
+    "description",
+    "url",
+    "email",
+    "status",
+    "women_only",
+    "national",
+    "eligibility",
+    "closed_on_bank_holidays",
+    "is_sample",
+    "last_checked",
+)
 LISTS = ("categories", "phones", "locations", "schedules", "hours", "holidays")
 _LIMITS = {"name": 160, "organisation": 160, "external_id": 64, "url": 250, "email": 254}
 
@@ -143,8 +157,12 @@ def clean_service(data: dict[str, Any], *, partial: bool = False) -> dict[str, A
         if status not in ("active", "inactive"):
             errors.append(f"status: '{status}' must be active or inactive")
         out["status"] = status
-    for key, default in (("women_only", False), ("national", False), ("closed_on_bank_holidays", True),
-                         ("is_sample", False)):
+    for key, default in (
+        ("women_only", False),
+        ("national", False),
+        ("closed_on_bank_holidays", True),
+        ("is_sample", False),
+    ):
         if key in data:
             out[key] = _bool(data[key], key, errors)
         elif not partial:
@@ -206,12 +224,14 @@ def clean_service(data: dict[str, Any], *, partial: bool = False) -> dict[str, A
             location = raw.get("location")
             if location is not None and not isinstance(location, int):
                 errors.append(f"schedules[{i}].location: must be the index of a location")
-            schedules.append({
-                "weekday": weekday,
-                "opens_at": _time_value(raw.get("opens_at"), f"schedules[{i}].opens_at", errors),
-                "closes_at": _time_value(raw.get("closes_at"), f"schedules[{i}].closes_at", errors),
-                "location": location,
-            })
+            schedules.append(
+                {
+                    "weekday": weekday,
+                    "opens_at": _time_value(raw.get("opens_at"), f"schedules[{i}].opens_at", errors),
+                    "closes_at": _time_value(raw.get("closes_at"), f"schedules[{i}].closes_at", errors),
+                    "location": location,
+                }
+            )
         out["schedules"] = schedules
     if "holidays" in data:
         holidays = []
@@ -219,8 +239,14 @@ def clean_service(data: dict[str, Any], *, partial: bool = False) -> dict[str, A
             start = _date_value(raw.get("start_date"), f"holidays[{i}].start_date", errors)
             end = _date_value(raw.get("end_date") or raw.get("start_date"), f"holidays[{i}].end_date", errors)
             closed = _bool(raw.get("closed", True), f"holidays[{i}].closed", errors)
-            entry = {"start_date": start, "end_date": end, "closed": closed, "opens_at": None, "closes_at": None,
-                     "description": _text(raw.get("description"))}
+            entry = {
+                "start_date": start,
+                "end_date": end,
+                "closed": closed,
+                "opens_at": None,
+                "closes_at": None,
+                "description": _text(raw.get("description")),
+            }
             if start is None:
                 errors.append(f"holidays[{i}].start_date: required")
             elif end is not None and end < start:

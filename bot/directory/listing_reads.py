@@ -1,5 +1,6 @@
 """Reading listings for the staff app, exports and the ORUK API: one listing or a
 filtered list, as rows (children loaded) or as the plain dict listing_input reads."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -33,22 +34,34 @@ def service_to_dict(service: DirService) -> dict[str, Any]:
         "is_sample": bool(service.is_sample),
         "last_checked": service.last_checked.isoformat() if service.last_checked else None,
         "categories": sorted(c.category for c in service.categories),
-        "phones": [{"number": display_phone(p.number, p.display), "description": p.description}
-                   for p in service.phones],
+        "phones": [
+            {"number": display_phone(p.number, p.display), "description": p.description} for p in service.phones
+        ],
         "locations": [
-            {k: getattr(sal.location, k) for k in
-             ("name", "address", "postcode", "borough", "latitude", "longitude", "transport")}
+            {
+                k: getattr(sal.location, k)
+                for k in ("name", "address", "postcode", "borough", "latitude", "longitude", "transport")
+            }
             for sal in sites
         ],
         "schedules": [
-            {"weekday": s.weekday, "opens_at": s.opens_at.strftime("%H:%M"), "closes_at": s.closes_at.strftime("%H:%M"),
-             "location": index.get(s.location_id) if s.location_id else None}
+            {
+                "weekday": s.weekday,
+                "opens_at": s.opens_at.strftime("%H:%M"),
+                "closes_at": s.closes_at.strftime("%H:%M"),
+                "location": index.get(s.location_id) if s.location_id else None,
+            }
             for s in sorted(service.schedules, key=lambda s: (s.location_id or 0, s.weekday, s.opens_at))
         ],
         "holidays": [
-            {"start_date": h.start_date.isoformat(), "end_date": h.end_date.isoformat(), "closed": bool(h.closed),
-             "opens_at": h.opens_at.strftime("%H:%M") if h.opens_at else None,
-             "closes_at": h.closes_at.strftime("%H:%M") if h.closes_at else None, "description": h.description}
+            {
+                "start_date": h.start_date.isoformat(),
+                "end_date": h.end_date.isoformat(),
+                "closed": bool(h.closed),
+                "opens_at": h.opens_at.strftime("%H:%M") if h.opens_at else None,
+                "closes_at": h.closes_at.strftime("%H:%M") if h.closes_at else None,
+                "description": h.description,
+            }
             for h in service.holidays
         ],
         "updated_at": service.updated_at.isoformat() if service.updated_at else None,
@@ -57,8 +70,9 @@ def service_to_dict(service: DirService) -> dict[str, Any]:
 
 def hours_text(service: DirService) -> str:
     """The service-wide regular hours in CSV form ('Mon-Fri 09:30-17:00')."""
-    return format_week([Opening(s.weekday, s.opens_at, s.closes_at) for s in service.schedules
-                        if s.location_id is None])
+    return format_week(
+        [Opening(s.weekday, s.opens_at, s.closes_at) for s in service.schedules if s.location_id is None]
+    )
 
 
 def with_children(query):
@@ -78,9 +92,17 @@ def get_service(session: Session, service_id: int) -> dict[str, Any] | None:
     return service_to_dict(service) if service else None
 
 
-def query_services(session: Session, *, search: str | None = None, category: str | None = None,
-                   borough: str | None = None, include_inactive: bool = False, national: bool | None = None,
-                   limit: int | None = None, offset: int = 0) -> list[DirService]:
+def query_services(
+    session: Session,
+    *,
+    search: str | None = None,
+    category: str | None = None,
+    borough: str | None = None,
+    include_inactive: bool = False,
+    national: bool | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+) -> list[DirService]:
     query = with_children(select(DirService)).order_by(DirService.name, DirService.id)
     if not include_inactive:
         query = query.where(DirService.status == "active")

@@ -1,5 +1,6 @@
 """Listings as CSV: one place per row (CSV_COLUMNS); the field mapping is in
 bot/directory/README.md. Imports are all or nothing (bulk_import.write_all)."""
+
 from __future__ import annotations
 
 import csv
@@ -14,9 +15,30 @@ from bot.directory.phones import phone_cell
 from bot.hours import Opening, format_week
 
 CSV_COLUMNS = (
-    "id", "organisation", "name", "description", "categories", "women_only", "national", "eligibility",
-    "phones", "location_name", "address", "postcode", "borough", "latitude", "longitude", "transport",
-    "hours", "closed_on_bank_holidays", "holidays", "last_checked", "url", "email", "status", "sample",
+    "id",
+    "organisation",
+    "name",
+    "description",
+    "categories",
+    "women_only",
+    "national",
+    "eligibility",
+    "phones",
+    "location_name",
+    "address",
+    "postcode",
+    "borough",
+    "latitude",
+    "longitude",
+    "transport",
+    "hours",
+    "closed_on_bank_holidays",
+    "holidays",
+    "last_checked",
+    "url",
+    "email",
+    "status",
+    "sample",
 )
 
 
@@ -70,11 +92,17 @@ def _row_to_data(row: dict[str, str]) -> dict[str, Any]:
         "is_sample": get("sample") or "no",
     }
     if any(get(k) for k in ("location_name", "address", "postcode", "borough", "latitude", "longitude")):
-        data["locations"] = [{
-            "name": get("location_name"), "address": get("address"), "postcode": get("postcode"),
-            "borough": get("borough"), "latitude": get("latitude"), "longitude": get("longitude"),
-            "transport": get("transport"),
-        }]
+        data["locations"] = [
+            {
+                "name": get("location_name"),
+                "address": get("address"),
+                "postcode": get("postcode"),
+                "borough": get("borough"),
+                "latitude": get("latitude"),
+                "longitude": get("longitude"),
+                "transport": get("transport"),
+            }
+        ]
     else:
         data["locations"] = []
     return data
@@ -123,23 +151,36 @@ def export_csv(session: Session, **filters: Any) -> str:
     for service in query_services(session, include_inactive=True, **filters):
         d = service_to_dict(service)
         common = {
-            "id": d["external_id"] or f"elpis-{d['id']}", "organisation": d["organisation"], "name": d["name"],
-            "description": d["description"] or "", "categories": ";".join(d["categories"]),
-            "women_only": "yes" if d["women_only"] else "no", "national": "yes" if d["national"] else "no",
-            "eligibility": d["eligibility"] or "", "phones": phone_cell(d["phones"]),
+            "id": d["external_id"] or f"elpis-{d['id']}",
+            "organisation": d["organisation"],
+            "name": d["name"],
+            "description": d["description"] or "",
+            "categories": ";".join(d["categories"]),
+            "women_only": "yes" if d["women_only"] else "no",
+            "national": "yes" if d["national"] else "no",
+            "eligibility": d["eligibility"] or "",
+            "phones": phone_cell(d["phones"]),
             "hours": format_week([Opening(s.weekday, s.opens_at, s.closes_at) for s in service.schedules]),
             "closed_on_bank_holidays": "yes" if d["closed_on_bank_holidays"] else "no",
-            "holidays": _holidays_text(d["holidays"]), "last_checked": d["last_checked"] or "",
-            "url": d["url"] or "", "email": d["email"] or "", "status": d["status"],
+            "holidays": _holidays_text(d["holidays"]),
+            "last_checked": d["last_checked"] or "",
+            "url": d["url"] or "",
+            "email": d["email"] or "",
+            "status": d["status"],
             "sample": "yes" if d["is_sample"] else "no",
         }
         locations = d["locations"] or [{}]
         for loc in locations:
-            writer.writerow({
-                **common, "location_name": loc.get("name") or "", "address": loc.get("address") or "",
-                "postcode": loc.get("postcode") or "", "borough": loc.get("borough") or "",
-                "latitude": "" if loc.get("latitude") is None else loc["latitude"],
-                "longitude": "" if loc.get("longitude") is None else loc["longitude"],
-                "transport": loc.get("transport") or "",
-            })
+            writer.writerow(
+                {
+                    **common,
+                    "location_name": loc.get("name") or "",
+                    "address": loc.get("address") or "",
+                    "postcode": loc.get("postcode") or "",
+                    "borough": loc.get("borough") or "",
+                    "latitude": "" if loc.get("latitude") is None else loc["latitude"],
+                    "longitude": "" if loc.get("longitude") is None else loc["longitude"],
+                    "transport": loc.get("transport") or "",
+                }
+            )
     return out.getvalue()

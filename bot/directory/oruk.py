@@ -26,6 +26,7 @@ Choices (see bot/directory/README.md):
   (`eligibility_description`, `transportation`), which the UK profile dropped;
   Elpis-only fields carry `x_elpis_`.
 """
+
 from __future__ import annotations
 
 import uuid
@@ -73,10 +74,17 @@ def _hhmmss(value) -> str:
 
 def taxonomy_term(code: str) -> dict[str, Any]:
     parent = taxonomy.parent(code)
-    return _put({"id": term_id(code), "name": taxonomy.label(code),
-                 "description": f"Elpis needs taxonomy: {taxonomy.label(code)}"},
-                parent_id=term_id(parent) if parent else None, taxonomy=taxonomy.VOCABULARY,
-                taxonomy_id=TAXONOMY_ID, term=code)
+    return _put(
+        {
+            "id": term_id(code),
+            "name": taxonomy.label(code),
+            "description": f"Elpis needs taxonomy: {taxonomy.label(code)}",
+        },
+        parent_id=term_id(parent) if parent else None,
+        taxonomy=taxonomy.VOCABULARY,
+        taxonomy_id=TAXONOMY_ID,
+        term=code,
+    )
 
 
 def service_doc(service: DirService) -> dict[str, Any]:
@@ -85,62 +93,118 @@ def service_doc(service: DirService) -> dict[str, Any]:
     org = service.organisation
     sites = sorted(service.sites, key=lambda s: s.location_id)
     sal_of_location = {sal.location_id: sal.uuid for sal in sites}
-    doc = _put({"id": sid, "name": service.name, "status": service.status},
-               organization_id=org.uuid if org else None, description=service.description, url=service.url,
-               email=service.email,
-               assured_date=service.last_checked.isoformat() if service.last_checked else None,
-               last_modified=(service.updated_at.astimezone(timezone.utc).isoformat(timespec="seconds")
-                              if service.updated_at else None),
-               eligibility_description=service.eligibility)
+    doc = _put(
+        {"id": sid, "name": service.name, "status": service.status},
+        organization_id=org.uuid if org else None,
+        description=service.description,
+        url=service.url,
+        email=service.email,
+        assured_date=service.last_checked.isoformat() if service.last_checked else None,
+        last_modified=(
+            service.updated_at.astimezone(timezone.utc).isoformat(timespec="seconds") if service.updated_at else None
+        ),
+        eligibility_description=service.eligibility,
+    )
     if org is not None:
-        doc["organization"] = _put({"id": org.uuid, "name": org.name, "description": org.description or ""},
-                                   email=org.email, website=org.url)
+        doc["organization"] = _put(
+            {"id": org.uuid, "name": org.name, "description": org.description or ""}, email=org.email, website=org.url
+        )
     at_locations = []
     for sal in sites:
         loc = sal.location
-        location = _put({"id": loc.uuid, "location_type": "physical"}, name=loc.name, latitude=loc.latitude,
-                        longitude=loc.longitude, transportation=loc.transport)
+        location = _put(
+            {"id": loc.uuid, "location_type": "physical"},
+            name=loc.name,
+            latitude=loc.latitude,
+            longitude=loc.longitude,
+            transportation=loc.transport,
+        )
         if loc.address or loc.postcode or loc.borough:
-            location["addresses"] = [{
-                "id": _derived(loc.uuid, "address"), "location_id": loc.uuid,
-                "address_1": loc.address or "", "city": "London" if loc.borough else "",
-                "state_province": loc.borough or "", "postal_code": loc.postcode or "", "country": "GB",
-                "address_type": "physical",
-            }]
+            location["addresses"] = [
+                {
+                    "id": _derived(loc.uuid, "address"),
+                    "location_id": loc.uuid,
+                    "address_1": loc.address or "",
+                    "city": "London" if loc.borough else "",
+                    "state_province": loc.borough or "",
+                    "postal_code": loc.postcode or "",
+                    "country": "GB",
+                    "address_type": "physical",
+                }
+            ]
         at_locations.append({"id": sal.uuid, "service_id": sid, "location_id": loc.uuid, "location": location})
     _put(doc, service_at_locations=at_locations)
     schedules = []
     for s in sorted(service.schedules, key=lambda s: (s.location_id or 0, s.weekday, s.opens_at, s.id or 0)):
-        schedules.append(_put({"id": s.uuid, "service_id": sid, "freq": "WEEKLY", "interval": 1,
-                               "byday": ORUK_DAYS[s.weekday - 1], "opens_at": _hhmmss(s.opens_at),
-                               "closes_at": _hhmmss(s.closes_at)},
-                              service_at_location_id=sal_of_location.get(s.location_id)))
+        schedules.append(
+            _put(
+                {
+                    "id": s.uuid,
+                    "service_id": sid,
+                    "freq": "WEEKLY",
+                    "interval": 1,
+                    "byday": ORUK_DAYS[s.weekday - 1],
+                    "opens_at": _hhmmss(s.opens_at),
+                    "closes_at": _hhmmss(s.closes_at),
+                },
+                service_at_location_id=sal_of_location.get(s.location_id),
+            )
+        )
     for h in service.holidays:
-        schedules.append(_put({"id": h.uuid, "service_id": sid, "valid_from": h.start_date.isoformat(),
-                               "valid_to": h.end_date.isoformat(), "x_elpis_closed": bool(h.closed),
-                               "notes": "Closed on these dates" if h.closed else "Special hours on these dates"},
-                              description=h.description,
-                              opens_at=_hhmmss(h.opens_at) if h.opens_at and not h.closed else None,
-                              closes_at=_hhmmss(h.closes_at) if h.closes_at and not h.closed else None))
+        schedules.append(
+            _put(
+                {
+                    "id": h.uuid,
+                    "service_id": sid,
+                    "valid_from": h.start_date.isoformat(),
+                    "valid_to": h.end_date.isoformat(),
+                    "x_elpis_closed": bool(h.closed),
+                    "notes": "Closed on these dates" if h.closed else "Special hours on these dates",
+                },
+                description=h.description,
+                opens_at=_hhmmss(h.opens_at) if h.opens_at and not h.closed else None,
+                closes_at=_hhmmss(h.closes_at) if h.closes_at and not h.closed else None,
+            )
+        )
     _put(doc, schedules=schedules)
     if service.phones:
         contact_id = _derived(sid, "contact")
-        doc["contacts"] = [{"id": contact_id, "service_id": sid, "phones": [
-            _put({"id": p.uuid, "contact_id": contact_id, "number": display_phone(p.number, p.display)},
-                 description=p.description)
-            for p in service.phones
-        ]}]
-    _put(doc, attributes=[
-        {"id": c.uuid, "link_id": sid, "link_type": LINK_TYPE, "link_entity": "service",
-         "taxonomy_term_id": term_id(c.category), "taxonomy_term": taxonomy_term(c.category)}
-        for c in sorted(service.categories, key=lambda c: c.category) if taxonomy.is_category(c.category)
-    ])
-    doc.update({
-        "x_elpis_women_only": bool(service.women_only),
-        "x_elpis_national": bool(service.national),
-        "x_elpis_closed_on_bank_holidays": bool(service.closed_on_bank_holidays),
-        "x_elpis_sample": bool(service.is_sample),
-    })
+        doc["contacts"] = [
+            {
+                "id": contact_id,
+                "service_id": sid,
+                "phones": [
+                    _put(
+                        {"id": p.uuid, "contact_id": contact_id, "number": display_phone(p.number, p.display)},
+                        description=p.description,
+                    )
+                    for p in service.phones
+                ],
+            }
+        ]
+    _put(
+        doc,
+        attributes=[
+            {
+                "id": c.uuid,
+                "link_id": sid,
+                "link_type": LINK_TYPE,
+                "link_entity": "service",
+                "taxonomy_term_id": term_id(c.category),
+                "taxonomy_term": taxonomy_term(c.category),
+            }
+            for c in sorted(service.categories, key=lambda c: c.category)
+            if taxonomy.is_category(c.category)
+        ],
+    )
+    doc.update(
+        {
+            "x_elpis_women_only": bool(service.women_only),
+            "x_elpis_national": bool(service.national),
+            "x_elpis_closed_on_bank_holidays": bool(service.closed_on_bank_holidays),
+            "x_elpis_sample": bool(service.is_sample),
+        }
+    )
     return _put(doc, x_elpis_external_id=service.external_id)
 
 
@@ -211,19 +275,31 @@ def _category(term: dict[str, Any]) -> tuple[str | None, bool]:
 def service_to_data(s: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     """A 3.0 service as (listing dict for listing_input.clean_service, the UUIDs it carried)."""
     org = as_object(s.get("organization"))
-    ids: dict[str, Any] = {"service": _uuid(s.get("id")), "organization": _uuid(org.get("id")),
-                           "sites": [], "phones": [], "schedules": [], "holidays": [], "categories": {}}
+    ids: dict[str, Any] = {
+        "service": _uuid(s.get("id")),
+        "organization": _uuid(org.get("id")),
+        "sites": [],
+        "phones": [],
+        "schedules": [],
+        "holidays": [],
+        "categories": {},
+    }
     locations, sal_index = [], {}
     for i, sal in enumerate(as_objects(s.get("service_at_locations"))):
         loc = as_object(sal.get("location"))
         addresses = as_objects(loc.get("addresses"))
         address = next((a for a in addresses if a.get("address_type") == "physical"), addresses[0] if addresses else {})
-        locations.append({
-            "name": as_scalar(loc.get("name")), "address": as_scalar(address.get("address_1")),
-            "postcode": as_scalar(address.get("postal_code")), "borough": as_scalar(address.get("state_province")),
-            "latitude": as_scalar(loc.get("latitude")), "longitude": as_scalar(loc.get("longitude")),
-            "transport": as_scalar(loc.get("transportation")),
-        })
+        locations.append(
+            {
+                "name": as_scalar(loc.get("name")),
+                "address": as_scalar(address.get("address_1")),
+                "postcode": as_scalar(address.get("postal_code")),
+                "borough": as_scalar(address.get("state_province")),
+                "latitude": as_scalar(loc.get("latitude")),
+                "longitude": as_scalar(loc.get("longitude")),
+                "transport": as_scalar(loc.get("transportation")),
+            }
+        )
         ids["sites"].append((_uuid(sal.get("id")), _uuid(loc.get("id"))))
         if sal.get("id") is not None:
             sal_index[str(sal.get("id"))] = i
@@ -233,23 +309,36 @@ def service_to_data(s: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
         if days:
             where = sal_index.get(str(sch.get("service_at_location_id")))
             for day in days:
-                schedules.append({"weekday": day, "opens_at": as_scalar(sch.get("opens_at")),
-                                  "closes_at": as_scalar(sch.get("closes_at")), "location": where})
+                schedules.append(
+                    {
+                        "weekday": day,
+                        "opens_at": as_scalar(sch.get("opens_at")),
+                        "closes_at": as_scalar(sch.get("closes_at")),
+                        "location": where,
+                    }
+                )
                 # One row per weekday: a schedule for several days keeps its id on the first only.
                 ids["schedules"].append(_uuid(sch.get("id")) if day == days[0] else None)
         elif sch.get("valid_from"):
             closed = sch.get("x_elpis_closed")
             if not isinstance(closed, bool):
                 closed = not (sch.get("opens_at") and sch.get("closes_at"))
-            holidays.append({"start_date": as_scalar(sch.get("valid_from")),
-                             "end_date": as_scalar(sch.get("valid_to")) or as_scalar(sch.get("valid_from")),
-                             "closed": closed, "opens_at": as_scalar(sch.get("opens_at")),
-                             "closes_at": as_scalar(sch.get("closes_at")),
-                             "description": as_scalar(sch.get("description"))})
+            holidays.append(
+                {
+                    "start_date": as_scalar(sch.get("valid_from")),
+                    "end_date": as_scalar(sch.get("valid_to")) or as_scalar(sch.get("valid_from")),
+                    "closed": closed,
+                    "opens_at": as_scalar(sch.get("opens_at")),
+                    "closes_at": as_scalar(sch.get("closes_at")),
+                    "description": as_scalar(sch.get("description")),
+                }
+            )
             ids["holidays"].append(_uuid(sch.get("id")))
     phones = []
     # The profile's place (contacts[].phones), and HSDS 3.0's service.phones if a feed uses it.
-    for p in [p for c in as_objects(s.get("contacts")) for p in as_objects(c.get("phones"))] + as_objects(s.get("phones")):
+    for p in [p for c in as_objects(s.get("contacts")) for p in as_objects(c.get("phones"))] + as_objects(
+        s.get("phones")
+    ):
         phones.append({"number": as_scalar(p.get("number")), "description": as_scalar(p.get("description"))})
         ids["phones"].append(_uuid(p.get("id")))
     categories = []
@@ -278,9 +367,12 @@ def service_to_data(s: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
         "holidays": holidays,
         "categories": categories,
     }
-    for key, field_name in (("x_elpis_women_only", "women_only"), ("x_elpis_national", "national"),
-                            ("x_elpis_closed_on_bank_holidays", "closed_on_bank_holidays"),
-                            ("x_elpis_sample", "is_sample")):
+    for key, field_name in (
+        ("x_elpis_women_only", "women_only"),
+        ("x_elpis_national", "national"),
+        ("x_elpis_closed_on_bank_holidays", "closed_on_bank_holidays"),
+        ("x_elpis_sample", "is_sample"),
+    ):
         if key in s:
             data[field_name] = as_scalar(s[key])
     return data, ids
@@ -300,8 +392,7 @@ def _free(session: Session, model, wanted: list[tuple[Any, str | None]], taken: 
         row.uuid = u
 
 
-def apply_ids(session: Session, service: DirService, ids: dict[str, Any], new_orgs: set[str],
-              taken: set[str]) -> None:
+def apply_ids(session: Session, service: DirService, ids: dict[str, Any], new_orgs: set[str], taken: set[str]) -> None:
     """Keep the UUIDs a 3.0 file carried on the rows just written from it, so a
     re-export gives the same ids. An organisation keeps ours unless this import made it."""
     from bot.db.models import (
@@ -338,5 +429,13 @@ def api_details() -> dict[str, Any]:
 def page_doc(items: list[dict[str, Any]], total: int, page: int, per_page: int) -> dict[str, Any]:
     """A `service_list` page (page numbers from 1)."""
     pages = max(1, -(-total // per_page))
-    return {"total_items": total, "total_pages": pages, "page_number": page, "size": per_page,
-            "first_page": page == 1, "last_page": page >= pages, "empty": not items, "contents": items}
+    return {
+        "total_items": total,
+        "total_pages": pages,
+        "page_number": page,
+        "size": per_page,
+        "first_page": page == 1,
+        "last_page": page >= pages,
+        "empty": not items,
+        "contents": items,
+    }

@@ -5,6 +5,7 @@ Open Referral UK 3.0 itself (the export ORUK readers and the /oruk/ API use) is
 in oruk.py. Imports are all or nothing (bulk_import.write_all); the field
 mapping is in bot/directory/README.md.
 """
+
 from __future__ import annotations
 
 import json
@@ -21,13 +22,22 @@ from bot.hours import DAY_NAMES
 
 
 def _taxonomy_term(code: str) -> dict[str, Any]:
-    return {"id": code, "name": taxonomy.label(code), "vocabulary": taxonomy.VOCABULARY,
-            "parent_id": taxonomy.parent(code)}
+    return {
+        "id": code,
+        "name": taxonomy.label(code),
+        "vocabulary": taxonomy.VOCABULARY,
+        "parent_id": taxonomy.parent(code),
+    }
 
 
 def _oruk_schedule(s: dict[str, Any]) -> dict[str, Any]:
-    return {"freq": "WEEKLY", "interval": 1, "byday": ORUK_DAYS[s["weekday"] - 1],
-            "opens_at": s["opens_at"], "closes_at": s["closes_at"]}
+    return {
+        "freq": "WEEKLY",
+        "interval": 1,
+        "byday": ORUK_DAYS[s["weekday"] - 1],
+        "opens_at": s["opens_at"],
+        "closes_at": s["closes_at"],
+    }
 
 
 def export_openreferral_json(session: Session, **filters: Any) -> dict[str, Any]:
@@ -42,44 +52,66 @@ def export_openreferral_json(session: Session, **filters: Any) -> dict[str, Any]
         ext = d["external_id"] or f"elpis-{d['id']}"
         sal = []
         for i, loc in enumerate(d["locations"]):
-            sal.append({
-                "id": f"{ext}-at-{i + 1}",
-                "location": {
-                    "id": f"{ext}-location-{i + 1}", "name": loc["name"], "description": None,
-                    "latitude": loc["latitude"], "longitude": loc["longitude"],
-                    "transportation": loc["transport"],
-                    "physical_addresses": [{"address_1": loc["address"], "city": "London" if loc["borough"] else None,
-                                            "state_province": loc["borough"], "postal_code": loc["postcode"],
-                                            "country": "GB"}],
+            sal.append(
+                {
+                    "id": f"{ext}-at-{i + 1}",
+                    "location": {
+                        "id": f"{ext}-location-{i + 1}",
+                        "name": loc["name"],
+                        "description": None,
+                        "latitude": loc["latitude"],
+                        "longitude": loc["longitude"],
+                        "transportation": loc["transport"],
+                        "physical_addresses": [
+                            {
+                                "address_1": loc["address"],
+                                "city": "London" if loc["borough"] else None,
+                                "state_province": loc["borough"],
+                                "postal_code": loc["postcode"],
+                                "country": "GB",
+                            }
+                        ],
+                    },
+                    "regular_schedules": [_oruk_schedule(s) for s in d["schedules"] if s["location"] == i],
+                }
+            )
+        services.append(
+            {
+                "id": ext,
+                "name": d["name"],
+                "description": d["description"],
+                "url": d["url"],
+                "email": d["email"],
+                "status": d["status"],
+                "assured_date": d["last_checked"],
+                "organization": {
+                    "id": f"org-{service.organisation_id}",
+                    "name": d["organisation"],
+                    "description": service.organisation.description if service.organisation else None,
+                    "url": service.organisation.url if service.organisation else None,
                 },
-                "regular_schedules": [_oruk_schedule(s) for s in d["schedules"] if s["location"] == i],
-            })
-        services.append({
-            "id": ext,
-            "name": d["name"],
-            "description": d["description"],
-            "url": d["url"],
-            "email": d["email"],
-            "status": d["status"],
-            "assured_date": d["last_checked"],
-            "organization": {"id": f"org-{service.organisation_id}", "name": d["organisation"],
-                             "description": service.organisation.description if service.organisation else None,
-                             "url": service.organisation.url if service.organisation else None},
-            "eligibilitys": [{"eligibility": d["eligibility"]}] if d["eligibility"] else [],
-            "phones": [{"number": p["number"], "description": p["description"]} for p in d["phones"]],
-            "service_at_locations": sal,
-            "regular_schedules": [_oruk_schedule(s) for s in d["schedules"] if s["location"] is None],
-            "holiday_schedules": [
-                {"closed": h["closed"], "start_date": h["start_date"], "end_date": h["end_date"],
-                 "opens_at": h["opens_at"], "closes_at": h["closes_at"], "description": h["description"]}
-                for h in d["holidays"]
-            ],
-            "service_taxonomys": [{"taxonomy": _taxonomy_term(code)} for code in d["categories"]],
-            "x_elpis_women_only": d["women_only"],
-            "x_elpis_national": d["national"],
-            "x_elpis_closed_on_bank_holidays": d["closed_on_bank_holidays"],
-            "x_elpis_sample": d["is_sample"],
-        })
+                "eligibilitys": [{"eligibility": d["eligibility"]}] if d["eligibility"] else [],
+                "phones": [{"number": p["number"], "description": p["description"]} for p in d["phones"]],
+                "service_at_locations": sal,
+                "regular_schedules": [_oruk_schedule(s) for s in d["schedules"] if s["location"] is None],
+                "holiday_schedules": [
+                    {
+                        "closed": h["closed"],
+                        "start_date": h["start_date"],
+                        "end_date": h["end_date"],
+                        "opens_at": h["opens_at"],
+                        "closes_at": h["closes_at"],
+                        "description": h["description"],
+                    }
+                    for h in d["holidays"]
+                ],
+                "service_taxonomys": [{"taxonomy": _taxonomy_term(code)} for code in d["categories"]],
+                "x_elpis_women_only": d["women_only"],
+                "x_elpis_national": d["national"],
+                "x_elpis_closed_on_bank_holidays": d["closed_on_bank_holidays"],
+                "x_elpis_sample": d["is_sample"],
+            }
+        )
     return {
         "schema": "Open Referral UK (HSDS 1.1 UK profile), service with full details; x_elpis_* are extensions",
         "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -101,8 +133,16 @@ def _days_of(byday: Any) -> list[int]:
 
 
 def _schedules(regular: list[dict[str, Any]], location: int | None) -> list[dict[str, Any]]:
-    return [{"weekday": day, "opens_at": as_scalar(rs.get("opens_at")), "closes_at": as_scalar(rs.get("closes_at")),
-             "location": location} for rs in regular for day in _days_of(rs.get("byday"))]
+    return [
+        {
+            "weekday": day,
+            "opens_at": as_scalar(rs.get("opens_at")),
+            "closes_at": as_scalar(rs.get("closes_at")),
+            "location": location,
+        }
+        for rs in regular
+        for day in _days_of(rs.get("byday"))
+    ]
 
 
 def _oruk_to_data(s: dict[str, Any]) -> dict[str, Any]:
@@ -113,12 +153,17 @@ def _oruk_to_data(s: dict[str, Any]) -> dict[str, Any]:
     for i, sal in enumerate(as_objects(s.get("service_at_locations"))):
         loc = as_object(sal.get("location"))
         address = (as_objects(loc.get("physical_addresses")) or [{}])[0]
-        locations.append({
-            "name": as_scalar(loc.get("name")), "address": as_scalar(address.get("address_1")),
-            "postcode": as_scalar(address.get("postal_code")), "borough": as_scalar(address.get("state_province")),
-            "latitude": as_scalar(loc.get("latitude")), "longitude": as_scalar(loc.get("longitude")),
-            "transport": as_scalar(loc.get("transportation")),
-        })
+        locations.append(
+            {
+                "name": as_scalar(loc.get("name")),
+                "address": as_scalar(address.get("address_1")),
+                "postcode": as_scalar(address.get("postal_code")),
+                "borough": as_scalar(address.get("state_province")),
+                "latitude": as_scalar(loc.get("latitude")),
+                "longitude": as_scalar(loc.get("longitude")),
+                "transport": as_scalar(loc.get("transportation")),
+            }
+        )
         schedules += _schedules(as_objects(sal.get("regular_schedules")), i)
     schedules += _schedules(as_objects(s.get("regular_schedules")), None)
     eligibility = "; ".join(str(e["eligibility"]) for e in as_objects(s.get("eligibilitys")) if e.get("eligibility"))
@@ -132,12 +177,17 @@ def _oruk_to_data(s: dict[str, Any]) -> dict[str, Any]:
         "status": as_scalar(s.get("status")) or "active",
         "last_checked": as_scalar(s.get("assured_date")),
         "eligibility": eligibility or None,
-        "phones": [{"number": as_scalar(p.get("number")), "description": as_scalar(p.get("description"))}
-                   for p in as_objects(s.get("phones"))],
+        "phones": [
+            {"number": as_scalar(p.get("number")), "description": as_scalar(p.get("description"))}
+            for p in as_objects(s.get("phones"))
+        ],
         "locations": locations,
         "schedules": schedules,
         "holidays": [
-            {k: as_scalar(h.get(k)) for k in ("start_date", "end_date", "closed", "opens_at", "closes_at", "description")}
+            {
+                k: as_scalar(h.get(k))
+                for k in ("start_date", "end_date", "closed", "opens_at", "closes_at", "description")
+            }
             for h in as_objects(s.get("holiday_schedules"))
         ],
         "categories": [
@@ -145,9 +195,12 @@ def _oruk_to_data(s: dict[str, Any]) -> dict[str, Any]:
             for t in as_objects(s.get("service_taxonomys"))
         ],
     }
-    for key, field_name in (("x_elpis_women_only", "women_only"), ("x_elpis_national", "national"),
-                            ("x_elpis_closed_on_bank_holidays", "closed_on_bank_holidays"),
-                            ("x_elpis_sample", "is_sample")):
+    for key, field_name in (
+        ("x_elpis_women_only", "women_only"),
+        ("x_elpis_national", "national"),
+        ("x_elpis_closed_on_bank_holidays", "closed_on_bank_holidays"),
+        ("x_elpis_sample", "is_sample"),
+    ):
         if key in s:
             data[field_name] = as_scalar(s[key])
     return data
@@ -164,9 +217,9 @@ def import_openreferral_json(session: Session, source: str | dict[str, Any] | li
         doc = json.loads(source) if isinstance(source, str) else source
     except json.JSONDecodeError as exc:
         return ImportReport(errors=[RowError(0, f"not JSON: {exc.msg} at line {exc.lineno}")])
-    services = (doc.get("services", doc.get("contents")) if isinstance(doc, dict) else doc)
+    services = doc.get("services", doc.get("contents")) if isinstance(doc, dict) else doc
     if not isinstance(services, list):
-        return ImportReport(errors=[RowError(0, "expected a list of services (or {\"services\": [...]})")])
+        return ImportReport(errors=[RowError(0, 'expected a list of services (or {"services": [...]})')])
     items: list[tuple[int, str | None, dict[str, Any]]] = []
     ids: dict[int, dict[str, Any]] = {}
     report = ImportReport()

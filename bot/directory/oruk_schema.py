@@ -6,6 +6,7 @@ Its validate.py needs jsonschema >= 4.18 (`referencing`); Rasa 3.6 pins
 jsonschema < 4.18, so this does the same with 4.17's RefResolver: the schemas'
 remote $refs are mapped to the local files and nothing is fetched.
 """
+
 from __future__ import annotations
 
 import json
@@ -17,8 +18,10 @@ from urllib.parse import urlsplit
 
 import jsonschema
 
-PREFIXES = ("https://openreferraluk.org/specifications/3.0/schema/",
-            "https://raw.githubusercontent.com/tpximpact/OpenReferralApi/refs/heads/main/OpenReferralApi/Schemas/V3.0-UK/")
+PREFIXES = (
+    "https://openreferraluk.org/specifications/3.0/schema/",
+    "https://raw.githubusercontent.com/tpximpact/OpenReferralApi/refs/heads/main/OpenReferralApi/Schemas/V3.0-UK/",
+)
 
 
 def schema_dir() -> Path:
@@ -33,7 +36,7 @@ def _load(name: str) -> dict[str, Any]:
 def _retrieve(uri: str) -> dict[str, Any]:
     for prefix in PREFIXES:
         if uri.startswith(prefix):
-            return _load(uri[len(prefix):].removesuffix(".json"))
+            return _load(uri[len(prefix) :].removesuffix(".json"))
     raise LookupError(f"not an ORUK 3.0 schema (offline only): {uri}")
 
 

@@ -1,4 +1,5 @@
 """Listing phone numbers: stored as E.164 (or a UK short number), shown the UK way."""
+
 from __future__ import annotations
 
 import re

@@ -3,6 +3,7 @@
 Pure functions over the message text and the entities the directory's spaCy
 pipeline found (bot/directory/entities.py), so they are quick to test.
 """
+
 from __future__ import annotations
 
 import re
@@ -15,23 +16,91 @@ from bot.geo import Location, is_london_borough, resolve_location
 # London). The district table only knows London, so without this list
 # "Manchester" would read as "I didn't understand" instead of "outside London".
 OUTSIDE_LONDON = (
-    "Aberdeen", "Basildon", "Bath", "Bedford", "Belfast", "Berkshire", "Birmingham", "Bournemouth", "Bradford",
-    "Brighton", "Bristol", "Buckinghamshire", "Cambridge", "Canterbury", "Cardiff", "Chelmsford", "Cornwall",
-    "Coventry", "Crawley", "Dartford", "Derby", "Devon", "Dorset", "Dundee", "Durham", "Edinburgh", "Essex",
-    "Exeter", "Glasgow", "Gloucester", "Guildford", "Hampshire", "Hertfordshire", "Herts", "Hull", "Ipswich",
-    "Kent", "Leeds", "Leicester", "Liverpool", "Luton", "Maidstone", "Manchester", "Medway", "Middlesbrough",
-    "Milton Keynes", "Newcastle", "Northampton", "Norwich", "Nottingham", "Oxford", "Peterborough", "Plymouth",
-    "Portsmouth", "Reading", "Scotland", "Sheffield", "Slough", "Southampton", "Southend", "St Albans",
-    "Stevenage", "Stoke", "Surrey", "Sussex", "Swansea", "Swindon", "Wales", "Watford", "Wolverhampton",
-    "Woking", "Worthing", "York", "Yorkshire",
+    "Aberdeen",
+    "Basildon",
+    "Bath",
+    "Bedford",
+    "Belfast",
+    "Berkshire",
+    "Birmingham",
+    "Bournemouth",
+    "Bradford",
+    "Brighton",
+    "Bristol",
+    "Buckinghamshire",
+    "Cambridge",
+    "Canterbury",
+    "Cardiff",
+    "Chelmsford",
+    "Cornwall",
+    "Coventry",
+    "Crawley",
+    "Dartford",
+    "Derby",
+    "Devon",
+    "Dorset",
+    "Dundee",
+    "Durham",
+    "Edinburgh",
+    "Essex",
+    "Exeter",
+    "Glasgow",
+    "Gloucester",
+    "Guildford",
+    "Hampshire",
+    "Hertfordshire",
+    "Herts",
+    "Hull",
+    "Ipswich",
+    "Kent",
+    "Leeds",
+    "Leicester",
+    "Liverpool",
+    "Luton",
+    "Maidstone",
+    "Manchester",
+    "Medway",
+    "Middlesbrough",
+    "Milton Keynes",
+    "Newcastle",
+    "Northampton",
+    "Norwich",
+    "Nottingham",
+    "Oxford",
+    "Peterborough",
+    "Plymouth",
+    "Portsmouth",
+    "Reading",
+    "Scotland",
+    "Sheffield",
+    "Slough",
+    "Southampton",
+    "Southend",
+    "St Albans",
+    "Stevenage",
+    "Stoke",
+    "Surrey",
+    "Sussex",
+    "Swansea",
+    "Swindon",
+    "Wales",
+    "Watford",
+    "Wolverhampton",
+    "Woking",
+    "Worthing",
+    "York",
+    "Yorkshire",
 )
 # Everyday words on that list count only when capitalised ("Reading", "Bath", "Kent" is fine).
 _CASED_OUTSIDE = {"Reading", "Bath", "Hull", "Derby", "Stoke", "Durham", "York"}
 _OUTSIDE_RE = re.compile(r"\b(" + "|".join(re.escape(p) for p in OUTSIDE_LONDON) + r")\b", re.I)
 
 _WHEN = [
-    ("now", r"\bopen (now|right now|at the moment|atm)\b|\bwhat'?s open\b|\bwhats open\b|\bcurrently open\b|"
-            r"\bopen n(o|u)w\b|\bstill open\b"),
+    (
+        "now",
+        r"\bopen (now|right now|at the moment|atm)\b|\bwhat'?s open\b|\bwhats open\b|\bcurrently open\b|"
+        r"\bopen n(o|u)w\b|\bstill open\b",
+    ),
     ("tonight", r"\btonight\b|\bthis evening\b|\bopen late\b|\blate tonight\b|\bat night\b"),
     ("today", r"\btoday\b|\btdy\b|\bthis afternoon\b|\bthis morning\b"),
     ("tomorrow", r"\btomorrow\b|\btmrw?\b|\btmoz\b"),
@@ -39,8 +108,9 @@ _WHEN = [
 ]
 _DAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 _DAY_RE = re.compile(r"\b(mon|tues?|wed(nes)?|thu(rs)?|fri|sat(ur)?|sun)(day)?\b", re.I)
-_NEAR_ME = re.compile(r"\b(near|nr|close to|around|by) (me|here|us)\b|\bnearby\b|\blocal\b|\bnearest\b|\bclosest\b",
-                      re.I)
+_NEAR_ME = re.compile(
+    r"\b(near|nr|close to|around|by) (me|here|us)\b|\bnearby\b|\blocal\b|\bnearest\b|\bclosest\b", re.I
+)
 
 
 @dataclass
@@ -123,8 +193,11 @@ def read_request(text: str, service_spans: list[tuple[int, int, list[int]]] | No
 
 def usable(location: Location | None) -> bool:
     """A location the search can use: a position from the London district table."""
-    return location is not None and location.kind in ("postcode", "outcode", "borough", "place") \
+    return (
+        location is not None
+        and location.kind in ("postcode", "outcode", "borough", "place")
         and location.latitude is not None
+    )
 
 
 def area_label(location: Location) -> str:

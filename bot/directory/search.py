@@ -4,6 +4,7 @@
 the cached snapshot (bot/directory/catalogue.py), so it does one small query
 per call unless the directory changed.
 """
+
 from __future__ import annotations
 
 import math
@@ -47,8 +48,14 @@ class Hit:
 
     __slots__ = ("listing", "distance_km", "match", "_status", "_at")
 
-    def __init__(self, listing: Listing, distance_km: float | None, match: int, status: OpenStatus | None = None,
-                 at: datetime | None = None):
+    def __init__(
+        self,
+        listing: Listing,
+        distance_km: float | None,
+        match: int,
+        status: OpenStatus | None = None,
+        at: datetime | None = None,
+    ):
         self.listing, self.distance_km, self.match = listing, distance_km, match
         self._status, self._at = status, at
 
@@ -117,8 +124,9 @@ def _open_when(listing: Listing, when: str | None, at: datetime) -> bool:
     return window is None or is_open_during(listing.hours, *window)
 
 
-def _ring_search(snap: Snapshot, code: str | None, query: SearchQuery, want: int,
-                 accept=None) -> list[tuple[float, Listing]]:
+def _ring_search(
+    snap: Snapshot, code: str | None, query: SearchQuery, want: int, accept=None
+) -> list[tuple[float, Listing]]:
     """Nearest listings of one category within the radius, walking the grid outwards.
 
     Stops once `want` are found and no unvisited cell can hold a nearer one, so a
@@ -137,8 +145,12 @@ def _ring_search(snap: Snapshot, code: str | None, query: SearchQuery, want: int
             found.sort(key=lambda f: f[0])
             if found[want - 1][0] <= (ring - 1) * cell_km:
                 break
-        cells = [(ci + di, cj + dj) for di in range(-ring, ring + 1) for dj in range(-ring, ring + 1)
-                 if max(abs(di), abs(dj)) == ring]
+        cells = [
+            (ci + di, cj + dj)
+            for di in range(-ring, ring + 1)
+            for dj in range(-ring, ring + 1)
+            if max(abs(di), abs(dj)) == ring
+        ]
         for cell in cells:
             for item in grid.get(cell, ()):
                 site = item.site
@@ -149,12 +161,13 @@ def _ring_search(snap: Snapshot, code: str | None, query: SearchQuery, want: int
     return found
 
 
-def _nearest(snap: Snapshot, codes: set[str] | None, query: SearchQuery, want: int,
-             accept=None) -> list[tuple[float, Listing]]:
+def _nearest(
+    snap: Snapshot, codes: set[str] | None, query: SearchQuery, want: int, accept=None
+) -> list[tuple[float, Listing]]:
     """Nearest local listings having any of `codes` (None: any listing), plus those
     with no position in her borough (after the rest)."""
     seen: dict[str, tuple[float, Listing]] = {}
-    for code in (codes or {None}):
+    for code in codes or {None}:
         for km, item in _ring_search(snap, code, query, want, accept):
             if item.key not in seen or km < seen[item.key][0]:
                 seen[item.key] = (km, item)

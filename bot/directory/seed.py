@@ -3,6 +3,7 @@
 Only listings whose id is not in the directory yet are added, so running it
 twice changes nothing and never undoes an admin's edit.
 """
+
 from __future__ import annotations
 
 import csv

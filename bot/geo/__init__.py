@@ -3,6 +3,7 @@
 Pure functions over the reference tables in ``bot/geo/data`` (sources and
 licences in ``data/SOURCES.md``); no database access.
 """
+
 from bot.geo.boroughs import (
     BOROUGHS,
     Alias,

@@ -10,6 +10,7 @@ service.
 Data comes from ``data/london_boroughs.csv`` (see ``data/SOURCES.md`` for source
 and licence) and is read once.
 """
+
 from __future__ import annotations
 
 import csv
@@ -284,10 +285,7 @@ def borough_names_and_aliases(include_misspellings: bool = True) -> tuple[Alias,
             if phrase.lower() not in seen:
                 seen.add(phrase.lower())
                 aliases.append(Alias(phrase, borough.name))
-        aliases.extend(
-            Alias(phrase, borough.name, cased=True)
-            for phrase in _CASED_ALIASES.get(borough.name, ())
-        )
+        aliases.extend(Alias(phrase, borough.name, cased=True) for phrase in _CASED_ALIASES.get(borough.name, ()))
     return tuple(aliases)
 
 
@@ -352,10 +350,7 @@ def exact_borough_spans(tokens: list[Token]) -> list[tuple[int, int, str]]:
     for start, end, key in longest_first(spans):
         borough = index[key]
         inside_other_place = any(
-            p_start <= start
-            and end <= p_end
-            and (p_end - p_start) > (end - start)
-            and borough not in places[p_key]
+            p_start <= start and end <= p_end and (p_end - p_start) > (end - start) and borough not in places[p_key]
             for p_start, p_end, p_key in place_spans
         )
         if not inside_other_place:

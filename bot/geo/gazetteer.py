@@ -18,6 +18,7 @@ after "in", "from", "near"...; as her whole answer (a one-word name then needs
 25,000 people, so "street" alone is not a Somerset town); or capitalised
 inside a sentence.
 """
+
 from __future__ import annotations
 
 import json
@@ -95,9 +96,7 @@ def _key(text: str) -> Key:
 @lru_cache(maxsize=1)
 def _london_districts() -> tuple[tuple[float, float, bool], ...]:
     return tuple(
-        (info.latitude, info.longitude, info.primary_in_london)
-        for info in all_outcodes()
-        if not info.non_geographic
+        (info.latitude, info.longitude, info.primary_in_london) for info in all_outcodes() if not info.non_geographic
     )
 
 
@@ -128,8 +127,11 @@ def _index() -> tuple[dict[Key, tuple[UkPlace, ...]], int]:
         if population <= 0 or country is None:
             continue
         place = UkPlace(
-            name=row["name"], country=country, latitude=float(row["latitude"]),
-            longitude=float(row["longitude"]), population=population,
+            name=row["name"],
+            country=country,
+            latitude=float(row["latitude"]),
+            longitude=float(row["longitude"]),
+            population=population,
             in_london=_in_london(float(row["latitude"]), float(row["longitude"])),
         )
         name_key = _key(row["name"])
@@ -144,11 +146,7 @@ def _index() -> tuple[dict[Key, tuple[UkPlace, ...]], int]:
                     keys.add(alt_key)
         for key in keys:
             found.setdefault(key, {})[row["geonameid"]] = place
-    index = {
-        key: tuple(sorted(places.values(), key=lambda p: -p.population))
-        for key, places in found.items()
-        if key
-    }
+    index = {key: tuple(sorted(places.values(), key=lambda p: -p.population)) for key, places in found.items() if key}
     return index, max(len(key) for key in index)
 
 
@@ -183,7 +181,7 @@ def find_uk_place(text: str) -> PlaceMatch | None:
     best: tuple[int, int, tuple[UkPlace, ...]] | None = None
     for start in range(len(tokens)):
         for length in range(min(max_len, len(tokens) - start), 0, -1):
-            key = _norm_key(tuple(t.norm for t in tokens[start:start + length]))
+            key = _norm_key(tuple(t.norm for t in tokens[start : start + length]))
             places = index.get(key)
             if not places:
                 continue

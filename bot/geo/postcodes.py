@@ -7,6 +7,7 @@ clearly that the place is outside London. Everything here is a pure function
 over the district table in ``data/london_outcodes.csv`` (district level only,
 see ``data/SOURCES.md`` for sources, licence and limitations), read once.
 """
+
 from __future__ import annotations
 
 import csv
@@ -59,10 +60,7 @@ A9A_LETTER = "[A-HJKPSTUW]"
 AA9A_LETTER = "[ABEHMNPRV-Y]"
 INWARD_LETTERS = "[ABD-HJLNP-UW-Z]"
 OUTWARD_PATTERN = (
-    f"(?:{AREA_1}[0-9][0-9]?"
-    f"|{AREA_1}{AREA_2}[0-9][0-9]?"
-    f"|{AREA_1}[0-9]{A9A_LETTER}"
-    f"|{AREA_1}{AREA_2}[0-9]{AA9A_LETTER})"
+    f"(?:{AREA_1}[0-9][0-9]?|{AREA_1}{AREA_2}[0-9][0-9]?|{AREA_1}[0-9]{A9A_LETTER}|{AREA_1}{AREA_2}[0-9]{AA9A_LETTER})"
 )
 INWARD_PATTERN = f"[0-9]{INWARD_LETTERS}{{2}}"
 
@@ -135,9 +133,7 @@ _CASED_PLACES: frozenset[str] = frozenset(
 
 EARTH_RADIUS_KM = 6371.0088  # IUGG mean radius
 
-LocationKind = Literal[
-    "postcode", "outcode", "borough", "place", "unknown_postcode", "outside_london", "none"
-]
+LocationKind = Literal["postcode", "outcode", "borough", "place", "unknown_postcode", "outside_london", "none"]
 
 
 @dataclass(frozen=True)
@@ -361,11 +357,7 @@ def _split_district(outcode: str) -> Location | None:
     Why: people still say "W1", "SW1" or "EC1". The borough is the most common
     main borough of the parts; the others go to ``other_boroughs``.
     """
-    parts = [
-        info
-        for code, info in _outcode_table().items()
-        if code[:-1] == outcode and code[-1].isalpha()
-    ]
+    parts = [info for code, info in _outcode_table().items() if code[:-1] == outcode and code[-1].isalpha()]
     if not parts:
         return None
     residential = [info for info in parts if not info.non_geographic] or parts
@@ -418,8 +410,7 @@ def _location_for_names(text: str) -> Location:
     place_spans = exact_spans(tokens, index, cased, max_len)
     for start, end, borough in exact_borough_spans(tokens):
         inside_longer_place = any(
-            p_start <= start and end <= p_end and p_end - p_start > end - start
-            for p_start, p_end, _ in place_spans
+            p_start <= start and end <= p_end and p_end - p_start > end - start for p_start, p_end, _ in place_spans
         )
         if not inside_longer_place:
             return _location_for_borough(borough)

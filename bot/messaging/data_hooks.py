@@ -1,4 +1,5 @@
 """Messages to and from her (the outbox, the SMS channel's records), for bot/privacy."""
+
 from __future__ import annotations
 
 from sqlalchemy import delete, func, or_, select
@@ -9,8 +10,13 @@ from bot.db.models.appointments import AppointmentMessage
 from bot.db.models.sms import SmsDeliveryEvent, SmsInbound, SmsOptionSet
 from bot.privacy.hooks import DataHooks, Her, Stale
 
-FINAL = (OutboxStatus.SENT, OutboxStatus.DELIVERED, OutboxStatus.UNDELIVERED, OutboxStatus.FAILED,
-         OutboxStatus.CANCELLED)
+FINAL = (
+    OutboxStatus.SENT,
+    OutboxStatus.DELIVERED,
+    OutboxStatus.UNDELIVERED,
+    OutboxStatus.FAILED,
+    OutboxStatus.CANCELLED,
+)
 
 
 def messages_to(session: Session, woman_id: int, phone: str | None) -> list[int]:
@@ -33,8 +39,9 @@ def _erase(session: Session, her: Her) -> dict[str, int]:
 
 
 def _summarise(session: Session, her: Her) -> list[str]:
-    sent = session.execute(select(func.count()).select_from(OutboxMessage).where(
-        OutboxMessage.woman_id == her.woman_id)).scalar_one()
+    sent = session.execute(
+        select(func.count()).select_from(OutboxMessage).where(OutboxMessage.woman_id == her.woman_id)
+    ).scalar_one()
     return [f"Texts we sent or will send you: {sent}."] if sent else []
 
 
@@ -43,10 +50,15 @@ def _retain(session: Session, stale: Stale) -> dict[str, int]:
     session.execute(delete(SmsOptionSet).where(SmsOptionSet.offered_at < stale.cutoff))
     # Finished messages tied to no case (replies in a chat, staff alerts); those
     # tied to a case stay with it and go when it goes.
-    messages = session.execute(delete(OutboxMessage).where(
-        OutboxMessage.woman_id.is_(None), OutboxMessage.status.in_(FINAL), OutboxMessage.created_at < stale.cutoff,
-        ~OutboxMessage.id.in_(select(AppointmentMessage.outbox_message_id)),
-    ), execution_options={"synchronize_session": False}).rowcount
+    messages = session.execute(
+        delete(OutboxMessage).where(
+            OutboxMessage.woman_id.is_(None),
+            OutboxMessage.status.in_(FINAL),
+            OutboxMessage.created_at < stale.cutoff,
+            ~OutboxMessage.id.in_(select(AppointmentMessage.outbox_message_id)),
+        ),
+        execution_options={"synchronize_session": False},
+    ).rowcount
     return {"sms_inbound": inbound, "messages": messages}
 
 

@@ -9,6 +9,7 @@ Rows are claimed one at a time, so a worker killed mid-send leaves at most one
 message in doubt. Such a stale claim is settled by asking the provider whether
 it already has that message (`find_sent`) before sending it again.
 """
+
 from __future__ import annotations
 
 import logging
@@ -62,16 +63,26 @@ def _candidates(session: Session, now: datetime, limit: int) -> list[int]:
     return list(session.execute(query).scalars())
 
 
-_CLAIMED_COLUMNS = (OutboxMessage.id, OutboxMessage.channel, OutboxMessage.to_address, OutboxMessage.body,
-                    OutboxMessage.attempts, OutboxMessage.woman_id, OutboxMessage.kind, OutboxMessage.in_doubt_since)
+_CLAIMED_COLUMNS = (
+    OutboxMessage.id,
+    OutboxMessage.channel,
+    OutboxMessage.to_address,
+    OutboxMessage.body,
+    OutboxMessage.attempts,
+    OutboxMessage.woman_id,
+    OutboxMessage.kind,
+    OutboxMessage.in_doubt_since,
+)
 
 
 # Built once: SQLAlchemy then reuses the compiled SQL instead of rebuilding
 # the statement for every message (the worker's hot path).
 _PICK_DUE = (
     select(OutboxMessage.id)
-    .where(OutboxMessage.status == OutboxStatus.PENDING,
-           OutboxMessage.send_after <= bindparam("p_now", type_=OutboxMessage.send_after.type))
+    .where(
+        OutboxMessage.status == OutboxStatus.PENDING,
+        OutboxMessage.send_after <= bindparam("p_now", type_=OutboxMessage.send_after.type),
+    )
     .order_by(OutboxMessage.send_after, OutboxMessage.id)
     .limit(1)
     .with_for_update(skip_locked=True)
@@ -80,17 +91,25 @@ _PICK_DUE = (
 _CLAIM_PG = (
     update(OutboxMessage)
     .where(OutboxMessage.id == _PICK_DUE, OutboxMessage.status == OutboxStatus.PENDING)
-    .values(status=OutboxStatus.SENDING, claimed_by=bindparam("p_worker"),
-            claimed_at=bindparam("p_now", type_=OutboxMessage.claimed_at.type),
-            attempts=OutboxMessage.attempts + 1)
+    .values(
+        status=OutboxStatus.SENDING,
+        claimed_by=bindparam("p_worker"),
+        claimed_at=bindparam("p_now", type_=OutboxMessage.claimed_at.type),
+        attempts=OutboxMessage.attempts + 1,
+    )
     .returning(*_CLAIMED_COLUMNS)
     .execution_options(synchronize_session=False)
 )
 _MARK_SENT = (
     update(OutboxMessage)
     .where(OutboxMessage.id == bindparam("p_id"))
-    .values(status=OutboxStatus.SENT, provider_id=bindparam("p_provider"),
-            sent_at=bindparam("p_sent_at", type_=OutboxMessage.sent_at.type), last_error=None, in_doubt_since=None)
+    .values(
+        status=OutboxStatus.SENT,
+        provider_id=bindparam("p_provider"),
+        sent_at=bindparam("p_sent_at", type_=OutboxMessage.sent_at.type),
+        last_error=None,
+        in_doubt_since=None,
+    )
     .execution_options(synchronize_session=False)
 )
 
@@ -124,16 +143,23 @@ def claim_row(session: Session, message_id: int, worker_id: str, now: datetime) 
     taken = session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id == message_id, OutboxMessage.status == OutboxStatus.PENDING)
-        .values(status=OutboxStatus.SENDING, claimed_by=worker_id, claimed_at=now,
-                attempts=OutboxMessage.attempts + 1)
+        .values(status=OutboxStatus.SENDING, claimed_by=worker_id, claimed_at=now, attempts=OutboxMessage.attempts + 1)
         .execution_options(synchronize_session=False)
     ).rowcount
     if taken != 1:
         return None
     row = session.get(OutboxMessage, message_id)
     session.refresh(row)
-    return Claimed(row.id, row.channel, row.to_address, row.body, row.attempts, row.woman_id, row.kind,
-                   in_doubt_since=row.in_doubt_since)
+    return Claimed(
+        row.id,
+        row.channel,
+        row.to_address,
+        row.body,
+        row.attempts,
+        row.woman_id,
+        row.kind,
+        in_doubt_since=row.in_doubt_since,
+    )
 
 
 def reclaim_stale(worker_id: str, url: str | None = None, now: datetime | None = None) -> list[Claimed]:
@@ -150,21 +176,35 @@ def reclaim_stale(worker_id: str, url: str | None = None, now: datetime | None =
         for message_id, claimed_at in stale:
             won = session.execute(
                 update(OutboxMessage)
-                .where(OutboxMessage.id == message_id, OutboxMessage.status == OutboxStatus.SENDING,
-                       OutboxMessage.claimed_at == claimed_at)
+                .where(
+                    OutboxMessage.id == message_id,
+                    OutboxMessage.status == OutboxStatus.SENDING,
+                    OutboxMessage.claimed_at == claimed_at,
+                )
                 .values(claimed_by=worker_id, claimed_at=now)
                 .execution_options(synchronize_session=False)
             ).rowcount
             if won == 1:
                 row = session.get(OutboxMessage, message_id)
                 session.refresh(row)
-                taken.append(Claimed(row.id, row.channel, row.to_address, row.body, row.attempts,
-                                     row.woman_id, row.kind, in_doubt_since=claimed_at - timedelta(seconds=5)))
+                taken.append(
+                    Claimed(
+                        row.id,
+                        row.channel,
+                        row.to_address,
+                        row.body,
+                        row.attempts,
+                        row.woman_id,
+                        row.kind,
+                        in_doubt_since=claimed_at - timedelta(seconds=5),
+                    )
+                )
     return taken
 
 
-def _finish(message: Claimed, url: str | None, *, provider_id: str | None = None,
-            error: ProviderError | None = None) -> None:
+def _finish(
+    message: Claimed, url: str | None, *, provider_id: str | None = None, error: ProviderError | None = None
+) -> None:
     with session_scope(url) as session:
         if error is None:  # the common case: one UPDATE, no read
             session.execute(_MARK_SENT, {"p_id": message.id, "p_provider": provider_id, "p_sent_at": utcnow()})
@@ -183,8 +223,12 @@ def _finish(message: Claimed, url: str | None, *, provider_id: str | None = None
             raise_and_notify(session, AlertReason.UNDELIVERED, woman_id=row.woman_id)
 
 
-def deliver(message: Claimed, provider: Provider, url: str | None = None,
-            status_callback: Callable[[Claimed], str | None] | None = None) -> str:
+def deliver(
+    message: Claimed,
+    provider: Provider,
+    url: str | None = None,
+    status_callback: Callable[[Claimed], str | None] | None = None,
+) -> str:
     """Send one claimed message and record the outcome. Returns the new status."""
     try:
         provider_id = None

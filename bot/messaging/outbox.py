@@ -1,4 +1,5 @@
 """Queueing messages in the outbox (same transaction as the change behind them)."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -51,8 +52,14 @@ def enqueue(
         if existing is not None:
             return existing
     message = OutboxMessage(
-        dedupe_key=dedupe_key, kind=kind, channel=channel, to_address=to, body=body,
-        woman_id=woman_id, send_after=send_after or utcnow(), status=OutboxStatus.PENDING,
+        dedupe_key=dedupe_key,
+        kind=kind,
+        channel=channel,
+        to_address=to,
+        body=body,
+        woman_id=woman_id,
+        send_after=send_after or utcnow(),
+        status=OutboxStatus.PENDING,
     )
     session.add(message)
     session.flush()
@@ -61,12 +68,16 @@ def enqueue(
 
 def cancel_pending(session: Session, dedupe_prefix: str) -> int:
     """Cancel queued, unsent messages whose key starts with `dedupe_prefix`."""
-    rows = session.execute(
-        select(OutboxMessage).where(
-            OutboxMessage.dedupe_key.like(f"{dedupe_prefix}%"),
-            OutboxMessage.status == OutboxStatus.PENDING,
+    rows = (
+        session.execute(
+            select(OutboxMessage).where(
+                OutboxMessage.dedupe_key.like(f"{dedupe_prefix}%"),
+                OutboxMessage.status == OutboxStatus.PENDING,
+            )
         )
-    ).scalars().all()
+        .scalars()
+        .all()
+    )
     for row in rows:
         row.status = OutboxStatus.CANCELLED
     return len(rows)

@@ -1,4 +1,5 @@
 """Providers deliver one message. Chosen once from settings."""
+
 from __future__ import annotations
 
 import json
@@ -98,7 +99,9 @@ class TwilioProvider:
             return self._client.messages.create(**kwargs).sid
         except TwilioRestException as exc:
             # 4xx (bad number, opted out) will not get better; 429/5xx may.
-            raise ProviderError(f"twilio {exc.status} {exc.code}", retryable=exc.status >= 429 or exc.status == 408) from exc
+            raise ProviderError(
+                f"twilio {exc.status} {exc.code}", retryable=exc.status >= 429 or exc.status == 408
+            ) from exc
         except requests.exceptions.ReadTimeout as exc:
             raise ProviderError("twilio timed out", in_doubt=True) from exc
         except (TwilioException, OSError) as exc:
@@ -155,7 +158,9 @@ def provider_from_settings(settings: Settings | None = None, channel: str = "sms
         return DevInboxProvider(settings.dev_inbox_path)
     if settings.twilio_account_sid and settings.twilio_auth_token:
         return TwilioProvider(
-            settings.twilio_account_sid, settings.twilio_auth_token, settings.twilio_from_number,
+            settings.twilio_account_sid,
+            settings.twilio_auth_token,
+            settings.twilio_from_number,
             settings.twilio_base_url,
         )
     return DevInboxProvider(settings.dev_inbox_path)

@@ -17,6 +17,7 @@ answer, so it is deliberately not treated as one. Because the carrier acts on
 these words before the assistant sees them, the assistant must never offer
 them as its own reply words (`offers_carrier_word`).
 """
+
 from __future__ import annotations
 
 import math
@@ -85,12 +86,41 @@ def fits(text: str, max_segments: int) -> bool:
 
 # Typography phones, listings and our own texts produce, mapped to GSM-7.
 SMART_PUNCTUATION = {
-    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "\u00b4": "'", "`": "'",
-    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"', "\u00ab": '"', "\u00bb": '"',
-    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-", "\u2212": "-",
-    "\u2026": "...", "\u2022": "-", "\u00b7": "-",
-    "\u00a0": " ", "\u2002": " ", "\u2003": " ", "\u2009": " ", "\u202f": " ", "\t": " ",
-    "\u200b": "", "\u200c": "", "\u200d": "", "\u2060": "", "\ufeff": "",
+    "\u2018": "'",
+    "\u2019": "'",
+    "\u201a": "'",
+    "\u201b": "'",
+    "\u2032": "'",
+    "\u00b4": "'",
+    "`": "'",
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u201e": '"',
+    "\u201f": '"',
+    "\u2033": '"',
+    "\u00ab": '"',
+    "\u00bb": '"',
+    "\u2010": "-",
+    "\u2011": "-",
+    "\u2012": "-",
+    "\u2013": "-",
+    "\u2014": "-",
+    "\u2015": "-",
+    "\u2212": "-",
+    "\u2026": "...",
+    "\u2022": "-",
+    "\u00b7": "-",
+    "\u00a0": " ",
+    "\u2002": " ",
+    "\u2003": " ",
+    "\u2009": " ",
+    "\u202f": " ",
+    "\t": " ",
+    "\u200b": "",
+    "\u200c": "",
+    "\u200d": "",
+    "\u2060": "",
+    "\ufeff": "",
 }
 _SMART_RE = re.compile("|".join(re.escape(k) for k in SMART_PUNCTUATION))
 
@@ -143,7 +173,7 @@ def offers_carrier_word(text: str | None) -> str | None:
     """The opt-out or help word `text` tells her to send ("say STOP ..."), if any: the one check."""
     text = text or ""
     for verb in _SEND_VERB.finditer(text):
-        sentence = re.split(r"[.!?\n]", text[verb.end():], maxsplit=1)[0]
+        sentence = re.split(r"[.!?\n]", text[verb.end() :], maxsplit=1)[0]
         found = _RIGHT_AFTER.match(sentence) or _LATER.search(sentence)
         if found:
             return (found.group(1) or found.group(2)).upper()

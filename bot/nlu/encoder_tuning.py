@@ -29,6 +29,7 @@ and forget how to place words it has not seen. The tuned tensors are rounded
 to float16 before anything uses them, so the model archive stays small (21 MB)
 and training and answering see exactly the same weights.
 """
+
 from __future__ import annotations
 
 import logging
@@ -47,8 +48,14 @@ logger = logging.getLogger(__name__)
 _LOGIT_SCALE = 20.0
 _DROPOUT = 0.1
 # Weight matrices in the package's (PyTorch) layout are [out, in].
-_DENSE = ("attention.self.query", "attention.self.key", "attention.self.value",
-          "attention.output.dense", "intermediate.dense", "output.dense")
+_DENSE = (
+    "attention.self.query",
+    "attention.self.key",
+    "attention.self.value",
+    "attention.output.dense",
+    "intermediate.dense",
+    "output.dense",
+)
 _NORMS = ("attention.output.LayerNorm", "output.LayerNorm")
 
 
@@ -143,8 +150,9 @@ def encode(texts: Sequence[str], tensors: dict[str, np.ndarray] | None = None) -
     return encoder(ids, valid).numpy()
 
 
-def fine_tune(texts: Sequence[str], labels: Sequence[str], epochs: int, learning_rate: float,
-              batch_size: int = 32, seed: int = 0) -> dict[str, np.ndarray]:
+def fine_tune(
+    texts: Sequence[str], labels: Sequence[str], epochs: int, learning_rate: float, batch_size: int = 32, seed: int = 0
+) -> dict[str, np.ndarray]:
     """Tune the encoder to tell `labels` apart; returns the tuned tensors."""
     import tensorflow as tf
 
@@ -166,15 +174,20 @@ def fine_tune(texts: Sequence[str], labels: Sequence[str], epochs: int, learning
 
     # One trace for every batch shape (traced per shape, the first epoch took
     # half as long again as the others).
-    @tf.function(input_signature=[tf.TensorSpec([None, None], tf.int64), tf.TensorSpec([None, None], tf.bool),
-                                  tf.TensorSpec([None], tf.int32)])
+    @tf.function(
+        input_signature=[
+            tf.TensorSpec([None, None], tf.int64),
+            tf.TensorSpec([None, None], tf.bool),
+            tf.TensorSpec([None], tf.int32),
+        ]
+    )
     def step(ids, valid, y):
         with tf.GradientTape() as tape:
             logits = (encoder(ids, valid, training=True) * _LOGIT_SCALE) @ head + head_bias
             loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(y, logits))
         grads = tape.gradient(loss, tuned + [head, head_bias])
         encoder_opt.apply_gradients(zip(grads[: len(tuned)], tuned))
-        head_opt.apply_gradients(zip(grads[len(tuned):], [head, head_bias]))
+        head_opt.apply_gradients(zip(grads[len(tuned) :], [head, head_bias]))
         return loss
 
     for epoch in range(epochs):
@@ -191,6 +204,11 @@ def fine_tune(texts: Sequence[str], labels: Sequence[str], epochs: int, learning
         for chosen in batches:
             ids, valid = pad([rows[i] for i in chosen])
             total += float(step(tf.constant(ids), tf.constant(valid), tf.constant(targets[chosen])))
-        logger.info("encoder fine-tuning: epoch %d/%d, loss %.3f, %.0f s", epoch + 1, epochs,
-                    total / len(batches), time.monotonic() - started)
+        logger.info(
+            "encoder fine-tuning: epoch %d/%d, loss %.3f, %.0f s",
+            epoch + 1,
+            epochs,
+            total / len(batches),
+            time.monotonic() - started,
+        )
     return encoder.tensors()

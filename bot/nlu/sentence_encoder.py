@@ -14,6 +14,7 @@ this Python here), so the package is installed without dependencies and the
 six-layer BERT forward pass is written out below in NumPy: about 6 ms for
 a text message on one core. The tokenizer is Hugging Face's `tokenizers`.
 """
+
 from __future__ import annotations
 
 import math

@@ -14,6 +14,7 @@ any model package needs to be importable. Rasa config::
 
 Build it with ``python -m bot.nlu.spacy_builder var/spacy/elpis_en``.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -58,9 +59,7 @@ _DATA_ATTRIBUTION = (
 )
 
 
-def _token(
-    regex: str, *, followed_by_space: bool | None = None, last: bool = False
-) -> dict[str, Any]:
+def _token(regex: str, *, followed_by_space: bool | None = None, last: bool = False) -> dict[str, Any]:
     """Token pattern matching the whole token text against a regex, any case.
 
     ``last`` allows a trailing full stop, which the English tokenizer leaves
@@ -110,9 +109,7 @@ def postcode_token_patterns() -> list[Pattern]:
             _token(f"{INWARD_LETTERS}{{2}}", last=True),
         ],
     ]
-    full: list[TokenPattern] = [
-        outward + inward for outward in _outward_forms() for inward in inward_forms
-    ]
+    full: list[TokenPattern] = [outward + inward for outward in _outward_forms() for inward in inward_forms]
     full.append([_token(OUTWARD_PATTERN + INWARD_PATTERN, last=True)])
     full.append(
         [
@@ -135,13 +132,8 @@ def _cased_token_patterns(nlp: Language, phrase: str) -> list[TokenPattern]:
     words such as "the" match in any case.
     """
     words = [token.text for token in nlp.make_doc(phrase)]
-    as_written = [
-        {"TEXT": word} if word[:1].isupper() else {"LOWER": word.lower()} for word in words
-    ]
-    shouted = [
-        {"TEXT": word.upper()} if word[:1].isupper() else {"LOWER": word.lower()}
-        for word in words
-    ]
+    as_written = [{"TEXT": word} if word[:1].isupper() else {"LOWER": word.lower()} for word in words]
+    shouted = [{"TEXT": word.upper()} if word[:1].isupper() else {"LOWER": word.lower()} for word in words]
     return [as_written, shouted]
 
 
@@ -209,9 +201,7 @@ def build_pipeline(extra_phrases: Mapping[str, Iterable[str]] | None = None) -> 
     return nlp
 
 
-def save_pipeline(
-    path: str | Path, extra_phrases: Mapping[str, Iterable[str]] | None = None
-) -> Path:
+def save_pipeline(path: str | Path, extra_phrases: Mapping[str, Iterable[str]] | None = None) -> Path:
     """Build the pipeline and write it to ``path`` (parents created); returns the path."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -11,6 +11,7 @@ What is kept, and why: an SMS opt-out (STOP) is by number and must keep
 being honoured whoever the number belongs to; staff audit rows about her case
 lose the link to her (subject_id set null) but keep who did what.
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -38,16 +39,17 @@ class Erased:
 def sender_ids_of(session: Session, woman_id: int) -> set[str]:
     ids = set(session.execute(select(Conversation.sender_id).where(Conversation.woman_id == woman_id)).scalars())
     ids |= {
-        s for s in session.execute(select(Referral.conversation_id).where(Referral.woman_id == woman_id)).scalars()
-        if s
+        s for s in session.execute(select(Referral.conversation_id).where(Referral.woman_id == woman_id)).scalars() if s
     }
     return ids
 
 
 def queue_tracker_erasure(session: Session, sender_ids: set[str]) -> None:
-    known = set(session.execute(
-        select(TrackerErasure.sender_id).where(TrackerErasure.sender_id.in_(sender_ids))
-    ).scalars()) if sender_ids else set()
+    known = (
+        set(session.execute(select(TrackerErasure.sender_id).where(TrackerErasure.sender_id.in_(sender_ids))).scalars())
+        if sender_ids
+        else set()
+    )
     for sender_id in sorted(sender_ids - known):
         session.add(TrackerErasure(sender_id=sender_id, requested_at=utcnow()))
 
@@ -55,16 +57,26 @@ def queue_tracker_erasure(session: Session, sender_ids: set[str]) -> None:
 def caution_at_stake(session: Session, woman_id: int) -> int | None:
     """Before she deletes: None if no caution is open for her, else how many caution
     meetings are booked (deleting cancels them, and a meeting missed is told to the police)."""
-    open_cautions = list(session.execute(select(Referral.id).where(
-        Referral.woman_id == woman_id, Referral.pathway == Pathway.POLICE_CAUTION,
-        Referral.caution_completed_at.is_(None))).scalars())
+    open_cautions = list(
+        session.execute(
+            select(Referral.id).where(
+                Referral.woman_id == woman_id,
+                Referral.pathway == Pathway.POLICE_CAUTION,
+                Referral.caution_completed_at.is_(None),
+            )
+        ).scalars()
+    )
     if not open_cautions:
         return None
     return caution_meetings_booked(session, open_cautions)
 
 
 def erase_woman(
-    session: Session, woman_id: int, *, actor_type: str = "woman", actor_id: int | None = None,
+    session: Session,
+    woman_id: int,
+    *,
+    actor_type: str = "woman",
+    actor_id: int | None = None,
     sender_ids: set[str] | None = None,
 ) -> Erased | None:
     """Delete her record and everything linked to it; None if there is no such record."""
@@ -74,8 +86,13 @@ def erase_woman(
     phone = woman.phone_e164
     senders = sender_ids_of(session, woman_id) | set(sender_ids or ())
     referral_ids = tuple(session.execute(select(Referral.id).where(Referral.woman_id == woman_id)).scalars())
-    her = Her(woman_id=woman_id, phone=phone, senders=frozenset(senders), referral_ids=referral_ids,
-              outbox_ids=tuple(messages_to(session, woman_id, phone)))
+    her = Her(
+        woman_id=woman_id,
+        phone=phone,
+        senders=frozenset(senders),
+        referral_ids=referral_ids,
+        outbox_ids=tuple(messages_to(session, woman_id, phone)),
+    )
     counts: Counter[str] = Counter()
     for hooks in HOOKS:  # each feature's rows, then her record (bot/privacy/registry.py)
         if hooks.erase:
@@ -84,7 +101,15 @@ def erase_woman(
 
     queue_tracker_erasure(session, senders)
     # Anonymous: no id, number or reference that could point back to her.
-    session.add(AuditLog(actor_type=actor_type, actor_id=actor_id, action="data_deleted", subject_type="woman",
-                         subject_id=None, at=utcnow()))
+    session.add(
+        AuditLog(
+            actor_type=actor_type,
+            actor_id=actor_id,
+            action="data_deleted",
+            subject_type="woman",
+            subject_id=None,
+            at=utcnow(),
+        )
+    )
     session.flush()
     return Erased(counts["referrals"], counts["appointments"], counts["messages"], counts["conversations"])

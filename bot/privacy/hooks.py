@@ -8,6 +8,7 @@ and retention walk that list, knowing no feature's tables.
 tests/privacy/test_data_hooks.py fails when a table holding her data is
 answered for by no hook.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping

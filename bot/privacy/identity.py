@@ -4,6 +4,7 @@ The code itself is never stored: the conversation keeps a keyed hash (HMAC
 with ELPIS_SECRET_KEY) bound to the conversation and the record, so a code
 read off her phone works only in the chat that asked for it.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -37,10 +38,15 @@ def _digest(code: str, sender_id: str, woman_id: int | None) -> str:
 
 
 def woman_for_phone(session: Session, phone_e164: str) -> Woman | None:
-    return session.execute(
-        select(Woman).where(Woman.phone_lookup == phone_lookup(phone_e164))
-        .order_by(Woman.updated_at.desc(), Woman.id.desc())
-    ).scalars().first()
+    return (
+        session.execute(
+            select(Woman)
+            .where(Woman.phone_lookup == phone_lookup(phone_e164))
+            .order_by(Woman.updated_at.desc(), Woman.id.desc())
+        )
+        .scalars()
+        .first()
+    )
 
 
 def send_code(session: Session, *, phone_e164: str, sender_id: str, now: datetime) -> CodeSent:
@@ -56,7 +62,11 @@ def send_code(session: Session, *, phone_e164: str, sender_id: str, now: datetim
         return CodeSent(None, f"{secrets.token_hex(32)}:{expires}", False)
     # Discreet: names nothing, so it may go where texts were not ruled out.
     message = enqueue(
-        session, to=phone_e164, kind="notice", woman_id=woman.id, discreet=True,
+        session,
+        to=phone_e164,
+        kind="notice",
+        woman_id=woman.id,
+        discreet=True,
         body=f"Your code is {code}. Type it in the chat where you asked for it. It works for {CODE_MINUTES} minutes.",
     )
     return CodeSent(woman.id, f"{_digest(code, sender_id, woman.id)}:{expires}", message is not None)
@@ -83,7 +93,11 @@ def send_code_to_woman(session: Session, *, woman: Woman, sender_id: str, now: d
     message = None
     if woman.phone_e164:
         message = enqueue(
-            session, to=woman.phone_e164, kind="notice", woman_id=woman.id, discreet=True,
+            session,
+            to=woman.phone_e164,
+            kind="notice",
+            woman_id=woman.id,
+            discreet=True,
             body=f"Your code is {code}. Type it in the chat where you asked for it. It works for {CODE_MINUTES} minutes.",
         )
     return CodeSent(woman.id, f"{_digest(code, sender_id, woman.id)}:{expires}", message is not None)

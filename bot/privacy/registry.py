@@ -5,6 +5,7 @@ rows they point at (appointment notes before the messages they note,
 everything before her referrals, her record last). The summary reads them in
 READING order: her cases first, then what hangs off them.
 """
+
 from __future__ import annotations
 
 from sqlalchemy import delete, false, or_
@@ -19,10 +20,14 @@ from bot.staff.data_hooks import HOOKS as STAFF
 
 
 def _erase_record(session: Session, her: Her) -> dict[str, int]:
-    conversations = session.execute(delete(Conversation).where(
-        or_(Conversation.woman_id == her.woman_id,
-            Conversation.sender_id.in_(her.senders) if her.senders else false())
-    )).rowcount
+    conversations = session.execute(
+        delete(Conversation).where(
+            or_(
+                Conversation.woman_id == her.woman_id,
+                Conversation.sender_id.in_(her.senders) if her.senders else false(),
+            )
+        )
+    ).rowcount
     session.execute(delete(Woman).where(Woman.id == her.woman_id))
     return {"conversations": conversations}
 
@@ -30,8 +35,9 @@ def _erase_record(session: Session, her: Her) -> dict[str, int]:
 def _retain_record(session: Session, stale: Stale) -> dict[str, int]:
     if not stale.senders:
         return {"conversations": 0}
-    return {"conversations": session.execute(
-        delete(Conversation).where(Conversation.sender_id.in_(stale.senders))).rowcount}
+    return {
+        "conversations": session.execute(delete(Conversation).where(Conversation.sender_id.in_(stale.senders))).rowcount
+    }
 
 
 # Her record and her conversations: bot/privacy's own (erasure.py reads the record).

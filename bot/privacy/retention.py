@@ -11,6 +11,7 @@ Safe with several workers: on PostgreSQL one worker at a time holds an
 advisory lock for the run (the others skip it); every delete is by condition,
 so a repeated run finds nothing more to do.
 """
+
 from __future__ import annotations
 
 import logging
@@ -53,15 +54,26 @@ def _delete_referral(session: Session, referral_id: int) -> None:
 
 def _closed_cases(session: Session, now: datetime, days: int, result: Purged) -> None:
     cutoff = now - timedelta(days=days)
-    expired = session.execute(select(Referral.id, Referral.woman_id).where(
-        Referral.status == ReferralStatus.CLOSED, Referral.closed_at.is_not(None), Referral.closed_at < cutoff,
-    )).all()
+    expired = session.execute(
+        select(Referral.id, Referral.woman_id).where(
+            Referral.status == ReferralStatus.CLOSED,
+            Referral.closed_at.is_not(None),
+            Referral.closed_at < cutoff,
+        )
+    ).all()
     for woman_id in {w for _, w in expired}:
-        others = session.execute(select(func.count()).select_from(Referral).where(
-            Referral.woman_id == woman_id,
-            ~and_(Referral.status == ReferralStatus.CLOSED, Referral.closed_at.is_not(None),
-                  Referral.closed_at < cutoff),
-        )).scalar_one()
+        others = session.execute(
+            select(func.count())
+            .select_from(Referral)
+            .where(
+                Referral.woman_id == woman_id,
+                ~and_(
+                    Referral.status == ReferralStatus.CLOSED,
+                    Referral.closed_at.is_not(None),
+                    Referral.closed_at < cutoff,
+                ),
+            )
+        ).scalar_one()
         mine = [r for r, w in expired if w == woman_id]
         if others == 0:
             if erase_woman(session, woman_id, actor_type="system") is not None:
@@ -76,8 +88,11 @@ def _closed_cases(session: Session, now: datetime, days: int, result: Purged) ->
 def _stale_records(session: Session, now: datetime, days: int, result: Purged) -> None:
     cutoff = now - timedelta(days=days)
     # Conversations not tied to a case: the sender id may be her phone number.
-    stale = tuple(session.execute(select(Conversation.sender_id).where(
-        Conversation.woman_id.is_(None), Conversation.last_seen_at < cutoff)).scalars())
+    stale = tuple(
+        session.execute(
+            select(Conversation.sender_id).where(Conversation.woman_id.is_(None), Conversation.last_seen_at < cutoff)
+        ).scalars()
+    )
     if stale:
         queue_tracker_erasure(session, set(stale))
     for hooks in HOOKS:  # each feature's records past their time (bot/privacy/registry.py)
@@ -99,8 +114,16 @@ def purge_expired(now: datetime) -> Purged:
         _stale_records(session, now, settings.retention_tracker_days, result)
     result.tracker_events = purge_old_trackers(now, settings.retention_tracker_days)
     # An hourly job: a line in the console only when it deleted something.
-    done = any((result.women, result.referrals, result.conversations, result.sms_inbound, result.messages,
-                result.tracker_events))
+    done = any(
+        (
+            result.women,
+            result.referrals,
+            result.conversations,
+            result.sms_inbound,
+            result.messages,
+            result.tracker_events,
+        )
+    )
     logger.log(logging.INFO if done else logging.DEBUG, "retention: %s", result)
     return result
 

@@ -10,6 +10,7 @@ A woman added to the number later makes it shared again.
 Numbers are compared by their keyed hash (`Woman.phone_lookup`): the number
 itself is encrypted at rest.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -29,8 +30,11 @@ SUMMARY = "Her mobile is on more than one woman's record: reminders held until a
 def others_on_number(session: Session, woman: Woman) -> list[Woman]:
     if not woman.phone_lookup:
         return []
-    return list(session.execute(select(Woman).where(
-        Woman.phone_lookup == woman.phone_lookup, Woman.id != woman.id).order_by(Woman.id)).scalars())
+    return list(
+        session.execute(
+            select(Woman).where(Woman.phone_lookup == woman.phone_lookup, Woman.id != woman.id).order_by(Woman.id)
+        ).scalars()
+    )
 
 
 def _cleared_for(woman: Woman, others: list[Woman]) -> bool:
@@ -46,14 +50,24 @@ def is_held(session: Session, woman: Woman) -> bool:
 
 
 def _alert(session: Session, woman: Woman) -> None:
-    open_one = session.execute(select(Alert.id).where(
-        Alert.woman_id == woman.id, Alert.summary == SUMMARY, Alert.status != AlertStatus.RESOLVED)).first()
+    open_one = session.execute(
+        select(Alert.id).where(
+            Alert.woman_id == woman.id, Alert.summary == SUMMARY, Alert.status != AlertStatus.RESOLVED
+        )
+    ).first()
     if open_one is not None:
         return
     referral_id = woman.referrals[-1].id if woman.referrals else None
     # UNDELIVERED: her reminders will not go (no new reason: that needs the enum changed).
-    session.add(Alert(reason=AlertReason.UNDELIVERED, urgency=AlertUrgency.NORMAL, woman_id=woman.id,
-                      referral_id=referral_id, summary=SUMMARY))
+    session.add(
+        Alert(
+            reason=AlertReason.UNDELIVERED,
+            urgency=AlertUrgency.NORMAL,
+            woman_id=woman.id,
+            referral_id=referral_id,
+            summary=SUMMARY,
+        )
+    )
 
 
 def hold(session: Session, woman: Woman) -> bool:
@@ -66,9 +80,13 @@ def hold(session: Session, woman: Woman) -> bool:
     if not held:
         return False
     ids = [w.id for w in held]
-    for row in session.execute(select(OutboxMessage).where(
-            OutboxMessage.woman_id.in_(ids), OutboxMessage.kind == "reminder",
-            OutboxMessage.status == OutboxStatus.PENDING)).scalars():
+    for row in session.execute(
+        select(OutboxMessage).where(
+            OutboxMessage.woman_id.in_(ids),
+            OutboxMessage.kind == "reminder",
+            OutboxMessage.status == OutboxStatus.PENDING,
+        )
+    ).scalars():
         row.status, row.last_error = OutboxStatus.CANCELLED, HELD_MARK
     for w in held:
         _alert(session, w)
@@ -84,12 +102,22 @@ def clear(session: Session, woman_id: int, staff_id: int | None, now: datetime |
         return None
     now = now or utcnow()
     woman.shared_number_cleared_at = now
-    for alert in session.execute(select(Alert).where(
-            Alert.woman_id == woman_id, Alert.summary == SUMMARY, Alert.status != AlertStatus.RESOLVED)).scalars():
+    for alert in session.execute(
+        select(Alert).where(Alert.woman_id == woman_id, Alert.summary == SUMMARY, Alert.status != AlertStatus.RESOLVED)
+    ).scalars():
         alert.status, alert.resolved_at, alert.resolved_by_id = AlertStatus.RESOLVED, now, staff_id
-    session.add(AuditLog(actor_type="staff", actor_id=staff_id, action="shared_number_cleared",
-                         subject_type="woman", subject_id=woman_id, at=now))
+    session.add(
+        AuditLog(
+            actor_type="staff",
+            actor_id=staff_id,
+            action="shared_number_cleared",
+            subject_type="woman",
+            subject_id=woman_id,
+            at=now,
+        )
+    )
     session.flush()
     from bot.appointments import reminders  # late: reminders imports this module
+
     reminders.refresh_for(session, woman, now)
     return woman

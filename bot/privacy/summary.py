@@ -1,4 +1,5 @@
 """'What do you hold about me?': her record in plain words, and stopping texts."""
+
 from __future__ import annotations
 
 from sqlalchemy import select, update
@@ -16,8 +17,9 @@ def _yes_no(value: bool | None) -> str:
     return "not said" if value is None else ("yes" if value else "no")
 
 
-def summary_lines(session: Session, woman_id: int, *, actor_type: str = "woman",
-                  actor_id: int | None = None) -> list[str] | None:
+def summary_lines(
+    session: Session, woman_id: int, *, actor_type: str = "woman", actor_id: int | None = None
+) -> list[str] | None:
     """What we hold about her, one short line each; None if no such record."""
     woman = session.get(Woman, woman_id)
     if woman is None:
@@ -27,8 +29,11 @@ def summary_lines(session: Session, woman_id: int, *, actor_type: str = "woman",
     lines.append(f"Mobile: {format_mobile(woman.phone_e164) if woman.phone_e164 else 'none given'}")
     lines.append(f"OK to text: {_yes_no(woman.safe_to_text)}. OK to call: {_yes_no(woman.safe_to_call)}.")
     # Her separate choice (#19 point 19): what a reminder shows on her lock screen.
-    lines.append("Reminders may say they are from us and what they are for: yes." if woman.texts_may_name_service
-                 else "Reminders say only the day, time and address, not who they are from.")
+    lines.append(
+        "Reminders may say they are from us and what they are for: yes."
+        if woman.texts_may_name_service
+        else "Reminders say only the day, time and address, not who they are from."
+    )
     if woman.safe_times:
         lines.append(f"Best times: {woman.safe_times}")
     if woman.sms_opted_out:
@@ -38,11 +43,21 @@ def summary_lines(session: Session, woman_id: int, *, actor_type: str = "woman",
     for hooks in READING:  # what each feature holds about her (bot/privacy/registry.py)
         if hooks.summarise:
             lines.extend(hooks.summarise(session, her))
-    lines.append("We also keep this chat, to help you. Chats are deleted "
-                 f"{get_settings().retention_tracker_days} days after the last message.")
+    lines.append(
+        "We also keep this chat, to help you. Chats are deleted "
+        f"{get_settings().retention_tracker_days} days after the last message."
+    )
     lines.append("To delete it all, say 'delete my data'.")
-    session.add(AuditLog(actor_type=actor_type, actor_id=actor_id, action="data_summary_shown",
-                         subject_type="woman", subject_id=woman_id, at=utcnow()))
+    session.add(
+        AuditLog(
+            actor_type=actor_type,
+            actor_id=actor_id,
+            action="data_summary_shown",
+            subject_type="woman",
+            subject_id=woman_id,
+            at=utcnow(),
+        )
+    )
     return lines
 
 
@@ -52,9 +67,16 @@ def stop_texts(session: Session, woman_id: int) -> bool:
     if woman is None:
         return False
     woman.sms_opted_out = True
-    session.execute(update(OutboxMessage).where(
-        OutboxMessage.woman_id == woman_id, OutboxMessage.channel == "sms",
-        OutboxMessage.status == OutboxStatus.PENDING).values(status=OutboxStatus.CANCELLED))
-    session.add(AuditLog(actor_type="woman", action="texts_stopped", subject_type="woman",
-                         subject_id=woman_id, at=utcnow()))
+    session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.woman_id == woman_id,
+            OutboxMessage.channel == "sms",
+            OutboxMessage.status == OutboxStatus.PENDING,
+        )
+        .values(status=OutboxStatus.CANCELLED)
+    )
+    session.add(
+        AuditLog(actor_type="woman", action="texts_stopped", subject_type="woman", subject_id=woman_id, at=utcnow())
+    )
     return True

@@ -15,6 +15,7 @@ words and every slot value). Our store
 This module needs no Rasa, so the worker (erasure, retention) and
 `python -m bot.db rotate-keys` use it without loading Rasa.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -76,9 +77,10 @@ def _reseal_all(engine, batch: int) -> int:
     done, last_id = 0, 0
     while True:  # one transaction per batch: a long table never holds one huge lock
         with engine.begin() as conn:
-            rows = conn.execute(text(
-                "SELECT id, sender_id, data FROM events WHERE id > :last ORDER BY id LIMIT :n"),
-                {"last": last_id, "n": batch}).all()
+            rows = conn.execute(
+                text("SELECT id, sender_id, data FROM events WHERE id > :last ORDER BY id LIMIT :n"),
+                {"last": last_id, "n": batch},
+            ).all()
             for row_id, stored_sender, data in rows:
                 if data is None:
                     continue
@@ -86,8 +88,10 @@ def _reseal_all(engine, batch: int) -> int:
                     sender_id, event = stored_sender, json.loads(data)
                 else:
                     sender_id, event = unseal(data)
-                conn.execute(text("UPDATE events SET sender_id = :s, data = :d WHERE id = :id"),
-                             {"s": sender_key(sender_id), "d": seal(sender_id, event), "id": row_id})
+                conn.execute(
+                    text("UPDATE events SET sender_id = :s, data = :d WHERE id = :id"),
+                    {"s": sender_key(sender_id), "d": seal(sender_id, event), "id": row_id},
+                )
         if not rows:
             return done
         last_id, done = rows[-1][0], done + len(rows)

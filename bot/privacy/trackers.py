@@ -9,6 +9,7 @@ with none (PUT /conversations/<id>/tracker/events, which takes Rasa's lock for
 that conversation). Only the worker does this, after the turn that asked for it
 has been saved, so Rasa cannot write the history back.
 """
+
 from __future__ import annotations
 
 import json
@@ -51,8 +52,10 @@ def wipe_tracker(sender_id: str) -> None:
         engine = _tracker_engine(settings.tracker_db_url)
         if _has_events_table(engine):
             with engine.begin() as conn:
-                conn.execute(text("DELETE FROM events WHERE sender_id IN (:plain, :hashed)"),
-                             {"plain": sender_id, "hashed": sender_key(sender_id)})
+                conn.execute(
+                    text("DELETE FROM events WHERE sender_id IN (:plain, :hashed)"),
+                    {"plain": sender_id, "hashed": sender_key(sender_id)},
+                )
         return
     url = f"{settings.rasa_url}/conversations/{urllib.parse.quote(sender_id, safe='')}/tracker/events"
     if settings.rasa_token:
@@ -69,9 +72,12 @@ def erase_pending(now: datetime | None = None) -> int:
     now = now or utcnow()
     done = 0
     with session_scope() as session:
-        query = select(TrackerErasure).where(
-            TrackerErasure.requested_at <= now - timedelta(seconds=SETTLE_SECONDS)
-        ).order_by(TrackerErasure.id).limit(50)
+        query = (
+            select(TrackerErasure)
+            .where(TrackerErasure.requested_at <= now - timedelta(seconds=SETTLE_SECONDS))
+            .order_by(TrackerErasure.id)
+            .limit(50)
+        )
         if session.get_bind().dialect.name == "postgresql":
             query = query.with_for_update(skip_locked=True)
         for row in session.execute(query).scalars().all():
@@ -99,8 +105,11 @@ def purge_old_trackers(now: datetime, days: int) -> int:
         return 0
     cutoff = (now - timedelta(days=days)).timestamp()
     with engine.begin() as conn:
-        result = conn.execute(text(
-            "DELETE FROM events WHERE sender_id IN "
-            "(SELECT sender_id FROM events GROUP BY sender_id HAVING MAX(timestamp) < :cutoff)"
-        ), {"cutoff": cutoff})
+        result = conn.execute(
+            text(
+                "DELETE FROM events WHERE sender_id IN "
+                "(SELECT sender_id FROM events GROUP BY sender_id HAVING MAX(timestamp) < :cutoff)"
+            ),
+            {"cutoff": cutoff},
+        )
     return result.rowcount or 0

@@ -23,6 +23,7 @@ fixes to Rasa itself, each tested to behave as Rasa's own code:
   message on, not the whole conversation (action_calls.py).
 Each was a measured share of the Rasa process's CPU (docs/benchmarks.md).
 """
+
 from bot.rasa_components import (
     action_calls,
     action_result_schema,

@@ -19,6 +19,7 @@ connection set-up were about a quarter of both processes' CPU).
 
 Installed from bot/rasa_components/__init__.py.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -62,7 +63,9 @@ def _session(self: EndpointConfig) -> aiohttp.ClientSession:
     if session is None or session.closed:
         auth = aiohttp.BasicAuth(self.basic_auth["username"], self.basic_auth["password"]) if self.basic_auth else None
         session = aiohttp.ClientSession(
-            headers=self.headers, auth=auth, timeout=aiohttp.ClientTimeout(total=DEFAULT_REQUEST_TIMEOUT),
+            headers=self.headers,
+            auth=auth,
+            timeout=aiohttp.ClientTimeout(total=DEFAULT_REQUEST_TIMEOUT),
             connector=aiohttp.TCPConnector(keepalive_timeout=KEEPALIVE_S, limit=100),
         )
         sessions[loop] = session

@@ -15,6 +15,7 @@ valid either way; an invalid one gets the same error as before.
 
 Installed from bot/rasa_components/__init__.py, like action_server_down.
 """
+
 from __future__ import annotations
 
 from functools import lru_cache

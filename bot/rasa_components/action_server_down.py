@@ -12,6 +12,7 @@ carries on where she was.
 Installed from bot/rasa_components/__init__.py, which every Rasa process that
 loads our model imports (config.yml names our components).
 """
+
 from __future__ import annotations
 
 import logging
@@ -23,8 +24,10 @@ from rasa.shared.exceptions import RasaException
 
 logger = logging.getLogger(__name__)
 
-TEXT = ("Sorry, something went wrong on our side. Your answers so far are saved. "
-        "Please send your last message again in a few minutes. If you are in danger now, call 999.")
+TEXT = (
+    "Sorry, something went wrong on our side. Your answers so far are saved. "
+    "Please send your last message again in a few minutes. If you are in danger now, call 999."
+)
 
 _told: OrderedDict[tuple[str, str | None], None] = OrderedDict()
 _MAX_REMEMBERED = 5000
@@ -53,8 +56,9 @@ def install() -> None:
             raise  # a form rejecting her answer: normal conversation, not a fault
         except RasaException:
             logger.error("action server failed or unreachable running %s; she was told", self.name())
-            if _first_time_this_turn(tracker.sender_id, tracker.latest_message.message_id
-                                     if tracker.latest_message else None):
+            if _first_time_this_turn(
+                tracker.sender_id, tracker.latest_message.message_id if tracker.latest_message else None
+            ):
                 await output_channel.send_response(tracker.sender_id, {"text": TEXT})
             raise
 

@@ -5,6 +5,7 @@ labelled nlu_fallback, she gets the kind "didn't understand" answer instead.
 A message of emoji only is read by its emoji (bot/rasa_components/emoji_message.py):
 the model would guess ("🙏" and "😢" were 'thank').
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Text, Type
@@ -32,8 +33,13 @@ class BlankMessageClassifier(GraphComponent, IntentClassifier):
         return {}
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> BlankMessageClassifier:
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> BlankMessageClassifier:
         return cls()
 
     def process(self, messages: List[Message]) -> List[Message]:

@@ -5,6 +5,7 @@ goes through (REST, socket.io, SMS, the HTTP API's /conversations/../messages
 does not parse text through here but /model/parse does, through parse_message
 in parse_thread.py, which bounds what the model reads the same way).
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional

@@ -12,6 +12,7 @@ message (bot/safety/triage.py) and puts the grade in the parse data under
 - none: never `crisis` or `distress`; the best other intent, or
   nlu_fallback if the model is not sure of one.
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Text, Type
@@ -65,8 +66,11 @@ class CrisisNet(GraphComponent, IntentClassifier):
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
-            ranking = [r for r in message.get(INTENT_RANKING_KEY) or []
-                       if r.get(INTENT_NAME_KEY) != DEFAULT_NLU_FALLBACK_INTENT_NAME]
+            ranking = [
+                r
+                for r in message.get(INTENT_RANKING_KEY) or []
+                if r.get(INTENT_NAME_KEY) != DEFAULT_NLU_FALLBACK_INTENT_NAME
+            ]
             verdict, by = grade(message.get(TEXT), ranking)
             message.set(TRIAGE_KEY, {"grade": verdict.value, "by": by}, add_to_output=True)
             # Nothing downstream may read a grade the triage did not give.

@@ -23,6 +23,7 @@ and with none the policy sends utter_crisis. Danger is read both from the intent
 CrisisNet) and from the pattern net again here, so removing either layer
 keeps the other.
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Text
@@ -139,9 +140,7 @@ def _actions_since_user(tracker: DialogueStateTracker) -> List[str]:
     return list(reversed(names))
 
 
-@DefaultV1Recipe.register(
-    DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=False
-)
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=False)
 class CrisisPolicy(Policy):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:

@@ -11,6 +11,7 @@ emoji themselves:
 - anything else (prayer hands, a heart, a smile, a flower) is not guessed at:
   the greeting with the menu and a person, never "You're welcome" to a plea.
 """
+
 from __future__ import annotations
 
 import unicodedata

@@ -19,6 +19,7 @@ Rows written in clear by Rasa's own SQL store are sealed by
 `python -m bot.db rotate-keys` (run with Rasa stopped); this store never reads
 them as text.
 """
+
 from __future__ import annotations
 
 from typing import Any, FrozenSet, Iterable, Optional, Text
@@ -41,8 +42,7 @@ class EncryptedSQLTrackerStore(SQLTrackerStore):
         # Every Rasa lookup (retrieve, save's count of stored events) goes through here.
         return super()._event_query(session, sender_key(sender_id), fetch_events_from_all_sessions)
 
-    async def _retrieve(self, sender_id: Text, fetch_events_from_all_sessions: bool
-                        ) -> Optional[DialogueStateTracker]:
+    async def _retrieve(self, sender_id: Text, fetch_events_from_all_sessions: bool) -> Optional[DialogueStateTracker]:
         with self.session_scope() as session:
             rows = self._event_query(session, sender_id, fetch_events_from_all_sessions).all()
             events = [unseal(row.data)[1] for row in rows]
@@ -57,19 +57,23 @@ class EncryptedSQLTrackerStore(SQLTrackerStore):
             for event in self._additional_events(session, tracker):
                 data = event.as_dict()
                 intent = ((data.get("parse_data") or {}).get("intent") or {}).get("name")
-                session.add(self.SQLEvent(
-                    sender_id=key, type_name=event.type_name, timestamp=data.get("timestamp"),
-                    intent_name=self._public(intent), action_name=self._public(data.get("name")),
-                    data=seal(tracker.sender_id, data),
-                ))
+                session.add(
+                    self.SQLEvent(
+                        sender_id=key,
+                        type_name=event.type_name,
+                        timestamp=data.get("timestamp"),
+                        intent_name=self._public(intent),
+                        action_name=self._public(data.get("name")),
+                        data=seal(tracker.sender_id, data),
+                    )
+                )
             session.commit()
 
     async def keys(self) -> Iterable[Text]:
         """The conversation ids, read from each conversation's first (sealed) event."""
         with self.session_scope() as session:
             first = sa.select(sa.func.min(self.SQLEvent.id)).group_by(self.SQLEvent.sender_id)
-            rows = session.query(self.SQLEvent.sender_id, self.SQLEvent.data).filter(
-                self.SQLEvent.id.in_(first)).all()
+            rows = session.query(self.SQLEvent.sender_id, self.SQLEvent.data).filter(self.SQLEvent.id.in_(first)).all()
         # A row still in Rasa's plain format names its sender in clear.
         return [stored if is_plain(data) else unseal(data)[0] for stored, data in rows]
 
@@ -80,7 +84,11 @@ class EncryptedSQLTrackerStore(SQLTrackerStore):
     def _known_names(self) -> FrozenSet[str]:
         domain = self.domain
         if self._known[0] is not domain:  # the domain changes when a model is loaded
-            names = {*domain.intents, *domain.action_names_or_texts, *domain.form_names,
-                     *(slot.name for slot in domain.slots)}
+            names = {
+                *domain.intents,
+                *domain.action_names_or_texts,
+                *domain.form_names,
+                *(slot.name for slot in domain.slots),
+            }
             self._known = (domain, frozenset(names))
         return self._known[1]

@@ -7,6 +7,7 @@ on first use of each name, so an event class defined later is still found.
 
 Installed from bot/rasa_components/__init__.py.
 """
+
 from __future__ import annotations
 
 from typing import Optional, Type

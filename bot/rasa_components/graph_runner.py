@@ -10,6 +10,7 @@ same outputs, same errors) and caches the plan per set of targets.
 
 Installed from bot/rasa_components/__init__.py.
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Text, Tuple
@@ -45,8 +46,9 @@ def _plan(runner: DaskGraphRunner, targets: Tuple[Text, ...]) -> Plan:
     return [(name, runner._instantiated_nodes[name], tuple(nodes[name].needs.values())) for name in order]
 
 
-def run(self: DaskGraphRunner, inputs: Optional[Dict[Text, Any]] = None,
-        targets: Optional[List[Text]] = None) -> Dict[Text, Any]:
+def run(
+    self: DaskGraphRunner, inputs: Optional[Dict[Text, Any]] = None, targets: Optional[List[Text]] = None
+) -> Dict[Text, Any]:
     run_targets = tuple(targets if targets else self._graph_schema.target_names)
     plans = self.__dict__.setdefault("_elpis_plans", {})
     plan = plans.get(run_targets)

@@ -4,6 +4,7 @@ The stock component raises on a message with no features (an empty text),
 which loses the turn: she would get silence. Blank messages are left for
 BlankMessageClassifier, which marks them 'not understood'.
 """
+
 from __future__ import annotations
 
 from typing import List

@@ -17,6 +17,7 @@ is live without retraining; only the matching is trained.
 Examples labelled plain "faq" (no topic) teach the intent only and are left
 out here.
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Text, Tuple
@@ -49,13 +50,19 @@ RANKING_LENGTH = 5
 class KnowledgeSelector(LogisticRegressionClassifier):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {**LogisticRegressionClassifier.get_default_config(), "max_iter": 500,
-                "retrieval_intent": RETRIEVAL_INTENT}
+        return {
+            **LogisticRegressionClassifier.get_default_config(),
+            "max_iter": 500,
+            "retrieval_intent": RETRIEVAL_INTENT,
+        }
 
     def _create_training_matrix(self, training_data: TrainingData) -> Tuple[csr_matrix, List[str]]:
         prefix = self.config["retrieval_intent"] + RESPONSE_IDENTIFIER_DELIMITER
-        examples = [e for e in training_data.intent_examples
-                    if e.get(TEXT) and (e.get(INTENT_RESPONSE_KEY) or "").startswith(prefix)]
+        examples = [
+            e
+            for e in training_data.intent_examples
+            if e.get(TEXT) and (e.get(INTENT_RESPONSE_KEY) or "").startswith(prefix)
+        ]
         if not examples:
             return csr_matrix((0, 0)), []
         return self._create_X(examples), [e.get(INTENT_RESPONSE_KEY) for e in examples]
@@ -78,9 +85,13 @@ class KnowledgeSelector(LogisticRegressionClassifier):
         probabilities = self.clf.predict_proba(self._create_X(with_text))
         key = self.config["retrieval_intent"]
         for message, row in zip(with_text, probabilities):
-            ranking = sorted(({INTENT_RESPONSE_KEY: str(label), PREDICTED_CONFIDENCE_KEY: float(p)}
-                              for label, p in zip(self.clf.classes_, row)),
-                             key=lambda r: -r[PREDICTED_CONFIDENCE_KEY])[:RANKING_LENGTH]
+            ranking = sorted(
+                (
+                    {INTENT_RESPONSE_KEY: str(label), PREDICTED_CONFIDENCE_KEY: float(p)}
+                    for label, p in zip(self.clf.classes_, row)
+                ),
+                key=lambda r: -r[PREDICTED_CONFIDENCE_KEY],
+            )[:RANKING_LENGTH]
             best = ranking[0]
             selector = dict(message.get(RESPONSE_SELECTOR) or {})
             selector.setdefault("all_retrieval_intents", [])
@@ -111,8 +122,18 @@ GATE_QUESTION_AT = 0.15  # the classifier's probability of "faq"
 GATE_TOPIC_AT = 0.9  # the topic model's probability of its best topic
 # Only where such questions landed; never a flow that acts (stop texts, delete
 # her data, a person, move or cancel), a form's answer words, or crisis.
-GATE_OVERRIDES = frozenset({"out_of_scope", "nlu_fallback", "greet", "self_refer", "police_referral",
-                            "book_appointment", "check_appointment", "find_service"})
+GATE_OVERRIDES = frozenset(
+    {
+        "out_of_scope",
+        "nlu_fallback",
+        "greet",
+        "self_refer",
+        "police_referral",
+        "book_appointment",
+        "check_appointment",
+        "find_service",
+    }
+)
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
@@ -120,8 +141,13 @@ class QuestionGate(GraphComponent):
     """After FallbackClassifier: "do you refund oyster cards" is a question, not out of scope."""
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> QuestionGate:
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> QuestionGate:
         return cls()
 
     def process(self, messages: List[Message]) -> List[Message]:
@@ -130,13 +156,21 @@ class QuestionGate(GraphComponent):
             if intent.get(INTENT_NAME_KEY) not in GATE_OVERRIDES:
                 continue
             ranking = ((message.get(RESPONSE_SELECTOR) or {}).get(RETRIEVAL_INTENT) or {}).get("ranking") or []
-            question = next((r.get(PREDICTED_CONFIDENCE_KEY, 0.0) for r in message.get(INTENT_RANKING_KEY) or []
-                             if r.get(INTENT_NAME_KEY) == RETRIEVAL_INTENT), 0.0)
+            question = next(
+                (
+                    r.get(PREDICTED_CONFIDENCE_KEY, 0.0)
+                    for r in message.get(INTENT_RANKING_KEY) or []
+                    if r.get(INTENT_NAME_KEY) == RETRIEVAL_INTENT
+                ),
+                0.0,
+            )
             if ranking and question >= GATE_QUESTION_AT and ranking[0][PREDICTED_CONFIDENCE_KEY] >= GATE_TOPIC_AT:
                 # Its confidence is the topic model's: how sure we are that it is this question.
-                message.set(INTENT, {INTENT_NAME_KEY: RETRIEVAL_INTENT,
-                                     PREDICTED_CONFIDENCE_KEY: ranking[0][PREDICTED_CONFIDENCE_KEY]},
-                            add_to_output=True)
+                message.set(
+                    INTENT,
+                    {INTENT_NAME_KEY: RETRIEVAL_INTENT, PREDICTED_CONFIDENCE_KEY: ranking[0][PREDICTED_CONFIDENCE_KEY]},
+                    add_to_output=True,
+                )
         return messages
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:

@@ -18,6 +18,7 @@ In endpoints.production.yml:
       type: bot.rasa_components.lock_store.AtomicRedisLockStore
       url: ...   (and the other RedisLockStore settings)
 """
+
 from __future__ import annotations
 
 from contextlib import contextmanager
@@ -39,8 +40,9 @@ class AtomicRedisLockStore(RedisLockStore):
 
     @contextmanager
     def _mutex(self, conversation_id: str) -> Iterator[None]:
-        mutex = self.red.lock(f"{self.key_prefix}mutex:{conversation_id}", timeout=MUTEX_SECONDS,
-                              blocking_timeout=MUTEX_SECONDS)
+        mutex = self.red.lock(
+            f"{self.key_prefix}mutex:{conversation_id}", timeout=MUTEX_SECONDS, blocking_timeout=MUTEX_SECONDS
+        )
         if not mutex.acquire():
             raise LockError(f"Could not change the lock queue of conversation '{conversation_id}'.")
         try:

@@ -28,6 +28,7 @@ one is left to finish alone (at most MAX_ABANDONED at a time).
 
 Installed from bot/rasa_components/__init__.py.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -70,8 +71,9 @@ _Request = Tuple[MessageProcessor, UserMessage, DialogueStateTracker, bool, asyn
 class ParseBatcher:
     """Queues parse requests; one thread drains the queue a batch at a time."""
 
-    def __init__(self, max_batch: int = MAX_BATCH, timeout_s: float | None = None,
-                 fault_delay_s: float | None = None) -> None:
+    def __init__(
+        self, max_batch: int = MAX_BATCH, timeout_s: float | None = None, fault_delay_s: float | None = None
+    ) -> None:
         settings = get_settings()
         self.max_batch = max_batch
         self.timeout_s = settings.parse_timeout_s if timeout_s is None else timeout_s
@@ -89,8 +91,13 @@ class ParseBatcher:
     def _new_executor() -> ThreadPoolExecutor:
         return ThreadPoolExecutor(max_workers=1, thread_name_prefix="elpis-parse")
 
-    async def parse(self, processor: MessageProcessor, message: UserMessage, tracker: DialogueStateTracker,
-                    only_output_properties: bool) -> Dict[Text, Any]:
+    async def parse(
+        self,
+        processor: MessageProcessor,
+        message: UserMessage,
+        tracker: DialogueStateTracker,
+        only_output_properties: bool,
+    ) -> Dict[Text, Any]:
         loop = asyncio.get_running_loop()
         future: asyncio.Future = loop.create_future()
         with self._lock:
@@ -159,10 +166,17 @@ def not_understood(text: Text) -> Dict[Text, Any]:
     """What a message not understood in time is taken to mean: graded by the
     net and the words alone (danger, "are you safe?", distress), else not understood."""
     verdict_grade, by = grade(text)
-    name = {Grade.DANGER: CRISIS_INTENT, Grade.DISTRESS: DISTRESS_INTENT}.get(verdict_grade, DEFAULT_NLU_FALLBACK_INTENT_NAME)
+    name = {Grade.DANGER: CRISIS_INTENT, Grade.DISTRESS: DISTRESS_INTENT}.get(
+        verdict_grade, DEFAULT_NLU_FALLBACK_INTENT_NAME
+    )
     verdict = {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: 1.0}
-    parsed = {TEXT: text, INTENT: verdict, INTENT_RANKING_KEY: [verdict], ENTITIES: [],
-              TRIAGE_KEY: {"grade": verdict_grade.value, "by": by}}
+    parsed = {
+        TEXT: text,
+        INTENT: verdict,
+        INTENT_RANKING_KEY: [verdict],
+        ENTITIES: [],
+        TRIAGE_KEY: {"grade": verdict_grade.value, "by": by},
+    }
     if verdict_grade is Grade.DANGER:
         parsed[NET_FLAG] = True
     return parsed
@@ -198,13 +212,16 @@ def _settle(future: asyncio.Future, result: Any, error: Optional[BaseException])
     future.get_loop().call_soon_threadsafe(apply)
 
 
-def parse_together(processor: MessageProcessor, messages: List[UserMessage],
-                   only_output_properties: bool) -> List[Dict[Text, Any]]:
+def parse_together(
+    processor: MessageProcessor, messages: List[UserMessage], only_output_properties: bool
+) -> List[Dict[Text, Any]]:
     """As MessageProcessor._parse_message_with_graph in Rasa 3.6.21, for several
     messages in one run. The NLU part of the graph never reads the tracker."""
     results = processor.graph_runner.run(
-        inputs={PLACEHOLDER_MESSAGE: messages,
-                PLACEHOLDER_TRACKER: DialogueStateTracker.from_events(messages[0].sender_id, [])},
+        inputs={
+            PLACEHOLDER_MESSAGE: messages,
+            PLACEHOLDER_TRACKER: DialogueStateTracker.from_events(messages[0].sender_id, []),
+        },
         targets=[processor.model_metadata.nlu_target],
     )
     parsed_messages = results[processor.model_metadata.nlu_target]
@@ -228,9 +245,12 @@ def batcher() -> ParseBatcher:
     return _batcher
 
 
-async def parse_message(self: MessageProcessor, message: UserMessage,
-                        tracker: Optional[DialogueStateTracker] = None,
-                        only_output_properties: bool = True) -> Dict[Text, Any]:
+async def parse_message(
+    self: MessageProcessor,
+    message: UserMessage,
+    tracker: Optional[DialogueStateTracker] = None,
+    only_output_properties: bool = True,
+) -> Dict[Text, Any]:
     # As MessageProcessor.parse_message in Rasa 3.6.21, but for where the graph runs.
     if self.http_interpreter:
         parse_data = await self.http_interpreter.parse(message)

@@ -6,6 +6,7 @@ greeting, the menu). Read here, it starts the check that links this chat to
 her record (action_check_reference). Only short messages count: a reference
 inside a longer request is left to that request.
 """
+
 from __future__ import annotations
 
 import re
@@ -46,8 +47,13 @@ class ReferenceMessageClassifier(GraphComponent, IntentClassifier):
         return {}
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> ReferenceMessageClassifier:
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> ReferenceMessageClassifier:
         return cls(get_settings().reference_prefix)
 
     def __init__(self, prefix: str) -> None:

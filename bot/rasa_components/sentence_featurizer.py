@@ -12,6 +12,7 @@ intents (bot/nlu/encoder_tuning.py; `fine_tune_epochs: 0` keeps the
 pretrained weights). The tuned tensors are stored in the model, so the
 model and its encoder always go together.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -46,8 +47,13 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
         # The vector has length 1 and the counts run to several per message;
         # scaled up so the classifier's one regularisation strength suits both
         # (5 was best of 1, 3, 5 and 10 in cross-validation).
-        return {**DenseFeaturizer.get_default_config(), "scale": 5.0,
-                "fine_tune_epochs": 0, "fine_tune_learning_rate": 6e-5, "fine_tune_seed": 0}
+        return {
+            **DenseFeaturizer.get_default_config(),
+            "scale": 5.0,
+            "fine_tune_epochs": 0,
+            "fine_tune_learning_rate": 6e-5,
+            "fine_tune_seed": 0,
+        }
 
     @staticmethod
     def required_packages() -> List[Text]:
@@ -71,8 +77,14 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
         if int(config.get("fine_tune_epochs", 0)) < 0:
             raise ValueError("SentenceEncoderFeaturizer: 'fine_tune_epochs' must be 0 or more")
 
-    def __init__(self, config: Dict[Text, Any], name: Text, model_storage: Optional[ModelStorage] = None,
-                 resource: Optional[Resource] = None, encoder: Optional[SentenceEncoder] = None) -> None:
+    def __init__(
+        self,
+        config: Dict[Text, Any],
+        name: Text,
+        model_storage: Optional[ModelStorage] = None,
+        resource: Optional[Resource] = None,
+        encoder: Optional[SentenceEncoder] = None,
+    ) -> None:
         super().__init__(name, config)
         self._config = {**self.get_default_config(), **config}
         self._scale = float(self._config["scale"])
@@ -82,33 +94,51 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
         self._encoder = encoder or shared_encoder()
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> SentenceEncoderFeaturizer:
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> SentenceEncoderFeaturizer:
         return cls(config, execution_context.node_name, model_storage, resource)
 
     def train(self, training_data: TrainingData) -> Resource:
         epochs = int(self._config["fine_tune_epochs"])
         # A question's topic (`faq/free`) is its label, so the vector learns to tell topics apart
         # for KnowledgeSelector; plain "faq" examples (no topic) would contradict that: left out.
-        examples = [(e.get(TEXT), e.get(INTENT_RESPONSE_KEY) or e.get(INTENT)) for e in training_data.intent_examples
-                    if e.get(TEXT) and e.get(INTENT) and (e.get(INTENT_RESPONSE_KEY) or e.get(INTENT) != RETRIEVAL_INTENT)]
+        examples = [
+            (e.get(TEXT), e.get(INTENT_RESPONSE_KEY) or e.get(INTENT))
+            for e in training_data.intent_examples
+            if e.get(TEXT) and e.get(INTENT) and (e.get(INTENT_RESPONSE_KEY) or e.get(INTENT) != RETRIEVAL_INTENT)
+        ]
         if epochs == 0 or len({label for _, label in examples}) < 2:
             return self._resource  # nothing stored: load() falls back to the pretrained encoder
         from safetensors.numpy import save_file
 
         from bot.nlu.encoder_tuning import fine_tune
 
-        tuned = fine_tune([text for text, _ in examples], [label for _, label in examples], epochs=epochs,
-                          learning_rate=float(self._config["fine_tune_learning_rate"]),
-                          seed=int(self._config["fine_tune_seed"]))
+        tuned = fine_tune(
+            [text for text, _ in examples],
+            [label for _, label in examples],
+            epochs=epochs,
+            learning_rate=float(self._config["fine_tune_learning_rate"]),
+            seed=int(self._config["fine_tune_seed"]),
+        )
         with self._model_storage.write_to(self._resource) as folder:
             save_file({k: v.astype(np.float16) for k, v in tuned.items()}, str(Path(folder) / _TUNED_FILE))
         self._encoder = SentenceEncoder(tuned=tuned)
         return self._resource
 
     @classmethod
-    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> SentenceEncoderFeaturizer:
+    def load(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> SentenceEncoderFeaturizer:
         from safetensors.numpy import load_file
 
         tuned = None
@@ -127,8 +157,7 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
         with_text = [m for m in messages if m.get(TEXT)]
         vectors = self._encoder.encode_many([m.get(TEXT) for m in with_text]) * self._scale
         for message, vector in zip(with_text, vectors):
-            self.add_features_to_message(sequence=None, sentence=vector[np.newaxis, :], attribute=TEXT,
-                                         message=message)
+            self.add_features_to_message(sequence=None, sentence=vector[np.newaxis, :], attribute=TEXT, message=message)
 
     def process(self, messages: List[Message]) -> List[Message]:
         self._featurize(messages)

@@ -19,6 +19,7 @@ Only one turn of a conversation runs at a time (the lock store), so the
 object is never changed by two turns at once. Several Rasa processes share
 a PostgreSQL tracker store instead (endpoints.production.yml).
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, Optional, Text, Tuple
@@ -39,8 +40,9 @@ class LiveInMemoryTrackerStore(InMemoryTrackerStore):
         await super().save(tracker)
         if self.event_broker is None:
             # Split as Rasa splits sessions when it retrieves a tracker.
-            sessions = split_events(tracker.events, ActionExecuted, {"action_name": ACTION_SESSION_START_NAME},
-                                    include_splitting_event=True)
+            sessions = split_events(
+                tracker.events, ActionExecuted, {"action_name": ACTION_SESSION_START_NAME}, include_splitting_event=True
+            )
             if len(sessions) <= 1:
                 self._live[tracker.sender_id] = (tracker, len(tracker.events))
 

@@ -15,6 +15,7 @@ the start of every turn, before any policy:
 The alert is written off the event loop; if the database is down she still
 gets the line, and the failure is logged without her words.
 """
+
 from __future__ import annotations
 
 import logging
@@ -46,11 +47,25 @@ from bot.staff.alert_notify import raise_and_notify
 logger = logging.getLogger(__name__)
 
 UTTER_DISTRESS = "utter_distress"
-_NOT_A_REQUEST = {DEFAULT_NLU_FALLBACK_INTENT_NAME, DISTRESS_INTENT, "crisis", "out_of_scope", "inform",
-                  "greet", "thank", "goodbye", "affirm", "deny"}
-_ASKS = re.compile(r"\?|\b(can|could|would|will) (you|u|someone|i)\b|\b(i need|i want|i'?d like|please|pls|help me)\b", re.I)
+_NOT_A_REQUEST = {
+    DEFAULT_NLU_FALLBACK_INTENT_NAME,
+    DISTRESS_INTENT,
+    "crisis",
+    "out_of_scope",
+    "inform",
+    "greet",
+    "thank",
+    "goodbye",
+    "affirm",
+    "deny",
+}
+_ASKS = re.compile(
+    r"\?|\b(can|could|would|will) (you|u|someone|i)\b|\b(i need|i want|i'?d like|please|pls|help me)\b", re.I
+)
 _MAX_SENTENCES = 20  # each is one more parse; a long message is still one turn
-_SENTENCE_END = re.compile(r"(?<=[.!?\n])\s+|\s*[,;]\s+(?=(?:can|could|what|when|where|how|who|is|are|do|does|will|would|pls|please)\b)", re.I)
+_SENTENCE_END = re.compile(
+    r"(?<=[.!?\n])\s+|\s*[,;]\s+(?=(?:can|could|what|when|where|how|who|is|are|do|does|will|would|pls|please)\b)", re.I
+)
 
 _original = MessageProcessor.run_action_extract_slots
 
@@ -81,7 +96,7 @@ async def run_action_extract_slots(
 
 
 async def _find_her_request(self: MessageProcessor, message: UserUttered) -> None:
-    """"I feel so low. Can you tell me what Elpis is?", or a long story with its
+    """ "I feel so low. Can you tell me what Elpis is?", or a long story with its
     question near the end: each other sentence is understood on its own, and of
     those the model is sure of, one asked as a request ("can you", "?") wins,
     then the longest."""
@@ -93,8 +108,11 @@ async def _find_her_request(self: MessageProcessor, message: UserUttered) -> Non
     for sentence in sentences:
         parsed = await self.parse_message(UserMessage(sentence))
         intent = parsed.get("intent") or {}
-        if (parsed.get(TRIAGE_KEY) or {}).get("grade") == Grade.NONE.value and intent.get("name") not in _NOT_A_REQUEST \
-                and float(intent.get("confidence") or 0.0) >= REQUEST_AT:
+        if (
+            (parsed.get(TRIAGE_KEY) or {}).get("grade") == Grade.NONE.value
+            and intent.get("name") not in _NOT_A_REQUEST
+            and float(intent.get("confidence") or 0.0) >= REQUEST_AT
+        ):
             found.append((bool(_ASKS.search(sentence)), len(sentence), sentence, parsed))
     if not found:
         return
@@ -115,7 +133,9 @@ async def _find_her_request(self: MessageProcessor, message: UserUttered) -> Non
     message.parse_data["entities"] = list(message.entities)
 
 
-async def _say_distress_line(self: MessageProcessor, output_channel: OutputChannel, tracker: DialogueStateTracker) -> None:
+async def _say_distress_line(
+    self: MessageProcessor, output_channel: OutputChannel, tracker: DialogueStateTracker
+) -> None:
     response = await self.nlg.generate(UTTER_DISTRESS, tracker, output_channel.name())
     if not response:
         return
@@ -127,7 +147,10 @@ async def _say_distress_line(self: MessageProcessor, output_channel: OutputChann
 def _write_alert(sender_id: str, channel: str) -> int:
     with session_scope() as session:
         return raise_and_notify(
-            session, AlertReason.DISTRESS, conversation_id=sender_id, channel=channel,
+            session,
+            AlertReason.DISTRESS,
+            conversation_id=sender_id,
+            channel=channel,
             woman_id=woman_id_for(session, sender_id),
         ).id
 

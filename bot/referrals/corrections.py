@@ -3,6 +3,7 @@ it in the same message ("the number is wrong, it's 07700 900432").
 
 Field names are the referral form's slots.
 """
+
 from __future__ import annotations
 
 import re
@@ -34,7 +35,8 @@ def field_to_change(text: str | None) -> str | None:
 # the form takes the new value instead of asking for it again.
 
 _CORRECTION_WORDS = re.compile(
-    r"\b(change|changed|wrong|edit|fix|correct(ion)?|mistake|typo|meant|actually|instead|not right|oops|sorry|moved)\b", re.I
+    r"\b(change|changed|wrong|edit|fix|correct(ion)?|mistake|typo|meant|actually|instead|not right|oops|sorry|moved)\b",
+    re.I,
 )
 # Where the new value starts ("it's 0770...", "to Jess", "should be SE15 4QF").
 _VALUE_MARKER = re.compile(
@@ -48,9 +50,7 @@ _COMPLAINT = re.compile(
     re.I,
 )
 _LEAD_FILLER = re.compile(r"^(\s|[,.;:!-]|\b(is|'s|s|was|are|and|but|so|now|sorry|oh|oops|please|pls)\b)+", re.I)
-_TAIL_FILLER = re.compile(
-    r"(\s|[,.;:!-]|\b(now|instead|please|pls|thanks|thank you|ta|x+|then|sorry|not)\b)+$", re.I
-)
+_TAIL_FILLER = re.compile(r"(\s|[,.;:!-]|\b(now|instead|please|pls|thanks|thank you|ta|x+|then|sorry|not)\b)+$", re.I)
 # Words a correction's leftovers may hold that are never part of a name.
 _NOT_A_NAME = re.compile(
     r"\b(any|anytime|time|times|after|before|am|pm|only|texts?|calls?|ok|okay|fine|please|not|no|yes|wrong|right|"
@@ -77,11 +77,12 @@ def correction_value(text: str | None, field: str) -> str | None:
         return None
     markers = list(_VALUE_MARKER.finditer(t))
     field_word = re.search(rf"\b({pattern})\w*", t, re.I)
-    if markers and (field_word is None or markers[-1].start() >= field_word.end() - 1
-                    or field in ("phone", "location")):
-        value = t[markers[-1].end():]
+    if markers and (
+        field_word is None or markers[-1].start() >= field_word.end() - 1 or field in ("phone", "location")
+    ):
+        value = t[markers[-1].end() :]
     elif field_word is not None:
-        value = t[field_word.end():]
+        value = t[field_word.end() :]
     else:
         return None
     value = _COMPLAINT.sub(" ", value)

@@ -1,4 +1,5 @@
 """Her referrals, their needs and her consents, for bot/privacy."""
+
 from __future__ import annotations
 
 from sqlalchemy import delete, select
@@ -21,15 +22,19 @@ def _erase(session: Session, her: Her) -> dict[str, int]:
 
 def _summarise(session: Session, her: Her) -> list[str]:
     lines = []
-    referrals = session.execute(
-        select(Referral).where(Referral.woman_id == her.woman_id).order_by(Referral.created_at)
-    ).scalars().all()
+    referrals = (
+        session.execute(select(Referral).where(Referral.woman_id == her.woman_id).order_by(Referral.created_at))
+        .scalars()
+        .all()
+    )
     for ref in referrals:
         made = ref.created_at.date().strftime("%d %b %Y").lstrip("0")
         where = ref.borough or ref.postcode or "area not given"
         needs = needs_text(ref.need_values) or "nothing chosen yet"
-        lines.append(f"Referral {ref.reference} ({made}): {_PATHWAY.get(ref.pathway.value, ref.pathway.value)}, "
-                     f"{where}. Help with: {needs}. Status: {ref.status.value}.")
+        lines.append(
+            f"Referral {ref.reference} ({made}): {_PATHWAY.get(ref.pathway.value, ref.pathway.value)}, "
+            f"{where}. Help with: {needs}. Status: {ref.status.value}."
+        )
         if ref.caution_date or ref.police_reference:
             lines.append("It includes the caution date and reference you gave.")
     return lines

@@ -9,6 +9,7 @@ Twilio's signature vouches for, so an unlinked SMS conversation is linked here
 too. On the web chat the sender id is chosen by the browser: a number typed
 there is never trusted, so she is recognised only by her conversation.
 """
+
 from __future__ import annotations
 
 import re
@@ -43,11 +44,15 @@ def woman_for(session: Session, sender_id: str, channel: str | None) -> Woman | 
 
 def current_referral(session: Session, woman: Woman) -> Referral | None:
     """Her latest referral that is not closed."""
-    return session.execute(
-        select(Referral)
-        .where(Referral.woman_id == woman.id, Referral.status != ReferralStatus.CLOSED)
-        .order_by(Referral.created_at.desc(), Referral.id.desc())
-    ).scalars().first()
+    return (
+        session.execute(
+            select(Referral)
+            .where(Referral.woman_id == woman.id, Referral.status != ReferralStatus.CLOSED)
+            .order_by(Referral.created_at.desc(), Referral.id.desc())
+        )
+        .scalars()
+        .first()
+    )
 
 
 def referral_for(session: Session, sender_id: str, channel: str | None) -> Referral | None:

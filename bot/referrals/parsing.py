@@ -4,6 +4,7 @@ feature reads alike are in bot/conversation).
 Pure functions (text in, value out), so they are easy to test and fuzz. Each
 returns None when the answer can't be read, and the form asks again kindly.
 """
+
 from __future__ import annotations
 
 import re
@@ -101,7 +102,7 @@ _SELF_REFERRAL_WORDS = re.compile(r"\b(myself|my ?self|self[- ]?refer\w*|on my o
 
 
 def says_self_referral(text: str | None) -> bool:
-    """"I want to refer myself": her words already answer "did the police send you?"."""
+    """ "I want to refer myself": her words already answer "did the police send you?"."""
     t = clean(text)
     return bool(_SELF_REFERRAL_WORDS.search(t)) and not _POLICE_WORDS.search(t)
 
@@ -187,7 +188,9 @@ _NEED_WORDS = {
 _NEED_RES = {need: re.compile(rf"\b({pattern})", re.I) for need, pattern in _NEED_WORDS.items()}
 
 
-_CHOICE_JOINERS = frozenset({"and", "or", "n", "please", "pls", "plz", "thanks", "thx", "ta", "x", "xx", "xxx", "too", "also"})
+_CHOICE_JOINERS = frozenset(
+    {"and", "or", "n", "please", "pls", "plz", "thanks", "thx", "ta", "x", "xx", "xxx", "too", "also"}
+)
 
 
 def parse_needs(text: str | None) -> list[str] | None:
@@ -196,7 +199,7 @@ def parse_needs(text: str | None) -> list[str] | None:
     found: list[Need] = []
     for m in re.finditer(r"(?<![\d/])([1-9])(?![\d/])", t):
         # "2 kids", "3 weeks": a number that counts something is not a choice.
-        after = re.match(r"\s*([a-z]+)", t[m.end():])
+        after = re.match(r"\s*([a-z]+)", t[m.end() :])
         if after and after.group(1) not in _CHOICE_JOINERS:
             continue
         found.append(NEED_NUMBERS[m.group(1)])
@@ -217,14 +220,20 @@ def needs_text(values: list[str]) -> str:
 # Every outcome can come to us; only a caution has meetings to book by a deadline.
 
 _OUTCOME_WORDS = (
-    ("released_under_investigation",
-     r"released under investigation|under investigation|\brui\b|on bail|police bail|bailed|pre[- ]?charge bail"),
-    ("charged",
-     r"\bcharged\b|\bcharge(s|d)? (me|against)\b|(due|going|have to go|got to go|appear\w*|up) (in|at|to) "
-     r"(court|magistrates\w*|crown court)|court (date|case|hearing)|summons\w*|summoned|\bpostal requisition\b"),
-    ("no_further_action",
-     r"no further action|\bnfa\b|\bnfa'?d\b|no action (was )?taken|took no action|dropped (it|the case|the charges)|"
-     r"(case|charges?|it) (was |were )?dropped|let (me )?(off|go) with(out)? nothing|released without charge"),
+    (
+        "released_under_investigation",
+        r"released under investigation|under investigation|\brui\b|on bail|police bail|bailed|pre[- ]?charge bail",
+    ),
+    (
+        "charged",
+        r"\bcharged\b|\bcharge(s|d)? (me|against)\b|(due|going|have to go|got to go|appear\w*|up) (in|at|to) "
+        r"(court|magistrates\w*|crown court)|court (date|case|hearing)|summons\w*|summoned|\bpostal requisition\b",
+    ),
+    (
+        "no_further_action",
+        r"no further action|\bnfa\b|\bnfa'?d\b|no action (was )?taken|took no action|dropped (it|the case|the charges)|"
+        r"(case|charges?|it) (was |were )?dropped|let (me )?(off|go) with(out)? nothing|released without charge",
+    ),
     ("cautioned", r"caution\w*|conditional caution|community resolution|diversion"),
 )
 _OUTCOME_RES = [(name, re.compile(pattern, re.I)) for name, pattern in _OUTCOME_WORDS]
@@ -267,6 +276,7 @@ def pathway_value(text: str | None, intent: str | None = None) -> str | None:
 
 # --- Reaching her from a chat that does not know her (#19 points 12 and 13) -----
 
+
 def find_reference(text: str | None, prefix: str) -> str | None:
     """Her referral reference ("ELP-7K3D9X", "elp 7k3d9x", "ELP7K3D9X")."""
     m = re.search(rf"\b{re.escape(prefix)}[\s-]?([A-Z0-9]{{6}})\b", clean(text), re.I)
@@ -276,7 +286,10 @@ def find_reference(text: str | None, prefix: str) -> str | None:
 def asks_how_contacted(text: str | None) -> bool:
     """ "How will they contact me?", "will they call me?", "who will ring me?"."""
     t = clean(text).lower()
-    return bool(re.search(
-        r"\b(how|who|when|will|would|what)\b.*\b(contact|reach|call|ring|phone|text|message|get (in )?touch|get back)\b",
-        t,
-    ) and ("?" in t or re.match(r"(how|who|when|will|would|what)\b", t)))
+    return bool(
+        re.search(
+            r"\b(how|who|when|will|would|what)\b.*\b(contact|reach|call|ring|phone|text|message|get (in )?touch|get back)\b",
+            t,
+        )
+        and ("?" in t or re.match(r"(how|who|when|will|would|what)\b", t))
+    )

@@ -1,4 +1,5 @@
 """Submitting a referral: one transaction, all or nothing."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -81,8 +82,11 @@ def submit_referral(draft: ReferralDraft, url: str | None = None) -> SubmittedRe
                     reference=referral_crud.new_reference(session, settings.reference_prefix),
                     woman_id=woman.id,
                     pathway=Pathway(draft.pathway),
-                    police_outcome=PoliceOutcome(draft.police_outcome) if draft.police_outcome
-                    else PoliceOutcome.CAUTIONED if is_caution else None,
+                    police_outcome=PoliceOutcome(draft.police_outcome)
+                    if draft.police_outcome
+                    else PoliceOutcome.CAUTIONED
+                    if is_caution
+                    else None,
                     caution_date=draft.caution_date if is_caution else None,
                     police_reference=draft.police_reference if is_caution else None,
                     caution_deadline=caution_deadline(draft.caution_date) if is_caution else None,
@@ -121,7 +125,7 @@ def submit_referral(draft: ReferralDraft, url: str | None = None) -> SubmittedRe
 
 
 def plain_date(value: str | date, today: date | None = None) -> str:
-    """"Tue 1 September" (the year only when it isn't this year), not 2026-09-01."""
+    """ "Tue 1 September" (the year only when it isn't this year), not 2026-09-01."""
     d = date.fromisoformat(value) if isinstance(value, str) else value
     today = today or today_london()
     year = f" {d.year}" if d.year != today.year else ""

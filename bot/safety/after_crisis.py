@@ -10,6 +10,7 @@ action server is down (utter_crisis).
 
 Everything here is fixed wording: the alert summary names kinds, never her words.
 """
+
 from __future__ import annotations
 
 import enum
@@ -81,8 +82,12 @@ _VIOLENCE_RE = re.compile(
     r"urm(a|ă)re\w*|sledzi|me (esta )?(segui|sigu)\w*|persigue|takip|me suit|ndjek\w*|me rrah\w*)\b",
     re.IGNORECASE,
 )
-_KIND_RES = ((Kind.OVERDOSE, _OVERDOSE_RE), (Kind.INJURY, _INJURY_RE), (Kind.SUICIDE, _SUICIDE_RE),
-             (Kind.VIOLENCE, _VIOLENCE_RE))
+_KIND_RES = (
+    (Kind.OVERDOSE, _OVERDOSE_RE),
+    (Kind.INJURY, _INJURY_RE),
+    (Kind.SUICIDE, _SUICIDE_RE),
+    (Kind.VIOLENCE, _VIOLENCE_RE),
+)
 
 
 def kinds_of(text: str | None) -> list[Kind]:
@@ -104,8 +109,7 @@ _REPLIES = {
         "some tablets, like paracetamol, do harm before you feel it."
     ),
     Kind.INJURY: (
-        "If you are hurt, please call 999 now and ask for an ambulance, or go to A&E straight away. "
-        + _CALL_999_55
+        "If you are hurt, please call 999 now and ask for an ambulance, or go to A&E straight away. " + _CALL_999_55
     ),
     Kind.SUICIDE: (
         "If you might act on these thoughts, or you have hurt yourself, call 999 or go to A&E now.\n"
@@ -176,18 +180,24 @@ def follow_up_reply(now: datetime, hours: str, kinds: Iterable[Kind], alert_stat
     elif is_open(now, hours):
         told = "I've told our team, and someone will read your message as soon as they can."
     else:
-        told = (f"I've told our team, but nobody is at work now, so a person may not see your message "
-                f"until the team is back {when_in_touch(now, hours)}.")
+        told = (
+            f"I've told our team, but nobody is at work now, so a person may not see your message "
+            f"until the team is back {when_in_touch(now, hours)}."
+        )
     kinds = set(kinds)
     if kinds & {Kind.OVERDOSE, Kind.INJURY}:
         now_what = "If you have taken something or you are hurt, call 999 now for an ambulance, or go to A&E."
     elif Kind.SUICIDE in kinds and Kind.VIOLENCE not in kinds:
-        now_what = ("If you might act on your thoughts, call 999 or go to A&E. "
-                    "Samaritans will listen, free, day and night: 116 123.")
+        now_what = (
+            "If you might act on your thoughts, call 999 or go to A&E. "
+            "Samaritans will listen, free, day and night: 116 123."
+        )
     else:
         now_what = "If you are in danger now, call 999. " + _CALL_999_55
-    return (f"I'm sorry you're going through this. Nobody is on the way from us: we can't send anyone. {told}\n"
-            f"{now_what}\nYou can keep talking to me, or say 'talk to someone'.")
+    return (
+        f"I'm sorry you're going through this. Nobody is on the way from us: we can't send anyone. {told}\n"
+        f"{now_what}\nYou can keep talking to me, or say 'talk to someone'."
+    )
 
 
 # "Is someone coming?", "what happens now?", "I'm scared": after the crisis reply
@@ -218,8 +228,7 @@ _CARRY_ON_RE = re.compile(
     r"^\W*(1|carry on|continue|go on|go ahead|i'?m ready|ready|let'?s (go|carry on|continue))\b",
     re.IGNORECASE,
 )
-_NOT_YET_RE = re.compile(r"^\W*(2|not (now|yet|right now)|later|wait|hold on|in a (bit|minute|min))\b",
-                         re.IGNORECASE)
+_NOT_YET_RE = re.compile(r"^\W*(2|not (now|yet|right now)|later|wait|hold on|in a (bit|minute|min))\b", re.IGNORECASE)
 
 
 def carry_on_answer(text: str | None, intent: str | None) -> bool | None:
@@ -243,7 +252,9 @@ _FORMS = {
 
 def carry_on_question(form: str | None) -> str:
     what = _FORMS.get(form or "", "what we were doing")
-    return f"When you're ready, do you want to carry on with {what}? There's no rush, and you can say 'leave it' to stop."
+    return (
+        f"When you're ready, do you want to carry on with {what}? There's no rush, and you can say 'leave it' to stop."
+    )
 
 
 NOT_YET_TEXT = "That's fine, there's no rush. Reply yes when you want to carry on, or say 'leave it' to stop for now."

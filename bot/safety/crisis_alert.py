@@ -6,6 +6,7 @@ after_crisis.Kind). A threat, then an overdose, raises the grade: the on-duty
 keyworkers are told again at once. The same grade again, or a milder kind,
 only updates the summary (no second text).
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -31,8 +32,15 @@ def worse_grade(before: Iterable[Kind], now: Iterable[Kind]) -> Kind | None:
     return ranked[now_top]
 
 
-def raise_crisis_alert(session: Session, conversation_id: str, channel: str | None, kinds: Iterable[Kind], *,
-                       woman_id: int | None = None, referral_id: int | None = None) -> Alert:
+def raise_crisis_alert(
+    session: Session,
+    conversation_id: str,
+    channel: str | None,
+    kinds: Iterable[Kind],
+    *,
+    woman_id: int | None = None,
+    referral_id: int | None = None,
+) -> Alert:
     """Raise the conversation's urgent alert, or add these kinds of danger to the open one
     (her record and referral linked when known); staff are told again when it got worse."""
     existing = open_alert(session, conversation_id, AlertReason.CRISIS)
@@ -40,6 +48,12 @@ def raise_crisis_alert(session: Session, conversation_id: str, channel: str | No
     both = [*seen, *kinds]
     worse = worse_grade(seen, both)
     return raise_and_notify(
-        session, AlertReason.CRISIS, conversation_id=conversation_id, channel=channel, woman_id=woman_id,
-        referral_id=referral_id, summary=alert_summary(both), worse=worse.value if worse else None,
+        session,
+        AlertReason.CRISIS,
+        conversation_id=conversation_id,
+        channel=channel,
+        woman_id=woman_id,
+        referral_id=referral_id,
+        summary=alert_summary(both),
+        worse=worse.value if worse else None,
     )

@@ -15,6 +15,7 @@ is never danger on the model's word alone. Thresholds were set on the
 first blind round (tests/triage/retired) and measured on the second
 (docs/triage.md).
 """
+
 from __future__ import annotations
 
 import enum

@@ -3,6 +3,7 @@
 The password is read from ELPIS_NEW_PASSWORD or typed at a hidden prompt;
 with --generate a strong one is made and printed once.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -48,8 +49,9 @@ def main(argv: list[str] | None = None) -> int:
             if args.cmd in ("create-admin", "create-keyworker"):
                 password, shown = _password(args)
                 role = StaffRole.ADMIN if args.cmd == "create-admin" else StaffRole.KEYWORKER
-                staff = create_staff(session, email=args.email, name=args.name, role=role, password=password,
-                                     phone=args.phone)
+                staff = create_staff(
+                    session, email=args.email, name=args.name, role=role, password=password, phone=args.phone
+                )
                 audit.record(session, None, "add_staff_cli", "staff", staff.id)
                 print(f"Created {role.value} {staff.email}" + (f" with password: {password}" if shown else ""))
                 return 0

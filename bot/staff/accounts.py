@@ -1,4 +1,5 @@
 """Staff accounts: creation, login with lockout, on-duty status."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -52,8 +53,16 @@ def by_email(session: Session, email: str) -> Staff | None:
     return session.execute(select(Staff).where(func.lower(Staff.email) == normalise_email(email))).scalar_one_or_none()
 
 
-def create_staff(session: Session, *, email: str, name: str, role: StaffRole | str,
-                 password: str | None = None, phone: str | None = None, on_duty: bool = False) -> Staff:
+def create_staff(
+    session: Session,
+    *,
+    email: str,
+    name: str,
+    role: StaffRole | str,
+    password: str | None = None,
+    phone: str | None = None,
+    on_duty: bool = False,
+) -> Staff:
     email = normalise_email(email)
     if "@" not in email or len(email) > 254 or " " in email:
         raise AccountError("Enter a valid email address.")
@@ -64,8 +73,14 @@ def create_staff(session: Session, *, email: str, name: str, role: StaffRole | s
         raise AccountError("There is already an account with that email.")
     if password is not None and (problem := password_problem(password)):
         raise AccountError(problem)
-    staff = Staff(email=email, name=name, role=StaffRole(role), phone_e164=normalise_phone(phone),
-                  password_hash=hash_password(password) if password else None, on_duty=on_duty)
+    staff = Staff(
+        email=email,
+        name=name,
+        role=StaffRole(role),
+        phone_e164=normalise_phone(phone),
+        password_hash=hash_password(password) if password else None,
+        on_duty=on_duty,
+    )
     session.add(staff)
     session.flush()
     return staff
@@ -107,7 +122,8 @@ def authenticate(session: Session, email: str, password: str, now: datetime | No
         return LoginResult(None, locked=True)
     if not password_ok:
         session.execute(
-            update(Staff).where(Staff.id == staff.id)
+            update(Staff)
+            .where(Staff.id == staff.id)
             .values(failed_logins=Staff.failed_logins + 1)
             .execution_options(synchronize_session=False)
         )
@@ -131,8 +147,9 @@ def list_staff(session: Session) -> list[Staff]:
     return list(session.execute(select(Staff).order_by(Staff.active.desc(), Staff.role, Staff.name)).scalars())
 
 
-def update_staff(session: Session, staff: Staff, *, name: str, phone: str | None, role: str,
-                 on_duty: bool, active: bool) -> None:
+def update_staff(
+    session: Session, staff: Staff, *, name: str, phone: str | None, role: str, on_duty: bool, active: bool
+) -> None:
     name = (name or "").strip()
     if not name or len(name) > 120:
         raise AccountError("Enter a name (up to 120 characters).")
@@ -150,12 +167,14 @@ def _reachable(now: datetime | None):
 
 
 def on_duty_staff(session: Session, now: datetime | None = None) -> list[Staff]:
-    return list(session.execute(
-        select(Staff).where(_reachable(now), Staff.on_duty.is_(True)).order_by(Staff.id)
-    ).scalars())
+    return list(
+        session.execute(select(Staff).where(_reachable(now), Staff.on_duty.is_(True)).order_by(Staff.id)).scalars()
+    )
 
 
 def active_admins(session: Session, now: datetime | None = None) -> list[Staff]:
-    return list(session.execute(
-        select(Staff).where(_reachable(now), Staff.role == StaffRole.ADMIN).order_by(Staff.id)
-    ).scalars())
+    return list(
+        session.execute(
+            select(Staff).where(_reachable(now), Staff.role == StaffRole.ADMIN).order_by(Staff.id)
+        ).scalars()
+    )

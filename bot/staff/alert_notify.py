@@ -29,6 +29,7 @@ of the person's Staff.alert_notice_seq. Only the transaction whose update hit
 queues the messages (outbox dedupe key per person and notice) and records the
 alerts it counted (AlertNotice), so nothing is counted twice or sent twice.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -94,8 +95,7 @@ def recipients(session: Session, now: datetime) -> dict[int, set[str]]:
 
 
 def _not_told(staff_id: int, kind: str):
-    return ~exists().where(AlertNotice.staff_id == staff_id, AlertNotice.alert_id == Alert.id,
-                           AlertNotice.kind == kind)
+    return ~exists().where(AlertNotice.staff_id == staff_id, AlertNotice.alert_id == Alert.id, AlertNotice.kind == kind)
 
 
 def pending_for(session: Session, staff_id: int, kinds: set[str]) -> Pending:
@@ -103,13 +103,22 @@ def pending_for(session: Session, staff_id: int, kinds: set[str]) -> Pending:
     new: dict[int, bool] = {}
     escalated: list[int] = []
     if NEW in kinds:
-        rows = session.execute(select(Alert.id, Alert.urgency).where(
-            Alert.status == AlertStatus.OPEN, _not_told(staff_id, NEW)).order_by(Alert.id))
+        rows = session.execute(
+            select(Alert.id, Alert.urgency)
+            .where(Alert.status == AlertStatus.OPEN, _not_told(staff_id, NEW))
+            .order_by(Alert.id)
+        )
         new = {alert_id: urgency == AlertUrgency.URGENT for alert_id, urgency in rows}
     if ESCALATED in kinds:
-        escalated = list(session.execute(select(Alert.id).where(
-            Alert.status == AlertStatus.OPEN, Alert.escalated_at.is_not(None),
-            _not_told(staff_id, ESCALATED)).order_by(Alert.id)).scalars())
+        escalated = list(
+            session.execute(
+                select(Alert.id)
+                .where(
+                    Alert.status == AlertStatus.OPEN, Alert.escalated_at.is_not(None), _not_told(staff_id, ESCALATED)
+                )
+                .order_by(Alert.id)
+            ).scalars()
+        )
     return Pending(new, escalated)
 
 
@@ -124,11 +133,15 @@ def is_due(person: Staff, pending: Pending, now: datetime) -> bool:
 def _send_to(session: Session, staff: Staff, body: str, key: str) -> int:
     sent = 0
     if staff.phone_e164:
-        sent += enqueue(session, to=staff.phone_e164, body=body, kind="alert", channel="sms",
-                        dedupe_key=f"{key}:sms") is not None
+        sent += (
+            enqueue(session, to=staff.phone_e164, body=body, kind="alert", channel="sms", dedupe_key=f"{key}:sms")
+            is not None
+        )
     if staff.email:
-        sent += enqueue(session, to=staff.email, body=body, kind="alert", channel="email",
-                        dedupe_key=f"{key}:email") is not None
+        sent += (
+            enqueue(session, to=staff.email, body=body, kind="alert", channel="email", dedupe_key=f"{key}:email")
+            is not None
+        )
     return sent
 
 
@@ -136,22 +149,26 @@ def _try_notify(session: Session, staff_id: int, kinds: set[str], now: datetime)
     """One attempt: "sent", "not due" (nothing new, or the gap holds it) or "lost"."""
     # The person first, then what is pending: anything another transaction
     # recorded after this read also bumped the seq, so our claim below fails.
-    person = session.execute(select(Staff).where(Staff.id == staff_id)
-                             .execution_options(populate_existing=True)).scalar_one()
+    person = session.execute(
+        select(Staff).where(Staff.id == staff_id).execution_options(populate_existing=True)
+    ).scalar_one()
     seq = person.alert_notice_seq
     pending = pending_for(session, staff_id, kinds)
     if not pending or not is_due(person, pending, now):
         return "not due"
     won = session.execute(
-        update(Staff).where(Staff.id == staff_id, Staff.alert_notice_seq == seq)
+        update(Staff)
+        .where(Staff.id == staff_id, Staff.alert_notice_seq == seq)
         .values(alert_notice_seq=seq + 1, alert_notified_at=now, alert_notified_urgent=pending.urgent)
         .execution_options(synchronize_session=False)
     ).rowcount
     if won != 1:
         return "lost"
     seen = [(alert_id, NEW) for alert_id in pending.new] + [(alert_id, ESCALATED) for alert_id in pending.escalated]
-    session.add_all(AlertNotice(staff_id=staff_id, alert_id=alert_id, kind=kind, notice_seq=seq + 1, at=now)
-                    for alert_id, kind in seen)
+    session.add_all(
+        AlertNotice(staff_id=staff_id, alert_id=alert_id, kind=kind, notice_seq=seq + 1, at=now)
+        for alert_id, kind in seen
+    )
     # An alert both new to them and overdue is counted once, as not yet seen.
     overdue = set(pending.escalated)
     fresh = [urgent for alert_id, urgent in pending.new.items() if alert_id not in overdue]
@@ -220,8 +237,16 @@ def raise_and_notify(
     then its people are told again (notify_worse).
     """
     before = open_alert(session, conversation_id, reason) if conversation_id else None
-    alert = raise_alert(session, reason, conversation_id=conversation_id, channel=channel, woman_id=woman_id,
-                        referral_id=referral_id, urgency=urgency, summary=summary)
+    alert = raise_alert(
+        session,
+        reason,
+        conversation_id=conversation_id,
+        channel=channel,
+        woman_id=woman_id,
+        referral_id=referral_id,
+        urgency=urgency,
+        summary=summary,
+    )
     if before is None:
         notify_new_alert(session, alert)
     elif worse:
@@ -239,10 +264,15 @@ def escalate_overdue(url: str | None = None, now: datetime | None = None) -> int
     cutoff = now - timedelta(minutes=get_settings().alert_escalation_minutes)
     with session_scope(url) as session:
         return session.execute(
-            update(Alert).where(
-                Alert.status == AlertStatus.OPEN, Alert.urgency == AlertUrgency.URGENT,
-                Alert.escalated_at.is_(None), Alert.created_at <= cutoff,
-            ).values(escalated_at=now).execution_options(synchronize_session=False)
+            update(Alert)
+            .where(
+                Alert.status == AlertStatus.OPEN,
+                Alert.urgency == AlertUrgency.URGENT,
+                Alert.escalated_at.is_(None),
+                Alert.created_at <= cutoff,
+            )
+            .values(escalated_at=now)
+            .execution_options(synchronize_session=False)
         ).rowcount
 
 

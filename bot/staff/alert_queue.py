@@ -1,5 +1,6 @@
 """The alert queue: urgent first, then newest; filters, a "new since you last looked"
 marker, assigning an alert to a keyworker; acknowledge and resolve with a note."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
@@ -49,14 +50,28 @@ class QueueFilters:
 
     @classmethod
     def clean(cls, page: int = 1, **given: str) -> QueueFilters:
-        allowed = {"urgency": {u.value for u in AlertUrgency}, "reason": set(REASON_LABELS),
-                   "channel": set(CHANNELS), "who": set(WHO), "status": set(STATUSES)}
+        allowed = {
+            "urgency": {u.value for u in AlertUrgency},
+            "reason": set(REASON_LABELS),
+            "channel": set(CHANNELS),
+            "who": set(WHO),
+            "status": set(STATUSES),
+        }
         return cls(page=max(1, page), **{k: (v if v in allowed[k] else "") for k, v in given.items() if k in allowed})
 
     def params(self) -> dict[str, str]:
         """The filters set, for links (the pager, the live list)."""
-        return {k: v for k, v in (("urgency", self.urgency), ("reason", self.reason), ("channel", self.channel),
-                                  ("who", self.who), ("status", self.status)) if v}
+        return {
+            k: v
+            for k, v in (
+                ("urgency", self.urgency),
+                ("reason", self.reason),
+                ("channel", self.channel),
+                ("who", self.who),
+                ("status", self.status),
+            )
+            if v
+        }
 
 
 @dataclass(frozen=True)
@@ -91,10 +106,19 @@ class _People:
         referral_ids, woman_ids, convos = ids("referral_id"), ids("woman_id"), ids("conversation_id")
         found: list[Referral] = []
         if referral_ids or woman_ids or convos:
-            found = list(session.execute(select(Referral).where(or_(
-                Referral.id.in_(referral_ids or [-1]), Referral.woman_id.in_(woman_ids or [-1]),
-                Referral.conversation_id.in_(convos or [""]),
-            )).order_by(Referral.id)).scalars())
+            found = list(
+                session.execute(
+                    select(Referral)
+                    .where(
+                        or_(
+                            Referral.id.in_(referral_ids or [-1]),
+                            Referral.woman_id.in_(woman_ids or [-1]),
+                            Referral.conversation_id.in_(convos or [""]),
+                        )
+                    )
+                    .order_by(Referral.id)
+                ).scalars()
+            )
         self.by_id = {r.id: r for r in found}
         self.by_woman = {r.woman_id: r for r in found}  # the latest wins (ordered by id)
         self.by_convo = {r.conversation_id: r for r in found if r.conversation_id}
@@ -104,8 +128,11 @@ class _People:
         self.staff = dict(session.execute(select(Staff.id, Staff.name).where(Staff.id.in_(staff_ids or [-1]))).all())
 
     def who(self, alert: Alert) -> tuple[str, int | None]:
-        referral = (self.by_id.get(alert.referral_id) or self.by_woman.get(alert.woman_id)
-                    or self.by_convo.get(alert.conversation_id))
+        referral = (
+            self.by_id.get(alert.referral_id)
+            or self.by_woman.get(alert.woman_id)
+            or self.by_convo.get(alert.conversation_id)
+        )
         woman = self.women.get(alert.woman_id or (referral.woman_id if referral else None))
         name = (woman.preferred_name if woman else None) or ("Name not given" if woman else "Not known yet")
         if referral is not None:
@@ -116,11 +143,25 @@ class _People:
 def item(session: Session, alert: Alert, people: _People | None = None) -> QueueItem:
     people = people or _People(session, [alert])
     who, referral_id = people.who(alert)
-    return QueueItem(alert.id, alert.reason.value, alert.urgency.value == "urgent", alert.status.value, alert.summary,
-                     alert.created_at, alert.channel, alert.conversation_id, who, referral_id,
-                     people.staff.get(alert.acknowledged_by_id), alert.escalated_at is not None,
-                     alert.resolution_note, people.staff.get(alert.resolved_by_id), alert.resolved_at,
-                     assigned_to=people.staff.get(alert.assigned_to_id), assigned_to_id=alert.assigned_to_id)
+    return QueueItem(
+        alert.id,
+        alert.reason.value,
+        alert.urgency.value == "urgent",
+        alert.status.value,
+        alert.summary,
+        alert.created_at,
+        alert.channel,
+        alert.conversation_id,
+        who,
+        referral_id,
+        people.staff.get(alert.acknowledged_by_id),
+        alert.escalated_at is not None,
+        alert.resolution_note,
+        people.staff.get(alert.resolved_by_id),
+        alert.resolved_at,
+        assigned_to=people.staff.get(alert.assigned_to_id),
+        assigned_to_id=alert.assigned_to_id,
+    )
 
 
 # A page the keyworker can scan; urgent alerts always sort onto the first pages.
@@ -144,15 +185,19 @@ def _matching(filters: QueueFilters, staff_id: int):
     return stmt
 
 
-def queue(session: Session, filters: QueueFilters, staff_id: int,
-          page_size: int = PAGE_SIZE) -> tuple[list[QueueItem], int]:
+def queue(
+    session: Session, filters: QueueFilters, staff_id: int, page_size: int = PAGE_SIZE
+) -> tuple[list[QueueItem], int]:
     """One page of unresolved alerts matching the filters (urgent first, then newest), and how many match."""
     stmt = _matching(filters, staff_id)
     total = session.execute(select(func.count()).select_from(stmt.subquery())).scalar_one()
-    alerts = list(session.execute(
-        stmt.order_by((Alert.urgency == AlertUrgency.URGENT).desc(), Alert.created_at.desc(), Alert.id.desc())
-        .offset((filters.page - 1) * page_size).limit(page_size)  # id breaks ties: pages never overlap
-    ).scalars())
+    alerts = list(
+        session.execute(
+            stmt.order_by((Alert.urgency == AlertUrgency.URGENT).desc(), Alert.created_at.desc(), Alert.id.desc())
+            .offset((filters.page - 1) * page_size)
+            .limit(page_size)  # id breaks ties: pages never overlap
+        ).scalars()
+    )
     people = _People(session, alerts)
     return [item(session, a, people) for a in alerts], total
 
@@ -170,14 +215,19 @@ def new_since(session: Session, since: datetime | None) -> int:
     """How many unresolved alerts came after `since` (never looked: none are marked new)."""
     if since is None:
         return 0
-    return session.execute(select(func.count()).select_from(Alert).where(
-        Alert.status != AlertStatus.RESOLVED, Alert.created_at > since)).scalar_one()
+    return session.execute(
+        select(func.count()).select_from(Alert).where(Alert.status != AlertStatus.RESOLVED, Alert.created_at > since)
+    ).scalar_one()
 
 
 def keyworkers(session: Session) -> list[tuple[int, str]]:
     """Who an alert can be given to: every active staff account."""
-    return [tuple(row) for row in session.execute(
-        select(Staff.id, Staff.name).where(Staff.active.is_(True)).order_by(Staff.name, Staff.id)).all()]
+    return [
+        tuple(row)
+        for row in session.execute(
+            select(Staff.id, Staff.name).where(Staff.active.is_(True)).order_by(Staff.name, Staff.id)
+        ).all()
+    ]
 
 
 def assign(session: Session, alert_id: int, assignee_id: int | None, staff_id: int) -> None:
@@ -193,14 +243,17 @@ def assign(session: Session, alert_id: int, assignee_id: int | None, staff_id: i
             raise AlertError("Choose a keyworker from the list.")
     alert.assigned_to_id = assignee_id
     alert.assigned_at = utcnow() if assignee_id is not None else None
-    audit.record(session, staff_id, "assign_alert" if assignee_id is not None else "unassign_alert",
-                 "alert", alert_id)
+    audit.record(session, staff_id, "assign_alert" if assignee_id is not None else "unassign_alert", "alert", alert_id)
 
 
 def recently_resolved(session: Session, limit: int = 30) -> list[QueueItem]:
-    rows = session.execute(
-        select(Alert).where(Alert.status == AlertStatus.RESOLVED).order_by(Alert.resolved_at.desc()).limit(limit)
-    ).scalars().all()
+    rows = (
+        session.execute(
+            select(Alert).where(Alert.status == AlertStatus.RESOLVED).order_by(Alert.resolved_at.desc()).limit(limit)
+        )
+        .scalars()
+        .all()
+    )
     people = _People(session, list(rows))
     return [item(session, a, people) for a in rows]
 
@@ -214,9 +267,14 @@ def view(session: Session, alert_id: int, staff_id: int) -> QueueItem | None:
 
 
 def safe_contact(session: Session, alert_id: int) -> str | None:
-    """"07700 900123 (mobile), weekday mornings", or that she said no: shown on the alert only."""
-    left = session.execute(select(HandoffContact).where(HandoffContact.alert_id == alert_id)
-                           .order_by(HandoffContact.id.desc())).scalars().first()
+    """ "07700 900123 (mobile), weekday mornings", or that she said no: shown on the alert only."""
+    left = (
+        session.execute(
+            select(HandoffContact).where(HandoffContact.alert_id == alert_id).order_by(HandoffContact.id.desc())
+        )
+        .scalars()
+        .first()
+    )
     if left is None:
         return None
     if left.declined or not left.contact:
@@ -228,7 +286,8 @@ def safe_contact(session: Session, alert_id: int) -> str | None:
 def acknowledge(session: Session, alert_id: int, staff_id: int) -> bool:
     """Open -> acknowledged; False if someone else got there first (nothing changes)."""
     won = session.execute(
-        update(Alert).where(Alert.id == alert_id, Alert.status == AlertStatus.OPEN)
+        update(Alert)
+        .where(Alert.id == alert_id, Alert.status == AlertStatus.OPEN)
         .values(status=AlertStatus.ACKNOWLEDGED, acknowledged_at=utcnow(), acknowledged_by_id=staff_id)
         .execution_options(synchronize_session=False)
     ).rowcount
@@ -251,5 +310,10 @@ def resolve(session: Session, alert_id: int, staff_id: int, note: str) -> None:
     now = utcnow()
     if alert.acknowledged_at is None:
         alert.acknowledged_at, alert.acknowledged_by_id = now, staff_id
-    alert.status, alert.resolved_at, alert.resolved_by_id, alert.resolution_note = AlertStatus.RESOLVED, now, staff_id, note
+    alert.status, alert.resolved_at, alert.resolved_by_id, alert.resolution_note = (
+        AlertStatus.RESOLVED,
+        now,
+        staff_id,
+        note,
+    )
     audit.record(session, staff_id, "resolve_alert", "alert", alert_id)

@@ -6,6 +6,7 @@ Attendance drives two things: a missed appointment raises the urgent
 missed-appointment alert; both mandatory appointments attended completes a
 police caution.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -30,13 +31,18 @@ class SlotError(ValueError):
 
 
 def for_referral(session: Session, referral_id: int) -> list[Appointment]:
-    return list(session.execute(
-        select(Appointment).where(Appointment.referral_id == referral_id)
-        .order_by(Appointment.created_at, Appointment.id)
-    ).scalars())
+    return list(
+        session.execute(
+            select(Appointment)
+            .where(Appointment.referral_id == referral_id)
+            .order_by(Appointment.created_at, Appointment.id)
+        ).scalars()
+    )
 
 
-def mark_attendance(session: Session, referral_id: int, appointment_id: int, outcome: str, staff_id: int) -> Appointment:
+def mark_attendance(
+    session: Session, referral_id: int, appointment_id: int, outcome: str, staff_id: int
+) -> Appointment:
     appointment = session.get(Appointment, appointment_id)
     if appointment is None or appointment.referral_id != referral_id:
         raise LookupError("no such appointment")
@@ -49,13 +55,22 @@ def mark_attendance(session: Session, referral_id: int, appointment_id: int, out
     referral = session.get(Referral, referral_id)
     audit.record(session, staff_id, f"mark_{outcome}", "appointment", appointment.id)
     if appointment.status == AppointmentStatus.MISSED:
-        raise_and_notify(session, AlertReason.MISSED_APPOINTMENT, conversation_id=referral.conversation_id,
-                         channel=referral.channel, woman_id=referral.woman_id, referral_id=referral.id)
+        raise_and_notify(
+            session,
+            AlertReason.MISSED_APPOINTMENT,
+            conversation_id=referral.conversation_id,
+            channel=referral.channel,
+            woman_id=referral.woman_id,
+            referral_id=referral.id,
+        )
     elif referral.pathway == Pathway.POLICE_CAUTION and referral.caution_completed_at is None:
-        attended = set(session.execute(
-            select(Appointment.kind).where(Appointment.referral_id == referral_id,
-                                           Appointment.status == AppointmentStatus.ATTENDED)
-        ).scalars())
+        attended = set(
+            session.execute(
+                select(Appointment.kind).where(
+                    Appointment.referral_id == referral_id, Appointment.status == AppointmentStatus.ATTENDED
+                )
+            ).scalars()
+        )
         if all(kind in attended for kind in MANDATORY):
             referral.caution_completed_at = utcnow()
             audit.record(session, staff_id, "caution_completed", "referral", referral.id)
@@ -67,16 +82,20 @@ def engagement(session: Session) -> list[tuple[str, int, int]]:
     rows = session.execute(
         select(Appointment.referral_id, func.count(func.distinct(Appointment.kind)))
         .join(Referral, Referral.id == Appointment.referral_id)
-        .where(Referral.pathway == Pathway.POLICE_CAUTION, Appointment.status == AppointmentStatus.ATTENDED,
-               Appointment.kind.in_(MANDATORY))
+        .where(
+            Referral.pathway == Pathway.POLICE_CAUTION,
+            Appointment.status == AppointmentStatus.ATTENDED,
+            Appointment.kind.in_(MANDATORY),
+        )
         .group_by(Appointment.referral_id)
     ).all()
     cautioned = session.execute(
         select(func.count()).select_from(Referral).where(Referral.pathway == Pathway.POLICE_CAUTION)
     ).scalar_one()
     any_attended = session.execute(
-        select(func.count(func.distinct(Appointment.referral_id)))
-        .where(Appointment.status == AppointmentStatus.ATTENDED)
+        select(func.count(func.distinct(Appointment.referral_id))).where(
+            Appointment.status == AppointmentStatus.ATTENDED
+        )
     ).scalar_one()
     everyone = session.execute(select(func.count()).select_from(Referral)).scalar_one()
     return [
@@ -101,10 +120,14 @@ class SlotRequest:
 
 
 def upcoming_slots(session: Session, limit: int = 300) -> list[AppointmentSlot]:
-    return list(session.execute(
-        select(AppointmentSlot).where(AppointmentSlot.starts_at >= utcnow() - timedelta(days=1))
-        .order_by(AppointmentSlot.starts_at, AppointmentSlot.id).limit(limit)
-    ).scalars())
+    return list(
+        session.execute(
+            select(AppointmentSlot)
+            .where(AppointmentSlot.starts_at >= utcnow() - timedelta(days=1))
+            .order_by(AppointmentSlot.starts_at, AppointmentSlot.id)
+            .limit(limit)
+        ).scalars()
+    )
 
 
 def add_slots(session: Session, req: SlotRequest, staff_id: int) -> tuple[int, int]:
@@ -125,14 +148,25 @@ def add_slots(session: Session, req: SlotRequest, staff_id: int) -> tuple[int, i
         starts = datetime.combine(day, req.start, tzinfo=london())  # the clock time holds across clock changes
         if starts < utcnow():
             raise SlotError("That time is in the past.")
-        clash = session.execute(select(AppointmentSlot.id).where(
-            AppointmentSlot.centre_id == req.centre_id, AppointmentSlot.keyworker_id == req.keyworker_id,
-            AppointmentSlot.starts_at == starts)).first()
+        clash = session.execute(
+            select(AppointmentSlot.id).where(
+                AppointmentSlot.centre_id == req.centre_id,
+                AppointmentSlot.keyworker_id == req.keyworker_id,
+                AppointmentSlot.starts_at == starts,
+            )
+        ).first()
         if clash:
             existing += 1
             continue
-        session.add(AppointmentSlot(centre_id=req.centre_id, keyworker_id=req.keyworker_id, starts_at=starts,
-                                    ends_at=starts + timedelta(minutes=req.minutes), capacity=req.capacity))
+        session.add(
+            AppointmentSlot(
+                centre_id=req.centre_id,
+                keyworker_id=req.keyworker_id,
+                starts_at=starts,
+                ends_at=starts + timedelta(minutes=req.minutes),
+                capacity=req.capacity,
+            )
+        )
         created += 1
     session.flush()
     if created:

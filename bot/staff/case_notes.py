@@ -1,6 +1,7 @@
 """Keyworkers' notes on a case: written and read in the staff app, the text encrypted
 at rest (CaseNote.text), each note audited; erased and summarised with her data
 (bot/staff/data_hooks.py)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -45,13 +46,16 @@ def add(session: Session, referral_id: int, text: str, staff_id: int) -> CaseNot
 def for_case(session: Session, referral_id: int) -> list[Note]:
     """The case's notes, newest first (read with the case: its view is audited)."""
     rows = session.execute(
-        select(CaseNote, Staff.name).outerjoin(Staff, Staff.id == CaseNote.author_id)
-        .where(CaseNote.referral_id == referral_id).order_by(CaseNote.created_at.desc(), CaseNote.id.desc())
+        select(CaseNote, Staff.name)
+        .outerjoin(Staff, Staff.id == CaseNote.author_id)
+        .where(CaseNote.referral_id == referral_id)
+        .order_by(CaseNote.created_at.desc(), CaseNote.id.desc())
     ).all()
     return [Note(n.id, n.text, name, n.created_at) for n, name in rows]
 
 
 # ---- her data (bot/privacy, through bot/staff/data_hooks.py) ----------------------------
+
 
 def erase_for(session: Session, referral_ids: tuple[int, ...]) -> int:
     if not referral_ids:
@@ -64,12 +68,15 @@ def summary_for(session: Session, referral_ids: tuple[int, ...]) -> list[str]:
     phone by someone else; she can ask to see it."""
     if not referral_ids:
         return []
-    count, latest = session.execute(select(func.count(CaseNote.id), func.max(CaseNote.created_at)).where(
-        CaseNote.referral_id.in_(referral_ids))).one()
+    count, latest = session.execute(
+        select(func.count(CaseNote.id), func.max(CaseNote.created_at)).where(CaseNote.referral_id.in_(referral_ids))
+    ).one()
     if not count:
         return []
     if isinstance(latest, str):  # SQLite's max() comes back as text
         latest = datetime.fromisoformat(latest)
     day = latest.strftime("%d %b %Y").lstrip("0")
-    return [f"Notes your keyworker wrote about your case: {count} (the latest on {day}). "
-            "Ask us and we will show you what they say."]
+    return [
+        f"Notes your keyworker wrote about your case: {count} (the latest on {day}). "
+        "Ask us and we will show you what they say."
+    ]

@@ -1,5 +1,6 @@
 """Cases (referrals) as keyworkers see them: search, one case in plain words (pathway,
 needs, appointments in date order, the caution's two meetings and deadline), status, closing."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -19,16 +20,28 @@ from bot.staff import audit
 PAGE_SIZE = 50
 
 PATHWAY_WORDS = {Pathway.SELF.value: "Self-referral", Pathway.POLICE_CAUTION.value: "Police referral (caution)"}
-STATUS_WORDS = {ReferralStatus.SUBMITTED.value: "Submitted", ReferralStatus.ASSESSMENT.value: "Assessment",
-                ReferralStatus.ACTIVE.value: "Active", ReferralStatus.CLOSED.value: "Closed"}
-KIND_WORDS = {AppointmentKind.ASSESSMENT: "Assessment", AppointmentKind.MANDATORY_1: "Caution meeting 1",
-              AppointmentKind.MANDATORY_2: "Caution meeting 2", AppointmentKind.FOLLOW_UP: "Follow-up"}
-APPOINTMENT_WORDS = {AppointmentStatus.BOOKED: "Booked", AppointmentStatus.CONFIRMED: "Booked, she confirmed",
-                     AppointmentStatus.ATTENDED: "Attended", AppointmentStatus.MISSED: "Missed",
-                     AppointmentStatus.CANCELLED: "Cancelled", AppointmentStatus.MOVED: "Moved to another time"}
+STATUS_WORDS = {
+    ReferralStatus.SUBMITTED.value: "Submitted",
+    ReferralStatus.ASSESSMENT.value: "Assessment",
+    ReferralStatus.ACTIVE.value: "Active",
+    ReferralStatus.CLOSED.value: "Closed",
+}
+KIND_WORDS = {
+    AppointmentKind.ASSESSMENT: "Assessment",
+    AppointmentKind.MANDATORY_1: "Caution meeting 1",
+    AppointmentKind.MANDATORY_2: "Caution meeting 2",
+    AppointmentKind.FOLLOW_UP: "Follow-up",
+}
+APPOINTMENT_WORDS = {
+    AppointmentStatus.BOOKED: "Booked",
+    AppointmentStatus.CONFIRMED: "Booked, she confirmed",
+    AppointmentStatus.ATTENDED: "Attended",
+    AppointmentStatus.MISSED: "Missed",
+    AppointmentStatus.CANCELLED: "Cancelled",
+    AppointmentStatus.MOVED: "Moved to another time",
+}
 # Attendance can be marked (or corrected) on these once the meeting has started.
-MARKABLE = (AppointmentStatus.BOOKED, AppointmentStatus.CONFIRMED, AppointmentStatus.ATTENDED,
-            AppointmentStatus.MISSED)
+MARKABLE = (AppointmentStatus.BOOKED, AppointmentStatus.CONFIRMED, AppointmentStatus.ATTENDED, AppointmentStatus.MISSED)
 
 
 def pathway_words(referral: Referral) -> str:
@@ -60,11 +73,13 @@ def search_cases(session: Session, query: CaseQuery) -> tuple[list[Referral], in
     text = query.text.strip()
     if text:
         like = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_").lower() + "%"
-        stmt = stmt.where(or_(
-            func.lower(Referral.reference).like(like, escape="\\"),
-            func.lower(Woman.preferred_name).like(like, escape="\\"),
-            func.lower(Referral.police_reference).like(like, escape="\\"),
-        ))
+        stmt = stmt.where(
+            or_(
+                func.lower(Referral.reference).like(like, escape="\\"),
+                func.lower(Woman.preferred_name).like(like, escape="\\"),
+                func.lower(Referral.police_reference).like(like, escape="\\"),
+            )
+        )
     if query.borough:
         stmt = stmt.where(Referral.borough == query.borough)
     if query.status in {s.value for s in ReferralStatus}:
@@ -73,10 +88,17 @@ def search_cases(session: Session, query: CaseQuery) -> tuple[list[Referral], in
         stmt = stmt.where(Referral.pathway == query.pathway)
     total = session.execute(select(func.count()).select_from(stmt.subquery())).scalar_one()
     page = max(1, query.page)
-    rows = session.execute(
-        stmt.options(joinedload(Referral.woman)).order_by(Referral.created_at.desc(), Referral.id.desc())
-        .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)
-    ).scalars().unique().all()
+    rows = (
+        session.execute(
+            stmt.options(joinedload(Referral.woman))
+            .order_by(Referral.created_at.desc(), Referral.id.desc())
+            .offset((page - 1) * PAGE_SIZE)
+            .limit(PAGE_SIZE)
+        )
+        .scalars()
+        .unique()
+        .all()
+    )
     return list(rows), total
 
 
@@ -108,8 +130,13 @@ def set_status(session: Session, referral_id: int, status: str, staff_id: int) -
     new = ReferralStatus(status)
     referral.status = new
     referral.closed_at = utcnow() if new == ReferralStatus.CLOSED else None
-    audit.record(session, staff_id, "close_case" if new == ReferralStatus.CLOSED else f"set_status_{new.value}",
-                 "referral", referral.id)
+    audit.record(
+        session,
+        staff_id,
+        "close_case" if new == ReferralStatus.CLOSED else f"set_status_{new.value}",
+        "referral",
+        referral.id,
+    )
     return referral
 
 
@@ -127,12 +154,22 @@ def appointment_rows(session: Session, referral_id: int, now: datetime | None = 
     """Her appointments in date order; attendance only for those that have started."""
     now = now or utcnow()
     found = session.execute(
-        select(Appointment).join(AppointmentSlot, Appointment.slot_id == AppointmentSlot.id)
-        .where(Appointment.referral_id == referral_id).order_by(AppointmentSlot.starts_at, Appointment.id)
+        select(Appointment)
+        .join(AppointmentSlot, Appointment.slot_id == AppointmentSlot.id)
+        .where(Appointment.referral_id == referral_id)
+        .order_by(AppointmentSlot.starts_at, Appointment.id)
     ).scalars()
-    return [AppointmentRow(a.id, KIND_WORDS[a.kind], a.slot.starts_at, a.slot.centre.name if a.slot.centre else "",
-                           APPOINTMENT_WORDS[a.status], a.status in MARKABLE and a.slot.starts_at <= now)
-            for a in found]
+    return [
+        AppointmentRow(
+            a.id,
+            KIND_WORDS[a.kind],
+            a.slot.starts_at,
+            a.slot.centre.name if a.slot.centre else "",
+            APPOINTMENT_WORDS[a.status],
+            a.status in MARKABLE and a.slot.starts_at <= now,
+        )
+        for a in found
+    ]
 
 
 @dataclass(frozen=True)
@@ -157,8 +194,12 @@ def caution_panel(session: Session, referral: Referral, now: datetime | None = N
     if deadline is None:
         return None
     now = now or utcnow()
-    rank = {AppointmentStatus.ATTENDED: 3, AppointmentStatus.BOOKED: 2, AppointmentStatus.CONFIRMED: 2,
-            AppointmentStatus.MISSED: 1}
+    rank = {
+        AppointmentStatus.ATTENDED: 3,
+        AppointmentStatus.BOOKED: 2,
+        AppointmentStatus.CONFIRMED: 2,
+        AppointmentStatus.MISSED: 1,
+    }
     best: dict[AppointmentKind, Appointment] = {}
     for a in rules.appointments(session, referral.id, tuple(rank)):
         if a.kind in (AppointmentKind.MANDATORY_1, AppointmentKind.MANDATORY_2):
@@ -173,5 +214,6 @@ def caution_panel(session: Session, referral: Referral, now: datetime | None = N
         meetings.append(Meeting(f"Meeting {n}", state, a.slot.starts_at if a else None))
     complete = referral.caution_completed_at is not None or all(m.state == "attended" for m in meetings)
     today = now.astimezone(london()).date()
-    return CautionPanel((meetings[0], meetings[1]), deadline, (deadline - today).days,
-                        referral.caution_deadline is not None, complete)
+    return CautionPanel(
+        (meetings[0], meetings[1]), deadline, (deadline - today).days, referral.caution_deadline is not None, complete
+    )

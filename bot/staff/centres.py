@@ -1,4 +1,5 @@
 """The service's own women's centres (where appointments happen): add, edit, close."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -37,9 +38,17 @@ class CentreForm:
 
     @classmethod
     def from_centre(cls, c: Centre) -> CentreForm:
-        return cls(c.name, c.address, c.postcode, c.borough, c.phone or "", c.opening_hours or "",
-                   "" if c.latitude is None else str(c.latitude), "" if c.longitude is None else str(c.longitude),
-                   bool(c.active))
+        return cls(
+            c.name,
+            c.address,
+            c.postcode,
+            c.borough,
+            c.phone or "",
+            c.opening_hours or "",
+            "" if c.latitude is None else str(c.latitude),
+            "" if c.longitude is None else str(c.longitude),
+            bool(c.active),
+        )
 
 
 def _float(value: str, low: float, high: float) -> float | None:

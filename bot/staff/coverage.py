@@ -1,4 +1,5 @@
 """Coverage boroughs: which London boroughs the service takes referrals in."""
+
 from __future__ import annotations
 
 import csv

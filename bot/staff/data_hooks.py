@@ -5,6 +5,7 @@ Alerts and audit rows are the team's work record: they stay, without her.
 Handoffs of her conversations, the safe contact she left and the notes on her
 case are hers: they go.
 """
+
 from __future__ import annotations
 
 from sqlalchemy import delete, or_, select, update
@@ -21,18 +22,29 @@ def _erase(session: Session, her: Her) -> dict[str, int]:
     if her.senders:
         session.execute(delete(Handoff).where(Handoff.conversation_id.in_(her.senders)))
         # The safe contact she left with an alert is hers, though the alert stays.
-        session.execute(delete(HandoffContact).where(or_(
-            HandoffContact.conversation_id.in_(her.senders),
-            HandoffContact.alert_id.in_(select(Alert.id).where(Alert.conversation_id.in_(her.senders))))),
-            execution_options={"synchronize_session": False})
+        session.execute(
+            delete(HandoffContact).where(
+                or_(
+                    HandoffContact.conversation_id.in_(her.senders),
+                    HandoffContact.alert_id.in_(select(Alert.id).where(Alert.conversation_id.in_(her.senders))),
+                )
+            ),
+            execution_options={"synchronize_session": False},
+        )
         session.execute(update(Alert).where(Alert.conversation_id.in_(her.senders)).values(conversation_id=None))
     session.execute(update(Alert).where(Alert.woman_id == her.woman_id).values(woman_id=None))
     if her.referral_ids:
         session.execute(update(Alert).where(Alert.referral_id.in_(her.referral_ids)).values(referral_id=None))
-        session.execute(update(AuditLog).where(AuditLog.subject_type == "referral",
-                                               AuditLog.subject_id.in_(her.referral_ids)).values(subject_id=None))
-    session.execute(update(AuditLog).where(AuditLog.subject_type == "woman", AuditLog.subject_id == her.woman_id)
-                    .values(subject_id=None))
+        session.execute(
+            update(AuditLog)
+            .where(AuditLog.subject_type == "referral", AuditLog.subject_id.in_(her.referral_ids))
+            .values(subject_id=None)
+        )
+    session.execute(
+        update(AuditLog)
+        .where(AuditLog.subject_type == "woman", AuditLog.subject_id == her.woman_id)
+        .values(subject_id=None)
+    )
     return {"case_notes": notes}
 
 
@@ -43,8 +55,11 @@ def _summarise(session: Session, her: Her) -> list[str]:
 def _drop_case(session: Session, referral_id: int) -> None:
     case_notes.erase_for(session, (referral_id,))
     session.execute(update(Alert).where(Alert.referral_id == referral_id).values(referral_id=None))
-    session.execute(update(AuditLog).where(AuditLog.subject_type == "referral", AuditLog.subject_id == referral_id)
-                    .values(subject_id=None))
+    session.execute(
+        update(AuditLog)
+        .where(AuditLog.subject_type == "referral", AuditLog.subject_id == referral_id)
+        .values(subject_id=None)
+    )
 
 
 def _retain(session: Session, stale: Stale) -> dict[str, int]:

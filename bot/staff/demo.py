@@ -3,6 +3,7 @@
 Never on PostgreSQL or in production: a real service creates its first admin
 with `python -m bot.staff create-admin`.
 """
+
 from __future__ import annotations
 
 import secrets
@@ -28,6 +29,5 @@ def ensure_demo_admin(url: str | None = None) -> str | None:
             create_staff(session, email=DEMO_EMAIL, name="SAMPLE Admin", role=StaffRole.ADMIN, password=password)
         else:
             set_password(session, staff, password)
-    print(f"[elpis] demo staff login (SAMPLE, this run only): {DEMO_EMAIL} / {password}  ->  /staff/login",
-          flush=True)
+    print(f"[elpis] demo staff login (SAMPLE, this run only): {DEMO_EMAIL} / {password}  ->  /staff/login", flush=True)
     return password

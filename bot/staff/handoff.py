@@ -12,6 +12,7 @@ leaves the keyworker holding the conversation (and the crisis net on) to try
 again; a reply that surely did not reach Rasa frees its form key, so the
 same form can be sent again.
 """
+
 from __future__ import annotations
 
 import logging
@@ -31,8 +32,10 @@ logger = logging.getLogger(__name__)
 
 MAX_REPLY = 1000
 JOINED = "Hi, you are now talking to a person from our team. Type here to reply."
-LEFT = ("The person from our team has left the chat. You are back with the assistant. "
-        "Say 'talk to someone' if you need a person again.")
+LEFT = (
+    "The person from our team has left the chat. You are back with the assistant. "
+    "Say 'talk to someone' if you need a person again."
+)
 
 
 class HandoffError(ValueError):
@@ -52,14 +55,20 @@ class ConversationInfo:
 
 
 def _active_handoff(session: Session, sender_id: str) -> Handoff | None:
-    return session.execute(
-        select(Handoff).where(Handoff.conversation_id == sender_id, Handoff.ended_at.is_(None))
-        .order_by(Handoff.id.desc())
-    ).scalars().first()
+    return (
+        session.execute(
+            select(Handoff)
+            .where(Handoff.conversation_id == sender_id, Handoff.ended_at.is_(None))
+            .order_by(Handoff.id.desc())
+        )
+        .scalars()
+        .first()
+    )
 
 
-def conversation_info(session: Session, sender_id: str, channel: str | None, staff_id: int,
-                      log_view: bool = True) -> ConversationInfo:
+def conversation_info(
+    session: Session, sender_id: str, channel: str | None, staff_id: int, log_view: bool = True
+) -> ConversationInfo:
     convo = get_or_create(session, sender_id, _channel_for(session, sender_id, channel))
     if log_view:
         audit.record(session, staff_id, "view_conversation", "conversation", convo.id)
@@ -67,17 +76,29 @@ def conversation_info(session: Session, sender_id: str, channel: str | None, sta
     holder = None
     if handoff is not None and handoff.staff_id:
         holder = session.get(Staff, handoff.staff_id)
-    return ConversationInfo(convo.id, convo.sender_id, convo.channel, bool(convo.paused), convo.woman_id,
-                            holder.id if holder else None, holder.name if holder else None)
+    return ConversationInfo(
+        convo.id,
+        convo.sender_id,
+        convo.channel,
+        bool(convo.paused),
+        convo.woman_id,
+        holder.id if holder else None,
+        holder.name if holder else None,
+    )
 
 
 def _channel_for(session: Session, sender_id: str, channel: str | None) -> str | None:
     if channel:
         return channel
-    return session.execute(
-        select(Alert.channel).where(Alert.conversation_id == sender_id, Alert.channel.is_not(None))
-        .order_by(Alert.id.desc())
-    ).scalars().first()
+    return (
+        session.execute(
+            select(Alert.channel)
+            .where(Alert.conversation_id == sender_id, Alert.channel.is_not(None))
+            .order_by(Alert.id.desc())
+        )
+        .scalars()
+        .first()
+    )
 
 
 def _holder(sender_id: str) -> tuple[int, str] | None:
@@ -95,11 +116,17 @@ def _record_take(sender_id: str, channel: str | None, staff_id: int, alert_id: i
         convo.paused = True
         if _active_handoff(session, sender_id) is None:
             alert = session.get(Alert, alert_id) if alert_id else None
-            session.add(Handoff(conversation_id=sender_id, staff_id=staff_id,
-                                alert_id=alert.id if alert and alert.conversation_id == sender_id else None))
+            session.add(
+                Handoff(
+                    conversation_id=sender_id,
+                    staff_id=staff_id,
+                    alert_id=alert.id if alert and alert.conversation_id == sender_id else None,
+                )
+            )
         # Taking over answers the alert: acknowledge her open alerts.
         session.execute(
-            update(Alert).where(Alert.conversation_id == sender_id, Alert.status == AlertStatus.OPEN)
+            update(Alert)
+            .where(Alert.conversation_id == sender_id, Alert.status == AlertStatus.OPEN)
             .values(status=AlertStatus.ACKNOWLEDGED, acknowledged_at=utcnow(), acknowledged_by_id=staff_id)
             .execution_options(synchronize_session=False)
         )
@@ -124,9 +151,13 @@ def _claim_message(sender_id: str, staff_id: int, message_key: str) -> bool:
         if handoff is None:
             raise HandoffError("Take the conversation over before replying.")
         won = session.execute(
-            update(Handoff).where(Handoff.id == handoff.id,
-                                  (Handoff.last_message_key.is_(None)) | (Handoff.last_message_key != message_key))
-            .values(last_message_key=message_key).execution_options(synchronize_session=False)
+            update(Handoff)
+            .where(
+                Handoff.id == handoff.id,
+                (Handoff.last_message_key.is_(None)) | (Handoff.last_message_key != message_key),
+            )
+            .values(last_message_key=message_key)
+            .execution_options(synchronize_session=False)
         ).rowcount
         if won != 1:
             return False
@@ -138,9 +169,14 @@ def _unclaim_message(sender_id: str, message_key: str) -> None:
     """The words did not reach Rasa: the same form may be sent again."""
     with session_scope() as session:
         session.execute(
-            update(Handoff).where(Handoff.conversation_id == sender_id, Handoff.ended_at.is_(None),
-                                  Handoff.last_message_key == message_key)
-            .values(last_message_key=None).execution_options(synchronize_session=False)
+            update(Handoff)
+            .where(
+                Handoff.conversation_id == sender_id,
+                Handoff.ended_at.is_(None),
+                Handoff.last_message_key == message_key,
+            )
+            .values(last_message_key=None)
+            .execution_options(synchronize_session=False)
         )
 
 
@@ -179,8 +215,9 @@ def clean_reply(text: str) -> str:
     return text
 
 
-async def take_over(sender_id: str, channel: str | None, staff_id: int, staff_name: str,
-                    alert_id: int | None = None) -> ConversationInfo:
+async def take_over(
+    sender_id: str, channel: str | None, staff_id: int, staff_name: str, alert_id: int | None = None
+) -> ConversationInfo:
     held = await run_db(_holder, sender_id)
     if held is not None and held[0] != staff_id:
         raise HandoffError(f"{held[1]} is already answering this conversation.")

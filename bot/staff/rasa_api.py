@@ -6,6 +6,7 @@ the channel she used last (Rasa emits them to her session's room); on SMS the
 outbox sends them, and the tracker gets the same words without side effects so
 the transcript shows them.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -82,8 +83,11 @@ async def resume(sender_id: str) -> None:
 
 
 def bot_event(text: str, staff_name: str | None = None, keyworker: bool = True) -> dict:
-    return {"event": "bot", "text": text,
-            "metadata": {STAFF_METADATA_KEY: True, "staff": staff_name} if keyworker else {}}
+    return {
+        "event": "bot",
+        "text": text,
+        "metadata": {STAFF_METADATA_KEY: True, "staff": staff_name} if keyworker else {},
+    }
 
 
 def transcript(tracker_json: dict) -> list[dict]:
@@ -95,13 +99,19 @@ def transcript(tracker_json: dict) -> list[dict]:
             text = event.get("text") or ""
             if text.startswith("/"):  # button payloads and the page's greeting
                 continue
-            out.append({"who": "her", "text": text, "at": event.get("timestamp"),
-                        "channel": event.get("input_channel")})
+            out.append(
+                {"who": "her", "text": text, "at": event.get("timestamp"), "channel": event.get("input_channel")}
+            )
         elif kind == "bot" and event.get("text"):
             meta = event.get("metadata") or {}
             who = "keyworker" if meta.get(STAFF_METADATA_KEY) else "assistant"
             out.append({"who": who, "text": event["text"], "at": event.get("timestamp"), "staff": meta.get("staff")})
         elif kind in ("pause", "resume"):
-            out.append({"who": "event", "text": "A keyworker took over" if kind == "pause" else "Handed back to the assistant",
-                        "at": event.get("timestamp")})
+            out.append(
+                {
+                    "who": "event",
+                    "text": "A keyworker took over" if kind == "pause" else "Handed back to the assistant",
+                    "at": event.get("timestamp"),
+                }
+            )
     return out

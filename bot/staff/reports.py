@@ -4,6 +4,7 @@ Aggregated in Python from narrow selects: the service has thousands of
 referrals, not millions, and this stays identical on SQLite and PostgreSQL
 (month boundaries in London time).
 """
+
 from __future__ import annotations
 
 from collections import Counter, defaultdict
@@ -19,8 +20,13 @@ from bot.db.types import utcnow
 from bot.directory.taxonomy import CATEGORIES
 from bot.staff import appointments_view
 
-SUPPORT_BUCKETS = [("under 1 month", 30), ("1-3 months", 91), ("3-6 months", 182), ("6-12 months", 365),
-                   ("over 12 months", None)]
+SUPPORT_BUCKETS = [
+    ("under 1 month", 30),
+    ("1-3 months", 91),
+    ("3-6 months", 182),
+    ("6-12 months", 365),
+    ("over 12 months", None),
+]
 PATHWAY_LABELS = {"self": "Self-referral", "police_caution": "Police (caution)"}
 
 
@@ -78,8 +84,9 @@ def build_report(session: Session, now: datetime | None = None) -> Report:
         select(ReferralNeed.need, func.count()).group_by(ReferralNeed.need).order_by(func.count().desc())
     ).all()
     report.top_needs = [(CATEGORIES.get(n.value, (n.value,))[0], c) for n, c in top]
-    reasons = session.execute(select(Alert.reason, func.count()).group_by(Alert.reason).order_by(func.count().desc())).all()
+    reasons = session.execute(
+        select(Alert.reason, func.count()).group_by(Alert.reason).order_by(func.count().desc())
+    ).all()
     report.alerts_by_reason = [(r.value.replace("_", " "), c) for r, c in reasons]
     report.engagement = appointments_view.engagement(session)
     return report
-

@@ -4,6 +4,7 @@ The cookie carries a random token; the database keeps its sha256, the staff
 member it belongs to and that session's CSRF token. A form posted with another
 session's token, or a cookie that was logged out, revoked or expired, fails.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -49,8 +50,16 @@ def start_session(session: Session, staff_id: int, now: datetime | None = None) 
     """A new session (always new on login: no session fixation). Returns the cookie token."""
     now = now or utcnow()
     token = secrets.token_urlsafe(32)
-    session.add(StaffSession(token_hash=_digest(token), staff_id=staff_id, csrf_token=secrets.token_urlsafe(32),
-                             created_at=now, last_seen_at=now, expires_at=now + ABSOLUTE_TIMEOUT))
+    session.add(
+        StaffSession(
+            token_hash=_digest(token),
+            staff_id=staff_id,
+            csrf_token=secrets.token_urlsafe(32),
+            created_at=now,
+            last_seen_at=now,
+            expires_at=now + ABSOLUTE_TIMEOUT,
+        )
+    )
     session.flush()
     return token
 

@@ -4,6 +4,7 @@ ELPIS_TEAM_HOURS is like "Mon-Fri 09:30-17:00" or "Mon-Thu 09:00-17:00; Fri 09:0
 (read by bot/hours.py; England and Wales bank holidays are days off). Times are
 in the service's zone (settings.timezone).
 """
+
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta

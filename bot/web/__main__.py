@@ -1,4 +1,5 @@
 """`python -m bot.web [--port N]`: serve the chat page and staff app."""
+
 import argparse
 
 from bot.settings import get_settings

@@ -4,6 +4,7 @@ Areas are blueprints in their own packages, registered here:
   bot.web.chat   the public chat page (/ and /chat)
   bot.web.staff  the staff app (/staff/...)
 """
+
 from __future__ import annotations
 
 import importlib

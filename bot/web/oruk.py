@@ -6,6 +6,7 @@ a listing already shows the public, through bot.directory.oruk.service_doc
 (a whitelist of fields), never anything about women or cases. Hidden
 (inactive) listings are left out, and in production SAMPLE listings too.
 """
+
 from __future__ import annotations
 
 import uuid
@@ -21,8 +22,11 @@ from bot.directory.listing_reads import with_children
 from bot.settings import get_settings
 
 PER_PAGE, MAX_PER_PAGE = 50, 100
-HEADERS = {"Access-Control-Allow-Origin": "*", "Cache-Control": "public, max-age=300",
-           "X-Content-Type-Options": "nosniff"}
+HEADERS = {
+    "Access-Control-Allow-Origin": "*",
+    "Cache-Control": "public, max-age=300",
+    "X-Content-Type-Options": "nosniff",
+}
 # Internal references are not for the public feed (ids are the UUIDs).
 PRIVATE_FIELDS = ("x_elpis_external_id",)
 
@@ -61,15 +65,24 @@ def _page(page: int, per_page: int, search: str | None, term: str | None) -> dic
             code = oruk.TERM_CODES.get(term)
             query = query.where(DirService.categories.any(DirServiceCategory.category == (code or "")))
         total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
-        rows = session.execute(with_children(query).order_by(DirService.name, DirService.id)
-                               .limit(per_page).offset((page - 1) * per_page)).scalars().unique()
+        rows = (
+            session.execute(
+                with_children(query)
+                .order_by(DirService.name, DirService.id)
+                .limit(per_page)
+                .offset((page - 1) * per_page)
+            )
+            .scalars()
+            .unique()
+        )
         return oruk.page_doc([_doc(s) for s in rows], total, page, per_page)
 
 
 def _one(service_uuid: str) -> dict[str, Any] | None:
     with session_scope() as session:
-        service = session.execute(with_children(_public(select(DirService)))
-                                  .where(DirService.uuid == service_uuid)).scalar_one_or_none()
+        service = session.execute(
+            with_children(_public(select(DirService))).where(DirService.uuid == service_uuid)
+        ).scalar_one_or_none()
         return _doc(service) if service else None
 
 
@@ -87,8 +100,9 @@ def build_blueprint() -> Blueprint:
         if not page or not per_page:
             return _json({"error": "page and per_page are whole numbers from 1"}, 400)
         search = (request.args.get("search") or "").strip()[:100] or None
-        return _json(await run_db(_page, page, min(per_page, MAX_PER_PAGE), search,
-                                  request.args.get("taxonomy_term_id")))
+        return _json(
+            await run_db(_page, page, min(per_page, MAX_PER_PAGE), search, request.args.get("taxonomy_term_id"))
+        )
 
     @bp.get("/services/<service_id:str>", name="oruk_service")
     async def service(_request, service_id: str):

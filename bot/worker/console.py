@@ -8,6 +8,7 @@ keeps a `Digest` of what it did and logs it as one line every few minutes, and
 only when something was done: "last 5 min: sent 2 reminders, 1 alert; wiped 3
 conversation trackers".
 """
+
 from __future__ import annotations
 
 import dataclasses

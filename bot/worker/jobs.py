@@ -4,6 +4,7 @@ A job is (name, seconds between runs, function taking no arguments). Jobs run
 in the worker only, so several workers may run them at once: a job must be
 safe to run concurrently (conditional updates, SKIP LOCKED), like the outbox.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable

@@ -1,4 +1,5 @@
 """The delivery loop: claim, send, record; several sends at once in threads."""
+
 from __future__ import annotations
 
 import logging
@@ -17,9 +18,14 @@ logger = logging.getLogger(__name__)
 
 
 class Worker:
-    def __init__(self, url: str | None = None, concurrency: int | None = None,
-                 providers: dict[str, Provider] | None = None, idle_sleep: float = 0.2,
-                 on_outcome: Callable[[Claimed, str], None] | None = None):
+    def __init__(
+        self,
+        url: str | None = None,
+        concurrency: int | None = None,
+        providers: dict[str, Provider] | None = None,
+        idle_sleep: float = 0.2,
+        on_outcome: Callable[[Claimed, str], None] | None = None,
+    ):
         settings = get_settings()
         self.url = url
         self.worker_id = f"{socket.gethostname()}:{os.getpid()}:{id(self) % 10000}"

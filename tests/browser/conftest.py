@@ -6,6 +6,7 @@ downloads a browser here. Every request the page makes to a host other than
 our web server is answered by a local stub (and recorded), so nothing leaves
 the machine and the tests can assert that the page asked for nothing else.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -28,8 +29,14 @@ from tests.conftest import REQUIRE_SERVICES
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 AXE_JS = Path(__file__).parent / "vendor" / "axe.min.js"
 NEUTRAL_HTML = "<!doctype html><html lang=en><title>Weather</title><h1>Weather</h1><p>Sunny spells.</p></html>"
@@ -107,7 +114,11 @@ class Recorder:
         self.referers: dict[str, str | None] = {}
 
     def foreign(self) -> list[str]:
-        return [u for u in self.urls if urlsplit(u).scheme not in ("data", "blob", "about") and urlsplit(u).netloc != self.own]
+        return [
+            u
+            for u in self.urls
+            if urlsplit(u).scheme not in ("data", "blob", "about") and urlsplit(u).netloc != self.own
+        ]
 
 
 @pytest.fixture
@@ -225,7 +236,11 @@ class WebServer:
         out = open(self.log_dir / f"web-extra-{self.port}.log", "ab")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "bot.web", "--port", str(self.port)],
-            cwd=REPO_ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+            cwd=REPO_ROOT,
+            env=self.env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         wait_http(f"{self.url}/healthz", 60, self.proc)
         return self

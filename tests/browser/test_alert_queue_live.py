@@ -1,6 +1,7 @@
 """The alert queue in Chromium: a new urgent alert appears in the list without the page
 reloading, is announced in the polite live region, and focus never moves (while it is
 inside the list, the list waits for it to leave)."""
+
 from __future__ import annotations
 
 import re
@@ -26,17 +27,22 @@ def queue_web(tmp_path_factory, artifacts):
     migrate.upgrade(url)
     seed(url)
     with session_scope(url) as session:
-        create_staff(session, email="queue@staff.test", name="Queue Keyworker", role=StaffRole.KEYWORKER,
-                     password=PASSWORD)
+        create_staff(
+            session, email="queue@staff.test", name="Queue Keyworker", role=StaffRole.KEYWORKER, password=PASSWORD
+        )
     with running_web(url, "http://127.0.0.1:9", tmp, artifacts) as web:
         yield web
 
 
 def add_alert(url: str, summary: str, urgent: bool = True) -> int:
     with session_scope(url) as session:
-        alert = Alert(reason=AlertReason.CRISIS if urgent else AlertReason.HUMAN_REQUESTED,
-                      urgency=AlertUrgency.URGENT if urgent else AlertUrgency.NORMAL, summary=summary,
-                      channel="socketio", conversation_id=f"live-{uuid.uuid4().hex[:8]}")
+        alert = Alert(
+            reason=AlertReason.CRISIS if urgent else AlertReason.HUMAN_REQUESTED,
+            urgency=AlertUrgency.URGENT if urgent else AlertUrgency.NORMAL,
+            summary=summary,
+            channel="socketio",
+            conversation_id=f"live-{uuid.uuid4().hex[:8]}",
+        )
         session.add(alert)
         session.flush()
         return alert.id
@@ -59,8 +65,10 @@ def test_a_new_urgent_alert_appears_in_place_announced_politely(browser, queue_w
         link = page.locator(f'tr[data-alert-id="{first}"] a')
         link.focus()
         urgent = add_alert(queue_web.db, "Crisis words in a conversation (live test)")
-        assert wait_until(lambda: "New urgent alert: Crisis words in a conversation (live test)"
-                          in page.inner_text("#queue-news"), timeout=POLL_WAIT)
+        assert wait_until(
+            lambda: "New urgent alert: Crisis words in a conversation (live test)" in page.inner_text("#queue-news"),
+            timeout=POLL_WAIT,
+        )
         assert page.evaluate('document.activeElement.closest("tr").dataset.alertId') == str(first)
         assert page.locator(f'tr[data-alert-id="{urgent}"]').count() == 0
 

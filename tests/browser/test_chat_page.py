@@ -3,6 +3,7 @@
 Runs on the SQLite stack only: the page, not the database, is under test here
 (tests/integration covers both databases).
 """
+
 from __future__ import annotations
 
 import re
@@ -47,7 +48,8 @@ def referral_rows(database_url: str, conversation_id: str) -> list[tuple[Referra
     engine = create_engine(database_url, future=True)
     with Session(engine) as session:
         rows = session.execute(
-            select(Referral, Woman).join(Woman, Woman.id == Referral.woman_id)
+            select(Referral, Woman)
+            .join(Woman, Woman.id == Referral.woman_id)
             .where(Referral.conversation_id == conversation_id)
         ).all()
         result = [(r, w) for r, w in rows]
@@ -188,8 +190,15 @@ def test_shift_three_times_blanks_the_page_then_leaves_and_clears(chat):
     # Blanked before it started to navigate: nothing visible or reachable by Tab,
     # the conversation gone from the page and from storage; and a replace.
     [leaving] = [s for s in at_navigate if s["url"] == neutral]
-    assert leaving == {"url": neutral, "type": "replace", "exiting": True, "visibility": "hidden",
-                       "visible": 0, "messages": 0, "stored": 0}
+    assert leaving == {
+        "url": neutral,
+        "type": "replace",
+        "exiting": True,
+        "visibility": "hidden",
+        "visible": 0,
+        "messages": 0,
+        "stored": 0,
+    }
 
 
 def test_shift_presses_too_far_apart_do_not_leave(chat):
@@ -275,11 +284,15 @@ def test_back_to_a_page_left_blank_starts_again_with_no_old_messages(browser, ch
     "websocket-used-with-ccns"); a browser may not, so the page is served here
     without no-store, with Playwright's default --disable-back-forward-cache off."""
     bfcache_browser = browser.browser_type.launch(
-        executable_path=str(chromium_path), headless=True, ignore_default_args=["--disable-back-forward-cache"],
+        executable_path=str(chromium_path),
+        headless=True,
+        ignore_default_args=["--disable-back-forward-cache"],
         # A page we fulfil counts as public, so its websocket to 127.0.0.1 would be
         # refused; this replaces Playwright's own --disable-features list (the last one wins).
-        args=[*CHROMIUM_ARGS,
-              "--disable-features=LocalNetworkAccessChecks,HttpsUpgrades,HttpsFirstBalancedModeAutoEnable"],
+        args=[
+            *CHROMIUM_ARGS,
+            "--disable-features=LocalNetworkAccessChecks,HttpsUpgrades,HttpsFirstBalancedModeAutoEnable",
+        ],
     )
     ctx = bfcache_browser.new_context(viewport={"width": 390, "height": 844}, locale="en-GB")
     try:
@@ -287,8 +300,11 @@ def test_back_to_a_page_left_blank_starts_again_with_no_old_messages(browser, ch
 
         def cacheable(route):
             served = route.fetch()
-            headers = {k: v for k, v in served.headers.items()
-                       if k.lower() not in ("cache-control", "content-encoding", "content-length")}
+            headers = {
+                k: v
+                for k, v in served.headers.items()
+                if k.lower() not in ("cache-control", "content-encoding", "content-length")
+            }
             route.fulfill(response=served, headers=headers)
 
         ctx.route(chat_stack.web_url.rstrip("/") + "/", cacheable)
@@ -316,7 +332,8 @@ def test_back_to_a_page_left_blank_starts_again_with_no_old_messages(browser, ch
         chat.page.wait_for_function("(window.__pageshows || []).length")
         restored = wait_until(lambda: chat.page.evaluate("window.__pageshows") == [False, True], timeout=5)
         assert restored, chat.page.evaluate(
-            "JSON.stringify(performance.getEntriesByType('navigation')[0].notRestoredReasons)")
+            "JSON.stringify(performance.getEntriesByType('navigation')[0].notRestoredReasons)"
+        )
         # Visible again, none of the old conversation, a new one started.
         assert chat.page.evaluate("getComputedStyle(document.body).visibility") == "visible"
         assert not chat.page.evaluate("document.documentElement.classList.contains('exiting')")
@@ -366,9 +383,7 @@ def test_no_serious_or_critical_accessibility_violations(chat, context):
     assert axe_violations(chat.page) == []
     # Reduced motion: the typing dots stop moving.
     chat.page.emulate_media(reduced_motion="reduce")
-    animation = chat.page.evaluate(
-        "getComputedStyle(document.querySelector('#typing .dot')).animationName"
-    )
+    animation = chat.page.evaluate("getComputedStyle(document.querySelector('#typing .dot')).animationName")
     assert animation == "none"
 
 
@@ -438,9 +453,7 @@ def test_pasted_markup_is_shown_as_text_never_run(chat):
     box.click()
     chat.page.keyboard.insert_text(markup)
     box.press("Enter")
-    chat.page.wait_for_function(
-        "n => document.querySelectorAll('#log .msg.bot').length > n", arg=1, timeout=WAIT_MS
-    )
+    chat.page.wait_for_function("n => document.querySelectorAll('#log .msg.bot').length > n", arg=1, timeout=WAIT_MS)
     assert chat.user_texts()[-1] == markup
     assert chat.page.locator("#log img, #log script, #log b").count() == 0
     assert chat.page.evaluate("window.__pwned === undefined")
@@ -449,8 +462,10 @@ def test_pasted_markup_is_shown_as_text_never_run(chat):
 
 def test_rasa_down_shows_a_clear_message_then_retry_and_reconnect(browser, chat_stack, screenshots, artifacts):
     relay = TcpForwarder(chat_stack.rasa_port)  # nothing listens yet: Rasa is "down"
-    web = WebServer({"DATABASE_URL": chat_stack.database_url, "ELPIS_RASA_URL": f"http://127.0.0.1:{relay.port}"},
-                    artifacts / "logs").start()
+    web = WebServer(
+        {"DATABASE_URL": chat_stack.database_url, "ELPIS_RASA_URL": f"http://127.0.0.1:{relay.port}"},
+        artifacts / "logs",
+    ).start()
     ctx = browser.new_context(viewport={"width": 390, "height": 844})
     try:
         recorder = open_recorded(ctx, web.url)

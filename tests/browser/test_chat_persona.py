@@ -1,6 +1,7 @@
 """Issue #19's self-referral journey typed into the public chat page in Chromium
 (socket.io, real servers), as over REST and SMS: the same 12 messages with the
 same slips (tests/support/personas.py), ending in a booked first meeting."""
+
 from __future__ import annotations
 
 import pytest

@@ -7,6 +7,7 @@
 2. An admin edits a partner listing in the browser and the bot's very next
    service answer shows the edit (no retraining, no restart).
 """
+
 from __future__ import annotations
 
 import re
@@ -61,18 +62,33 @@ def staff_stack(model_path, tmp_path_factory, artifacts):
     seed(url)
     credentials = tmp / "credentials.yml"
     credentials.write_text(CREDENTIALS)
-    stack = Stack(rasa_port=free_port(), action_port=free_port(), web_port=free_port(), model=model_path,
-                  fake_twilio_port=free_port(),
-                  credentials=credentials, log_dir=artifacts / "logs",
-                  env={"DATABASE_URL": url, "ELPIS_DEV_INBOX": str(tmp / "inbox.jsonl"),
-                       "ELPIS_TEAM_HOURS": "Mon-Sun 00:00-23:59"})
+    stack = Stack(
+        rasa_port=free_port(),
+        action_port=free_port(),
+        web_port=free_port(),
+        model=model_path,
+        fake_twilio_port=free_port(),
+        credentials=credentials,
+        log_dir=artifacts / "logs",
+        env={
+            "DATABASE_URL": url,
+            "ELPIS_DEV_INBOX": str(tmp / "inbox.jsonl"),
+            "ELPIS_TEAM_HOURS": "Mon-Sun 00:00-23:59",
+        },
+    )
     stack.start()
     stack.database_url = url
     with session_scope(url) as session:
         for role in ("keyworker", "admin"):
-            create_staff(session, email=f"{role}@staff.test", name=f"Browser {role.title()}",
-                         role=StaffRole(role), password=PASSWORD, on_duty=role == "keyworker",
-                         phone="07700 900777" if role == "keyworker" else None)
+            create_staff(
+                session,
+                email=f"{role}@staff.test",
+                name=f"Browser {role.title()}",
+                role=StaffRole(role),
+                password=PASSWORD,
+                on_duty=role == "keyworker",
+                phone="07700 900777" if role == "keyworker" else None,
+            )
     yield stack
     stack.stop()
 
@@ -104,8 +120,9 @@ def test_crisis_alert_take_over_reply_and_hand_back(browser, staff_stack, screen
         notices = [m for m in rows(staff_stack.database_url, OutboxMessage, kind="alert")]
         assert {m.to_address for m in notices} >= {"+447700900777", "keyworker@staff.test"}
         # A digest of counts ("1 new alert in Elpis, 1 urgent. Please log in."), nothing of hers.
-        assert all(re.fullmatch(r"\d+ (new|urgent) alerts? in Elpis[0-9a-z ,;]*\. Please log in\.", m.body)
-                   for m in notices), [m.body for m in notices]
+        assert all(
+            re.fullmatch(r"\d+ (new|urgent) alerts? in Elpis[0-9a-z ,;]*\. Please log in\.", m.body) for m in notices
+        ), [m.body for m in notices]
 
         staff = staff_ctx.new_page()
         log_in(staff, web, "keyworker@staff.test")
@@ -221,8 +238,11 @@ def test_admin_edits_a_listing_and_the_next_answer_shows_it(browser, staff_stack
     # ... and through Rasa, when the model under test knows the service finder (make test trains it).
     domain = requests.get(f"{staff_stack.rasa_url}/domain", headers={"Accept": "application/json"}, timeout=10).json()
     if "action_find_services" in domain.get("actions", []):
-        resp = requests.post(f"{staff_stack.rasa_url}/webhooks/rest/webhook",
-                             json={"sender": f"staff-test-{uuid.uuid4().hex[:8]}", "message": message}, timeout=60)
+        resp = requests.post(
+            f"{staff_stack.rasa_url}/webhooks/rest/webhook",
+            json={"sender": f"staff-test-{uuid.uuid4().hex[:8]}", "message": message},
+            timeout=60,
+        )
         answer = "\n".join(m.get("text", "") for m in resp.json())
         assert "020 7946 0199" in answer and "020 7946 0112" not in answer, answer
 
@@ -230,12 +250,27 @@ def test_admin_edits_a_listing_and_the_next_answer_shows_it(browser, staff_stack
 def ask_action_server(stack, action: str, text: str) -> str:
     """One real call to the running action server, as Rasa makes it."""
     sender = f"staff-test-{uuid.uuid4().hex[:8]}"
-    tracker = {"sender_id": sender, "slots": {}, "latest_message": {"text": text, "intent": {"name": "find_service"},
-                                                                    "entities": []},
-               "events": [], "paused": False, "followup_action": None, "active_loop": {},
-               "latest_action_name": "action_listen", "latest_input_channel": "rest"}
-    resp = requests.post(f"http://127.0.0.1:{stack.action_port}/webhook", timeout=60, json={
-        "next_action": action, "sender_id": sender, "tracker": tracker,
-        "domain": {"slots": {}, "responses": {}, "forms": {}, "intents": [], "actions": []}, "version": "3.6.21"})
+    tracker = {
+        "sender_id": sender,
+        "slots": {},
+        "latest_message": {"text": text, "intent": {"name": "find_service"}, "entities": []},
+        "events": [],
+        "paused": False,
+        "followup_action": None,
+        "active_loop": {},
+        "latest_action_name": "action_listen",
+        "latest_input_channel": "rest",
+    }
+    resp = requests.post(
+        f"http://127.0.0.1:{stack.action_port}/webhook",
+        timeout=60,
+        json={
+            "next_action": action,
+            "sender_id": sender,
+            "tracker": tracker,
+            "domain": {"slots": {}, "responses": {}, "forms": {}, "intents": [], "actions": []},
+            "version": "3.6.21",
+        },
+    )
     assert resp.status_code == 200, resp.text[:300]
     return "\n".join(m.get("text") or "" for m in resp.json().get("responses", []))

@@ -5,6 +5,7 @@ and the local fake Twilio, started the way `make run` starts dev mode
 The bot is told its public URL is https://sms.elpis.test (as behind a proxy):
 Twilio signs over that URL, and the fake delivers to the local port.
 """
+
 from __future__ import annotations
 
 import os
@@ -38,12 +39,19 @@ def sms_stack(request, model_path, tmp_path_factory, artifacts):
     migrate.upgrade(url)
     seed(url)
     stack = Stack(
-        rasa_port=free_port(), action_port=free_port(), web_port=free_port(), fake_twilio_port=free_port(),
-        env={"DATABASE_URL": url, "ELPIS_PUBLIC_BASE_URL": PUBLIC_URL,
-             "ELPIS_DEV_INBOX": str(tmp_path_factory.mktemp("sms-inbox") / "inbox.jsonl"),
-             # Look for messages a stopped process left unanswered every 2 s, not every minute.
-             "ELPIS_SMS_REPLAY_INTERVAL_S": "2"},
-        model=model_path, log_dir=artifacts / "logs",
+        rasa_port=free_port(),
+        action_port=free_port(),
+        web_port=free_port(),
+        fake_twilio_port=free_port(),
+        env={
+            "DATABASE_URL": url,
+            "ELPIS_PUBLIC_BASE_URL": PUBLIC_URL,
+            "ELPIS_DEV_INBOX": str(tmp_path_factory.mktemp("sms-inbox") / "inbox.jsonl"),
+            # Look for messages a stopped process left unanswered every 2 s, not every minute.
+            "ELPIS_SMS_REPLAY_INTERVAL_S": "2",
+        },
+        model=model_path,
+        log_dir=artifacts / "logs",
     )
     stack.start()
     stack.database_url = url
@@ -104,9 +112,17 @@ def webhook(stack: Stack, path: str = "/webhooks/sms/webhook") -> str:
     return f"{stack.rasa_url}{path}"
 
 
-def signed_post(stack: Stack, params: dict, *, path: str = "/webhooks/sms/webhook", token: str = DEFAULT_TOKEN,
-                sign_url: str | None = None, raw: bytes | None = None, signature: str | None = None,
-                timeout: float = 30) -> requests.Response:
+def signed_post(
+    stack: Stack,
+    params: dict,
+    *,
+    path: str = "/webhooks/sms/webhook",
+    token: str = DEFAULT_TOKEN,
+    sign_url: str | None = None,
+    raw: bytes | None = None,
+    signature: str | None = None,
+    timeout: float = 30,
+) -> requests.Response:
     """POST a form to the bot as Twilio would (signed over the public URL), or not quite."""
     url = (sign_url or PUBLIC_URL) + path
     headers = {"Content-Type": "application/x-www-form-urlencoded"}
@@ -120,8 +136,15 @@ def signed_post(stack: Stack, params: dict, *, path: str = "/webhooks/sms/webhoo
 
 def twilio_params(number: str, body: str | None, sid: str | None = None, **extra) -> dict:
     sid = sid or "SM" + uuid.uuid4().hex
-    params = {"MessageSid": sid, "SmsSid": sid, "AccountSid": DEFAULT_SID, "From": number, "To": "+447700900000",
-              "NumMedia": "0", "ApiVersion": "2010-04-01"}
+    params = {
+        "MessageSid": sid,
+        "SmsSid": sid,
+        "AccountSid": DEFAULT_SID,
+        "From": number,
+        "To": "+447700900000",
+        "NumMedia": "0",
+        "ApiVersion": "2010-04-01",
+    }
     if body is not None:
         params["Body"] = body
     params.update(extra)
@@ -151,6 +174,7 @@ def eventually(fn, timeout: float = 20.0):
 
 def settled(stack: Stack, number: str, count: int, timeout: float = 60.0) -> list:
     """Her inbound rows once `count` exist and none is still being handled."""
+
     def done():
         found = rows(stack, SmsInbound, from_number=number)
         return found if len(found) == count and all(r.status != "received" for r in found) else None

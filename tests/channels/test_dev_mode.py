@@ -1,4 +1,5 @@
 """Dev mode: with no Twilio account, the run command adds the fake Twilio and points SMS at it."""
+
 from __future__ import annotations
 
 from bot.devtools.fake_twilio import DEFAULT_TOKEN
@@ -16,7 +17,14 @@ def test_stack_with_fake_twilio_starts_it_first_and_points_everything_at_it():
     services = stack.build()
     assert [s.name for s in services] == ["fake-twilio", "actions", "rasa", "web", "worker"]
     fake = services[0]
-    assert fake.argv[1:] == ["-m", "bot.devtools.fake_twilio", "--port", "15099", "--rasa-url", "http://127.0.0.1:15005"]
+    assert fake.argv[1:] == [
+        "-m",
+        "bot.devtools.fake_twilio",
+        "--port",
+        "15099",
+        "--rasa-url",
+        "http://127.0.0.1:15005",
+    ]
     assert fake.ready_url == "http://127.0.0.1:15099/_fake/health"
     env = stack.fake_twilio_env()
     assert env["TWILIO_BASE_URL"] == "http://127.0.0.1:15099"

@@ -1,4 +1,5 @@
 """The local fake Twilio behaves like Twilio for our client, callbacks and webhooks."""
+
 from __future__ import annotations
 
 import json
@@ -59,8 +60,9 @@ def receiver():
 
 @pytest.fixture
 def fake(receiver):
-    f = FakeTwilio(auth_token=TOKEN, rasa_url=receiver.url, public_url="https://sms.elpis.test",
-                   callback_delay=0.01).start()
+    f = FakeTwilio(
+        auth_token=TOKEN, rasa_url=receiver.url, public_url="https://sms.elpis.test", callback_delay=0.01
+    ).start()
     yield f
     f.stop()
 
@@ -120,7 +122,10 @@ def test_status_callbacks_are_signed_like_twilio(fake, receiver):
         assert request["path"] == "/webhooks/sms/status"
         by_sid.setdefault(request["params"]["MessageSid"], []).append(request["params"]["MessageStatus"])
     assert by_sid == {ok: ["sent", "delivered"], bad: ["sent", "undelivered"]}
-    assert [r["params"].get("ErrorCode") for r in receiver.received if r["params"]["MessageSid"] == bad] == [None, "30003"]
+    assert [r["params"].get("ErrorCode") for r in receiver.received if r["params"]["MessageSid"] == bad] == [
+        None,
+        "30003",
+    ]
     assert fake.sent(to=NUMBER)[0]["status"] == "delivered"
 
 

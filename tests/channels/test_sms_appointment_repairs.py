@@ -2,6 +2,7 @@
 servers, fake Twilio): a time after a day narrows to that day; a move names the
 meeting before any times.
 """
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -28,8 +29,14 @@ def _her(stack, number, *starts, caution=False, deadline=None):
 def test_tuesday_then_10am_by_text(sms_stack, phone):
     [tuesday] = parse_preference("next tuesday", today_london()).days
     tuesday_10 = local(tuesday, 10)
-    referral_id, ids = _her(sms_stack, phone.number, tuesday_10 - timedelta(days=1), tuesday_10,
-                            tuesday_10 + timedelta(hours=4), tuesday_10 + timedelta(days=1))
+    referral_id, ids = _her(
+        sms_stack,
+        phone.number,
+        tuesday_10 - timedelta(days=1),
+        tuesday_10,
+        tuesday_10 + timedelta(hours=4),
+        tuesday_10 + timedelta(days=1),
+    )
     phone.text("book an appointment")
     listed = phone.text("next tuesday pls")
     assert "Reply 1 for" in listed and formatting.when(tuesday_10 + timedelta(hours=4)) in listed
@@ -48,8 +55,14 @@ def test_a_move_by_text_names_the_meeting_first(sms_stack, phone):
         thursday += timedelta(days=1)
     [next_tuesday] = parse_preference("next tuesday", today_london()).days
     referral_id, (first, second, option) = _her(
-        sms_stack, phone.number, local(thursday, 10), local(thursday + timedelta(days=18), 14),
-        local(next_tuesday, 10), caution=True, deadline=today_london() + timedelta(days=60))
+        sms_stack,
+        phone.number,
+        local(thursday, 10),
+        local(thursday + timedelta(days=18), 14),
+        local(next_tuesday, 10),
+        caution=True,
+        deadline=today_london() + timedelta(days=60),
+    )
     with session_scope(sms_stack.database_url) as s:
         booking.book(s, referral_id, first, M1)
         booking.book(s, referral_id, second, M2)
@@ -59,6 +72,12 @@ def test_a_move_by_text_names_the_meeting_first(sms_stack, phone):
     phone.text("1")
     assert "now" in phone.text("1")  # "Yes, move it"
     with session_scope(sms_stack.database_url) as s:
-        live = {a.kind: a.slot_id for a in s.execute(select(Appointment).where(
-            Appointment.referral_id == referral_id, Appointment.status == AppointmentStatus.BOOKED)).scalars()}
+        live = {
+            a.kind: a.slot_id
+            for a in s.execute(
+                select(Appointment).where(
+                    Appointment.referral_id == referral_id, Appointment.status == AppointmentStatus.BOOKED
+                )
+            ).scalars()
+        }
     assert live == {M1: option, M2: second}

@@ -1,4 +1,5 @@
 """Bad input to the SMS webhook: a 4xx or a kind reply, never a 500, never a lost message."""
+
 from __future__ import annotations
 
 import threading
@@ -58,7 +59,8 @@ def test_invalid_utf8_gets_a_kind_reply(sms_stack, phone):
         raw = urllib.parse.urlencode({k: v for k, v in params.items() if k != "Body"}).encode() + b"&Body=" + body_bytes
         parsed = sms_inbound.parse_form(raw)
         signature = RequestValidator(DEFAULT_TOKEN).compute_signature(
-            PUBLIC_URL + "/webhooks/sms/webhook", {k: v[0] for k, v in parsed.items()})
+            PUBLIC_URL + "/webhooks/sms/webhook", {k: v[0] for k, v in parsed.items()}
+        )
         return signed_post(sms_stack, params, raw=raw, signature=signature)
 
     phone.after = phone.fake.last_seq()
@@ -100,10 +102,13 @@ def test_flood_from_one_number_is_slowed_with_a_calm_reply(sms_stack, phone):
     # every message kept; those past the limit (15 a minute) held back
     counts = Counter(r.status for r in settled(sms_stack, phone.number, 30, timeout=120))
     assert counts["rate_limited"] >= 15 and counts["rate_limited"] + counts["processed"] == 30
-    calm = eventually(lambda: [m for m in phone.fake.sent(to=phone.number) if m["body"] == sms_keywords.RATE_LIMITED_TEXT])
+    calm = eventually(
+        lambda: [m for m in phone.fake.sent(to=phone.number) if m["body"] == sms_keywords.RATE_LIMITED_TEXT]
+    )
     assert 1 <= len(calm) <= 2
     # but danger is never held back
     phone.after = phone.fake.last_seq()
     phone.send("please help me he is going to hurt me")
-    assert eventually(lambda: any("999" in m["body"] for m in phone.fake.sent(to=phone.number, after=phone.after)),
-                      timeout=60)
+    assert eventually(
+        lambda: any("999" in m["body"] for m in phone.fake.sent(to=phone.number, after=phone.after)), timeout=60
+    )

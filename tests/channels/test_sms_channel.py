@@ -1,4 +1,5 @@
 """The SMS channel against the real Rasa server, action server, worker and the fake Twilio."""
+
 from __future__ import annotations
 
 import re
@@ -62,8 +63,9 @@ def test_replayed_message_is_answered_once(sms_stack, phone):
 def test_duplicates_arriving_at_once_are_answered_once(sms_stack, phone):
     params = twilio_params(phone.number, "hello")
     results = []
-    threads = [threading.Thread(target=lambda: results.append(signed_post(sms_stack, params).status_code))
-               for _ in range(5)]
+    threads = [
+        threading.Thread(target=lambda: results.append(signed_post(sms_stack, params).status_code)) for _ in range(5)
+    ]
     for t in threads:
         t.start()
     for t in threads:
@@ -89,8 +91,10 @@ def test_self_referral_over_sms_with_numbered_replies(sms_stack, phone):
     menu = phone.text("hi")
     assert "Reply 1 for Get support" in menu and "/self_refer" not in menu
     consent = phone.text("1")
-    assert ("Are you happy to go on, and are you 18 or over?\n"
-            "Reply 1 for Yes to both, 2 for I'm under 18, or 3 for No thanks.") in consent
+    assert (
+        "Are you happy to go on, and are you 18 or over?\n"
+        "Reply 1 for Yes to both, 2 for I'm under 18, or 3 for No thanks."
+    ) in consent
     assert "call you" in phone.text("one")  # consent and age: "one" picks option 1
     assert "postcode" in phone.text("Jo")
     assert "mobile" in phone.text("SE15 4QF")
@@ -160,8 +164,15 @@ def test_opt_out_then_no_reminder_is_sent_until_start(sms_stack, phone):
         s.flush()
         woman_id = woman.id
         # queued before she opts out, due in a few seconds
-        queued = enqueue(s, to=phone.number, body="Reminder: Tuesday 2pm", kind="reminder", woman_id=woman_id,
-                         dedupe_key=f"test-reminder:{woman_id}", send_after=utcnow() + timedelta(seconds=3)).id
+        queued = enqueue(
+            s,
+            to=phone.number,
+            body="Reminder: Tuesday 2pm",
+            kind="reminder",
+            woman_id=woman_id,
+            dedupe_key=f"test-reminder:{woman_id}",
+            send_after=utcnow() + timedelta(seconds=3),
+        ).id
     phone.send("STOP")
     assert eventually(lambda: rows(sms_stack, SmsOptOut, phone_e164=phone.number))
     with session_scope(url) as s:
@@ -172,8 +183,9 @@ def test_opt_out_then_no_reminder_is_sent_until_start(sms_stack, phone):
     phone.send("hi")  # she may still write; we may not answer
     assert phone.nothing_for(6)  # past the reminder's due time and several worker polls
     assert phone.fake.sent(to=phone.number) == []
-    assert eventually(lambda: {m.status for m in rows(sms_stack, SmsInbound, from_number=phone.number)}
-                      == {"keyword", "opted_out"})
+    assert eventually(
+        lambda: {m.status for m in rows(sms_stack, SmsInbound, from_number=phone.number)} == {"keyword", "opted_out"}
+    )
 
     assert phone.text("START") == sms_keywords.OPT_IN_TEXT
     with session_scope(url) as s:
@@ -189,8 +201,9 @@ def _reminder(stack, number: str, sid: str) -> tuple[int, int]:
         woman = Woman(phone_e164=number, safe_to_text=True)
         s.add(woman)
         s.flush()
-        row = enqueue(s, to=number, body="Reminder", kind="reminder", woman_id=woman.id,
-                      send_after=utcnow() + timedelta(days=1))
+        row = enqueue(
+            s, to=number, body="Reminder", kind="reminder", woman_id=woman.id, send_after=utcnow() + timedelta(days=1)
+        )
         row.status, row.provider_id = OutboxStatus.SENT, sid  # as if sent already
         return woman.id, row.id
 
@@ -220,8 +233,14 @@ def test_status_callbacks_are_checked_stored_and_alert_on_undelivered_reminder(s
 def test_reply_delivery_is_tracked_end_to_end(sms_stack, phone):
     phone.text("hi")
     # The greeting may go as two texts: follow the first.
-    row = min(eventually(lambda: [r for r in rows(sms_stack, OutboxMessage, to_address=phone.number)
-                                  if r.delivery_status == "delivered"]), key=lambda r: r.id)
+    row = min(
+        eventually(
+            lambda: [
+                r for r in rows(sms_stack, OutboxMessage, to_address=phone.number) if r.delivery_status == "delivered"
+            ]
+        ),
+        key=lambda r: r.id,
+    )
     assert row.status == OutboxStatus.DELIVERED and row.kind == "reply"
     assert [e.status for e in rows(sms_stack, SmsDeliveryEvent, message_sid=row.provider_id)] == ["sent", "delivered"]
 

@@ -1,5 +1,6 @@
 """The SMS channel's database work on SQLite and PostgreSQL: dedupe, keywords,
 opt-outs, the flood limit, numbered options and delivery reports."""
+
 from __future__ import annotations
 
 import threading
@@ -40,8 +41,9 @@ def add_woman(phone: str = NUMBER, safe: bool | None = True) -> int:
 
 def outbox(to: str = NUMBER) -> list[OutboxMessage]:
     with session_scope() as s:
-        return list(s.execute(select(OutboxMessage).where(OutboxMessage.to_address == to)
-                              .order_by(OutboxMessage.id)).scalars())
+        return list(
+            s.execute(select(OutboxMessage).where(OutboxMessage.to_address == to).order_by(OutboxMessage.id)).scalars()
+        )
 
 
 def inbound_statuses() -> Counter:
@@ -80,8 +82,14 @@ def test_conversation_is_linked_to_her_record_by_number(db_url):
 def test_stop_opts_out_the_number_cancels_queued_texts_and_blocks_new_ones(db_url):
     woman_id = add_woman()
     with session_scope() as s:
-        queued = enqueue(s, to=NUMBER, body="Reminder: Tuesday 2pm", kind="reminder", woman_id=woman_id,
-                         send_after=utcnow() + timedelta(hours=1)).id
+        queued = enqueue(
+            s,
+            to=NUMBER,
+            body="Reminder: Tuesday 2pm",
+            kind="reminder",
+            woman_id=woman_id,
+            send_after=utcnow() + timedelta(hours=1),
+        ).id
     decision = receive(sms("Stop"))
     assert decision.action == "opt_out" and decision.reply_ids == []  # nothing at all is sent back
     with session_scope() as s:
@@ -161,10 +169,21 @@ def test_a_sender_that_is_not_a_phone_number_is_kept_but_rejected(db_url):
     assert outbox("BANK") == []
 
 
-@pytest.mark.parametrize("raw, expected", [
-    ("+447700900123", "+447700900123"), ("07700 900123", "+447700900123"), ("+14155552671", "+14155552671"),
-    ("BANK", None), ("12345", None), ("", None), ("whatsapp:+447700900123", None), ("+44" + "1" * 30, None), ("+4477009001234567890", None), ("+447700900", None),
-])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("+447700900123", "+447700900123"),
+        ("07700 900123", "+447700900123"),
+        ("+14155552671", "+14155552671"),
+        ("BANK", None),
+        ("12345", None),
+        ("", None),
+        ("whatsapp:+447700900123", None),
+        ("+44" + "1" * 30, None),
+        ("+4477009001234567890", None),
+        ("+447700900", None),
+    ],
+)
 def test_sender_e164(raw, expected):
     assert sms_inbound.sender_e164(raw) == expected
 
@@ -172,8 +191,14 @@ def test_sender_e164(raw, expected):
 def test_numbered_options_are_remembered_per_conversation(db_url):
     decision = receive(sms("hi"))
     buttons = [{"title": "Yes", "payload": "/affirm"}, {"title": "No", "payload": "/deny"}]
-    ids = commit_turn(decision.inbound_id, NUMBER, None, ["Are you 18 or over?\nReply 1 for Yes, or 2 for No."],
-                      options_from_buttons(buttons), "sms:t1")
+    ids = commit_turn(
+        decision.inbound_id,
+        NUMBER,
+        None,
+        ["Are you 18 or over?\nReply 1 for Yes, or 2 for No."],
+        options_from_buttons(buttons),
+        "sms:t1",
+    )
     assert len(ids) == 1
     assert resolve_reply(NUMBER, "1") == ("/affirm", "1")
     assert resolve_reply(NUMBER, "nope") == ("/deny", "nope")
@@ -186,16 +211,28 @@ def test_numbered_options_are_remembered_per_conversation(db_url):
 
 
 def test_options_expire(db_url, monkeypatch):
-    commit_turn(receive(sms("hi")).inbound_id, NUMBER, None, ["Pick"],
-                options_from_buttons([{"title": "A", "payload": "/a"}]), "sms:t3")
+    commit_turn(
+        receive(sms("hi")).inbound_id,
+        NUMBER,
+        None,
+        ["Pick"],
+        options_from_buttons([{"title": "A", "payload": "/a"}]),
+        "sms:t3",
+    )
     monkeypatch.setenv("ELPIS_SMS_OPTIONS_TTL_S", "0")
     get_settings.cache_clear()
     assert resolve_reply(NUMBER, "1") == ("1", None)
 
 
 def test_options_are_not_mapped_while_a_keyworker_has_the_conversation(db_url):
-    commit_turn(receive(sms("hi")).inbound_id, NUMBER, None, ["Pick"],
-                options_from_buttons([{"title": "A", "payload": "/a"}]), "sms:t4")
+    commit_turn(
+        receive(sms("hi")).inbound_id,
+        NUMBER,
+        None,
+        ["Pick"],
+        options_from_buttons([{"title": "A", "payload": "/a"}]),
+        "sms:t4",
+    )
     with session_scope() as s:
         s.execute(select(Conversation).where(Conversation.sender_id == NUMBER)).scalar_one().paused = True
     assert resolve_reply(NUMBER, "1") == ("1", None)
@@ -203,7 +240,9 @@ def test_options_are_not_mapped_while_a_keyworker_has_the_conversation(db_url):
 
 def test_long_reply_is_queued_as_parts_within_the_budget(db_url):
     decision = receive(sms("hi"))
-    long_text = "\n".join(f"Service {i}: open Monday to Friday, 9am to 5pm, call 020 7946 00{i:02d}." for i in range(12))
+    long_text = "\n".join(
+        f"Service {i}: open Monday to Friday, 9am to 5pm, call 020 7946 00{i:02d}." for i in range(12)
+    )
     ids = commit_turn(decision.inbound_id, NUMBER, None, [long_text], [], "sms:t5")
     rows = outbox()
     assert len(ids) == len(rows) > 1
@@ -323,4 +362,5 @@ def test_the_worker_applies_reports_the_webhook_process_never_did(db_url):
         assert (row.status, row.delivery_status) == (OutboxStatus.UNDELIVERED, "undelivered")
         assert [a.reason for a in s.execute(select(Alert)).scalars()] == [AlertReason.UNDELIVERED]
     from bot.worker.jobs import JOBS
+
     assert "sms_late_delivery_reports" in {name for name, _, _ in JOBS}

@@ -1,4 +1,5 @@
 """Carrier keywords, and the rule that the bot never offers them as reply words."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -12,8 +13,24 @@ from bot.messaging.sms_rules import offers_carrier_word as offers_opt_out_word
 from bot.settings import REPO_ROOT
 
 
-@pytest.mark.parametrize("text", ["STOP", "stop", " Stop. ", "STOP!", "stopall", "STOP ALL", "Unsubscribe", "END",
-                                  "quit", "CANCEL", "revoke", "OPTOUT", "opt out"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "STOP",
+        "stop",
+        " Stop. ",
+        "STOP!",
+        "stopall",
+        "STOP ALL",
+        "Unsubscribe",
+        "END",
+        "quit",
+        "CANCEL",
+        "revoke",
+        "OPTOUT",
+        "opt out",
+    ],
+)
 def test_opt_out_words(text):
     assert classify(text) == "opt_out"
 
@@ -28,8 +45,20 @@ def test_help_words(text):
     assert classify(text) == "help"
 
 
-@pytest.mark.parametrize("text", ["yes", "stop texting me", "please stop", "the end", "cancel my appointment",
-                                  "I need help", "", None, "s t o p" * 5])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "yes",
+        "stop texting me",
+        "please stop",
+        "the end",
+        "cancel my appointment",
+        "I need help",
+        "",
+        None,
+        "s t o p" * 5,
+    ],
+)
 def test_ordinary_messages(text):
     assert classify(text) is None
 

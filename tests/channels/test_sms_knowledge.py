@@ -1,5 +1,6 @@
 """Questions answered by SMS: the signed webhook, the real Rasa and action
 servers, the fake Twilio. Every topic; the next steps as numbered options."""
+
 from __future__ import annotations
 
 from bot.channels.sms_text import normalise

@@ -1,4 +1,5 @@
 """Buttons as numbered options, and her reply mapped back to the button."""
+
 from __future__ import annotations
 
 import pytest
@@ -6,17 +7,21 @@ import pytest
 from bot.channels.sms_options import Option, match, options_from_buttons, render
 
 YES_NO = options_from_buttons([{"title": "Yes, I’m safe", "payload": "/affirm"}, {"title": "No", "payload": "/deny"}])
-CONSENT = options_from_buttons([
-    {"title": "Yes to both", "payload": "/affirm"},
-    {"title": "I’m under 18", "payload": "I'm under 18"},
-    {"title": "No thanks", "payload": "/deny"},
-])
-CONTACT = options_from_buttons([
-    {"title": "Texts and calls", "payload": "texts and calls"},
-    {"title": "Texts only", "payload": "texts only"},
-    {"title": "Calls only", "payload": "calls only"},
-    {"title": "Neither is safe", "payload": "neither"},
-])
+CONSENT = options_from_buttons(
+    [
+        {"title": "Yes to both", "payload": "/affirm"},
+        {"title": "I’m under 18", "payload": "I'm under 18"},
+        {"title": "No thanks", "payload": "/deny"},
+    ]
+)
+CONTACT = options_from_buttons(
+    [
+        {"title": "Texts and calls", "payload": "texts and calls"},
+        {"title": "Texts only", "payload": "texts only"},
+        {"title": "Calls only", "payload": "calls only"},
+        {"title": "Neither is safe", "payload": "neither"},
+    ]
+)
 
 
 def test_render_numbers_the_titles_in_plain_words():
@@ -49,11 +54,21 @@ def test_no_words_on_a_yes_no_choice(reply):
     assert match(reply, YES_NO).payload == "/deny"
 
 
-@pytest.mark.parametrize("reply, payload", [
-    ("1", "/affirm"), ("yes", "/affirm"), ("ok", "/affirm"), ("Yes to both", "/affirm"),
-    ("2", "I'm under 18"), ("I'm under 18", "I'm under 18"),
-    ("3", "/deny"), ("no", "/deny"), ("No thanks", "/deny"), ("nope", "/deny"),
-])
+@pytest.mark.parametrize(
+    "reply, payload",
+    [
+        ("1", "/affirm"),
+        ("yes", "/affirm"),
+        ("ok", "/affirm"),
+        ("Yes to both", "/affirm"),
+        ("2", "I'm under 18"),
+        ("I'm under 18", "I'm under 18"),
+        ("3", "/deny"),
+        ("no", "/deny"),
+        ("No thanks", "/deny"),
+        ("nope", "/deny"),
+    ],
+)
 def test_the_consent_and_age_question_has_yes_under_18_and_no(reply, payload):
     assert match(reply, CONSENT).payload == payload
 
@@ -64,10 +79,17 @@ def test_an_age_at_the_consent_question_goes_on_as_her_words(reply):
     assert match(reply, CONSENT) is None
 
 
-@pytest.mark.parametrize("reply, payload", [
-    ("2", "texts only"), ("texts only", "texts only"), ("Texts only.", "texts only"),
-    ("4", "neither"), ("neither is safe", "neither"), ("four", "neither"),
-])
+@pytest.mark.parametrize(
+    "reply, payload",
+    [
+        ("2", "texts only"),
+        ("texts only", "texts only"),
+        ("Texts only.", "texts only"),
+        ("4", "neither"),
+        ("neither is safe", "neither"),
+        ("four", "neither"),
+    ],
+)
 def test_titles_and_numbers_on_a_longer_list(reply, payload):
     assert match(reply, CONTACT).payload == payload
 

@@ -2,6 +2,7 @@
 databases): a police outcome other than a caution is recorded and she is
 taken as her own referral; what she says about safe times is read back as
 days and times only, and what she discloses is acknowledged, never repeated."""
+
 from __future__ import annotations
 
 import re
@@ -35,8 +36,14 @@ def test_charged_by_text_is_her_own_referral_with_the_outcome(sms_stack, phone):
 def test_no_further_action_by_text_can_still_come(sms_stack, phone):
     first = phone.text("police said no further action but they gave me ur number")
     assert "no further action, you can come" in first and "18 or over" in first
-    for text, then in (("1", "call you"), ("skip", "postcode"), ("SE15 4QF", "this number"), ("1", "safe"),
-                       ("1", "safe time"), ("any time", "help with")):
+    for text, then in (
+        ("1", "call you"),
+        ("skip", "postcode"),
+        ("SE15 4QF", "this number"),
+        ("1", "safe"),
+        ("1", "safe time"),
+        ("any time", "help with"),
+    ):
         reply = phone.text(text)
         assert then in reply, (text, reply)
     summary = phone.text("skip")

@@ -1,6 +1,7 @@
 """Issue #19's measure over SMS (fake Twilio, real servers, both databases): the
 same two journeys as over REST (tests/support/personas.py), her texting number
 taken with "yes"; at most 12 and 16 of her texts."""
+
 from __future__ import annotations
 
 import time
@@ -24,8 +25,13 @@ def play(phone: Phone, steps: list[personas.Step]) -> None:
 
 
 def _booked(stack, referral_id: int) -> list[int]:
-    return [a.slot_id for a in sorted(rows(stack, Appointment, referral_id=referral_id, status=AppointmentStatus.BOOKED),
-                                      key=lambda a: a.kind.value)]
+    return [
+        a.slot_id
+        for a in sorted(
+            rows(stack, Appointment, referral_id=referral_id, status=AppointmentStatus.BOOKED),
+            key=lambda a: a.kind.value,
+        )
+    ]
 
 
 def test_self_referral_by_text_in_twelve_texts(sms_stack, phone):

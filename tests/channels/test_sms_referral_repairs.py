@@ -1,5 +1,6 @@
 """Issue #19 over SMS (real servers, fake Twilio): "ok 2" picks option 2, and
 her texting number is offered, never stored unasked."""
+
 from __future__ import annotations
 
 from bot.db.models import Referral, Woman

@@ -3,6 +3,7 @@
 The row is left 'received' exactly as a process killed between recording the
 message and answering it leaves it (the webhook stores first, answers after).
 """
+
 from __future__ import annotations
 
 import uuid
@@ -24,8 +25,11 @@ NUMBER = "+447700900556"
 def left_unanswered(body: str, number: str, age: timedelta, url: str | None = None, status: str = "received") -> str:
     sid = "SM" + uuid.uuid4().hex
     with session_scope(url) as s:
-        s.add(SmsInbound(message_sid=sid, from_number=number, body=body, num_media=0, status=status,
-                         received_at=utcnow() - age))
+        s.add(
+            SmsInbound(
+                message_sid=sid, from_number=number, body=body, num_media=0, status=status, received_at=utcnow() - age
+            )
+        )
     return sid
 
 
@@ -35,9 +39,9 @@ def statuses() -> Counter:
 
 
 def test_only_messages_a_stopped_process_left_are_claimed_once(db_url):
-    in_progress = left_unanswered("hello", NUMBER, timedelta(seconds=5))        # still being answered
-    dropped = left_unanswered("i need help", NUMBER, timedelta(minutes=5))      # its process stopped
-    left_unanswered("hi", NUMBER, timedelta(minutes=5), status="processed")     # answered
+    in_progress = left_unanswered("hello", NUMBER, timedelta(seconds=5))  # still being answered
+    dropped = left_unanswered("i need help", NUMBER, timedelta(minutes=5))  # its process stopped
+    left_unanswered("hi", NUMBER, timedelta(minutes=5), status="processed")  # answered
     found = sms_inbound.claim_unfinished()
     assert [(m.message_sid, m.from_e164, m.body) for _, m in found.retry] == [(dropped, NUMBER, "i need help")]
     assert found.expired == 0

@@ -1,4 +1,5 @@
 """SMS segments: GSM-7 vs UCS-2 limits, and splitting long replies."""
+
 from __future__ import annotations
 
 import pytest

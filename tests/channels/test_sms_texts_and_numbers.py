@@ -1,5 +1,6 @@
 """#19 point 18 by SMS: DELETE is confirmed by text, and the warning before it says
 her caution meetings will be cancelled, what a missed one means, and offers a person."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -14,8 +15,7 @@ from tests.support.appointment_data import local, make_referral, make_slot, work
 
 def her_caution(stack, number: str, book: bool) -> int:
     with session_scope(stack.database_url) as s:
-        referral = make_referral(s, safe=True, caution=True, phone=number, name="Jo",
-                                 reference=f"ELP-S{number[-5:]}")
+        referral = make_referral(s, safe=True, caution=True, phone=number, name="Jo", reference=f"ELP-S{number[-5:]}")
         if book:
             first = make_slot(s, local(working_day(30), 9))
             make_slot(s, local(working_day(44), 9))

@@ -1,5 +1,6 @@
 """Graded triage by SMS: the signed webhook, the real Rasa and action servers,
 the fake Twilio. "Are you safe right now?" is a numbered choice on a phone."""
+
 from __future__ import annotations
 
 from bot.db.models import Alert, AlertReason, AlertUrgency
@@ -12,8 +13,9 @@ def test_asked_if_safe_by_text_and_3_is_danger(sms_stack, phone):
     assert "Reply 1 for Yes, I'm safe, 2 for No, or 3 for I can't talk." in asked
     reply = phone.text("3")
     assert "If you are in danger now, call 999" in reply and "116 123" in reply
-    urgent = eventually(lambda: [a for a in rows(sms_stack, Alert, conversation_id=phone.number)
-                                 if a.reason == AlertReason.CRISIS])
+    urgent = eventually(
+        lambda: [a for a in rows(sms_stack, Alert, conversation_id=phone.number) if a.reason == AlertReason.CRISIS]
+    )
     assert urgent and urgent[0].urgency == AlertUrgency.URGENT and urgent[0].channel == "sms"
 
 

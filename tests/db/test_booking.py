@@ -1,4 +1,5 @@
 """Booking, moving, calling off; deadlines and offers (SQLite and PostgreSQL)."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -51,8 +52,10 @@ def test_booking_takes_a_place_and_queues_both_reminders(empty):
     with session_scope() as s:
         assert s.get(AppointmentSlot, slot_id).booked_count == 1
         assert s.get(Appointment, appointment_id).status == AppointmentStatus.BOOKED
-        assert outbox(s) == {f"appt:{appointment_id}:48h": OutboxStatus.PENDING,
-                             f"appt:{appointment_id}:2h": OutboxStatus.PENDING}
+        assert outbox(s) == {
+            f"appt:{appointment_id}:48h": OutboxStatus.PENDING,
+            f"appt:{appointment_id}:2h": OutboxStatus.PENDING,
+        }
         assert count(s, AppointmentMessage, AppointmentMessage.appointment_id == appointment_id) == 2
         assert count(s, AuditLog, AuditLog.action == "appointment.booked") == 1
 
@@ -106,8 +109,10 @@ def test_moving_frees_the_old_place_and_replaces_the_reminders(empty):
         assert s.get(AppointmentSlot, old_slot_id).booked_count == 0
         assert s.get(AppointmentSlot, new_slot_id).booked_count == 1
         assert outbox(s) == {
-            f"appt:{old_id}:48h": OutboxStatus.CANCELLED, f"appt:{old_id}:2h": OutboxStatus.CANCELLED,
-            f"appt:{new_id}:48h": OutboxStatus.PENDING, f"appt:{new_id}:2h": OutboxStatus.PENDING,
+            f"appt:{old_id}:48h": OutboxStatus.CANCELLED,
+            f"appt:{old_id}:2h": OutboxStatus.CANCELLED,
+            f"appt:{new_id}:48h": OutboxStatus.PENDING,
+            f"appt:{new_id}:2h": OutboxStatus.PENDING,
         }
         with pytest.raises(BookingError) as err:
             booking.move(s, old_id, new_slot_id)  # the old one is no longer live

@@ -4,6 +4,7 @@ On PostgreSQL the requests really run at once (psycopg2 releases the GIL while
 it waits on the server); a barrier lines them up so they hit the same row
 together. SQLite serialises writers, and must give the same answer.
 """
+
 from __future__ import annotations
 
 import threading
@@ -53,8 +54,9 @@ def setup(db_url, capacity=1, women=TASKS):
 
 def test_many_women_one_place_exactly_one_booking(db_url):
     slot_id, referral_ids = setup(db_url)
-    won, lost = race(lambda s, rid: booking.book(s, rid, slot_id, AppointmentKind.ASSESSMENT).id,
-                     [(rid,) for rid in referral_ids])
+    won, lost = race(
+        lambda s, rid: booking.book(s, rid, slot_id, AppointmentKind.ASSESSMENT).id, [(rid,) for rid in referral_ids]
+    )
     assert len(won) == 1 and lost == ["slot_taken"] * (TASKS - 1)
     with session_scope() as s:
         assert s.get(AppointmentSlot, slot_id).booked_count == 1
@@ -63,8 +65,9 @@ def test_many_women_one_place_exactly_one_booking(db_url):
 
 def test_a_group_slot_never_goes_over_capacity(db_url):
     slot_id, referral_ids = setup(db_url, capacity=3)
-    won, lost = race(lambda s, rid: booking.book(s, rid, slot_id, AppointmentKind.ASSESSMENT).id,
-                     [(rid,) for rid in referral_ids])
+    won, lost = race(
+        lambda s, rid: booking.book(s, rid, slot_id, AppointmentKind.ASSESSMENT).id, [(rid,) for rid in referral_ids]
+    )
     assert len(won) == 3 and len(lost) == TASKS - 3
     with session_scope() as s:
         assert s.get(AppointmentSlot, slot_id).booked_count == 3
@@ -76,8 +79,9 @@ def test_one_woman_booking_from_several_devices_at_once_gets_one_appointment(db_
         clear_slots(s)
         referral_id = make_referral(s).id
         slot_ids = [make_slot(s, local(working_day(5 + i // 4), 10 + i % 4)).id for i in range(8)]
-    won, lost = race(lambda s, sid: booking.book(s, referral_id, sid, AppointmentKind.ASSESSMENT).id,
-                     [(sid,) for sid in slot_ids])
+    won, lost = race(
+        lambda s, sid: booking.book(s, referral_id, sid, AppointmentKind.ASSESSMENT).id, [(sid,) for sid in slot_ids]
+    )
     assert len(won) == 1 and set(lost) == {"already_booked"}
     with session_scope() as s:
         assert s.execute(select(func.sum(AppointmentSlot.booked_count))).scalar_one() == 1

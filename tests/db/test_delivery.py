@@ -1,4 +1,5 @@
 """Outbox delivery: exactly once, retries, stale claims, opt-outs (both databases)."""
+
 from __future__ import annotations
 
 import threading
@@ -129,6 +130,7 @@ def test_cancel_pending_by_key_prefix(db_url):
 def test_idle_worker_polls_with_one_lane_and_wakes_the_others_for_a_burst(db_url):
     """Eight idle lanes used to ask the outbox 40 times a second between them;
     now lane 0 watches alone, and a burst still goes out over several lanes."""
+
     class LaneRecordingProvider(RecordingProvider):
         def send(self, to, body, status_callback=None):
             lanes.add(threading.current_thread().name)

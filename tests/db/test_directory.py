@@ -1,4 +1,5 @@
 """The directory on SQLite and PostgreSQL: admin edits, imports all-or-nothing, exports, SAMPLE seed."""
+
 from __future__ import annotations
 
 import csv
@@ -39,8 +40,16 @@ CENTRE = {
     "women_only": True,
     "categories": ["housing", "Mental health"],
     "phones": [{"number": "020 7946 0999", "description": "front desk"}],
-    "locations": [{"name": "Peckham", "address": "9 Example Road", "postcode": "se15 5zz", "latitude": 51.47,
-                   "longitude": -0.069, "transport": "Peckham Rye station"}],
+    "locations": [
+        {
+            "name": "Peckham",
+            "address": "9 Example Road",
+            "postcode": "se15 5zz",
+            "latitude": 51.47,
+            "longitude": -0.069,
+            "transport": "Peckham Rye station",
+        }
+    ],
     "hours": "Mon-Fri 09:00-17:00",
     "holidays": [{"start_date": "2026-12-24", "end_date": "2027-01-01", "closed": True, "description": "Christmas"}],
     "last_checked": "2026-11-01",
@@ -49,8 +58,7 @@ CENTRE = {
 
 def near(session, place, *categories, when=None):
     loc = resolve_location(place)
-    return search_directory(session, SearchQuery(loc.latitude, loc.longitude, loc.borough, categories, when,
-                                                 MONDAY_11))
+    return search_directory(session, SearchQuery(loc.latitude, loc.longitude, loc.borough, categories, when, MONDAY_11))
 
 
 def test_sample_directory_is_seeded_and_marked(db_url):
@@ -92,15 +100,27 @@ def test_create_get_update_delete(db_url):
 
 
 def test_bad_input_lists_every_problem_and_writes_nothing(db_url):
-    bad = {**CENTRE, "name": "", "categories": ["housing", "astrology"], "phones": ["12"],
-           "locations": [{"postcode": "ZZ99 9ZZZ", "latitude": 95, "longitude": 0}], "hours": "Mondays at nine"}
+    bad = {
+        **CENTRE,
+        "name": "",
+        "categories": ["housing", "astrology"],
+        "phones": ["12"],
+        "locations": [{"postcode": "ZZ99 9ZZZ", "latitude": 95, "longitude": 0}],
+        "hours": "Mondays at nine",
+    }
     with session_scope() as session:
         before = session.execute(select(func.count(DirService.id))).scalar_one()
         with pytest.raises(DirectoryError) as err:
             create_service(session, bad)
     text = "\n".join(err.value.errors)
-    for expected in ("name: required", "unknown category 'astrology'", "'12' is not a UK phone number",
-                     "is not a UK postcode", "outside the UK", "hours:"):
+    for expected in (
+        "name: required",
+        "unknown category 'astrology'",
+        "'12' is not a UK phone number",
+        "is not a UK postcode",
+        "outside the UK",
+        "hours:",
+    ):
         assert expected in text
     with session_scope() as session:
         assert session.execute(select(func.count(DirService.id))).scalar_one() == before
@@ -114,8 +134,11 @@ def test_edit_changes_the_version_and_the_next_search(db_url):
         before = directory_version(session)
         assert "Test Women's Centre" in [h.listing.name for h in near(session, "SE15", "housing").hits]
     with session_scope() as session:
-        update_service(session, sid, {"name": "Test Women's Centre (moved)",
-                                      "locations": [{"address": "1 Far Road", "postcode": "CR0 1AA"}]})
+        update_service(
+            session,
+            sid,
+            {"name": "Test Women's Centre (moved)", "locations": [{"address": "1 Far Road", "postcode": "CR0 1AA"}]},
+        )
     with session_scope() as session:
         assert directory_version(session) != before
         names = [h.listing.name for h in near(session, "SE15", "housing").hits]
@@ -148,7 +171,10 @@ def test_import_csv_is_all_or_nothing_with_a_report_per_row(db_url):
 
 
 def test_import_csv_adds_then_updates_by_id(db_url):
-    text = CSV_HEADER + "t-1,Org A,Listing one,housing;legal,020 7946 0990,1 Example Road,SE15 5AA,,Mon-Fri 09:00-17:00,no\n"
+    text = (
+        CSV_HEADER
+        + "t-1,Org A,Listing one,housing;legal,020 7946 0990,1 Example Road,SE15 5AA,,Mon-Fri 09:00-17:00,no\n"
+    )
     with session_scope() as session:
         assert import_csv(session, text).created == 1
     with session_scope() as session:
@@ -156,8 +182,11 @@ def test_import_csv_adds_then_updates_by_id(db_url):
     assert (report.created, report.updated) == (0, 1)
     with session_scope() as session:
         [found] = list_services(session, search="Listing one")
-    assert found["name"] == "Listing one (new name)" and found["categories"] == ["accommodation", "housing",
-                                                                                 "legal_advice"]
+    assert found["name"] == "Listing one (new name)" and found["categories"] == [
+        "accommodation",
+        "housing",
+        "legal_advice",
+    ]
     with session_scope() as session:
         bad = import_csv(session, "name,organisation,colour\nx,y,blue\n")
     assert not bad.ok and "unknown columns: colour" in bad.as_text()
@@ -194,7 +223,9 @@ def test_the_phones_cell_keeps_descriptions_and_bracketed_area_codes():
     phones = [{"number": "020 7946 0101", "description": "advice line"}, {"number": "116 123", "description": None}]
     assert phone_cell(phones) == "020 7946 0101 (advice line); 116 123"
     assert parse_phone_cell(phone_cell(phones)) == [
-        {"number": "020 7946 0101", "description": "advice line"}, {"number": "116 123"}]
+        {"number": "020 7946 0101", "description": "advice line"},
+        {"number": "116 123"},
+    ]
 
 
 def test_openreferral_json_round_trip(db_url):
@@ -206,8 +237,9 @@ def test_openreferral_json_round_trip(db_url):
     assert service["phones"][0]["number"] == "020 7946 0999"
     loc = service["service_at_locations"][0]["location"]
     assert loc["physical_addresses"][0]["postal_code"] == "SE15 5ZZ" and loc["transportation"] == "Peckham Rye station"
-    assert {"byday": "MO", "opens_at": "09:00", "closes_at": "17:00", "freq": "WEEKLY", "interval": 1} in \
-        service["regular_schedules"]
+    assert {"byday": "MO", "opens_at": "09:00", "closes_at": "17:00", "freq": "WEEKLY", "interval": 1} in service[
+        "regular_schedules"
+    ]
     assert service["holiday_schedules"][0]["closed"] is True
     assert {"housing", "mental_health"} <= {t["taxonomy"]["id"] for t in service["service_taxonomys"]}
     assert service["assured_date"] == "2026-11-01" and service["x_elpis_women_only"] is True
@@ -243,8 +275,12 @@ def test_her_location_is_read_and_filled_on_her_record(db_url):
         assert save_location_on_record(session, "conv-1", None, "CR0", "Croydon") is False  # never overwritten
         referral = session.execute(select(Referral).where(Referral.woman_id == submitted.woman_id)).scalar_one()
         assert referral.in_coverage is True
-        assert session.execute(select(func.count(AuditLog.id)).where(
-            AuditLog.action == "referral.area_from_service_search")).scalar_one() == 1
+        assert (
+            session.execute(
+                select(func.count(AuditLog.id)).where(AuditLog.action == "referral.area_from_service_search")
+            ).scalar_one()
+            == 1
+        )
         assert record_location(session, "nobody") is None
         assert session.execute(select(Conversation.woman_id).where(Conversation.sender_id == "conv-1")).scalar_one()
 

@@ -1,4 +1,5 @@
 """The service-finder actions in process, on both databases (the real servers are in tests/integration)."""
+
 from __future__ import annotations
 
 import asyncio
@@ -13,17 +14,36 @@ from actions.services.find import ActionFindServices, ActionFindServicesAfterLoc
 from actions.services.follow_ups import ActionServiceChoose, ActionServiceMore
 from actions.services.location_form import ActionAskServiceLocation, ValidateServiceLocationForm
 
-SLOTS = dict.fromkeys([
-    "service_location", "service_request", "service_results", "service_offset", "service_shown",
-    "service_location_tries", "service_outcome", "service_area", "postcode", "outcode", "borough", "in_coverage",
-    "requested_slot",
-])
+SLOTS = dict.fromkeys(
+    [
+        "service_location",
+        "service_request",
+        "service_results",
+        "service_offset",
+        "service_shown",
+        "service_location_tries",
+        "service_outcome",
+        "service_area",
+        "postcode",
+        "outcode",
+        "borough",
+        "in_coverage",
+        "requested_slot",
+    ]
+)
 
 
 def tracker(text: str, slots: dict, intent: str = "find_service", channel: str = "rest", entities=None) -> Tracker:
-    return Tracker("actions-test", dict(slots), {"text": text, "intent": {"name": intent, "confidence": 0.95},
-                                                 "entities": entities or []},
-                   [{"event": "user", "input_channel": channel, "text": text}], False, None, None, "action_listen")
+    return Tracker(
+        "actions-test",
+        dict(slots),
+        {"text": text, "intent": {"name": intent, "confidence": 0.95}, "entities": entities or []},
+        [{"event": "user", "input_channel": channel, "text": text}],
+        False,
+        None,
+        None,
+        "action_listen",
+    )
 
 
 def run(action, text: str, slots: dict, **kw) -> tuple[list[dict], list[dict], dict]:
@@ -53,8 +73,9 @@ def test_search_more_choose_on_the_web(db_url):
 
 
 def test_sms_pages_are_short(db_url):
-    messages, _, slots = run(ActionFindServices(), "somewhere to talk about my drinking near SE15", SLOTS,
-                             channel="sms")
+    messages, _, slots = run(
+        ActionFindServices(), "somewhere to talk about my drinking near SE15", SLOTS, channel="sms"
+    )
     [page] = messages
     assert render.sms_segments(page["text"]) <= 3 and not page["buttons"]
     assert "Reply 1, 2 or 3 for details, or MORE for more." in page["text"]
@@ -65,7 +86,8 @@ def test_sms_pages_are_short(db_url):
 def test_no_place_starts_the_form_and_the_form_asks_once_more(db_url):
     _, events, slots = run(ActionFindServices(), "somewhere to talk about my drinking", SLOTS)
     assert {"event": "followup", "name": "service_location_form"} in [
-        {k: e.get(k) for k in ("event", "name")} for e in events]
+        {k: e.get(k) for k in ("event", "name")} for e in events
+    ]
     assert slots["service_request"]["categories"] == ["drugs_alcohol"]
     ask, _, _ = run(ActionAskServiceLocation(), "", slots)
     assert "Where are you?" in texts(ask)
@@ -86,8 +108,9 @@ def test_no_place_starts_the_form_and_the_form_asks_once_more(db_url):
 def test_a_good_answer_to_the_form_searches(db_url):
     form = ValidateServiceLocationForm()
     slots: dict[str, Any] = dict(SLOTS, service_request={"categories": ["housing"], "when": None})
-    result = asyncio.run(form.validate_service_location("se15 4qf", CollectingDispatcher(),
-                                                        tracker("se15 4qf", slots), {}))
+    result = asyncio.run(
+        form.validate_service_location("se15 4qf", CollectingDispatcher(), tracker("se15 4qf", slots), {})
+    )
     assert result["postcode"] == "SE15 4QF" and result["borough"] == "Southwark"
     slots.update(result)
     messages, _, _ = run(ActionFindServicesAfterLocation(), "se15 4qf", slots)
@@ -110,8 +133,10 @@ def test_by_name_and_unknown_choices(db_url):
     [no_list] = run(ActionServiceMore(), "more", SLOTS, intent="more_options")[0]
     assert no_list["response"] == "utter_services_no_list"
     _, _, slots = run(ActionFindServices(), "housing in Lambeth", SLOTS)
-    assert texts(run(ActionServiceChoose(), "number 9", slots, intent="choose_option")[0]) == \
-        "Which one? Reply 1 or 2 or 3. Or tell me what other help you need."
+    assert (
+        texts(run(ActionServiceChoose(), "number 9", slots, intent="choose_option")[0])
+        == "Which one? Reply 1 or 2 or 3. Or tell me what other help you need."
+    )
     # A bare answer read as "inform" after a list: a number picks, a place searches again (same need).
     assert "Address:" in texts(run(ActionServiceChoose(), "2", slots, intent="inform")[0])
     again, _, _ = run(ActionServiceChoose(), "SE5", slots, intent="inform")

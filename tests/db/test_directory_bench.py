@@ -1,4 +1,5 @@
 """The benchmark's generator and measuring code keep working (small sizes; no timing asserted)."""
+
 from __future__ import annotations
 
 from bench import search as bench_search

@@ -1,4 +1,5 @@
 """While a keyworker holds a conversation, danger still gets the crisis numbers at once."""
+
 from __future__ import annotations
 
 import asyncio

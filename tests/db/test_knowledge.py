@@ -1,5 +1,6 @@
 """The knowledge base's answers on SQLite and PostgreSQL: the seed, the live answer,
 edits with their history, retiring, checking, and what is refused."""
+
 from __future__ import annotations
 
 import threading
@@ -31,8 +32,10 @@ def make_admin(name: str = "Ada Admin") -> int:
 
 def counts() -> tuple[int, int]:
     with session_scope() as session:
-        return (session.execute(select(func.count(KnowledgeAnswer.id))).scalar_one(),
-                session.execute(select(func.count(KnowledgeAnswerVersion.id))).scalar_one())
+        return (
+            session.execute(select(func.count(KnowledgeAnswer.id))).scalar_one(),
+            session.execute(select(func.count(KnowledgeAnswerVersion.id))).scalar_one(),
+        )
 
 
 def live(topic: str):
@@ -43,8 +46,15 @@ def live(topic: str):
 def edit(topic: str, staff_id: int, text: str, **kw):
     with session_scope() as session:
         current = knowledge.get_answer(session, topic)
-        return knowledge.save_edit(session, topic, title=kw.pop("title", current.title), text=text,
-                                   next_steps=kw.pop("next_steps", current.buttons()), staff_id=staff_id, **kw)
+        return knowledge.save_edit(
+            session,
+            topic,
+            title=kw.pop("title", current.title),
+            text=text,
+            next_steps=kw.pop("next_steps", current.buttons()),
+            staff_id=staff_id,
+            **kw,
+        )
 
 
 def test_seed_loads_every_topic_once_as_written(db_url):
@@ -54,7 +64,11 @@ def test_seed_loads_every_topic_once_as_written(db_url):
         for topic in SEED:
             answer = knowledge.live_answer(session, topic["id"])
             assert (answer.title, answer.text, answer.buttons(), answer.police) == (
-                topic["title"], topic["answer"], topic["next"], topic["police"])
+                topic["title"],
+                topic["answer"],
+                topic["next"],
+                topic["police"],
+            )
             assert answer.version == 1 and answer.stale and answer.last_checked_at is None
             [first] = knowledge.history(session, topic["id"])
             assert (first.version, first.saved_by, first.text) == (1, None, topic["answer"])
@@ -69,8 +83,13 @@ def test_seed_never_undoes_an_admins_work_and_adds_only_new_topics(db_url, tmp_p
     with session_scope() as session:
         knowledge.set_retired(session, "men", True)
     changed = [dict(t, answer="Seed wording changed later.") for t in SEED[:3]]
-    extra = {"id": "bring_pet", "title": "Can I bring my dog?", "answer": "Assistance dogs are welcome.",
-             "next": [{"title": "Talk to a person", "payload": "/human_handoff"}], "police": "none"}
+    extra = {
+        "id": "bring_pet",
+        "title": "Can I bring my dog?",
+        "answer": "Assistance dogs are welcome.",
+        "next": [{"title": "Talk to a person", "payload": "/human_handoff"}],
+        "police": "none",
+    }
     later = tmp_path / "answers.yml"
     later.write_text(yaml.safe_dump({"version": 1, "topics": changed + [extra]}), encoding="utf-8")
     with session_scope() as session:
@@ -86,8 +105,12 @@ def test_seed_never_undoes_an_admins_work_and_adds_only_new_topics(db_url, tmp_p
 
 def test_a_broken_seed_file_says_which_topic(db_url, tmp_path):
     bad = tmp_path / "answers.yml"
-    bad.write_text(yaml.safe_dump({"topics": [{"id": "too_long", "title": "T", "answer": "x" * 321, "next": [],
-                                               "police": "none"}]}), encoding="utf-8")
+    bad.write_text(
+        yaml.safe_dump(
+            {"topics": [{"id": "too_long", "title": "T", "answer": "x" * 321, "next": [], "police": "none"}]}
+        ),
+        encoding="utf-8",
+    )
     with pytest.raises(KnowledgeError, match="topic too_long.*321 characters"):
         with session_scope() as session:
             knowledge.seed_answers(session, bad)
@@ -97,16 +120,25 @@ def test_a_broken_seed_file_says_which_topic(db_url, tmp_path):
 def test_an_edit_writes_history_and_is_the_live_answer_at_once(db_url):
     admin = make_admin("Bea Admin")
     steps = [{"title": "Talk to a person", "payload": "/human_handoff"}]
-    saved = edit("free", admin, "  Yes.\r\nIt costs nothing.  ", title="Is it free to come?", next_steps=steps,
-                 based_on=1)
+    saved = edit(
+        "free", admin, "  Yes.\r\nIt costs nothing.  ", title="Is it free to come?", next_steps=steps, based_on=1
+    )
     assert saved.version == 2
     answer = live("free")  # a new session, as the bot's next question has
     assert (answer.title, answer.text, answer.buttons(), answer.version) == (
-        "Is it free to come?", "Yes.\nIt costs nothing.", steps, 2)
+        "Is it free to come?",
+        "Yes.\nIt costs nothing.",
+        steps,
+        2,
+    )
     with session_scope() as session:
         newest, first = knowledge.history(session, "free")
     assert (newest.version, newest.saved_by, newest.text, newest.title) == (
-        2, "Bea Admin", "Yes.\nIt costs nothing.", "Is it free to come?")
+        2,
+        "Bea Admin",
+        "Yes.\nIt costs nothing.",
+        "Is it free to come?",
+    )
     assert (first.version, first.saved_by, first.text) == (1, None, SEED[2]["answer"])
     # The same wording again is no new version.
     assert edit("free", admin, "Yes.\nIt costs nothing.", based_on=2).version == 2
@@ -123,10 +155,13 @@ def test_an_edit_and_its_history_row_are_one_transaction(db_url):
     assert counts() == (44, 44)
 
 
-@pytest.mark.parametrize("text, message", [
-    ("x" * 321, "The answer is 321 characters long; it can be at most 320"),
-    ("   \n ", "Write the answer: it can't be empty."),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("x" * 321, "The answer is 321 characters long; it can be at most 320"),
+        ("   \n ", "Write the answer: it can't be empty."),
+    ],
+)
 def test_an_answer_too_long_or_empty_is_refused_and_nothing_saved(db_url, text, message):
     admin = make_admin()
     with pytest.raises(KnowledgeError) as caught:
@@ -205,8 +240,9 @@ def test_an_answer_is_check_due_after_365_days(db_url):
         knowledge.mark_checked(session, "men", admin, at=now - timedelta(days=366))
     assert not live("free").stale and live("men").stale
     answer = live("free")
-    assert answer.last_checked_by == "Cai Admin" and abs(answer.last_checked_at - (now - timedelta(days=364))) < \
-        timedelta(seconds=1)
+    assert answer.last_checked_by == "Cai Admin" and abs(
+        answer.last_checked_at - (now - timedelta(days=364))
+    ) < timedelta(seconds=1)
     with session_scope() as session:
         # A year and a day later, the one checked 364 days ago is due too.
         later = {a.topic_id: a.stale for a in knowledge.list_answers(session, now=now + timedelta(days=2))}
@@ -220,11 +256,18 @@ def test_an_answer_is_check_due_after_365_days(db_url):
 def test_adding_a_topic(db_url):
     admin = make_admin("Dee Admin")
     with session_scope() as session:
-        added = knowledge.add_topic(session, topic_id="bring_pet", title="Can I bring my dog?",
-                                    text="Assistance dogs are welcome.", police="none", staff_id=admin,
-                                    next_steps=[("Talk to a person", "/human_handoff")])
-    assert added.version == 1 and live("bring_pet").buttons() == [{"title": "Talk to a person",
-                                                                   "payload": "/human_handoff"}]
+        added = knowledge.add_topic(
+            session,
+            topic_id="bring_pet",
+            title="Can I bring my dog?",
+            text="Assistance dogs are welcome.",
+            police="none",
+            staff_id=admin,
+            next_steps=[("Talk to a person", "/human_handoff")],
+        )
+    assert added.version == 1 and live("bring_pet").buttons() == [
+        {"title": "Talk to a person", "payload": "/human_handoff"}
+    ]
     with session_scope() as session:
         assert [(v.version, v.saved_by) for v in knowledge.history(session, "bring_pet")] == [(1, "Dee Admin")]
     refused = [
@@ -234,8 +277,14 @@ def test_adding_a_topic(db_url):
         ({"topic_id": "pet_3", "text": ""}, "Write the answer"),
     ]
     for change, message in refused:
-        values = {"topic_id": "x", "title": "Pets", "text": "Dogs welcome.", "police": "none", "next_steps": [],
-                  **change}
+        values = {
+            "topic_id": "x",
+            "title": "Pets",
+            "text": "Dogs welcome.",
+            "police": "none",
+            "next_steps": [],
+            **change,
+        }
         with pytest.raises(KnowledgeError) as caught:
             with session_scope() as session:
                 knowledge.add_topic(session, staff_id=admin, **values)
@@ -247,6 +296,7 @@ def test_the_table_itself_refuses_an_answer_over_320_characters(db_url):
     """Whatever writes to it (not only the staff app)."""
     with pytest.raises(IntegrityError):
         with session_scope() as session:
-            session.add(KnowledgeAnswer(topic_id="direct", title="Direct", answer="x" * 321, next=[],
-                                        police="none", version=1))
+            session.add(
+                KnowledgeAnswer(topic_id="direct", title="Direct", answer="x" * 321, next=[], police="none", version=1)
+            )
     assert counts() == (44, 44)

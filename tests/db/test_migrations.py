@@ -1,4 +1,5 @@
 """Migrations and models agree, and migrate down and up cleanly."""
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine

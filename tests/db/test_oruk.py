@@ -3,6 +3,7 @@
 The export is checked with the official schemas (bot.directory.oruk_schema:
 the official copy shipped in bot/directory/oruk_3_0, offline).
 """
+
 from __future__ import annotations
 
 import copy
@@ -19,8 +20,13 @@ from tests.db.test_directory import CENTRE
 
 
 def listings(session):
-    return sorted(({k: v for k, v in d.items() if k not in ("id", "updated_at")} for d in
-                   list_services(session, include_inactive=True)), key=lambda d: d["name"])
+    return sorted(
+        (
+            {k: v for k, v in d.items() if k not in ("id", "updated_at")}
+            for d in list_services(session, include_inactive=True)
+        ),
+        key=lambda d: d["name"],
+    )
 
 
 def without_times(doc):
@@ -53,8 +59,10 @@ def test_sample_export_validates_against_service_package(db_url):
     with session_scope() as session:
         weekdays = [{"weekday": d, "opens_at": "09:00", "closes_at": "17:00"} for d in range(1, 6)]
         saturday_at_peckham = {"weekday": 6, "opens_at": "10:00", "closes_at": "13:00", "location": 0}
-        create_service(session, {**{k: v for k, v in CENTRE.items() if k != "hours"},
-                                 "schedules": weekdays + [saturday_at_peckham]})
+        create_service(
+            session,
+            {**{k: v for k, v in CENTRE.items() if k != "hours"}, "schedules": weekdays + [saturday_at_peckham]},
+        )
         doc = export_oruk(session)
         legacy = export_openreferral_json(session)
     assert len(doc) == 46
@@ -65,8 +73,12 @@ def test_sample_export_validates_against_service_package(db_url):
     for value in ids_in(doc):
         assert str(uuid.UUID(value)) == value
     # Object ids are unique across the export (term ids repeat: a term is shared).
-    own = [s["id"] for s in doc] + [x["id"] for s in doc for key in ("schedules", "attributes", "contacts",
-                                                                   "service_at_locations") for x in s.get(key, [])]
+    own = [s["id"] for s in doc] + [
+        x["id"]
+        for s in doc
+        for key in ("schedules", "attributes", "contacts", "service_at_locations")
+        for x in s.get(key, [])
+    ]
     assert len(own) == len(set(own))
     centre = next(s for s in doc if s.get("x_elpis_external_id") == "test-centre")
     assert centre["organization"]["name"] == "Test Trust"
@@ -159,8 +171,12 @@ def test_migration_fills_uuids_of_existing_rows(tmp_path):
     migrate.upgrade(url, "0018_police_outcome_contact")
     engine = create_engine(url, future=True)
     with engine.begin() as conn:
-        conn.execute(text("INSERT INTO dir_organisations (id, name, created_at, updated_at) VALUES "
-                          "(1, 'A', '2026-01-01', '2026-01-01'), (2, 'B', '2026-01-01', '2026-01-01')"))
+        conn.execute(
+            text(
+                "INSERT INTO dir_organisations (id, name, created_at, updated_at) VALUES "
+                "(1, 'A', '2026-01-01', '2026-01-01'), (2, 'B', '2026-01-01', '2026-01-01')"
+            )
+        )
     migrate.upgrade(url)
     with engine.begin() as conn:
         values = conn.execute(text("SELECT uuid FROM dir_organisations")).scalars().all()

@@ -1,4 +1,5 @@
 """The case database layer, on SQLite and PostgreSQL."""
+
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
@@ -25,9 +26,19 @@ from bot.referrals.service import ReferralDraft, submit_referral
 
 
 def draft(**kw) -> ReferralDraft:
-    base = dict(conversation_id="c1", channel="rest", pathway="self", preferred_name="Jo",
-                phone_e164="+447700900123", safe_to_text=True, safe_to_call=False,
-                postcode="SE15 4QF", outcode="SE15", borough="Southwark", needs=["health", "accommodation"])
+    base = dict(
+        conversation_id="c1",
+        channel="rest",
+        pathway="self",
+        preferred_name="Jo",
+        phone_e164="+447700900123",
+        safe_to_text=True,
+        safe_to_call=False,
+        postcode="SE15 4QF",
+        outcode="SE15",
+        borough="Southwark",
+        needs=["health", "accommodation"],
+    )
     base.update(kw)
     return ReferralDraft(**base)
 
@@ -58,7 +69,9 @@ def test_submit_writes_woman_consent_referral_needs_and_link(db_url):
 
 
 def test_caution_gets_a_deadline_from_settings(db_url):
-    result = submit_referral(draft(pathway="police_caution", caution_date=date(2026, 11, 3), police_reference="01/1/26"))
+    result = submit_referral(
+        draft(pathway="police_caution", caution_date=date(2026, 11, 3), police_reference="01/1/26")
+    )
     with session_scope() as s:
         referral = s.get(Referral, result.referral_id)
         assert referral.caution_deadline == date(2027, 2, 23)  # 16 weeks
@@ -85,8 +98,15 @@ def test_constraints_hold(db_url):
             w = Woman()
             s.add(w)
             s.flush()
-            s.add(Referral(reference="ELP-AAAAAA", woman_id=w.id, pathway="self", in_coverage=True,
-                           police_reference="should not be here"))
+            s.add(
+                Referral(
+                    reference="ELP-AAAAAA",
+                    woman_id=w.id,
+                    pathway="self",
+                    in_coverage=True,
+                    police_reference="should not be here",
+                )
+            )
     with pytest.raises(IntegrityError):
         with session_scope() as s:
             w = Woman()

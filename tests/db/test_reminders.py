@@ -1,4 +1,5 @@
 """Reminders in the outbox: who gets them, their wording, sending, replies, attendance."""
+
 from __future__ import annotations
 
 import threading
@@ -60,7 +61,11 @@ def bodies() -> list[str]:
 
 def make_due(appointment_id: int | None = None) -> None:
     with session_scope() as s:
-        query = update(OutboxMessage).values(send_after=utcnow() - timedelta(seconds=1)).execution_options(synchronize_session=False)
+        query = (
+            update(OutboxMessage)
+            .values(send_after=utcnow() - timedelta(seconds=1))
+            .execution_options(synchronize_session=False)
+        )
         if appointment_id is not None:
             query = query.where(OutboxMessage.dedupe_key.like(f"appt:{appointment_id}:%"))
         s.execute(query)
@@ -163,10 +168,18 @@ def test_missed_appointment_alerts_the_keyworker_and_offers_a_new_time(empty):
     with session_scope() as s:
         [alert] = s.execute(select(Alert)).scalars().all()
         assert alert.reason == AlertReason.MISSED_APPOINTMENT and alert.woman_id == woman_id
-        [note] = s.execute(select(OutboxMessage).where(OutboxMessage.dedupe_key == f"appt:{appointment_id}:missed")).scalars().all()
+        [note] = (
+            s.execute(select(OutboxMessage).where(OutboxMessage.dedupe_key == f"appt:{appointment_id}:missed"))
+            .scalars()
+            .all()
+        )
         assert "CHANGE" in note.body and is_discreet(note.body)
-        assert s.execute(select(func.count()).select_from(AppointmentMessage).where(
-            AppointmentMessage.purpose == "missed")).scalar_one() == 1
+        assert (
+            s.execute(
+                select(func.count()).select_from(AppointmentMessage).where(AppointmentMessage.purpose == "missed")
+            ).scalar_one()
+            == 1
+        )
         assert s.get(Appointment, appointment_id).status == AppointmentStatus.MISSED
 
 

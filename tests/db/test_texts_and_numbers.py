@@ -5,6 +5,7 @@ names the service, centre or caution only when she also chose that texts may.
 Point 21: a number on two women's records (a shared or controlled phone) gets
 no reminder until a keyworker clears it; each case gets an alert.
 """
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -124,6 +125,7 @@ def test_a_keyworker_clears_the_number_for_one_woman_and_her_reminders_go_again(
 
 def test_her_data_summary_says_what_reminders_may_show(db_url):
     from bot.privacy.summary import summary_lines
+
     with session_scope() as s:
         woman_id = make_referral(s, safe=True, phone="+447700900304").woman_id
     with session_scope() as s:
@@ -140,12 +142,25 @@ def test_a_second_woman_registering_on_the_number_holds_the_first_womans_reminde
         clear_slots(s)
     _, first_woman, _ = book(SHARED, days=5, name="Jo")
     assert len(queued(to=SHARED)) == 2
-    second = submit_referral(ReferralDraft(
-        conversation_id="shared-2", channel="rest", pathway="self", preferred_name="Amy", phone_e164=SHARED,
-        safe_to_text=True, safe_to_call=False, postcode="SE15 4QF", outcode="SE15", borough="Southwark",
-        needs=["health"]))
+    second = submit_referral(
+        ReferralDraft(
+            conversation_id="shared-2",
+            channel="rest",
+            pathway="self",
+            preferred_name="Amy",
+            phone_e164=SHARED,
+            safe_to_text=True,
+            safe_to_call=False,
+            postcode="SE15 4QF",
+            outcode="SE15",
+            borough="Southwark",
+            needs=["health"],
+        )
+    )
     # She never books, yet the first woman's queued reminders no longer go to the shared phone.
     assert queued(to=SHARED) == []
     with session_scope() as s:
-        flagged = {a.woman_id for a in s.execute(select(Alert).where(Alert.summary == shared_numbers.SUMMARY)).scalars()}
+        flagged = {
+            a.woman_id for a in s.execute(select(Alert).where(Alert.summary == shared_numbers.SUMMARY)).scalars()
+        }
     assert flagged == {first_woman, second.woman_id}

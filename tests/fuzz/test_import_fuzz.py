@@ -1,4 +1,5 @@
 """Listing imports (CSV, Open Referral UK JSON): any input gives a report, never an exception."""
+
 from __future__ import annotations
 
 import json
@@ -12,21 +13,49 @@ from bot.directory.bulk_import import ImportReport
 from bot.directory.listings_csv import CSV_COLUMNS, import_csv
 from bot.directory.oruk_json import import_openreferral_json
 
-FAST = settings(max_examples=100, deadline=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
-cell = st.one_of(st.text(max_size=30), st.sampled_from(["", "SE15 4QF", "Mon-Fri 09:00-17:00", "07700 900123",
-                                                         "housing", "51.5", "-0.1", "yes", "x" * 300]))
+FAST = settings(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
+cell = st.one_of(
+    st.text(max_size=30),
+    st.sampled_from(
+        ["", "SE15 4QF", "Mon-Fri 09:00-17:00", "07700 900123", "housing", "51.5", "-0.1", "yes", "x" * 300]
+    ),
+)
 csv_text = st.one_of(
     st.text(max_size=400),
     st.lists(st.lists(cell, min_size=len(CSV_COLUMNS), max_size=len(CSV_COLUMNS)), max_size=4).map(
-        lambda rows: ",".join(CSV_COLUMNS) + "\n" + "\n".join(
-            ",".join('"' + c.replace('"', '""') + '"' for c in row) for row in rows)),
+        lambda rows: (
+            ",".join(CSV_COLUMNS)
+            + "\n"
+            + "\n".join(",".join('"' + c.replace('"', '""') + '"' for c in row) for row in rows)
+        )
+    ),
 )
 json_value = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
-        st.sampled_from(["id", "name", "organization", "locations", "service_at_locations", "regular_schedules",
-                         "taxonomy", "phones", "description", "services", "x"]), inner, max_size=5),
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(
+            st.sampled_from(
+                [
+                    "id",
+                    "name",
+                    "organization",
+                    "locations",
+                    "service_at_locations",
+                    "regular_schedules",
+                    "taxonomy",
+                    "phones",
+                    "description",
+                    "services",
+                    "x",
+                ]
+            ),
+            inner,
+            max_size=5,
+        )
+    ),
     max_leaves=20,
 )
 

@@ -4,6 +4,7 @@ Each returns its documented type (or None) and never raises, whatever she
 types: emoji, control characters, 5,000 characters, digits that almost make a
 date or a phone number.
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -29,8 +30,28 @@ near = st.one_of(
     st.from_regex(r"\A[A-Za-z]{1,2}[0-9][A-Za-z0-9]? ?[0-9][A-Za-z]{2}\Z"),
     st.from_regex(r"\A[0-3]?[0-9][ /.-](?:[01]?[0-9]|jan|feb|february|apr|april|jun|sept?)[ /.-]?[0-9]{0,4}\Z"),
     st.from_regex(r"\A(?:[1-9] ?,? ?){1,5}\Z"),
-    st.sampled_from(["", " ", "\x00", "😀", "STOP", "stop", "leave it", "skip", "go back", "DELETE", "yes", "no",
-                     "31 Feb", "30/02/2026", "SE15 4QF", "07700 900123", "+44 7700 900123", "x" * 5000]),
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "\x00",
+            "😀",
+            "STOP",
+            "stop",
+            "leave it",
+            "skip",
+            "go back",
+            "DELETE",
+            "yes",
+            "no",
+            "31 Feb",
+            "30/02/2026",
+            "SE15 4QF",
+            "07700 900123",
+            "+44 7700 900123",
+            "x" * 5000,
+        ]
+    ),
 )
 TODAY = date(2026, 11, 23)
 

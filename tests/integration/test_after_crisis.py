@@ -2,6 +2,7 @@
 that fits the danger, "is someone coming?" answered honestly, a worse disclosure
 added to the one alert, "do you want to carry on?" before the form's question,
 and when a person will really see it (the team's hours, read from the real clock)."""
+
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -77,8 +78,17 @@ def test_mid_form_danger_asks_whether_to_carry_on_before_the_question(stack, cha
 
 
 def test_the_alert_links_her_referral(stack, chat):
-    for text in ("I want to refer myself", "yes", "Jo", "SE15 4QF", "07700 900123", "texts only",
-                 "any time", "1 2", "yes"):
+    for text in (
+        "I want to refer myself",
+        "yes",
+        "Jo",
+        "SE15 4QF",
+        "07700 900123",
+        "texts only",
+        "any time",
+        "1 2",
+        "yes",
+    ):
         chat.say(text)
     [referral] = rows(stack, Referral, conversation_id=chat.sender)
     chat.say("he hit me again")
@@ -92,9 +102,15 @@ def no_actions_stack(model_path, tmp_path_factory, artifacts):
     url = f"sqlite:///{tmp_path_factory.mktemp('after_crisis') / 'elpis.db'}"
     migrate.upgrade(url)
     seed(url)
-    stack = Stack(rasa_port=free_port(), action_port=free_port(), web_port=free_port(),
-                  env={"DATABASE_URL": url, "ELPIS_DEV_INBOX": str(tmp_path_factory.mktemp("inbox") / "inbox.jsonl")},
-                  model=model_path, log_dir=artifacts / "logs", roles=("actions", "rasa"))
+    stack = Stack(
+        rasa_port=free_port(),
+        action_port=free_port(),
+        web_port=free_port(),
+        env={"DATABASE_URL": url, "ELPIS_DEV_INBOX": str(tmp_path_factory.mktemp("inbox") / "inbox.jsonl")},
+        model=model_path,
+        log_dir=artifacts / "logs",
+        roles=("actions", "rasa"),
+    )
     stack.start()
     yield stack
     stack.stop()

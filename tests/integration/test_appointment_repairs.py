@@ -3,6 +3,7 @@ worker, both databases): a choice narrows; a caution rule is said in plain
 words with the nearest times that fit; after a call-off the counts and the
 next step are true; a move says which meeting it is moving.
 """
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -30,8 +31,13 @@ def said(d: date) -> str:
 def test_a_time_after_a_day_narrows_to_that_day(stack, talk):
     referral_id = her(stack, talk)
     phrase, tuesday_10 = next_week(2, 10)
-    ids = slots(stack, tuesday_10 - timedelta(days=1), tuesday_10, tuesday_10 + timedelta(hours=4),
-                tuesday_10 + timedelta(days=1))
+    ids = slots(
+        stack,
+        tuesday_10 - timedelta(days=1),
+        tuesday_10,
+        tuesday_10 + timedelta(hours=4),
+        tuesday_10 + timedelta(days=1),
+    )
     talk.say("book an appointment")
     tuesday = talk.say(f"{phrase} pls")
     assert tuesday.slot_ids() == [ids[1], ids[2]]
@@ -48,7 +54,8 @@ def test_a_second_meeting_after_the_deadline_is_explained(stack, talk):
     asked = working_day(22)  # a weekday, when centres are open
     referral_id = her(stack, talk, caution=True, deadline=deadline)
     first, second, last_before, after = slots(
-        stack, local(working_day(1), 10), local(working_day(10), 14), local(deadline, 11), local(asked, 10))
+        stack, local(working_day(1), 10), local(working_day(10), 14), local(deadline, 11), local(asked, 10)
+    )
     with db(stack) as s:
         booking.book(s, referral_id, first, M1)
     talk.say("i need to book my appointments")
@@ -64,7 +71,8 @@ def test_a_too_late_first_meeting_says_why(stack, talk):
     deadline = late + timedelta(days=2)
     her(stack, talk, caution=True, deadline=deadline)
     early, middle, too_late, last = slots(
-        stack, local(working_day(2), 10), local(working_day(6), 10), local(late, 10), local(deadline, 10))
+        stack, local(working_day(2), 10), local(working_day(6), 10), local(late, 10), local(deadline, 10)
+    )
     talk.say("i need to book my appointments")
     reply = talk.say(f"{said(late)} please")
     assert "too late for your first meeting" in reply.text and "7 days" in reply.text, reply
@@ -75,8 +83,9 @@ def test_a_too_late_first_meeting_says_why(stack, talk):
 def test_calling_off_the_first_while_the_second_is_booked_then_rebooking(stack, talk):
     deadline = today_london() + timedelta(days=40)
     referral_id = her(stack, talk, caution=True, deadline=deadline)
-    first, second, new_first = slots(stack, local(working_day(3), 10), local(working_day(15), 14),
-                                     local(working_day(5), 11))
+    first, second, new_first = slots(
+        stack, local(working_day(3), 10), local(working_day(15), 14), local(working_day(5), 11)
+    )
     with db(stack) as s:
         booking.book(s, referral_id, first, M1)
         booking.book(s, referral_id, second, M2)
@@ -92,8 +101,7 @@ def test_calling_off_the_first_while_the_second_is_booked_then_rebooking(stack, 
     booked = talk.say("yes")
     assert "Booked:" in booked.text and "both meetings booked" in booked.text, booked
     assert "Now your second meeting" not in booked.text and "already have" not in booked.text
-    live = {a.kind: a.slot_id for a in appointments(stack, referral_id)
-            if a.status == AppointmentStatus.BOOKED}
+    live = {a.kind: a.slot_id for a in appointments(stack, referral_id) if a.status == AppointmentStatus.BOOKED}
     assert live == {M1: new_first, M2: second}
 
 
@@ -104,8 +112,7 @@ def test_a_move_says_which_meeting_before_the_times(stack, talk):
     while thursday.isoweekday() != 4:
         thursday += timedelta(days=1)
     _, next_tuesday_10 = next_week(2, 10)
-    first, second, option = slots(stack, local(thursday, 10), local(thursday + timedelta(days=18), 14),
-                                  next_tuesday_10)
+    first, second, option = slots(stack, local(thursday, 10), local(thursday + timedelta(days=18), 14), next_tuesday_10)
     with db(stack) as s:
         booking.book(s, referral_id, first, M1)
         booking.book(s, referral_id, second, M2)

@@ -4,6 +4,7 @@ real action server, real worker, both databases.
 Each test makes its own slots (all others are removed) and her record, linked
 to the REST conversation as the SMS channel would link her phone.
 """
+
 from __future__ import annotations
 
 import re
@@ -68,8 +69,9 @@ def her(stack, talk, **kw) -> int:
     """Her record, linked to this conversation; every other slot removed."""
     with db(stack) as s:
         clear_slots(s)
-        return make_referral(s, conversation_id=talk.sender, phone=f"+4477009{int(talk.sender[-5:], 16) % 100000:05d}",
-                             **kw).id
+        return make_referral(
+            s, conversation_id=talk.sender, phone=f"+4477009{int(talk.sender[-5:], 16) % 100000:05d}", **kw
+        ).id
 
 
 def slots(stack, *starts) -> list[int]:
@@ -79,8 +81,11 @@ def slots(stack, *starts) -> list[int]:
 
 def appointments(stack, referral_id) -> list[Appointment]:
     with db(stack) as s:
-        rows = s.execute(select(Appointment).where(Appointment.referral_id == referral_id)
-                         .order_by(Appointment.id)).scalars().all()
+        rows = (
+            s.execute(select(Appointment).where(Appointment.referral_id == referral_id).order_by(Appointment.id))
+            .scalars()
+            .all()
+        )
         for row in rows:
             _ = row.slot.starts_at
         return rows
@@ -107,8 +112,11 @@ def test_she_asks_to_book_picks_a_number_and_confirms(stack, talk):
     [appointment] = appointments(stack, referral_id)
     assert appointment.slot_id == ids[1] and appointment.status == AppointmentStatus.BOOKED
     with db(stack) as s:
-        keys = set(s.execute(select(OutboxMessage.dedupe_key).where(
-            OutboxMessage.dedupe_key.like(f"appt:{appointment.id}:%"))).scalars())
+        keys = set(
+            s.execute(
+                select(OutboxMessage.dedupe_key).where(OutboxMessage.dedupe_key.like(f"appt:{appointment.id}:%"))
+            ).scalars()
+        )
     assert keys == {f"appt:{appointment.id}:48h", f"appt:{appointment.id}:2h"}
 
 
@@ -126,8 +134,13 @@ def test_natural_requests_find_the_time_she_means(stack, talk):
 
 def test_not_mornings_and_other_times(stack, talk):
     her(stack, talk)
-    ids = slots(stack, local(working_day(2), 10), local(working_day(3), 10), local(working_day(3), 14),
-                local(working_day(4), 15, 30))
+    ids = slots(
+        stack,
+        local(working_day(2), 10),
+        local(working_day(3), 10),
+        local(working_day(3), 14),
+        local(working_day(4), 15, 30),
+    )
     talk.say("can i make an appointment")
     offer = talk.say("not mornings")
     assert set(offer.slot_ids()) == {ids[2], ids[3]}
@@ -141,8 +154,12 @@ def test_a_caution_books_both_meetings_in_order_before_the_deadline(stack, talk)
     deadline = today_london() + timedelta(days=40)
     referral_id = her(stack, talk, caution=True, deadline=deadline)
     first, soon_after, second, too_late = slots(
-        stack, local(working_day(2), 10), local(working_day(4), 10), local(working_day(12), 14),
-        local(deadline + timedelta(days=3), 10))
+        stack,
+        local(working_day(2), 10),
+        local(working_day(4), 10),
+        local(working_day(12), 14),
+        local(deadline + timedelta(days=3), 10),
+    )
     offer = talk.say("i need to book my appointments")
     assert "2 meetings" in offer.text and too_late not in offer.slot_ids()
     talk.say("1")
@@ -200,8 +217,7 @@ def test_bad_dates_and_times_get_a_kind_answer_and_the_next_options(stack, talk)
     her(stack, talk)
     ids = slots(stack, local(working_day(2), 10), local(working_day(3), 14))
     talk.say("book an appointment")
-    for text, says in (("31 February", "doesn't exist"), ("yesterday", "already gone"),
-                       ("sunday at 8pm", "not open")):
+    for text, says in (("31 February", "doesn't exist"), ("yesterday", "already gone"), ("sunday at 8pm", "not open")):
         reply = talk.say(text)
         assert says in reply.text and reply.slot_ids() == ids, (text, reply)
     assert "Pick a number" in talk.say("banana").text
@@ -222,12 +238,19 @@ def sent_reminder(stack, appointment_id: int, label: str = "48h") -> None:
     """Make one reminder due and wait for the stack's worker to send it."""
     key = f"appt:{appointment_id}:{label}"
     with db(stack) as s:
-        s.execute(update(OutboxMessage).where(OutboxMessage.dedupe_key == key)
-                  .values(send_after=utcnow() - timedelta(seconds=1)).execution_options(synchronize_session=False))
+        s.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.dedupe_key == key)
+            .values(send_after=utcnow() - timedelta(seconds=1))
+            .execution_options(synchronize_session=False)
+        )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         with db(stack) as s:
-            if s.execute(select(OutboxMessage.status).where(OutboxMessage.dedupe_key == key)).scalar_one() == OutboxStatus.SENT:
+            if (
+                s.execute(select(OutboxMessage.status).where(OutboxMessage.dedupe_key == key)).scalar_one()
+                == OutboxStatus.SENT
+            ):
                 return
         time.sleep(0.3)
     raise AssertionError("the worker did not send the reminder")
@@ -273,8 +296,7 @@ def test_a_new_referral_goes_straight_on_to_booking(stack, talk):
     with db(stack) as s:
         clear_slots(s)
     ids = slots(stack, local(working_day(2), 10), local(working_day(3), 14), local(working_day(4), 10))
-    answers = ["I want to refer myself", "yes", "Jo", "SE15 4QF", "07700 900123", "texts only",
-               "any time", "1 2"]
+    answers = ["I want to refer myself", "yes", "Jo", "SE15 4QF", "07700 900123", "texts only", "any time", "1 2"]
     for text in answers:
         talk.say(text)
     done = talk.say("yes")
@@ -296,8 +318,17 @@ def test_a_search_mid_booking_sets_the_booking_aside_and_searches(stack, talk):
     with db(stack) as s:
         clear_slots(s)
     slots(stack, local(working_day(2), 10), local(working_day(3), 14))
-    for text in ["I want to refer myself", "yes", "Jo", "SE15 4QF", "07700 900123", "texts only",
-                 "any time", "1 2", "yes"]:
+    for text in [
+        "I want to refer myself",
+        "yes",
+        "Jo",
+        "SE15 4QF",
+        "07700 900123",
+        "texts only",
+        "any time",
+        "1 2",
+        "yes",
+    ]:
         talk.say(text)
     reply = talk.say("is there a womens centre near SE15").text
     assert "left the booking for now" in reply and "Women's Centre" in reply and "more" in reply

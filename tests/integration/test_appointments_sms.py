@@ -3,6 +3,7 @@ reminder through the Twilio client to the local fake Twilio; she answers
 "YES" (confirmed) and later "CHANGE" (a new time, picked by number) through
 the signed SMS webhook, the real Rasa server and action server.
 """
+
 from __future__ import annotations
 
 import os
@@ -37,9 +38,15 @@ def sms_stack(request, model_path, tmp_path_factory, artifacts):
         url = pg_database(f"elpis_appt_sms_{os.getpid()}")
     migrate.upgrade(url)
     seed(url)
-    stack = Stack(rasa_port=free_port(), action_port=free_port(), web_port=free_port(),
-                  fake_twilio_port=free_port(), env={"DATABASE_URL": url}, model=model_path,
-                  log_dir=artifacts / "logs")
+    stack = Stack(
+        rasa_port=free_port(),
+        action_port=free_port(),
+        web_port=free_port(),
+        fake_twilio_port=free_port(),
+        env={"DATABASE_URL": url},
+        model=model_path,
+        log_dir=artifacts / "logs",
+    )
     stack.start()
     stack.database_url = url
     stack.fake = FakeTwilioClient(f"http://127.0.0.1:{stack.fake_twilio_port}")
@@ -67,8 +74,12 @@ class Phone:
 
 def make_due(stack, key: str) -> None:
     with session_scope(stack.database_url) as s:
-        s.execute(update(OutboxMessage).where(OutboxMessage.dedupe_key == key)
-                  .values(send_after=utcnow() - timedelta(seconds=1)).execution_options(synchronize_session=False))
+        s.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.dedupe_key == key)
+            .values(send_after=utcnow() - timedelta(seconds=1))
+            .execution_options(synchronize_session=False)
+        )
 
 
 def test_reminder_by_sms_then_yes_then_change(sms_stack):
@@ -98,7 +109,10 @@ def test_reminder_by_sms_then_yes_then_change(sms_stack):
     assert "Move your appointment" in question
     assert "now" in phone.text("1")  # "1" is "Yes, move it"
     with session_scope(sms_stack.database_url) as s:
-        rows = s.execute(select(Appointment).where(Appointment.referral_id == referral_id)
-                         .order_by(Appointment.id)).scalars().all()
+        rows = (
+            s.execute(select(Appointment).where(Appointment.referral_id == referral_id).order_by(Appointment.id))
+            .scalars()
+            .all()
+        )
         assert [r.status for r in rows] == [AppointmentStatus.MOVED, AppointmentStatus.BOOKED]
         assert rows[1].slot_id == second_id

@@ -1,4 +1,5 @@
 """Odd messages get a kind reply, never an error, and nothing half-written."""
+
 from __future__ import annotations
 
 import pytest

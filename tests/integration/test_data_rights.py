@@ -1,4 +1,5 @@
 """Her data rights by message, over the real Rasa and action servers (issue 9)."""
+
 from __future__ import annotations
 
 import re
@@ -20,8 +21,16 @@ def db(stack):
 
 
 def refer(chat, phone="07700 900123"):
-    for text in ["I want to refer myself", "yes", "call me Jo", "SE15 4QF", phone, "texts only",
-                 "weekdays after 10am", "1 2"]:
+    for text in [
+        "I want to refer myself",
+        "yes",
+        "call me Jo",
+        "SE15 4QF",
+        phone,
+        "texts only",
+        "weekdays after 10am",
+        "1 2",
+    ]:
         chat.say(text)
     reference = re.search(r"ELP-[A-Z0-9]{6}", chat.say_joined("yes")).group(0)
     chat.say("not now")  # the booking offer that follows a referral
@@ -75,17 +84,35 @@ def test_keep_means_nothing_is_deleted(stack, chat):
 
 
 def _submit(stack, phone):
-    return submit_referral(ReferralDraft(
-        conversation_id=f"other-{phone}", channel="sms", pathway="self", preferred_name="Ann", phone_e164=phone,
-        safe_to_text=True, safe_to_call=False, postcode="SE15 4QF", outcode="SE15", borough="Southwark",
-        needs=["health"]), url=stack.database_url)
+    return submit_referral(
+        ReferralDraft(
+            conversation_id=f"other-{phone}",
+            channel="sms",
+            pathway="self",
+            preferred_name="Ann",
+            phone_e164=phone,
+            safe_to_text=True,
+            safe_to_call=False,
+            postcode="SE15 4QF",
+            outcode="SE15",
+            borough="Southwark",
+            needs=["health"],
+        ),
+        url=stack.database_url,
+    )
 
 
 def _code(stack, phone):
     with db(stack) as s:
-        body = s.execute(select(OutboxMessage.body).where(
-            OutboxMessage.to_address == phone, OutboxMessage.kind == "notice").order_by(OutboxMessage.id.desc())
-        ).scalars().first()
+        body = (
+            s.execute(
+                select(OutboxMessage.body)
+                .where(OutboxMessage.to_address == phone, OutboxMessage.kind == "notice")
+                .order_by(OutboxMessage.id.desc())
+            )
+            .scalars()
+            .first()
+        )
     return re.search(r"\b(\d{6})\b", body).group(1)
 
 

@@ -6,6 +6,7 @@ Twilio answering 500s and timing out. The worker killed mid-send and the same
 webhook delivered twice are in test_worker_kill.py and tests/channels;
 simultaneous messages from one woman in test_scale_out.py.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -54,9 +55,15 @@ def fault_stack(model_path, tmp_path_factory, artifacts):
     url = pg_database(f"elpis_faults_{os.getpid()}")
     migrate.upgrade(url)
     seed(url)
-    stack = Stack(rasa_port=free_port(), action_port=free_port(), web_port=free_port(),
-                  env={"DATABASE_URL": url, "ELPIS_DEV_INBOX": str(tmp_path_factory.mktemp("faults") / "inbox.jsonl")},
-                  model=model_path, log_dir=artifacts / "logs", roles=("actions", "rasa"))
+    stack = Stack(
+        rasa_port=free_port(),
+        action_port=free_port(),
+        web_port=free_port(),
+        env={"DATABASE_URL": url, "ELPIS_DEV_INBOX": str(tmp_path_factory.mktemp("faults") / "inbox.jsonl")},
+        model=model_path,
+        log_dir=artifacts / "logs",
+        roles=("actions", "rasa"),
+    )
     stack.start()
     stack.database_url = url
     yield stack
@@ -174,8 +181,9 @@ def test_run_db_tries_again_only_when_the_connection_is_lost():
 
 
 def start_worker(url: str, fake: HoldingFakeTwilio, log) -> subprocess.Popen:
-    return start_process(url, fake, log, ELPIS_WORKER_BACKOFF_S="0.3", ELPIS_WORKER_MAX_ATTEMPTS="3",
-                         ELPIS_TWILIO_TIMEOUT_S="1")
+    return start_process(
+        url, fake, log, ELPIS_WORKER_BACKOFF_S="0.3", ELPIS_WORKER_MAX_ATTEMPTS="3", ELPIS_TWILIO_TIMEOUT_S="1"
+    )
 
 
 def reminder(phone: str, body: str) -> int:
@@ -229,5 +237,9 @@ def test_twilio_500s_and_timeouts_are_retried_then_a_keyworker_is_alerted(monkey
         worker.wait(30)
         fake.stop()
     with session_scope() as s:
-        assert s.execute(select(func.count()).select_from(OutboxMessage)
-                         .where(OutboxMessage.status == OutboxStatus.SENDING)).scalar_one() == 0
+        assert (
+            s.execute(
+                select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status == OutboxStatus.SENDING)
+            ).scalar_one()
+            == 0
+        )

@@ -6,6 +6,7 @@ woman got a reply, on any channel. Now every message is bounded before it is
 stored or understood, and a parse that takes too long is answered as "not
 understood" (or as a crisis, by the net) while the others go on.
 """
+
 from __future__ import annotations
 
 import json
@@ -45,8 +46,9 @@ OTHER_WOMAN_BOUND_S = 5.0
 
 
 def _post(stack: Stack, sender: str, text: str) -> tuple[int, list[str]]:
-    resp = requests.post(f"{stack.rasa_url}/webhooks/rest/webhook", json={"sender": sender, "message": text},
-                         timeout=120)
+    resp = requests.post(
+        f"{stack.rasa_url}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=120
+    )
     return resp.status_code, [m.get("text", "") for m in resp.json()] if resp.status_code == 200 else []
 
 
@@ -104,11 +106,20 @@ def stuck_model_stack(model_path, tmp_path_factory, artifacts):
     migrate.upgrade(url)
     seed(url)
     stack = Stack(
-        rasa_port=free_port(), action_port=free_port(), web_port=free_port(), fake_twilio_port=free_port(),
-        env={"DATABASE_URL": url, "ELPIS_PUBLIC_BASE_URL": "https://sms.elpis.test",
-             "ELPIS_DEV_INBOX": str(tmp_path_factory.mktemp("stuck") / "inbox.jsonl"),
-             "ELPIS_FAULT_PARSE_DELAY_S": "30", "ELPIS_PARSE_TIMEOUT_S": "1"},
-        model=model_path, log_dir=artifacts / "logs", roles=("fake-twilio", "actions", "rasa"),
+        rasa_port=free_port(),
+        action_port=free_port(),
+        web_port=free_port(),
+        fake_twilio_port=free_port(),
+        env={
+            "DATABASE_URL": url,
+            "ELPIS_PUBLIC_BASE_URL": "https://sms.elpis.test",
+            "ELPIS_DEV_INBOX": str(tmp_path_factory.mktemp("stuck") / "inbox.jsonl"),
+            "ELPIS_FAULT_PARSE_DELAY_S": "30",
+            "ELPIS_PARSE_TIMEOUT_S": "1",
+        },
+        model=model_path,
+        log_dir=artifacts / "logs",
+        roles=("fake-twilio", "actions", "rasa"),
     )
     stack.start()
     stack.database_url = url

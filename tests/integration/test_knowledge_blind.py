@@ -2,6 +2,7 @@
 through the real Rasa server's /model/parse, against regression floors a little
 under what was measured on it once (docs/knowledge.md). The figures are printed
 and written to test-artifacts/ on every run."""
+
 from __future__ import annotations
 
 import pytest
@@ -20,8 +21,7 @@ FLOORS = {"first": 0.83, "top_two": 0.87}
 def test_blind_questions(stack, artifacts):
     items = load_set(DEFAULT_SET)
     session = requests.Session()
-    parses = [session.post(f"{stack.rasa_url}/model/parse", json={"text": q["text"]}, timeout=30).json()
-              for q in items]
+    parses = [session.post(f"{stack.rasa_url}/model/parse", json={"text": q["text"]}, timeout=30).json() for q in items]
     result = score(items, parses)
     lines = report_lines(result, DEFAULT_SET.name)
     (artifacts / "knowledge_blind.md").write_text("\n".join(lines) + "\n", encoding="utf-8")

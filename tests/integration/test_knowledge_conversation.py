@@ -2,6 +2,7 @@
 (KnowledgeSelector), action server and database, over REST and the web chat
 (SMS: tests/channels/test_sms_knowledge.py). Every topic, the questions the
 issue saw go wrong, mid-form answers, and an admin's edit live at once."""
+
 from __future__ import annotations
 
 import pytest
@@ -86,15 +87,27 @@ def test_an_admin_edit_is_live_in_the_next_reply(stack, chat):
     new = "Yes. Ask any of us and we will find you a new keyworker. You don't have to say why."
     with Session(create_engine(stack.database_url, future=True)) as session:
         admin_id = create_staff(session, email="kb-live@example.org", name="KB Live", role="admin").id
-        knowledge.save_edit(session, "change_keyworker", title=before.title, text=new, staff_id=admin_id,
-                            next_steps=[(s.title, s.payload) for s in before.next])
+        knowledge.save_edit(
+            session,
+            "change_keyworker",
+            title=before.title,
+            text=new,
+            staff_id=admin_id,
+            next_steps=[(s.title, s.payload) for s in before.next],
+        )
         session.commit()
     try:
         assert chat.say(question)[0] == new
     finally:
         with Session(create_engine(stack.database_url, future=True)) as session:
-            knowledge.save_edit(session, "change_keyworker", title=before.title, text=before.text,
-                                staff_id=admin_id, next_steps=[(s.title, s.payload) for s in before.next])
+            knowledge.save_edit(
+                session,
+                "change_keyworker",
+                title=before.title,
+                text=before.text,
+                staff_id=admin_id,
+                next_steps=[(s.title, s.payload) for s in before.next],
+            )
             session.commit()
 
 

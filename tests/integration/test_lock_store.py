@@ -3,6 +3,7 @@
 Each "process" is a lock store of its own with its own Redis connection, as
 two Rasa servers have; they take tickets for one conversation at the same time.
 """
+
 from __future__ import annotations
 
 import threading

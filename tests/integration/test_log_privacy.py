@@ -3,6 +3,7 @@
 A full self-referral with distinctive answers runs through the real servers;
 then every log line the stack's processes wrote is searched for them.
 """
+
 from __future__ import annotations
 
 import re
@@ -19,8 +20,16 @@ PHONE_FORMS = ("07700 900321", "07700900321", "+447700900321", "447700900321")
 
 
 def test_logs_hold_no_personal_detail(stack, chat, artifacts):
-    for text in ["I want to refer myself", "yes", f"call me {ANSWERS['name']}", ANSWERS["postcode"],
-                 "07700 900321", "texts only", ANSWERS["times"], "1 2"]:
+    for text in [
+        "I want to refer myself",
+        "yes",
+        f"call me {ANSWERS['name']}",
+        ANSWERS["postcode"],
+        "07700 900321",
+        "texts only",
+        ANSWERS["times"],
+        "1 2",
+    ]:
         chat.say(text)
     assert re.search(r"ELP-[A-Z0-9]{6}", chat.say_joined("yes"))
     chat.say("not now")  # the booking offer that follows a referral

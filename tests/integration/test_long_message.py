@@ -1,6 +1,7 @@
 """A long message is one turn that answers what she asked, wherever she asked it:
 the model reads only the first words (bot/channels/input_bounds.py), so the
 turn looks for her request sentence by sentence (bot/rasa_components/triage_turn.py)."""
+
 from __future__ import annotations
 
 from tests.conftest import Chat, new_sender
@@ -23,5 +24,5 @@ def test_the_request_at_the_end_of_a_long_story_is_what_gets_answered(stack, cha
     assert len(message) > 1500
     replies = chat.say(message)
     alone = Chat(stack, new_sender()).say(ASK)
-    assert replies[-len(alone):] == alone, (replies, alone)
+    assert replies[-len(alone) :] == alone, (replies, alone)
     assert not any("can't find your details" in r for r in replies)

@@ -1,5 +1,6 @@
 """Messages understood together (bot/rasa_components/parse_thread.py) are
 understood exactly as one at a time, and one message's error stays its own."""
+
 from __future__ import annotations
 
 import asyncio
@@ -13,10 +14,26 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from bot.rasa_components import parse_thread
 
 TEXTS = [
-    "hi", "i want to refer myself", "yes", "Jo", "SE15 4QF", "07700 900123", "texts only",
-    "is there a womens centre near SE15", "when is my appointment", "he hit me last night",
-    "", "   ", "😀😀", "x" * 5000, "<script>alert(1)</script>", "'; DROP TABLE referral;--",
-    "chcę się zapisać", "1 2", "skip", "go back",
+    "hi",
+    "i want to refer myself",
+    "yes",
+    "Jo",
+    "SE15 4QF",
+    "07700 900123",
+    "texts only",
+    "is there a womens centre near SE15",
+    "when is my appointment",
+    "he hit me last night",
+    "",
+    "   ",
+    "😀😀",
+    "x" * 5000,
+    "<script>alert(1)</script>",
+    "'; DROP TABLE referral;--",
+    "chcę się zapisać",
+    "1 2",
+    "skip",
+    "go back",
 ]
 
 
@@ -96,8 +113,11 @@ def test_a_message_that_fails_fails_alone(processor):
 
     batcher = parse_thread.batcher()
     before = len(batcher.batch_sizes)
-    hi, broken, refer = _while_busy(processor, [UserMessage("hi", sender_id="f1"), _broken(),
-                                                UserMessage("i want to refer myself", sender_id="f2")], unbounded=True)
+    hi, broken, refer = _while_busy(
+        processor,
+        [UserMessage("hi", sender_id="f1"), _broken(), UserMessage("i want to refer myself", sender_id="f2")],
+        unbounded=True,
+    )
     assert list(batcher.batch_sizes)[before:] == [3]  # they were in one batch
     assert isinstance(broken, Exception)
     assert hi["intent"]["name"] == "greet" and refer["intent"]["name"] == "self_refer"

@@ -2,6 +2,7 @@
 databases: a self-referral with a booked first meeting in at most 12 of her
 messages, and a caution with both meetings booked, a question and a move in at
 most 16 (tests/support/personas.py holds the journeys)."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -24,9 +25,15 @@ def _her(url: str, sender: str) -> tuple[Referral, Woman, list[Appointment]]:
     with session_scope(url) as s:
         referral = s.execute(select(Referral).where(Referral.conversation_id == sender)).scalar_one()
         woman = s.get(Woman, referral.woman_id)
-        booked = s.execute(select(Appointment).where(Appointment.referral_id == referral.id,
-                                                     Appointment.status == AppointmentStatus.BOOKED)
-                           .order_by(Appointment.kind)).scalars().all()
+        booked = (
+            s.execute(
+                select(Appointment)
+                .where(Appointment.referral_id == referral.id, Appointment.status == AppointmentStatus.BOOKED)
+                .order_by(Appointment.kind)
+            )
+            .scalars()
+            .all()
+        )
         s.expunge_all()
         return referral, woman, booked
 

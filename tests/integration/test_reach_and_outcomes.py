@@ -4,6 +4,7 @@ The team is out (ELPIS_TEAM_HOURS is one minute a week), so 'talk to a person'
 on a chat that does not know her asks how a person may safely reach her, or
 for her reference and a code that links the chat to her record.
 """
+
 from __future__ import annotations
 
 import re
@@ -27,13 +28,21 @@ from tests.support.appointment_data import local, make_referral, make_slot, work
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def closed_stack(request, model_path, tmp_path_factory, artifacts):
     tmp = tmp_path_factory.mktemp("closed")
-    url = f"sqlite:///{tmp / 'elpis.db'}" if request.param == "sqlite" else pg_database(f"elpis_closed_{new_sender()[5:]}")
+    url = (
+        f"sqlite:///{tmp / 'elpis.db'}"
+        if request.param == "sqlite"
+        else pg_database(f"elpis_closed_{new_sender()[5:]}")
+    )
     migrate.upgrade(url)
     seed(url)
-    stack = Stack(rasa_port=free_port(), action_port=free_port(), web_port=free_port(), model=model_path,
-                  log_dir=artifacts / "logs",
-                  env={"DATABASE_URL": url, "ELPIS_DEV_INBOX": str(tmp / "inbox.jsonl"),
-                       "ELPIS_TEAM_HOURS": "Sun 00:00-00:01"})
+    stack = Stack(
+        rasa_port=free_port(),
+        action_port=free_port(),
+        web_port=free_port(),
+        model=model_path,
+        log_dir=artifacts / "logs",
+        env={"DATABASE_URL": url, "ELPIS_DEV_INBOX": str(tmp / "inbox.jsonl"), "ELPIS_TEAM_HOURS": "Sun 00:00-00:01"},
+    )
     stack.start()
     stack.database_url = url
     yield stack
@@ -42,8 +51,11 @@ def closed_stack(request, model_path, tmp_path_factory, artifacts):
 
 def _contacts(stack, sender):
     with session_scope(stack.database_url) as s:
-        rows = s.execute(select(HandoffContact, Alert).join(Alert, Alert.id == HandoffContact.alert_id)
-                         .where(HandoffContact.conversation_id == sender)).all()
+        rows = s.execute(
+            select(HandoffContact, Alert)
+            .join(Alert, Alert.id == HandoffContact.alert_id)
+            .where(HandoffContact.conversation_id == sender)
+        ).all()
         return [(c.contact, c.safe_times, c.declined, a.reason) for c, a in rows]
 
 
@@ -57,8 +69,9 @@ def test_out_of_hours_she_gives_a_safe_contact_and_asks_how(closed_stack):
     done = chat.say_joined("07700 900123, weekday mornings when he's at work")
     assert "Thank you for telling me" in done and "text or call you weekday mornings" in done
     assert "work" not in done
-    assert _contacts(closed_stack, chat.sender) == [("+447700900123", "weekday mornings", False,
-                                                      AlertReason.HUMAN_REQUESTED)]
+    assert _contacts(closed_stack, chat.sender) == [
+        ("+447700900123", "weekday mornings", False, AlertReason.HUMAN_REQUESTED)
+    ]
 
 
 def test_out_of_hours_a_number_then_a_time_or_she_declines(closed_stack):
@@ -89,8 +102,13 @@ def test_from_a_new_web_chat_her_reference_and_a_code_reach_her_appointment(clos
     sent = chat.say_joined(f"my reference is {reference.lower()}")
     assert "Type the code here" in sent
     with session_scope(url) as s:
-        body = s.execute(select(OutboxMessage.body).where(OutboxMessage.kind == "notice")
-                         .order_by(OutboxMessage.id.desc())).scalars().first()
+        body = (
+            s.execute(
+                select(OutboxMessage.body).where(OutboxMessage.kind == "notice").order_by(OutboxMessage.id.desc())
+            )
+            .scalars()
+            .first()
+        )
     code = re.search(r"\b(\d{6})\b", body).group(1)
     assert "doesn't match" in chat.say_joined("000000" if code != "000000" else "111111")
     assert "that's you" in chat.say_joined(code)

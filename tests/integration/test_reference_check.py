@@ -1,6 +1,7 @@
 """Issue #19 point 13: her reference sent on its own, in a chat that does not know
 her (the web page forgets her on purpose), starts the one-time code check, in or
 out of team hours; the code links the chat to her record. Real servers, REST."""
+
 from __future__ import annotations
 
 import re
@@ -27,8 +28,13 @@ def _booked_referral(url: str, phone: str) -> str:
 
 def _last_code(url: str) -> str:
     with session_scope(url) as s:
-        body = s.execute(select(OutboxMessage.body).where(OutboxMessage.kind == "notice")
-                         .order_by(OutboxMessage.id.desc())).scalars().first()
+        body = (
+            s.execute(
+                select(OutboxMessage.body).where(OutboxMessage.kind == "notice").order_by(OutboxMessage.id.desc())
+            )
+            .scalars()
+            .first()
+        )
     return re.search(r"\b(\d{6})\b", body).group(1)
 
 

@@ -1,4 +1,5 @@
 """Self-referral over the real Rasa server and action server (REST channel)."""
+
 from __future__ import annotations
 
 import re

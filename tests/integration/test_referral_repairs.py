@@ -1,5 +1,6 @@
 """Issue #19 over the REST channel with the real servers: corrections with the
 new value, towns outside London by name, and honest wording at the end."""
+
 from __future__ import annotations
 
 import re

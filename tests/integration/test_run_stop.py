@@ -6,6 +6,7 @@ while stopping kills at once instead of aborting the stop; children die with a
 killed `bot.run`; a taken port is named before anything starts. These runs start
 every server but Rasa (no model needed); Rasa's CORS is checked on the shared stack.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -81,13 +82,31 @@ class Run:
         url = f"sqlite:///{tmp_path / 'elpis.db'}"
         migrate.upgrade(url)
         env = {k: v for k, v in os.environ.items() if not k.startswith("TWILIO_")}
-        env.update(DATABASE_URL=url, ELPIS_DEV_INBOX=str(tmp_path / "inbox.jsonl"), PYTHONPATH=str(REPO_ROOT),
-                   ELPIS_SMS_FAKE_PORT=str(self.ports["fake-twilio"]))
+        env.update(
+            DATABASE_URL=url,
+            ELPIS_DEV_INBOX=str(tmp_path / "inbox.jsonl"),
+            PYTHONPATH=str(REPO_ROOT),
+            ELPIS_SMS_FAKE_PORT=str(self.ports["fake-twilio"]),
+        )
         with open(self.log, "wb") as out:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "bot.run", "--only", ROLES, "--web-port", str(self.ports["web"]),
-                 "--rasa-port", str(free_port()), "--action-port", str(free_port())],
-                cwd=REPO_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+                [
+                    sys.executable,
+                    "-m",
+                    "bot.run",
+                    "--only",
+                    ROLES,
+                    "--web-port",
+                    str(self.ports["web"]),
+                    "--rasa-port",
+                    str(free_port()),
+                    "--action-port",
+                    str(free_port()),
+                ],
+                cwd=REPO_ROOT,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
             )
         self.children: set[int] = set()
 
@@ -205,19 +224,31 @@ def test_rasa_cors_allows_only_the_chat_pages_own_origin(stack):
     webhook = f"{stack.rasa_url}/webhooks/rest/webhook"
 
     def preflight(origin: str) -> requests.Response:
-        return requests.options(webhook, timeout=10, headers={
-            "Origin": origin, "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type"})
+        return requests.options(
+            webhook,
+            timeout=10,
+            headers={
+                "Origin": origin,
+                "Access-Control-Request-Method": "POST",
+                "Access-Control-Request-Headers": "content-type",
+            },
+        )
 
     for page in (f"http://127.0.0.1:{stack.web_port}", f"http://localhost:{stack.web_port}"):
         assert _allowed_origin(preflight(page)) == page
     assert _allowed_origin(preflight(EVIL)) is None
-    for url in (f"{stack.rasa_url}/", f"{stack.rasa_url}/status", f"{stack.rasa_url}/socket.io/?EIO=4&transport=polling"):
+    for url in (
+        f"{stack.rasa_url}/",
+        f"{stack.rasa_url}/status",
+        f"{stack.rasa_url}/socket.io/?EIO=4&transport=polling",
+    ):
         resp = requests.get(url, headers={"Origin": EVIL}, timeout=10)
         assert resp.status_code < 500 and _allowed_origin(resp) is None, (url, resp.headers)
 
 
 def test_the_chat_pages_socket_still_reaches_rasa_through_the_web_server(stack):
     """The page talks to its own origin; the web server forwards the websocket to Rasa."""
+
     async def open_packet() -> str:
         url = f"ws://127.0.0.1:{stack.web_port}/socket.io/?EIO=4&transport=websocket"
         async with websockets.connect(url, origin=f"http://127.0.0.1:{stack.web_port}") as ws:
@@ -225,4 +256,6 @@ def test_the_chat_pages_socket_still_reaches_rasa_through_the_web_server(stack):
 
     # In a thread of its own: a browser test (Playwright's sync API) may hold this thread's loop.
     with ThreadPoolExecutor(max_workers=1) as pool:
-        assert pool.submit(asyncio.run, open_packet()).result().startswith("0{")  # engine.io "open" from Rasa  # engine.io "open" from Rasa
+        assert (
+            pool.submit(asyncio.run, open_packet()).result().startswith("0{")
+        )  # engine.io "open" from Rasa  # engine.io "open" from Rasa

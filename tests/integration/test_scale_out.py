@@ -4,6 +4,7 @@ Messages of the same conversations go to both servers, interleaved: every
 conversation's tracker must hold every message once, in order, and every
 message must get its reply.
 """
+
 from __future__ import annotations
 
 import os
@@ -52,11 +53,25 @@ def two_servers(model_path, tmp_path_factory, artifacts):
         f"  key_prefix: elpistest{os.getpid()}\n"
     )
     env = {"DATABASE_URL": case_db}
-    first = Stack(rasa_port=free_port(), action_port=action_port, web_port=free_port(), env=env,
-                  model=model_path, log_dir=artifacts / "logs", endpoints=endpoints,
-                  roles=("actions", "rasa"))
-    second = Stack(rasa_port=free_port(), action_port=action_port, env=env, model=model_path,
-                   log_dir=artifacts / "logs", endpoints=endpoints, roles=("rasa",))
+    first = Stack(
+        rasa_port=free_port(),
+        action_port=action_port,
+        web_port=free_port(),
+        env=env,
+        model=model_path,
+        log_dir=artifacts / "logs",
+        endpoints=endpoints,
+        roles=("actions", "rasa"),
+    )
+    second = Stack(
+        rasa_port=free_port(),
+        action_port=action_port,
+        env=env,
+        model=model_path,
+        log_dir=artifacts / "logs",
+        endpoints=endpoints,
+        roles=("rasa",),
+    )
     first.start()
     try:
         second.start()
@@ -72,8 +87,9 @@ def _converse(servers, sender: str) -> list[int]:
     reply_counts = []
     for i, text in enumerate(SCRIPT):
         server = servers[(i + hash(sender)) % 2]  # alternate servers within the conversation
-        resp = requests.post(f"{server.rasa_url}/webhooks/rest/webhook",
-                             json={"sender": sender, "message": text}, timeout=120)
+        resp = requests.post(
+            f"{server.rasa_url}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=120
+        )
         resp.raise_for_status()
         reply_counts.append(len(resp.json()))
     return reply_counts
@@ -96,12 +112,20 @@ def test_interleaved_conversations_keep_every_event_once_and_in_order(two_server
 
 def test_simultaneous_messages_from_one_woman_are_processed_in_turn(two_servers):
     sender = new_sender()
-    requests.post(f"{two_servers[0].rasa_url}/webhooks/rest/webhook",
-                  json={"sender": sender, "message": "i want to refer myself"}, timeout=60)
+    requests.post(
+        f"{two_servers[0].rasa_url}/webhooks/rest/webhook",
+        json={"sender": sender, "message": "i want to refer myself"},
+        timeout=60,
+    )
     with ThreadPoolExecutor(max_workers=2) as pool:
-        list(pool.map(lambda pair: requests.post(f"{pair[0].rasa_url}/webhooks/rest/webhook",
-                                                  json={"sender": sender, "message": pair[1]}, timeout=60),
-                      [(two_servers[0], "yes"), (two_servers[1], "yes")]))
+        list(
+            pool.map(
+                lambda pair: requests.post(
+                    f"{pair[0].rasa_url}/webhooks/rest/webhook", json={"sender": sender, "message": pair[1]}, timeout=60
+                ),
+                [(two_servers[0], "yes"), (two_servers[1], "yes")],
+            )
+        )
     tracker = requests.get(f"{two_servers[1].rasa_url}/conversations/{sender}/tracker", timeout=30).json()
     slots = tracker["slots"]
     # Both answers were applied one after the other: the first to consent (and age), the second

@@ -1,4 +1,5 @@
 """The service finder over the real Rasa server and action server (both databases)."""
+
 from __future__ import annotations
 
 import re
@@ -13,12 +14,23 @@ from bot.directory import update_service
 from tests.conftest import new_sender
 
 OPT_OUT = re.compile(r"\b(STOP|CANCEL|END|QUIT|UNSUBSCRIBE|STOPALL|REVOKE|OPTOUT)\b")
-HOUSING = {"SAMPLE Peckham Housing Advice Drop-in", "SAMPLE Brixton Housing Options Clinic",
-           "SAMPLE Lambeth Women's Centre", "SAMPLE Southwark Women's Centre", "SAMPLE Lewisham Night Shelter for Women",
-           "SAMPLE Archway Housing Aid", "SAMPLE Westminster Day Centre for Women", "SAMPLE Croydon Housing Advice Line",
-           "SAMPLE Woolwich Domestic Abuse Advocacy", "SAMPLE Newham Women's Project",
-           "SAMPLE Hammersmith Women's Support Service", "SAMPLE Hackney Women's Centre",
-           "SAMPLE Lewisham Women's Centre", "SAMPLE Croydon Women's Centre", "Shelter emergency helpline"}
+HOUSING = {
+    "SAMPLE Peckham Housing Advice Drop-in",
+    "SAMPLE Brixton Housing Options Clinic",
+    "SAMPLE Lambeth Women's Centre",
+    "SAMPLE Southwark Women's Centre",
+    "SAMPLE Lewisham Night Shelter for Women",
+    "SAMPLE Archway Housing Aid",
+    "SAMPLE Westminster Day Centre for Women",
+    "SAMPLE Croydon Housing Advice Line",
+    "SAMPLE Woolwich Domestic Abuse Advocacy",
+    "SAMPLE Newham Women's Project",
+    "SAMPLE Hammersmith Women's Support Service",
+    "SAMPLE Hackney Women's Centre",
+    "SAMPLE Lewisham Women's Centre",
+    "SAMPLE Croydon Women's Centre",
+    "Shelter emergency helpline",
+}
 
 
 class ServiceChat:
@@ -45,8 +57,7 @@ class ServiceChat:
 
 
 def card_names(messages: list[dict]) -> list[str]:
-    return [re.match(r"\d\. (.+)", m["text"]).group(1) for m in messages
-            if re.match(r"\d\. ", m.get("text", ""))]
+    return [re.match(r"\d\. (.+)", m["text"]).group(1) for m in messages if re.match(r"\d\. ", m.get("text", ""))]
 
 
 def sample_names(stack, *names):
@@ -133,8 +144,11 @@ def test_admin_edit_shows_in_the_next_answer(stack):
     assert "SAMPLE Southwark Women's Centre" in card_names(before)
     ids = sample_names(stack, "SAMPLE Southwark Women's Centre")
     with session_scope(stack.database_url) as session:
-        update_service(session, ids["SAMPLE Southwark Women's Centre"],
-                       {"name": "SAMPLE Peckham Women's Hub", "phones": ["020 7946 0777"]})
+        update_service(
+            session,
+            ids["SAMPLE Southwark Women's Centre"],
+            {"name": "SAMPLE Peckham Women's Hub", "phones": ["020 7946 0777"]},
+        )
     try:
         after = chat.send("is there a women's centre near SE15")
         assert card_names(after)[0] == "SAMPLE Peckham Women's Hub"
@@ -144,8 +158,11 @@ def test_admin_edit_shows_in_the_next_answer(stack):
         assert details.startswith("[SAMPLE data for testing] SAMPLE Peckham Women's Hub")
     finally:
         with session_scope(stack.database_url) as session:
-            update_service(session, ids["SAMPLE Southwark Women's Centre"],
-                           {"name": "SAMPLE Southwark Women's Centre", "phones": ["020 7946 0101"]})
+            update_service(
+                session,
+                ids["SAMPLE Southwark Women's Centre"],
+                {"name": "SAMPLE Southwark Women's Centre", "phones": ["020 7946 0101"]},
+            )
 
 
 def test_location_from_her_record(stack):
@@ -154,8 +171,16 @@ def test_location_from_her_record(stack):
         woman = Woman(preferred_name="Jo")
         session.add(woman)
         session.flush()
-        session.add(Referral(reference=f"ELP-T{sender[-5:].upper()}", woman_id=woman.id, pathway="self",
-                             borough="Croydon", outcode="CR0", in_coverage=False))
+        session.add(
+            Referral(
+                reference=f"ELP-T{sender[-5:].upper()}",
+                woman_id=woman.id,
+                pathway="self",
+                borough="Croydon",
+                outcode="CR0",
+                in_coverage=False,
+            )
+        )
         session.add(Conversation(sender_id=sender, channel="rest", woman_id=woman.id))
     reply = ServiceChat(stack, sender=sender).say("i need housing advice")
     assert "Where are you?" not in reply and "housing near CR0" in reply
@@ -167,8 +192,9 @@ def test_location_is_saved_on_her_record_when_it_had_none(stack):
         woman = Woman(preferred_name="Ann")
         session.add(woman)
         session.flush()
-        session.add(Referral(reference=f"ELP-U{sender[-5:].upper()}", woman_id=woman.id, pathway="self",
-                             in_coverage=False))
+        session.add(
+            Referral(reference=f"ELP-U{sender[-5:].upper()}", woman_id=woman.id, pathway="self", in_coverage=False)
+        )
         session.add(Conversation(sender_id=sender, channel="rest", woman_id=woman.id))
         woman_id = woman.id
     ServiceChat(stack, sender=sender).say("housing help in Hackney")
@@ -177,11 +203,14 @@ def test_location_is_saved_on_her_record_when_it_had_none(stack):
         assert referral.borough == "Hackney" and referral.in_coverage is True
 
 
-@pytest.mark.parametrize("first, expected", [
-    ("help with housing near SE99 1AA", "I can't find the postcode SE99 1AA"),
-    ("services in Manchester", "Manchester is outside London"),
-    ("housing near M1 1AE", "outside London"),
-])
+@pytest.mark.parametrize(
+    "first, expected",
+    [
+        ("help with housing near SE99 1AA", "I can't find the postcode SE99 1AA"),
+        ("services in Manchester", "Manchester is outside London"),
+        ("housing near M1 1AE", "outside London"),
+    ],
+)
 def test_places_we_cannot_search_ask_once_then_national_lines(stack, first, expected):
     chat = ServiceChat(stack)
     reply = chat.say(first)

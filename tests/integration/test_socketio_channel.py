@@ -3,6 +3,7 @@
 A python-socketio client plays the page. With Rasa 3.6's own channel and
 `session_persistence: true`, the first test fails: no reply ever arrives.
 """
+
 from __future__ import annotations
 
 import asyncio

@@ -4,6 +4,7 @@ A keyworker sees on each case that its mobile is on another woman's record and
 that reminders are held, clears it after checking with her, and records her
 separate choice that texts may name the service; the queued reminders follow.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -31,9 +32,15 @@ def booked(url: str, phone: str, name: str, days: int) -> tuple[int, int]:
 
 def pending(url: str, woman_id: int) -> list[str]:
     with session_scope(url) as s:
-        return list(s.execute(select(OutboxMessage.body).where(
-            OutboxMessage.woman_id == woman_id, OutboxMessage.kind == "reminder",
-            OutboxMessage.status == OutboxStatus.PENDING)).scalars())
+        return list(
+            s.execute(
+                select(OutboxMessage.body).where(
+                    OutboxMessage.woman_id == woman_id,
+                    OutboxMessage.kind == "reminder",
+                    OutboxMessage.status == OutboxStatus.PENDING,
+                )
+            ).scalars()
+        )
 
 
 def test_shared_number_flagged_on_each_case_and_cleared_by_a_keyworker(web, keyworker):
@@ -61,20 +68,26 @@ def test_texts_may_name_the_service_is_her_own_choice_set_on_the_case_page(web, 
     page = kw.get(f"/staff/cases/{ref}").text
     assert "no: reminders are discreet" in page
     assert all(is_discreet(b) for b in pending(web.db, woman_id))  # safe to text, but not her choice yet
-    assert kw.submit(f"/staff/cases/{ref}", f"/staff/cases/{ref}/texts-name-service",
-                     {"allowed": "yes"}).status_code == 303
+    assert (
+        kw.submit(f"/staff/cases/{ref}", f"/staff/cases/{ref}/texts-name-service", {"allowed": "yes"}).status_code
+        == 303
+    )
     with session_scope(web.db) as s:
         assert s.get(Woman, woman_id).texts_may_name_service is True
     bodies = pending(web.db, woman_id)
     assert len(bodies) == 2 and all("caution appointment" in b for b in bodies)
-    assert kw.submit(f"/staff/cases/{ref}", f"/staff/cases/{ref}/texts-name-service",
-                     {"allowed": "maybe"}).status_code == 400
-    assert kw.submit(f"/staff/cases/{ref}", f"/staff/cases/{ref}/texts-name-service",
-                     {"allowed": "no"}).status_code == 303
+    assert (
+        kw.submit(f"/staff/cases/{ref}", f"/staff/cases/{ref}/texts-name-service", {"allowed": "maybe"}).status_code
+        == 400
+    )
+    assert (
+        kw.submit(f"/staff/cases/{ref}", f"/staff/cases/{ref}/texts-name-service", {"allowed": "no"}).status_code == 303
+    )
     assert all(is_discreet(b) for b in pending(web.db, woman_id))
 
 
 # ---- #19 point 5: emoji-only messages over REST (real Rasa, actions, web, worker) ---------------
+
 
 def test_a_crying_face_gets_a_gentle_check_in_not_thanks(stack, chat):
     reply = chat.say_joined("😢")

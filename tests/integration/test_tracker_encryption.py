@@ -5,6 +5,7 @@ SQL tracker store on PostgreSQL, the Redis lock store), a woman refers herself
 with distinctive answers, and the tracker database is then read with plain
 SQL, every table and column.
 """
+
 from __future__ import annotations
 
 import json
@@ -28,8 +29,7 @@ from tests.integration.test_scale_out import _redis_or_skip
 SENDER = "+447700900555"  # as an SMS conversation's id: her number
 NAME, POSTCODE, TIMES = "Zephyrine", "SW9 7AB", "only tuesday mornings quietly"
 PHONE_FORMS = ("07700 900321", "07700900321", "+447700900321", "447700900321", "7700900321")
-SCRIPT = ["I want to refer myself", "yes", f"call me {NAME}", POSTCODE, "07700 900321", "texts only",
-          TIMES, "1 2"]
+SCRIPT = ["I want to refer myself", "yes", f"call me {NAME}", POSTCODE, "07700 900321", "texts only", TIMES, "1 2"]
 
 
 @pytest.fixture(scope="module")
@@ -44,14 +44,25 @@ def production_stack(model_path, artifacts):
     env = {
         "DATABASE_URL": case_db,
         "ELPIS_ACTION_SERVER_URL": f"http://127.0.0.1:{action_port}/webhook",
-        "ELPIS_TRACKER_DB_HOST": pg.host or "127.0.0.1", "ELPIS_TRACKER_DB_PORT": str(pg.port or 5432),
-        "ELPIS_TRACKER_DB_NAME": make_url(tracker_db).database, "ELPIS_TRACKER_DB_USER": pg.username or "postgres",
+        "ELPIS_TRACKER_DB_HOST": pg.host or "127.0.0.1",
+        "ELPIS_TRACKER_DB_PORT": str(pg.port or 5432),
+        "ELPIS_TRACKER_DB_NAME": make_url(tracker_db).database,
+        "ELPIS_TRACKER_DB_USER": pg.username or "postgres",
         "ELPIS_TRACKER_DB_PASSWORD": pg.password or "",
-        "ELPIS_REDIS_HOST": redis_host, "ELPIS_REDIS_PORT": str(redis_port), "ELPIS_REDIS_DB": "3",
+        "ELPIS_REDIS_HOST": redis_host,
+        "ELPIS_REDIS_PORT": str(redis_port),
+        "ELPIS_REDIS_DB": "3",
     }
-    stack = Stack(rasa_port=free_port(), action_port=action_port, web_port=free_port(), env=env,
-                  model=model_path, log_dir=artifacts / "logs", endpoints=REPO_ROOT / "endpoints.production.yml",
-                  roles=("actions", "rasa"))
+    stack = Stack(
+        rasa_port=free_port(),
+        action_port=action_port,
+        web_port=free_port(),
+        env=env,
+        model=model_path,
+        log_dir=artifacts / "logs",
+        endpoints=REPO_ROOT / "endpoints.production.yml",
+        roles=("actions", "rasa"),
+    )
     stack.start()
     stack.tracker_db = tracker_db
     yield stack
@@ -59,8 +70,9 @@ def production_stack(model_path, artifacts):
 
 
 def say(stack: Stack, message: str) -> str:
-    resp = requests.post(f"{stack.rasa_url}/webhooks/rest/webhook", json={"sender": SENDER, "message": message},
-                         timeout=120)
+    resp = requests.post(
+        f"{stack.rasa_url}/webhooks/rest/webhook", json={"sender": SENDER, "message": message}, timeout=120
+    )
     assert resp.status_code == 200, resp.text
     return "\n".join(m.get("text", "") for m in resp.json())
 
@@ -92,8 +104,7 @@ def test_the_tracker_database_holds_none_of_her_words(production_stack):
 
     stored = whole_database(production_stack.tracker_db)
     assert "action_listen" in stored and "user" in stored  # the events are there, names in clear...
-    for secret in (NAME, POSTCODE, "SW97AB", TIMES, "refer myself", "texts only", SENDER, "7700900555",
-                   *PHONE_FORMS):
+    for secret in (NAME, POSTCODE, "SW97AB", TIMES, "refer myself", "texts only", SENDER, "7700900555", *PHONE_FORMS):
         assert secret not in stored, f"{secret!r} in the tracker database"  # ...but none of hers
 
 

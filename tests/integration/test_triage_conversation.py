@@ -2,6 +2,7 @@
 database, over REST and the web chat's socket.io channel (SMS: tests/channels/
 test_sms_triage.py). Each grade's reply and alert, mid-form and outside it.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -13,8 +14,11 @@ from tests.integration.test_socketio_channel import Tab, run
 
 # The issue's examples: everyday words that used to set off the crisis reply.
 IDIOMS = [
-    "the traffic was murder", "I could kill a pizza right now", "my laptop died",
-    "my daughter fell off her bike but she's OK", "that was a long time ago, I'm fine now",
+    "the traffic was murder",
+    "I could kill a pizza right now",
+    "my laptop died",
+    "my daughter fell off her bike but she's OK",
+    "that was a long time ago, I'm fine now",
     "my GP changed my medication",
 ]
 
@@ -97,8 +101,13 @@ def test_yes_i_am_safe_goes_back_to_the_question_and_is_not_her_answer(stack, ch
 
 
 # The numbers that fit the danger (#19 point 10): an overdose needs an ambulance.
-@pytest.mark.parametrize("text, numbers", [("he's outside and says he'll kill me", CRISIS_NUMBERS),
-                                           ("i've taken all my tablets", ("999", "ambulance", "116 123"))])
+@pytest.mark.parametrize(
+    "text, numbers",
+    [
+        ("he's outside and says he'll kill me", CRISIS_NUMBERS),
+        ("i've taken all my tablets", ("999", "ambulance", "116 123")),
+    ],
+)
 def test_danger_gets_the_numbers_and_an_urgent_alert(stack, chat, text, numbers):
     reply = chat.say_joined(text)
     for number in numbers:

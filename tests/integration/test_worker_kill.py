@@ -7,6 +7,7 @@ killed while a send is in flight: the provider has it, the database still says
 "sending". After a restart every reminder must have reached the provider
 exactly once: none lost, none twice.
 """
+
 from __future__ import annotations
 
 import os
@@ -57,8 +58,11 @@ def book_reminders(due_in: float = -1.0) -> int:
             referral = make_referral(s, phone=f"+4477009{i:05d}", name=f"Jo{i}")
             slot = make_slot(s, local(working_day(3 + i // 16), 9 + (i % 16) // 2, 30 * (i % 2)))
             booking.book(s, referral.id, slot.id, AppointmentKind.ASSESSMENT)
-        s.execute(update(OutboxMessage).values(send_after=utcnow() + timedelta(seconds=due_in))
-                  .execution_options(synchronize_session=False))
+        s.execute(
+            update(OutboxMessage)
+            .values(send_after=utcnow() + timedelta(seconds=due_in))
+            .execution_options(synchronize_session=False)
+        )
         return s.execute(select(func.count()).select_from(OutboxMessage)).scalar_one()
 
 
@@ -119,5 +123,7 @@ def test_two_worker_processes_send_each_reminder_once(monkeypatch, artifacts):
     copies = fake.copies()
     assert len(copies) == total and set(copies.values()) == {1}
     with session_scope() as s:
-        by_worker = dict(s.execute(select(OutboxMessage.claimed_by, func.count()).group_by(OutboxMessage.claimed_by)).all())
+        by_worker = dict(
+            s.execute(select(OutboxMessage.claimed_by, func.count()).group_by(OutboxMessage.claimed_by)).all()
+        )
     assert len(by_worker) == 2, "both workers should have sent some"

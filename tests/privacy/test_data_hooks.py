@@ -5,6 +5,7 @@ referrals), or a column for her number, email or conversation id. A new such
 table fails here until its feature declares what erasure, the summary and
 retention do with it (or keeps it, saying why).
 """
+
 from __future__ import annotations
 
 from sqlalchemy import Column, ForeignKey, Integer, MetaData, String, Table
@@ -14,8 +15,16 @@ from bot.db.base import Base
 from bot.privacy.registry import HOOKS, READING
 
 # Column names that hold her number, email or conversation id (a conversation id may be her number).
-PERSONAL_COLUMNS = {"phone_e164", "phone_lookup", "email", "from_number", "to_address", "contact", "sender_id",
-                    "conversation_id"}
+PERSONAL_COLUMNS = {
+    "phone_e164",
+    "phone_lookup",
+    "email",
+    "from_number",
+    "to_address",
+    "contact",
+    "sender_id",
+    "conversation_id",
+}
 # Tables with such columns that are not hers, and why.
 NOT_HERS = {
     "staff": "a keyworker's own work number and email",
@@ -34,8 +43,9 @@ def holds_her_data(table: Table) -> bool:
 
 def unanswered(metadata: MetaData) -> list[str]:
     claimed = {t for h in HOOKS for t in (*h.tables, *h.kept)}
-    return sorted(t.name for t in metadata.sorted_tables
-                  if holds_her_data(t) and t.name not in claimed and t.name not in NOT_HERS)
+    return sorted(
+        t.name for t in metadata.sorted_tables if holds_her_data(t) and t.name not in claimed and t.name not in NOT_HERS
+    )
 
 
 def test_every_table_holding_her_data_has_a_hook():
@@ -55,9 +65,17 @@ def test_a_new_table_with_her_key_or_number_and_no_hook_fails():
     metadata = MetaData()
     for table in Base.metadata.sorted_tables:
         table.to_metadata(metadata)
-    Table("counselling_notes", metadata, Column("id", Integer, primary_key=True),
-          Column("woman_id", Integer, ForeignKey("women.id")))
+    Table(
+        "counselling_notes",
+        metadata,
+        Column("id", Integer, primary_key=True),
+        Column("woman_id", Integer, ForeignKey("women.id")),
+    )
     Table("callbacks", metadata, Column("id", Integer, primary_key=True), Column("phone_e164", String(16)))
-    Table("case_tags", metadata, Column("id", Integer, primary_key=True),
-          Column("referral_id", Integer, ForeignKey("referrals.id")))
+    Table(
+        "case_tags",
+        metadata,
+        Column("id", Integer, primary_key=True),
+        Column("referral_id", Integer, ForeignKey("referrals.id")),
+    )
     assert unanswered(metadata) == ["callbacks", "case_tags", "counselling_notes"]

@@ -1,4 +1,5 @@
 """Phone numbers, message texts and notes are encrypted at rest (bot/db/crypto.py)."""
+
 from __future__ import annotations
 
 import pytest
@@ -29,27 +30,42 @@ def test_what_would_hurt_her_is_unreadable_in_the_database(db_url):
         woman = Woman(preferred_name="Jo", phone_e164=PHONE, safe_to_text=True)
         s.add(woman)
         s.flush()
-        add_inbound(s, message_sid="SM1", from_number=PHONE, body="he hit me last night", num_media=0,
-                    status="received")
+        add_inbound(
+            s, message_sid="SM1", from_number=PHONE, body="he hit me last night", num_media=0, status="received"
+        )
         enqueue(s, to=PHONE, body="Your appointment is on Tuesday", kind="reminder", woman_id=woman.id)
         alert = raise_alert(s, AlertReason.CRISIS, conversation_id=PHONE, channel="sms", woman_id=woman.id)
         alert.resolution_note = "Called her; staying with her sister"
         s.add(Staff(email="kw@example.org", name="K W", phone_e164="+447700900999", role="keyworker"))
-    stored = " ".join(str(v) for sql in (
-        "SELECT phone_e164, phone_lookup FROM women", "SELECT body FROM sms_inbound",
-        "SELECT body FROM outbox_messages", "SELECT resolution_note FROM alerts", "SELECT phone_e164 FROM staff",
-    ) for row in raw(sql) for v in row)
+    stored = " ".join(
+        str(v)
+        for sql in (
+            "SELECT phone_e164, phone_lookup FROM women",
+            "SELECT body FROM sms_inbound",
+            "SELECT body FROM outbox_messages",
+            "SELECT resolution_note FROM alerts",
+            "SELECT phone_e164 FROM staff",
+        )
+        for row in raw(sql)
+        for v in row
+    )
     for secret in ("7700900321", "hit me", "Tuesday", "sister", "7700900999"):
         assert secret not in stored
     # ...and reads back as written, and she is still found by her number.
     with session_scope() as s:
         assert s.execute(select(Woman.phone_e164).where(Woman.preferred_name == "Jo")).scalar_one() == PHONE
-        assert s.execute(select(SmsInbound.body).where(SmsInbound.message_sid == "SM1")).scalar_one() \
+        assert (
+            s.execute(select(SmsInbound.body).where(SmsInbound.message_sid == "SM1")).scalar_one()
             == "he hit me last night"
-        assert s.execute(select(OutboxMessage.body).where(OutboxMessage.to_address == PHONE)).scalar_one() \
+        )
+        assert (
+            s.execute(select(OutboxMessage.body).where(OutboxMessage.to_address == PHONE)).scalar_one()
             == "Your appointment is on Tuesday"
-        assert s.execute(select(Alert.resolution_note).where(Alert.conversation_id == PHONE)).scalar_one() \
+        )
+        assert (
+            s.execute(select(Alert.resolution_note).where(Alert.conversation_id == PHONE)).scalar_one()
             == "Called her; staying with her sister"
+        )
         assert link_conversation(s, PHONE, PHONE).woman_id is not None
 
 
@@ -57,6 +73,7 @@ def test_the_lookup_hash_is_keyed():
     base = crypto.phone_lookup(PHONE)
     assert base != crypto.phone_lookup("+447700900322") and len(base) == 64
     import hashlib
+
     assert base != hashlib.sha256(PHONE.encode()).hexdigest()  # not reversible by hashing every number
 
 
@@ -79,8 +96,7 @@ def test_keys_rotate_and_a_wrong_key_refuses_to_read(monkeypatch):
 
 
 def test_production_refuses_the_development_keys():
-    prod = {"ELPIS_ENV": "production", "ELPIS_SECRET_KEY": "s" * 32,
-            "DATABASE_URL": "postgresql://elpis@db/elpis"}
+    prod = {"ELPIS_ENV": "production", "ELPIS_SECRET_KEY": "s" * 32, "DATABASE_URL": "postgresql://elpis@db/elpis"}
     with pytest.raises(RuntimeError, match="ELPIS_DATA_KEYS.*ELPIS_LOOKUP_KEY"):
         load_settings(prod).check()
     load_settings({**prod, "ELPIS_DATA_KEYS": Fernet.generate_key().decode(), "ELPIS_LOOKUP_KEY": "l" * 32}).check()
@@ -91,17 +107,30 @@ def test_the_migration_encrypts_what_was_stored_in_clear(tmp_path):
     migrate.upgrade(url, "0010_sms_replay")
     engine = create_engine(url, future=True)
     with engine.begin() as conn:
-        conn.execute(text("INSERT INTO women (preferred_name, phone_e164, sms_opted_out, created_at, updated_at) "
-                          "VALUES ('Jo', :p, 0, '2026-01-01 00:00:00', '2026-01-01 00:00:00')"), {"p": PHONE})
-        conn.execute(text("INSERT INTO sms_inbound (message_sid, from_number, body, num_media, status, received_at) "
-                          "VALUES ('SM1', :p, 'please call me', 0, 'processed', '2026-01-01 00:00:00')"), {"p": PHONE})
+        conn.execute(
+            text(
+                "INSERT INTO women (preferred_name, phone_e164, sms_opted_out, created_at, updated_at) "
+                "VALUES ('Jo', :p, 0, '2026-01-01 00:00:00', '2026-01-01 00:00:00')"
+            ),
+            {"p": PHONE},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO sms_inbound (message_sid, from_number, body, num_media, status, received_at) "
+                "VALUES ('SM1', :p, 'please call me', 0, 'processed', '2026-01-01 00:00:00')"
+            ),
+            {"p": PHONE},
+        )
     migrate.upgrade(url)
     with engine.connect() as conn:
         phone, lookup = conn.execute(text("SELECT phone_e164, phone_lookup FROM women")).one()
         body = conn.execute(text("SELECT body FROM sms_inbound")).scalar_one()
     assert PHONE not in phone and "call me" not in body and lookup == crypto.phone_lookup(PHONE)
     with Session(engine) as s:
-        assert s.execute(select(Woman).where(Woman.phone_lookup == crypto.phone_lookup(PHONE))).scalar_one().phone_e164 == PHONE
+        assert (
+            s.execute(select(Woman).where(Woman.phone_lookup == crypto.phone_lookup(PHONE))).scalar_one().phone_e164
+            == PHONE
+        )
         assert s.execute(select(SmsInbound.body)).scalar_one() == "please call me"
     migrate.downgrade(url, "0010_sms_replay")
     with engine.connect() as conn:

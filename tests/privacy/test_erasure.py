@@ -1,4 +1,5 @@
 """Deleting her data, the summary, stopping texts and retention, on SQLite and PostgreSQL."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
@@ -39,10 +40,21 @@ PHONE = "+447700900123"
 
 
 def submit(sender="c1", phone=PHONE, name="Jo"):
-    return submit_referral(ReferralDraft(
-        conversation_id=sender, channel="rest", pathway="self", preferred_name=name, phone_e164=phone,
-        safe_to_text=True, safe_to_call=False, postcode="SE15 4QF", outcode="SE15", borough="Southwark",
-        needs=["health", "accommodation"]))
+    return submit_referral(
+        ReferralDraft(
+            conversation_id=sender,
+            channel="rest",
+            pathway="self",
+            preferred_name=name,
+            phone_e164=phone,
+            safe_to_text=True,
+            safe_to_call=False,
+            postcode="SE15 4QF",
+            outcode="SE15",
+            borough="Southwark",
+            needs=["health", "accommodation"],
+        )
+    )
 
 
 def count(session: Session, model, *where) -> int:
@@ -54,22 +66,38 @@ def with_everything(sender="c1"):
     ref = submit(sender)
     with session_scope() as s:
         centre = s.execute(select(Centre)).scalars().first()
-        slot = AppointmentSlot(centre_id=centre.id, starts_at=NOW + timedelta(days=3),
-                               ends_at=NOW + timedelta(days=3, hours=1), capacity=1, booked_count=1)
+        slot = AppointmentSlot(
+            centre_id=centre.id,
+            starts_at=NOW + timedelta(days=3),
+            ends_at=NOW + timedelta(days=3, hours=1),
+            capacity=1,
+            booked_count=1,
+        )
         s.add(slot)
         s.flush()
         appt = Appointment(referral_id=ref.referral_id, slot_id=slot.id, kind=AppointmentKind.ASSESSMENT)
         s.add(appt)
         s.flush()
         msg = enqueue(s, to=PHONE, body="Reminder: Tue 2pm", kind="reminder", woman_id=ref.woman_id)
-        s.add(AppointmentMessage(appointment_id=appt.id, outbox_message_id=msg.id, woman_id=ref.woman_id,
-                                 purpose="reminder_48h"))
+        s.add(
+            AppointmentMessage(
+                appointment_id=appt.id, outbox_message_id=msg.id, woman_id=ref.woman_id, purpose="reminder_48h"
+            )
+        )
         enqueue(s, to=PHONE, body="a chat reply", kind="reply", conversational=True)
         s.add(SmsInbound(message_sid="SM1", from_number=PHONE, body="my words"))
-        alert = raise_alert(s, AlertReason.HUMAN_REQUESTED, conversation_id=sender, woman_id=ref.woman_id,
-                            referral_id=ref.referral_id)
-        s.add(HandoffContact(alert_id=alert.id, conversation_id=sender, contact="+447700900999",
-                             contact_kind="mobile", safe_times="weekday mornings"))
+        alert = raise_alert(
+            s, AlertReason.HUMAN_REQUESTED, conversation_id=sender, woman_id=ref.woman_id, referral_id=ref.referral_id
+        )
+        s.add(
+            HandoffContact(
+                alert_id=alert.id,
+                conversation_id=sender,
+                contact="+447700900999",
+                contact_kind="mobile",
+                safe_times="weekday mornings",
+            )
+        )
         s.add(AuditLog(actor_type="staff", action="case_viewed", subject_type="woman", subject_id=ref.woman_id))
         slot_id = slot.id
     return ref, slot_id
@@ -114,10 +142,21 @@ def test_erase_twice_is_harmless(db_url):
 
 def test_erasure_covers_every_table_that_points_at_her():
     """A new table with a key to women/referrals must be handled in bot/privacy/erasure.py."""
-    handled = {"consents", "referrals", "referral_needs", "conversations", "outbox_messages", "alerts",
-               "appointments", "appointment_messages", "case_notes"}
+    handled = {
+        "consents",
+        "referrals",
+        "referral_needs",
+        "conversations",
+        "outbox_messages",
+        "alerts",
+        "appointments",
+        "appointment_messages",
+        "case_notes",
+    }
     pointing = {
-        table.name for table in Base.metadata.sorted_tables for fk in table.foreign_keys
+        table.name
+        for table in Base.metadata.sorted_tables
+        for fk in table.foreign_keys
         if fk.column.table.name in ("women", "referrals")
     }
     assert pointing <= handled, f"not erased: {sorted(pointing - handled)}"
@@ -194,17 +233,27 @@ def test_retention_deletes_old_closed_cases_only(db_url):
     _close(old.referral_id, NOW - timedelta(days=731))
     _close(recent.referral_id, NOW - timedelta(days=30))
     with session_scope() as s:
-        s.add(SmsInbound(message_sid="SM-old", from_number="+447700900444", body="old words",
-                         received_at=NOW - timedelta(days=91)))
-        s.add(SmsInbound(message_sid="SM-new", from_number="+447700900444", body="new words",
-                         received_at=NOW - timedelta(days=1)))
+        s.add(
+            SmsInbound(
+                message_sid="SM-old",
+                from_number="+447700900444",
+                body="old words",
+                received_at=NOW - timedelta(days=91),
+            )
+        )
+        s.add(
+            SmsInbound(
+                message_sid="SM-new", from_number="+447700900444", body="new words", received_at=NOW - timedelta(days=1)
+            )
+        )
         s.add(Conversation(sender_id="anon-old", last_seen_at=NOW - timedelta(days=91)))
         s.add(Conversation(sender_id="anon-new", last_seen_at=NOW - timedelta(days=1)))
         # Safe contacts left on web chats that never became a case go with their chat.
         for sender in ("anon-old", "anon-new"):
             alert = raise_alert(s, AlertReason.HUMAN_REQUESTED, conversation_id=sender)
-            s.add(HandoffContact(alert_id=alert.id, conversation_id=sender, contact="a@example.org",
-                                 contact_kind="email"))
+            s.add(
+                HandoffContact(alert_id=alert.id, conversation_id=sender, contact="a@example.org", contact_kind="email")
+            )
     result = purge_expired(NOW)
     assert (result.women, result.referrals, result.sms_inbound, result.conversations) == (1, 1, 1, 1)
     with session_scope() as s:

@@ -1,4 +1,5 @@
 """Log redaction and production start-up rules (no servers)."""
+
 from __future__ import annotations
 
 import logging
@@ -12,23 +13,28 @@ from bot.settings import load_settings
 from bot.stack import Stack
 
 
-@pytest.mark.parametrize("raw, secret", [
-    ("queued for +447700900123", "+447700900123"),
-    ("number 07700 900123 given", "07700 900123"),
-    ("from 447700900123", "447700900123"),
-    ("postcode SE15 4QF ok", "SE15 4QF"),
-    ("email jo@example.com", "jo@example.com"),
-    ('{"sender": "s1", "text": "my name is Jo and he hits me"}', "my name is Jo"),
-    ("Body=I+need+help&From=x", "I+need+help"),
-    ("{'message': 'hello there'}", "hello there"),
-])
+@pytest.mark.parametrize(
+    "raw, secret",
+    [
+        ("queued for +447700900123", "+447700900123"),
+        ("number 07700 900123 given", "07700 900123"),
+        ("from 447700900123", "447700900123"),
+        ("postcode SE15 4QF ok", "SE15 4QF"),
+        ("email jo@example.com", "jo@example.com"),
+        ('{"sender": "s1", "text": "my name is Jo and he hits me"}', "my name is Jo"),
+        ("Body=I+need+help&From=x", "I+need+help"),
+        ("{'message': 'hello there'}", "hello there"),
+    ],
+)
 def test_redact_removes_personal_detail(raw, secret):
     out = redact(raw)
     assert secret not in out and REDACTED in out
 
 
-@pytest.mark.parametrize("plain", ["outbox 42 sent in 0.123s", "claimed 12 rows", "2026-11-23 07:41:47 ok",
-                                   "tracker erasure 3 failed (attempt 2)"])
+@pytest.mark.parametrize(
+    "plain",
+    ["outbox 42 sent in 0.123s", "claimed 12 rows", "2026-11-23 07:41:47 ok", "tracker erasure 3 failed (attempt 2)"],
+)
 def test_redact_keeps_operational_detail(plain):
     assert redact(plain) == plain
 
@@ -78,8 +84,14 @@ def test_action_server_listens_on_localhost_only():
 
 
 def test_tracker_store_url_comes_from_the_production_endpoint_variables():
-    s = load_settings({"ELPIS_TRACKER_DB_HOST": "db", "ELPIS_TRACKER_DB_USER": "rasa",
-                       "ELPIS_TRACKER_DB_PASSWORD": "pw", "ELPIS_TRACKER_DB_NAME": "trackers"})
+    s = load_settings(
+        {
+            "ELPIS_TRACKER_DB_HOST": "db",
+            "ELPIS_TRACKER_DB_USER": "rasa",
+            "ELPIS_TRACKER_DB_PASSWORD": "pw",
+            "ELPIS_TRACKER_DB_NAME": "trackers",
+        }
+    )
     assert s.tracker_db_url == "postgresql://rasa:pw@db:5432/trackers"
     assert load_settings({}).tracker_db_url == ""
     assert load_settings({}).retention_tracker_days == 90 and load_settings({}).retention_closed_days == 730

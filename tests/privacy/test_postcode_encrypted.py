@@ -1,4 +1,5 @@
 """Her full postcode is encrypted at rest; the district and borough stay searchable."""
+
 from __future__ import annotations
 
 from sqlalchemy import create_engine, select, text
@@ -10,12 +11,21 @@ from bot.referrals.service import ReferralDraft, submit_referral
 
 
 def test_the_postcode_is_unreadable_in_the_database_and_reads_back(db_url):
-    ref = submit_referral(ReferralDraft(
-        conversation_id="c-postcode", channel="rest", pathway="self", preferred_name="Jo",
-        postcode="SW9 7AB", outcode="SW9", borough="Lambeth"))
+    ref = submit_referral(
+        ReferralDraft(
+            conversation_id="c-postcode",
+            channel="rest",
+            pathway="self",
+            preferred_name="Jo",
+            postcode="SW9 7AB",
+            outcode="SW9",
+            borough="Lambeth",
+        )
+    )
     with session_scope() as s:
-        stored = s.execute(text("SELECT postcode, outcode, borough FROM referrals WHERE id = :id"),
-                           {"id": ref.referral_id}).one()
+        stored = s.execute(
+            text("SELECT postcode, outcode, borough FROM referrals WHERE id = :id"), {"id": ref.referral_id}
+        ).one()
         assert "SW9 7AB" not in stored.postcode and "7AB" not in stored.postcode
         assert crypto.decrypt(stored.postcode) == "SW9 7AB"
         assert (stored.outcode, stored.borough) == ("SW9", "Lambeth")  # reports and search use these
@@ -28,12 +38,19 @@ def test_the_migration_encrypts_postcodes_stored_before_it(tmp_path):
     migrate.upgrade(url, "0013_alert_notices")
     engine = create_engine(url, future=True)
     with engine.begin() as conn:
-        conn.execute(text("INSERT INTO women (id, preferred_name, sms_opted_out, created_at, updated_at) "
-                          "VALUES (1, 'Jo', 0, '2026-01-01 00:00:00', '2026-01-01 00:00:00')"))
-        conn.execute(text(
-            "INSERT INTO referrals (id, reference, woman_id, pathway, postcode, outcode, borough, in_coverage, "
-            "status, created_at, updated_at) VALUES (1, 'ELP-TEST01', 1, 'self', 'SE15 4QF', 'SE15', "
-            "'Southwark', 1, 'submitted', '2026-01-01 00:00:00', '2026-01-01 00:00:00')"))
+        conn.execute(
+            text(
+                "INSERT INTO women (id, preferred_name, sms_opted_out, created_at, updated_at) "
+                "VALUES (1, 'Jo', 0, '2026-01-01 00:00:00', '2026-01-01 00:00:00')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO referrals (id, reference, woman_id, pathway, postcode, outcode, borough, in_coverage, "
+                "status, created_at, updated_at) VALUES (1, 'ELP-TEST01', 1, 'self', 'SE15 4QF', 'SE15', "
+                "'Southwark', 1, 'submitted', '2026-01-01 00:00:00', '2026-01-01 00:00:00')"
+            )
+        )
     postcode = "SELECT postcode FROM referrals WHERE id = 1"
     try:
         migrate.upgrade(url)

@@ -4,6 +4,7 @@ Her words, name, number and postcode go into Rasa's `events` table only as
 ciphertext, under a hashed conversation id; Rasa reads the conversation back
 whole, and keys rotate like the case database's.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -43,10 +44,14 @@ responses:
 
 def conversation(at: float = 1_700_000_000.0) -> list:
     return [
-        ActionExecuted("action_session_start", timestamp=at), SessionStarted(timestamp=at),
+        ActionExecuted("action_session_start", timestamp=at),
+        SessionStarted(timestamp=at),
         ActionExecuted("action_listen", timestamp=at),
-        UserUttered("call me Zephyrine, 07700 900321, SW9 7AB, he hits me",
-                    {"name": "inform", "confidence": 0.9}, timestamp=at + 1),
+        UserUttered(
+            "call me Zephyrine, 07700 900321, SW9 7AB, he hits me",
+            {"name": "inform", "confidence": 0.9},
+            timestamp=at + 1,
+        ),
         SlotSet("preferred_name", "Zephyrine", timestamp=at + 2),
         SlotSet("phone_e164", "+447700900321", timestamp=at + 2),
         SlotSet("postcode", "SW9 7AB", timestamp=at + 2),
@@ -75,8 +80,15 @@ def open_store(url: str, cls=EncryptedSQLTrackerStore):
     u = make_url(url)
     if u.drivername.startswith("sqlite"):
         return cls(domain=DOMAIN, dialect="sqlite", db=u.database)
-    return cls(domain=DOMAIN, dialect="postgresql", host=u.host, port=u.port, db=u.database,
-               username=u.username, password=u.password)
+    return cls(
+        domain=DOMAIN,
+        dialect="postgresql",
+        host=u.host,
+        port=u.port,
+        db=u.database,
+        username=u.username,
+        password=u.password,
+    )
 
 
 def save(store, sender: str = SENDER, events=None) -> None:

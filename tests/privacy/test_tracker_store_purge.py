@@ -3,6 +3,7 @@
 Rasa's SQLTrackerStore writes real conversations into a PostgreSQL database;
 the worker's jobs then delete by age (retention) and by request (erasure).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -27,15 +28,20 @@ DAY = 24 * 3600
 
 def tracker_store(url: str) -> SQLTrackerStore:
     u = make_url(url)
-    return SQLTrackerStore(dialect="postgresql", host=u.host, port=u.port, db=u.database, username=u.username,
-                           password=u.password)
+    return SQLTrackerStore(
+        dialect="postgresql", host=u.host, port=u.port, db=u.database, username=u.username, password=u.password
+    )
 
 
 def save(store: SQLTrackerStore, sender: str, age_days: float) -> None:
     at = time.time() - age_days * DAY
-    tracker = DialogueStateTracker.from_events(sender, [
-        ActionExecuted("action_listen", timestamp=at), UserUttered("hello", timestamp=at + 1),
-    ])
+    tracker = DialogueStateTracker.from_events(
+        sender,
+        [
+            ActionExecuted("action_listen", timestamp=at),
+            UserUttered("hello", timestamp=at + 1),
+        ],
+    )
     asyncio.run(store.save(tracker))
 
 

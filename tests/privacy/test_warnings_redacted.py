@@ -5,6 +5,7 @@ the action server through bot/logging.yml (`--logging-config-file`), the web
 server and the worker through `get_settings()`. (pytest records warnings
 itself, so an in-process test would not see what the process prints.)
 """
+
 from __future__ import annotations
 
 import subprocess
@@ -44,12 +45,22 @@ SET_UP = {
 
 @pytest.mark.parametrize("process", SET_UP)
 def test_a_warning_with_her_number_is_redacted(process):
-    script = textwrap.dedent(SET_UP[process]) + RASA_WARNS + textwrap.dedent("""
+    script = (
+        textwrap.dedent(SET_UP[process])
+        + RASA_WARNS
+        + textwrap.dedent("""
         import warnings
         warnings.warn("retrying +447700900321 at SW9 7AB")
     """)
-    done = subprocess.run([sys.executable, "-c", script], cwd=REPO_ROOT, capture_output=True, text=True,
-                          timeout=300, env={"PYTHONPATH": str(REPO_ROOT), "PATH": "/usr/bin:/bin"})
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={"PYTHONPATH": str(REPO_ROOT), "PATH": "/usr/bin:/bin"},
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     out = done.stdout + done.stderr
     assert "Failed to parse arguments" in out and "retrying" in out  # the warnings were shown...

@@ -3,6 +3,7 @@
 Unit tests here need no Rasa server (ELPIS_RASA_URL points at a closed port);
 handoff with the real Rasa server is tested in tests/browser/test_staff_app.py.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -44,10 +45,21 @@ def running_web(db_url: str, rasa_url: str, inbox_dir, artifacts):
     """`python -m bot.web` on a free port, with its Rasa API at rasa_url."""
     port = free_port()
     log = open(artifacts / f"staff-web-{port}.log", "ab")
-    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "DATABASE_URL": db_url, "ELPIS_RASA_URL": rasa_url,
-           "ELPIS_DEV_INBOX": str(inbox_dir / "inbox.jsonl")}
-    proc = subprocess.Popen([sys.executable, "-m", "bot.web", "--port", str(port)], cwd=REPO_ROOT, env=env,
-                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(REPO_ROOT),
+        "DATABASE_URL": db_url,
+        "ELPIS_RASA_URL": rasa_url,
+        "ELPIS_DEV_INBOX": str(inbox_dir / "inbox.jsonl"),
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot.web", "--port", str(port)],
+        cwd=REPO_ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         wait_http(f"{base}/healthz", 60, proc)
@@ -61,16 +73,18 @@ def running_web(db_url: str, rasa_url: str, inbox_dir, artifacts):
 @pytest.fixture(scope="session")
 def web(staff_db, tmp_path_factory, artifacts):
     # A closed port for Rasa: every call to it is refused at once.
-    with running_web(staff_db, f"http://127.0.0.1:{free_port()}", tmp_path_factory.mktemp("inbox"),
-                     artifacts) as server:
+    with running_web(
+        staff_db, f"http://127.0.0.1:{free_port()}", tmp_path_factory.mktemp("inbox"), artifacts
+    ) as server:
         yield server
 
 
 def make_staff(url: str, role: str = "keyworker", password: str = PASSWORD, **extra) -> tuple[int, str]:
     email = f"{role}-{uuid.uuid4().hex[:8]}@example.org"
     with session_scope(url) as session:
-        staff = create_staff(session, email=email, name=f"Test {role.title()}", role=StaffRole(role),
-                             password=password, **extra)
+        staff = create_staff(
+            session, email=email, name=f"Test {role.title()}", role=StaffRole(role), password=password, **extra
+        )
         return staff.id, email
 
 
@@ -92,8 +106,9 @@ class Client:
         return self.http.get(self.base + path, allow_redirects=kw.pop("allow_redirects", False), timeout=30, **kw)
 
     def post(self, path: str, data: dict | None = None, **kw):
-        return self.http.post(self.base + path, data=data or {}, allow_redirects=kw.pop("allow_redirects", False),
-                              timeout=30, **kw)
+        return self.http.post(
+            self.base + path, data=data or {}, allow_redirects=kw.pop("allow_redirects", False), timeout=30, **kw
+        )
 
     def form_token(self, path: str) -> str:
         resp = self.get(path)

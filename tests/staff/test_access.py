@@ -1,4 +1,5 @@
 """Who reaches what: logged-out users nothing, keyworkers no admin pages; CSRF and origin checks."""
+
 from __future__ import annotations
 
 import pytest
@@ -9,16 +10,42 @@ from sqlalchemy.orm import Session
 from bot.db.models import Centre
 from tests.staff.conftest import Client, csrf_of, make_staff
 
-KEYWORKER_PAGES = ["/staff/alerts", "/staff/cases", "/staff/reports", "/staff/conversation?c=someone",
-                   "/staff/alerts/1", "/staff/cases/1"]
-ADMIN_PAGES = ["/staff/admin/centres", "/staff/admin/centres/new", "/staff/admin/coverage", "/staff/admin/staff",
-               "/staff/admin/audit", "/staff/admin/slots", "/staff/admin/services", "/staff/admin/services/new",
-               "/staff/admin/services/import", "/staff/admin/services/export.csv",
-               "/staff/admin/services/export.json"]
-POSTS = ["/staff/alerts/1/acknowledge", "/staff/alerts/1/resolve", "/staff/conversation/take",
-         "/staff/conversation/reply", "/staff/conversation/release", "/staff/cases/1/status",
-         "/staff/admin/centres/save", "/staff/admin/coverage", "/staff/admin/staff/new",
-         "/staff/admin/services/save", "/staff/admin/services/import", "/staff/admin/slots", "/staff/logout"]
+KEYWORKER_PAGES = [
+    "/staff/alerts",
+    "/staff/cases",
+    "/staff/reports",
+    "/staff/conversation?c=someone",
+    "/staff/alerts/1",
+    "/staff/cases/1",
+]
+ADMIN_PAGES = [
+    "/staff/admin/centres",
+    "/staff/admin/centres/new",
+    "/staff/admin/coverage",
+    "/staff/admin/staff",
+    "/staff/admin/audit",
+    "/staff/admin/slots",
+    "/staff/admin/services",
+    "/staff/admin/services/new",
+    "/staff/admin/services/import",
+    "/staff/admin/services/export.csv",
+    "/staff/admin/services/export.json",
+]
+POSTS = [
+    "/staff/alerts/1/acknowledge",
+    "/staff/alerts/1/resolve",
+    "/staff/conversation/take",
+    "/staff/conversation/reply",
+    "/staff/conversation/release",
+    "/staff/cases/1/status",
+    "/staff/admin/centres/save",
+    "/staff/admin/coverage",
+    "/staff/admin/staff/new",
+    "/staff/admin/services/save",
+    "/staff/admin/services/import",
+    "/staff/admin/slots",
+    "/staff/logout",
+]
 
 
 def centre_names(url: str) -> set[str]:
@@ -57,8 +84,16 @@ def test_keyworker_cannot_post_admin_forms(web, keyworker):
     _, kw = keyworker
     token = kw.form_token("/staff/alerts")
     before = centre_names(web.db)
-    resp = kw.post("/staff/admin/centres/save", {"csrf_token": token, "name": "Keyworker Centre",
-                                                 "address": "1 Road", "postcode": "SE15 5AA", "borough": "Southwark"})
+    resp = kw.post(
+        "/staff/admin/centres/save",
+        {
+            "csrf_token": token,
+            "name": "Keyworker Centre",
+            "address": "1 Road",
+            "postcode": "SE15 5AA",
+            "borough": "Southwark",
+        },
+    )
     assert resp.status_code == 403
     assert centre_names(web.db) == before
 
@@ -71,8 +106,12 @@ def test_admin_reaches_admin_pages(admin):
 
 def test_secure_headers_on_every_staff_response(client, admin):
     _, ad = admin
-    for resp in (client.get("/staff/login"), ad.get("/staff/alerts"), client.get("/staff/alerts"),
-                 ad.get("/staff/static/staff.css")):
+    for resp in (
+        client.get("/staff/login"),
+        ad.get("/staff/alerts"),
+        client.get("/staff/alerts"),
+        ad.get("/staff/static/staff.css"),
+    ):
         csp = resp.headers["Content-Security-Policy"]
         assert "default-src 'none'" in csp and "frame-ancestors 'none'" in csp and "script-src 'self'" in csp
         assert resp.headers["X-Frame-Options"] == "DENY"
@@ -83,8 +122,14 @@ def test_secure_headers_on_every_staff_response(client, admin):
 
 
 def _centre_form(token: str, name: str) -> dict:
-    return {"csrf_token": token, "name": name, "address": "5 Example Road", "postcode": "SE15 5AA",
-            "borough": "Southwark", "active": "on"}
+    return {
+        "csrf_token": token,
+        "name": name,
+        "address": "5 Example Road",
+        "postcode": "SE15 5AA",
+        "borough": "Southwark",
+        "active": "on",
+    }
 
 
 def test_missing_or_forged_csrf_token_changes_nothing(web, admin):
@@ -114,8 +159,13 @@ def test_another_users_csrf_token_is_refused(web, admin, keyworker):
 def test_cross_site_post_is_refused_even_with_token(web, admin):
     _, ad = admin
     token = ad.form_token("/staff/admin/centres")
-    resp = ad.http.post(web.url + "/staff/admin/centres/save", data=_centre_form(token, "Cross Site Centre"),
-                        headers={"Origin": "https://evil.example"}, allow_redirects=False, timeout=30)
+    resp = ad.http.post(
+        web.url + "/staff/admin/centres/save",
+        data=_centre_form(token, "Cross Site Centre"),
+        headers={"Origin": "https://evil.example"},
+        allow_redirects=False,
+        timeout=30,
+    )
     assert resp.status_code == 403
     assert "Cross Site Centre" not in centre_names(web.db)
 
@@ -144,8 +194,10 @@ def test_open_redirect_after_login_is_refused(web):
     _, email = make_staff(web.db, "keyworker")
     c = Client(web.url)
     token = csrf_of(c.get("/staff/login?next=//evil.example/").text)
-    resp = c.post("/staff/login", {"email": email, "password": "correct horse battery staple", "csrf_token": token,
-                                   "next": "//evil.example/"})
+    resp = c.post(
+        "/staff/login",
+        {"email": email, "password": "correct horse battery staple", "csrf_token": token, "next": "//evil.example/"},
+    )
     assert resp.status_code == 303 and resp.headers["location"] == "/staff/alerts"
 
 

@@ -1,4 +1,5 @@
 """Passwords, lockout and sessions, in the database layer (both backends)."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -94,14 +95,24 @@ def test_cli_creates_the_first_admin(db_url):
     from bot.staff.accounts import by_email
 
     env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "DATABASE_URL": db_url, "ELPIS_NEW_PASSWORD": GOOD}
-    done = subprocess.run([sys.executable, "-m", "bot.staff", "create-admin", "--email", "First@Example.org",
-                           "--name", "First Admin"], env=env, capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "bot.staff", "create-admin", "--email", "First@Example.org", "--name", "First Admin"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr
     with session_scope() as session:
         staff = by_email(session, "first@example.org")
         assert staff.role == StaffRole.ADMIN and authenticate(session, "first@example.org", GOOD).ok
-    again = subprocess.run([sys.executable, "-m", "bot.staff", "create-admin", "--email", "first@example.org",
-                            "--name", "Again"], env=env, capture_output=True, text=True, timeout=60)
+    again = subprocess.run(
+        [sys.executable, "-m", "bot.staff", "create-admin", "--email", "first@example.org", "--name", "Again"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert again.returncode == 1 and "already" in again.stderr
 
 

@@ -5,6 +5,7 @@ per gap, with the right counts; urgent is never held behind a plain notice;
 escalation never reaches a locked, inactive or off-duty keyworker; two workers
 send each digest once. Simulated time: the notifier's clock is patched.
 """
+
 from __future__ import annotations
 
 import os
@@ -27,11 +28,18 @@ from bot.staff.alert_notify import escalate_overdue, raise_and_notify, send_aler
 SEEDED_PHONE = "+447700900999"  # the seeded on-duty SAMPLE keyworker
 SECOND_PHONE = "+447700900002"
 GAP = timedelta(minutes=10)
-DIGEST_RE = re.compile(r"^(?:(\d+) new alerts? in Elpis(?:, (\d+) urgent)?)?(?:; )?"
-                       r"(?:(\d+) urgent alerts?(?: in Elpis)? not yet seen)?\. Please log in\.$")
+DIGEST_RE = re.compile(
+    r"^(?:(\d+) new alerts? in Elpis(?:, (\d+) urgent)?)?(?:; )?"
+    r"(?:(\d+) urgent alerts?(?: in Elpis)? not yet seen)?\. Please log in\.$"
+)
 # Several per conversation: the same reason again is the same open alert; other reasons are new ones.
-REASONS = [AlertReason.HUMAN_REQUESTED, AlertReason.BOT_STUCK, AlertReason.CRISIS,
-           AlertReason.OUT_OF_COVERAGE, AlertReason.NO_SLOT]
+REASONS = [
+    AlertReason.HUMAN_REQUESTED,
+    AlertReason.BOT_STUCK,
+    AlertReason.CRISIS,
+    AlertReason.OUT_OF_COVERAGE,
+    AlertReason.NO_SLOT,
+]
 
 
 class Clock:
@@ -51,9 +59,17 @@ def clock(db_url, monkeypatch):
 
 def texts_to(phone: str) -> list[str]:
     with session_scope() as session:
-        return list(session.execute(select(OutboxMessage.body).where(
-            OutboxMessage.kind == "alert", OutboxMessage.channel == "sms", OutboxMessage.to_address == phone,
-        ).order_by(OutboxMessage.id)).scalars())
+        return list(
+            session.execute(
+                select(OutboxMessage.body)
+                .where(
+                    OutboxMessage.kind == "alert",
+                    OutboxMessage.channel == "sms",
+                    OutboxMessage.to_address == phone,
+                )
+                .order_by(OutboxMessage.id)
+            ).scalars()
+        )
 
 
 def counts(body: str) -> tuple[int, int, int]:
@@ -66,10 +82,14 @@ def counts(body: str) -> tuple[int, int, int]:
 def notice_times(staff_id: int) -> list:
     """When each notice to this person went (simulated time), in order."""
     with session_scope() as session:
-        return list(session.execute(
-            select(func.min(AlertNotice.at)).where(AlertNotice.staff_id == staff_id)
-            .group_by(AlertNotice.notice_seq).order_by(AlertNotice.notice_seq)
-        ).scalars())
+        return list(
+            session.execute(
+                select(func.min(AlertNotice.at))
+                .where(AlertNotice.staff_id == staff_id)
+                .group_by(AlertNotice.notice_seq)
+                .order_by(AlertNotice.notice_seq)
+            ).scalars()
+        )
 
 
 def seeded_keyworker_id() -> int:
@@ -77,11 +97,11 @@ def seeded_keyworker_id() -> int:
         return session.execute(select(Staff.id).where(Staff.email == "keyworker@example.org")).scalar_one()
 
 
-def add_staff(email: str, role: StaffRole = StaffRole.KEYWORKER, phone: str | None = None,
-              on_duty: bool = False, **fields) -> int:
+def add_staff(
+    email: str, role: StaffRole = StaffRole.KEYWORKER, phone: str | None = None, on_duty: bool = False, **fields
+) -> int:
     with session_scope() as session:
-        person = create_staff(session, email=email, name=email.split("@")[0], role=role, phone=phone,
-                              on_duty=on_duty)
+        person = create_staff(session, email=email, name=email.split("@")[0], role=role, phone=phone, on_duty=on_duty)
         for name, value in fields.items():
             setattr(person, name, value)
         return person.id
@@ -150,8 +170,10 @@ def test_urgent_alert_goes_at_once_when_the_last_text_had_no_urgent(clock):
     raise_at("u-2", AlertReason.BOT_STUCK)
     raise_at("u-3", AlertReason.CRISIS)
     # Queued by raise_and_notify itself, inside the gap, counting the plain one it folds in.
-    assert texts_to(SEEDED_PHONE) == ["1 new alert in Elpis. Please log in.",
-                                      "2 new alerts in Elpis, 1 urgent. Please log in."]
+    assert texts_to(SEEDED_PHONE) == [
+        "1 new alert in Elpis. Please log in.",
+        "2 new alerts in Elpis, 1 urgent. Please log in.",
+    ]
     # That text counted an urgent alert: the next urgent one waits for the gap, no longer.
     clock.advance(minutes=1)
     raise_at("u-4", AlertReason.CRISIS)
@@ -177,8 +199,9 @@ def test_escalation_never_reaches_locked_inactive_or_off_duty_keyworkers(clock):
         raise_at(f"esc-{i}", AlertReason.CRISIS)
     raise_at("esc-acked", AlertReason.MISSED_APPOINTMENT)
     with session_scope() as session:
-        session.execute(update(Alert).where(Alert.conversation_id == "esc-acked")
-                        .values(status=AlertStatus.ACKNOWLEDGED))
+        session.execute(
+            update(Alert).where(Alert.conversation_id == "esc-acked").values(status=AlertStatus.ACKNOWLEDGED)
+        )
     later = clock.advance(minutes=16)
     with ThreadPoolExecutor(2) as pool:
         escalated = list(pool.map(lambda _: escalate_overdue(now=later), range(2)))
@@ -188,8 +211,11 @@ def test_escalation_never_reaches_locked_inactive_or_off_duty_keyworkers(clock):
     with session_scope() as session:
         told = Counter(session.execute(select(AlertNotice.staff_id).where(AlertNotice.kind == "escalated")).scalars())
         # Bodies are encrypted at rest: compared here, not in SQL.
-        to = Counter(m.to_address for m in session.execute(select(OutboxMessage)).scalars()
-                     if m.body == "5 urgent alerts in Elpis not yet seen. Please log in.")
+        to = Counter(
+            m.to_address
+            for m in session.execute(select(OutboxMessage)).scalars()
+            if m.body == "5 urgent alerts in Elpis not yet seen. Please log in."
+        )
     assert set(told) == {seeded_keyworker_id(), good_admin}
     assert not {off_duty, new_locked_admin, inactive_admin, locked_on_duty} & set(told)
     # One escalation message per person and channel, not one per alert.

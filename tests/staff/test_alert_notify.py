@@ -1,6 +1,7 @@
 """Urgent alerts reach on-duty staff at once (SMS and email, via the outbox, no personal
 detail), plain ones in the worker's digest, and unacknowledged ones escalate once, even
 with several workers. Both databases. Digests and the gap: test_alert_digest.py."""
+
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
@@ -20,14 +21,17 @@ ESCALATED_TEXT = "1 urgent alert in Elpis not yet seen. Please log in."
 
 def alert_messages() -> list[OutboxMessage]:
     with session_scope() as session:
-        return list(session.execute(
-            select(OutboxMessage).where(OutboxMessage.kind == "alert").order_by(OutboxMessage.id)
-        ).scalars())
+        return list(
+            session.execute(
+                select(OutboxMessage).where(OutboxMessage.kind == "alert").order_by(OutboxMessage.id)
+            ).scalars()
+        )
 
 
 def make_people(session):
-    admin = create_staff(session, email="boss@example.org", name="Boss", role=StaffRole.ADMIN,
-                         phone="07700 900001", on_duty=False)
+    admin = create_staff(
+        session, email="boss@example.org", name="Boss", role=StaffRole.ADMIN, phone="07700 900001", on_duty=False
+    )
     spare = create_staff(session, email="spare@example.org", name="Spare", role=StaffRole.KEYWORKER, on_duty=False)
     return admin.id, spare.id
 
@@ -88,7 +92,8 @@ def test_unacknowledged_urgent_alert_escalates_once_with_two_workers(db_url):
     escalated = [r for r in alert_messages() if r.body == ESCALATED_TEXT]
     # The on-duty keyworker again and the admin; never the off-duty keyworker. Once each.
     assert sorted(r.to_address for r in escalated) == sorted(
-        ["+447700900999", "keyworker@example.org", "+447700900001", "boss@example.org"])
+        ["+447700900999", "keyworker@example.org", "+447700900001", "boss@example.org"]
+    )
     with session_scope() as session:
         assert session.get(Alert, alert_id).escalated_at is not None
     assert escalate_overdue(now=later + timedelta(hours=1)) == 0

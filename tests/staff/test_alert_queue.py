@@ -1,6 +1,7 @@
 """The alert queue over real HTTP (SQLite and PostgreSQL): urgent first then newest,
 filters as GET parameters, the "new since you last looked" marker, the live list the
 page polls instead of reloading, and assigning an alert to a keyworker (audited)."""
+
 from __future__ import annotations
 
 import re
@@ -17,14 +18,28 @@ from tests.staff.conftest import Client, make_staff
 IDS = re.compile(r'data-alert-id="(\d+)"')
 
 
-def add_alert(url: str, reason=AlertReason.HUMAN_REQUESTED, *, urgent: bool = False, minutes_ago: int = 0,
-              channel: str = "socketio", assigned_to: int | None = None, status=AlertStatus.OPEN,
-              summary: str | None = None) -> int:
+def add_alert(
+    url: str,
+    reason=AlertReason.HUMAN_REQUESTED,
+    *,
+    urgent: bool = False,
+    minutes_ago: int = 0,
+    channel: str = "socketio",
+    assigned_to: int | None = None,
+    status=AlertStatus.OPEN,
+    summary: str | None = None,
+) -> int:
     with session_scope(url) as session:
-        alert = Alert(reason=reason, urgency=AlertUrgency.URGENT if urgent else AlertUrgency.NORMAL,
-                      status=status, channel=channel, conversation_id=f"q-{uuid.uuid4().hex[:10]}",
-                      summary=summary or f"Queue test {uuid.uuid4().hex[:6]}", assigned_to_id=assigned_to,
-                      created_at=utcnow() - timedelta(minutes=minutes_ago))
+        alert = Alert(
+            reason=reason,
+            urgency=AlertUrgency.URGENT if urgent else AlertUrgency.NORMAL,
+            status=status,
+            channel=channel,
+            conversation_id=f"q-{uuid.uuid4().hex[:10]}",
+            summary=summary or f"Queue test {uuid.uuid4().hex[:6]}",
+            assigned_to_id=assigned_to,
+            created_at=utcnow() - timedelta(minutes=minutes_ago),
+        )
         session.add(alert)
         session.flush()
         return alert.id
@@ -36,9 +51,13 @@ def ids(html: str) -> list[int]:
 
 def audit_actions(url: str, staff_id: int, alert_id: int) -> list[str]:
     with session_scope(url) as session:
-        return list(session.execute(select(AuditLog.action).where(
-            AuditLog.actor_id == staff_id, AuditLog.subject_type == "alert", AuditLog.subject_id == alert_id)
-            .order_by(AuditLog.id)).scalars())
+        return list(
+            session.execute(
+                select(AuditLog.action)
+                .where(AuditLog.actor_id == staff_id, AuditLog.subject_type == "alert", AuditLog.subject_id == alert_id)
+                .order_by(AuditLog.id)
+            ).scalars()
+        )
 
 
 def test_newest_urgent_first_then_newest(web, keyworker):
@@ -75,8 +94,11 @@ def test_filters_are_get_parameters_the_form_keeps(web, keyworker):
     # The form shows what is chosen; junk values are no filter.
     page = kw.get(mine + "&reason=bot_stuck").text
     assert '<option value="bot_stuck" selected>' in page and 'name="reason"' in page and 'method="get"' in page
-    assert set(ids(kw.get(mine + "&reason=nonsense&status=resolved&urgency=<b>").text)) == {crisis_sms, stuck_web,
-                                                                                         acked}
+    assert set(ids(kw.get(mine + "&reason=nonsense&status=resolved&urgency=<b>").text)) == {
+        crisis_sms,
+        stuck_web,
+        acked,
+    }
 
 
 def test_pages_keep_the_filters(web, keyworker):
@@ -99,12 +121,12 @@ def test_new_since_you_last_looked(web, keyworker):
         assert session.get(Staff, me).alerts_seen_at is not None
     came = add_alert(web.db, assigned_to=me, summary="Came after she looked")
     second = kw.get("/staff/alerts?who=mine").text
-    row = second[second.index(f'data-alert-id="{came}"'):]
-    assert ">New</strong>" in row[:row.index("</tr>")]
+    row = second[second.index(f'data-alert-id="{came}"') :]
+    assert ">New</strong>" in row[: row.index("</tr>")]
     assert re.search(r"<strong>\d+ new</strong> since you last looked", second)
     third = kw.get("/staff/alerts?who=mine").text
-    row = third[third.index(f'data-alert-id="{came}"'):]
-    assert ">New</strong>" not in row[:row.index("</tr>")]
+    row = third[third.index(f'data-alert-id="{came}"') :]
+    assert ">New</strong>" not in row[: row.index("</tr>")]
 
 
 def test_the_live_list_the_page_polls(web, keyworker):

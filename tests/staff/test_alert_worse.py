@@ -6,6 +6,7 @@ keyworker again at once; the same grade again (or a milder kind) sends nothing
 more. Driven through the crisis action and the SMS channel's early alert, as
 in a conversation, on both databases; the outbox rows are what is asserted.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -30,17 +31,23 @@ MONDAY_MORNING = datetime(2026, 12, 7, 11, 0, tzinfo=timezone.utc)
 def _says(monkeypatch, sender: str, text: str) -> None:
     """She writes `text` and the crisis action answers (as CrisisPolicy routes it)."""
     message = {"intent": {"name": "crisis", "confidence": 1.0}, "text": text}
-    tracker = Tracker(sender, {}, message, [{"event": "user", "text": text, "parse_data": message}], False, None,
-                      {}, "action_listen")
+    tracker = Tracker(
+        sender, {}, message, [{"event": "user", "text": text, "parse_data": message}], False, None, {}, "action_listen"
+    )
     monkeypatch.setattr(crisis_action, "utcnow", lambda: MONDAY_MORNING)
     asyncio.run(crisis_action.ActionCrisisAlert().run(CollectingDispatcher(), tracker, {}))
 
 
 def _alert_texts(channel: str = "sms") -> list[tuple[str, str]]:
     with session_scope() as session:
-        return [tuple(row) for row in session.execute(
-            select(OutboxMessage.to_address, OutboxMessage.body).where(
-                OutboxMessage.kind == "alert", OutboxMessage.channel == channel).order_by(OutboxMessage.id))]
+        return [
+            tuple(row)
+            for row in session.execute(
+                select(OutboxMessage.to_address, OutboxMessage.body)
+                .where(OutboxMessage.kind == "alert", OutboxMessage.channel == channel)
+                .order_by(OutboxMessage.id)
+            )
+        ]
 
 
 def _summary(sender: str) -> str:

@@ -1,4 +1,5 @@
 """Attendance (drives caution completion and the missed-appointment alert), slots, reports."""
+
 from __future__ import annotations
 
 import uuid
@@ -28,10 +29,17 @@ def make_cautioned_case(url: str, slot_offsets_h=(-48, -24, -2)) -> tuple[int, l
         woman = Woman(preferred_name="Caution Cat", phone_e164="+447700900654", safe_to_text=True)
         session.add(woman)
         session.flush()
-        referral = Referral(reference="ELP-" + uuid.uuid4().hex[:6].upper(), woman_id=woman.id,
-                            pathway=Pathway.POLICE_CAUTION, caution_date=date.today() - timedelta(days=10),
-                            caution_deadline=date.today() + timedelta(days=90), borough="Southwark",
-                            in_coverage=True, channel="sms", conversation_id=woman.phone_e164)
+        referral = Referral(
+            reference="ELP-" + uuid.uuid4().hex[:6].upper(),
+            woman_id=woman.id,
+            pathway=Pathway.POLICE_CAUTION,
+            caution_date=date.today() - timedelta(days=10),
+            caution_deadline=date.today() + timedelta(days=90),
+            borough="Southwark",
+            in_coverage=True,
+            channel="sms",
+            conversation_id=woman.phone_e164,
+        )
         session.add(referral)
         session.flush()
         centre_id = session.execute(select(Centre.id).order_by(Centre.id)).scalars().first()
@@ -39,8 +47,9 @@ def make_cautioned_case(url: str, slot_offsets_h=(-48, -24, -2)) -> tuple[int, l
         kinds = [AppointmentKind.MANDATORY_1, AppointmentKind.MANDATORY_2, AppointmentKind.FOLLOW_UP]
         for kind, hours in zip(kinds, slot_offsets_h):
             start = utcnow() + timedelta(hours=hours, minutes=len(ids))
-            slot = AppointmentSlot(centre_id=centre_id, starts_at=start, ends_at=start + timedelta(hours=1),
-                                   capacity=1, booked_count=1)
+            slot = AppointmentSlot(
+                centre_id=centre_id, starts_at=start, ends_at=start + timedelta(hours=1), capacity=1, booked_count=1
+            )
             session.add(slot)
             session.flush()
             appt = Appointment(referral_id=referral.id, slot_id=slot.id, kind=kind, status=AppointmentStatus.BOOKED)
@@ -51,8 +60,9 @@ def make_cautioned_case(url: str, slot_offsets_h=(-48, -24, -2)) -> tuple[int, l
 
 
 def mark(kw, rid: int, appt_id: int, outcome: str):
-    return kw.submit(f"/staff/cases/{rid}", f"/staff/cases/{rid}/appointments/{appt_id}/attendance",
-                     {"outcome": outcome})
+    return kw.submit(
+        f"/staff/cases/{rid}", f"/staff/cases/{rid}/appointments/{appt_id}/attendance", {"outcome": outcome}
+    )
 
 
 def test_both_mandatory_attended_completes_the_caution(web, keyworker):
@@ -92,17 +102,32 @@ def test_admin_adds_single_and_weekly_slots_without_duplicates(web, admin):
     _, ad = admin
     centre_id = query(web.db, lambda s: s.execute(select(Centre.id).order_by(Centre.id)).scalars().first())
     day = (date.today() + timedelta(days=30)).isoformat()
-    form = {"centre_id": str(centre_id), "keyworker_id": "", "day": day, "start": "10:30", "minutes": "45",
-            "capacity": "2", "repeat": "on", "weeks": "3"}
+    form = {
+        "centre_id": str(centre_id),
+        "keyworker_id": "",
+        "day": day,
+        "start": "10:30",
+        "minutes": "45",
+        "capacity": "2",
+        "repeat": "on",
+        "weeks": "3",
+    }
     resp = ad.submit("/staff/admin/slots", "/staff/admin/slots", form)
     assert resp.status_code == 200 and "3 slot(s) added" in resp.text
     again = ad.submit("/staff/admin/slots", "/staff/admin/slots", form)
     assert "0 slot(s) added, 3 already there" in again.text
-    slots = query(web.db, lambda s: list(s.execute(select(AppointmentSlot).where(
-        AppointmentSlot.centre_id == centre_id, AppointmentSlot.capacity == 2)).scalars()))
+    slots = query(
+        web.db,
+        lambda s: list(
+            s.execute(
+                select(AppointmentSlot).where(AppointmentSlot.centre_id == centre_id, AppointmentSlot.capacity == 2)
+            ).scalars()
+        ),
+    )
     assert len(slots) == 3
-    assert {s.starts_at.astimezone(__import__("zoneinfo").ZoneInfo("Europe/London")).strftime("%H:%M")
-            for s in slots} == {"10:30"}
+    assert {
+        s.starts_at.astimezone(__import__("zoneinfo").ZoneInfo("Europe/London")).strftime("%H:%M") for s in slots
+    } == {"10:30"}
     bad = ad.submit("/staff/admin/slots", "/staff/admin/slots", {**form, "day": "2001-01-01", "repeat": ""})
     assert bad.status_code == 400 and "past" in bad.text
     junk = ad.submit("/staff/admin/slots", "/staff/admin/slots", {**form, "start": "25:99"})

@@ -2,6 +2,7 @@
 as the conversation words them, appointments in date order with attendance only once a
 meeting has started, the caution panel, keyworkers' notes (encrypted at rest, audited,
 in her data summary and erasure), and the alert when a caution deadline is near."""
+
 from __future__ import annotations
 
 import uuid
@@ -29,26 +30,39 @@ from bot.db.types import utcnow
 from bot.privacy.summary import summary_lines
 
 
-def make_case(url: str, pathway=Pathway.POLICE_CAUTION, deadline: date | None = None,
-              needs=(Need.FINANCE, Need.CHILDREN_FAMILIES), appointments=()) -> int:
+def make_case(
+    url: str,
+    pathway=Pathway.POLICE_CAUTION,
+    deadline: date | None = None,
+    needs=(Need.FINANCE, Need.CHILDREN_FAMILIES),
+    appointments=(),
+) -> int:
     """appointments: (kind, hours from now, status) each."""
     with session_scope(url) as session:
         woman = Woman(preferred_name="Plain Pat", phone_e164="+447700900765", safe_to_text=True)
         session.add(woman)
         session.flush()
         caution = pathway == Pathway.POLICE_CAUTION
-        referral = Referral(reference="ELP-" + uuid.uuid4().hex[:6].upper(), woman_id=woman.id, pathway=pathway,
-                            caution_date=date.today() - timedelta(days=10) if caution else None,
-                            caution_deadline=deadline if caution else None, borough="Southwark",
-                            in_coverage=True, channel="sms", conversation_id=f"case-{uuid.uuid4().hex[:10]}")
+        referral = Referral(
+            reference="ELP-" + uuid.uuid4().hex[:6].upper(),
+            woman_id=woman.id,
+            pathway=pathway,
+            caution_date=date.today() - timedelta(days=10) if caution else None,
+            caution_deadline=deadline if caution else None,
+            borough="Southwark",
+            in_coverage=True,
+            channel="sms",
+            conversation_id=f"case-{uuid.uuid4().hex[:10]}",
+        )
         session.add(referral)
         session.flush()
         session.add_all(ReferralNeed(referral_id=referral.id, need=n) for n in needs)
         centre_id = session.execute(select(Centre.id).order_by(Centre.id)).scalars().first()
         for kind, hours, status in appointments:
             start = utcnow() + timedelta(hours=hours)
-            slot = AppointmentSlot(centre_id=centre_id, starts_at=start, ends_at=start + timedelta(hours=1),
-                                   capacity=1, booked_count=1)
+            slot = AppointmentSlot(
+                centre_id=centre_id, starts_at=start, ends_at=start + timedelta(hours=1), capacity=1, booked_count=1
+            )
             session.add(slot)
             session.flush()
             session.add(Appointment(referral_id=referral.id, slot_id=slot.id, kind=kind, status=status))
@@ -57,8 +71,8 @@ def make_case(url: str, pathway=Pathway.POLICE_CAUTION, deadline: date | None = 
 
 
 def rows_of(html: str) -> list[str]:
-    body = html[html.index('id="appointments"'):]
-    body = body[:body.index("</table>")]
+    body = html[html.index('id="appointments"') :]
+    body = body[: body.index("</table>")]
     return body.split("<tr data-appointment-id=")[1:]
 
 
@@ -77,15 +91,23 @@ def test_pathway_and_needs_in_words(web, keyworker):
 
 def test_appointments_in_date_order_and_attendance_only_once_started(web, keyworker):
     _, kw = keyworker
-    rid = make_case(web.db, deadline=date.today() + timedelta(days=60), appointments=[
-        (AppointmentKind.FOLLOW_UP, 72, AppointmentStatus.BOOKED),       # made first, latest
-        (AppointmentKind.MANDATORY_2, 24, AppointmentStatus.BOOKED),     # tomorrow
-        (AppointmentKind.MANDATORY_1, -26, AppointmentStatus.CONFIRMED),  # yesterday
-        (AppointmentKind.ASSESSMENT, -50, AppointmentStatus.CANCELLED),
-    ])
+    rid = make_case(
+        web.db,
+        deadline=date.today() + timedelta(days=60),
+        appointments=[
+            (AppointmentKind.FOLLOW_UP, 72, AppointmentStatus.BOOKED),  # made first, latest
+            (AppointmentKind.MANDATORY_2, 24, AppointmentStatus.BOOKED),  # tomorrow
+            (AppointmentKind.MANDATORY_1, -26, AppointmentStatus.CONFIRMED),  # yesterday
+            (AppointmentKind.ASSESSMENT, -50, AppointmentStatus.CANCELLED),
+        ],
+    )
     rows = rows_of(kw.get(f"/staff/cases/{rid}").text)
     assert [r.split("<td>")[1].split("</td>")[0] for r in rows] == [
-        "Assessment", "Caution meeting 1", "Caution meeting 2", "Follow-up"]
+        "Assessment",
+        "Caution meeting 1",
+        "Caution meeting 2",
+        "Follow-up",
+    ]
     marks = ["Attended</button>" in r for r in rows]
     assert marks == [False, True, False, False]  # cancelled, started, future, future
     assert "Booked, she confirmed" in rows[1] and "Cancelled" in rows[0]
@@ -93,16 +115,24 @@ def test_appointments_in_date_order_and_attendance_only_once_started(web, keywor
 
 def test_caution_panel_meetings_deadline_and_days_left(web, keyworker):
     _, kw = keyworker
-    rid = make_case(web.db, deadline=date.today() + timedelta(days=20), appointments=[
-        (AppointmentKind.MANDATORY_1, -30, AppointmentStatus.MISSED)])
+    rid = make_case(
+        web.db,
+        deadline=date.today() + timedelta(days=20),
+        appointments=[(AppointmentKind.MANDATORY_1, -30, AppointmentStatus.MISSED)],
+    )
     page = kw.get(f"/staff/cases/{rid}").text
-    panel = page[page.index('id="caution-panel"'):page.index("</section>", page.index('id="caution-panel"'))]
+    panel = page[page.index('id="caution-panel"') : page.index("</section>", page.index('id="caution-panel"'))]
     assert "Caution conditions" in panel and "Missed</strong>" in panel and "not rebooked" in panel
     assert '<dd class="meeting" data-state="not booked"><strong>Not booked</strong>' in panel
     assert "days left" in panel and "Conditions complete" not in panel
-    done = make_case(web.db, deadline=date.today() + timedelta(days=5), appointments=[
-        (AppointmentKind.MANDATORY_1, -80, AppointmentStatus.ATTENDED),
-        (AppointmentKind.MANDATORY_2, -30, AppointmentStatus.ATTENDED)])
+    done = make_case(
+        web.db,
+        deadline=date.today() + timedelta(days=5),
+        appointments=[
+            (AppointmentKind.MANDATORY_1, -80, AppointmentStatus.ATTENDED),
+            (AppointmentKind.MANDATORY_2, -30, AppointmentStatus.ATTENDED),
+        ],
+    )
     page = kw.get(f"/staff/cases/{done}").text
     assert "Conditions complete" in page and page.count('data-state="attended"') == 2
     late = make_case(web.db, deadline=date.today() - timedelta(days=3))
@@ -125,9 +155,14 @@ def test_notes_are_encrypted_audited_summarised_and_erased(web, keyworker, admin
         stored = session.execute(text("SELECT text FROM case_notes WHERE referral_id = :r"), {"r": rid}).scalar_one()
         assert "food bank" not in stored  # encrypted at rest
         assert session.execute(select(CaseNote.text).where(CaseNote.referral_id == rid)).scalar_one() == note
-        assert session.execute(select(AuditLog.id).where(
-            AuditLog.actor_id == staff_id, AuditLog.action == "add_case_note",
-            AuditLog.subject_id == rid)).first() is not None
+        assert (
+            session.execute(
+                select(AuditLog.id).where(
+                    AuditLog.actor_id == staff_id, AuditLog.action == "add_case_note", AuditLog.subject_id == rid
+                )
+            ).first()
+            is not None
+        )
         woman_id = session.get(Referral, rid).woman_id
         lines = summary_lines(session, woman_id, actor_type="staff", actor_id=staff_id)
     assert any("Notes your keyworker wrote about your case: 1" in line for line in lines)
@@ -141,22 +176,38 @@ def test_notes_are_encrypted_audited_summarised_and_erased(web, keyworker, admin
 
 
 def test_an_alert_when_the_deadline_is_near_and_a_meeting_is_not_booked_once(web):
-    near = make_case(web.db, deadline=date.today() + timedelta(days=10), appointments=[
-        (AppointmentKind.MANDATORY_1, 48, AppointmentStatus.BOOKED)])
-    booked = make_case(web.db, deadline=date.today() + timedelta(days=10), appointments=[
-        (AppointmentKind.MANDATORY_1, 24, AppointmentStatus.BOOKED),
-        (AppointmentKind.MANDATORY_2, 120, AppointmentStatus.BOOKED)])
+    near = make_case(
+        web.db,
+        deadline=date.today() + timedelta(days=10),
+        appointments=[(AppointmentKind.MANDATORY_1, 48, AppointmentStatus.BOOKED)],
+    )
+    booked = make_case(
+        web.db,
+        deadline=date.today() + timedelta(days=10),
+        appointments=[
+            (AppointmentKind.MANDATORY_1, 24, AppointmentStatus.BOOKED),
+            (AppointmentKind.MANDATORY_2, 120, AppointmentStatus.BOOKED),
+        ],
+    )
     far = make_case(web.db, deadline=date.today() + timedelta(days=40))
     passed = make_case(web.db, deadline=date.today() - timedelta(days=1))
     for _ in range(2):  # the worker runs it hourly: still one alert
         with session_scope(web.db) as session:
             warn_near_deadlines(session)
     with session_scope(web.db) as session:
+
         def alerts(rid):
-            return session.execute(select(Alert).where(Alert.referral_id == rid,
-                                                       Alert.reason == AlertReason.CAUTION_DEADLINE)).scalars().all()
+            return (
+                session.execute(
+                    select(Alert).where(Alert.referral_id == rid, Alert.reason == AlertReason.CAUTION_DEADLINE)
+                )
+                .scalars()
+                .all()
+            )
+
         found = alerts(near)
         assert [(a.urgency, a.summary) for a in found] == [
-            (AlertUrgency.NORMAL, "Caution deadline in 10 days: meeting 2 not booked")]
+            (AlertUrgency.NORMAL, "Caution deadline in 10 days: meeting 2 not booked")
+        ]
         assert session.get(Referral, near).deadline_alerted_at is not None
         assert not alerts(booked) and not alerts(far) and not alerts(passed)

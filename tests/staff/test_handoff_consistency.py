@@ -1,6 +1,7 @@
 """Take over and hand back when Rasa fails halfway: the database and Rasa never
 disagree in the way that leaves her unanswered. Rasa's API is faked here; the
 pages over real HTTP are in test_rasa_down.py."""
+
 from __future__ import annotations
 
 import asyncio
@@ -30,6 +31,7 @@ class FakeRasa:
             if name in self.fail:
                 raise rasa_api.RasaUnavailable("rasa did not answer in time", busy=True)
             return {"events": [{"event": "action"}], "latest_input_channel": "rest"} if name == "tracker" else {}
+
         return call
 
 

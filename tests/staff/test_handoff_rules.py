@@ -1,4 +1,5 @@
 """Handoff rules that need no Rasa: one holder at a time, replies only while holding, kind errors."""
+
 from __future__ import annotations
 
 import asyncio

@@ -1,6 +1,7 @@
 """Ids no record can have are answered 404 (not a 500 from the database), and the
 login form's CSRF token is minted by the server, never adopted from the browser.
 Real HTTP, SQLite and PostgreSQL."""
+
 from __future__ import annotations
 
 import pytest
@@ -11,12 +12,27 @@ from tests.staff.conftest import PASSWORD, Client, csrf_of, make_staff
 
 HUGE = ["99999999999999999999999", str(2**63), str(2**31)]  # SQLite overflows on the first two
 
-GETS = ["/staff/alerts/{n}", "/staff/cases/{n}", "/staff/cases/{n}/data", "/staff/admin/centres/{n}",
-        "/staff/admin/staff/{n}", "/staff/admin/services/{n}"]
-POSTS = ["/staff/alerts/{n}/acknowledge", "/staff/alerts/{n}/resolve", "/staff/cases/{n}/status",
-         "/staff/cases/1/appointments/{n}/attendance", "/staff/cases/{n}/appointments/1/attendance",
-         "/staff/cases/{n}/erase", "/staff/admin/staff/{n}", "/staff/admin/staff/{n}/unlock",
-         "/staff/admin/staff/{n}/duty", "/staff/admin/services/{n}/delete", "/staff/admin/slots/{n}/active"]
+GETS = [
+    "/staff/alerts/{n}",
+    "/staff/cases/{n}",
+    "/staff/cases/{n}/data",
+    "/staff/admin/centres/{n}",
+    "/staff/admin/staff/{n}",
+    "/staff/admin/services/{n}",
+]
+POSTS = [
+    "/staff/alerts/{n}/acknowledge",
+    "/staff/alerts/{n}/resolve",
+    "/staff/cases/{n}/status",
+    "/staff/cases/1/appointments/{n}/attendance",
+    "/staff/cases/{n}/appointments/1/attendance",
+    "/staff/cases/{n}/erase",
+    "/staff/admin/staff/{n}",
+    "/staff/admin/staff/{n}/unlock",
+    "/staff/admin/staff/{n}/duty",
+    "/staff/admin/services/{n}/delete",
+    "/staff/admin/slots/{n}/active",
+]
 
 
 @pytest.mark.parametrize("n", HUGE)
@@ -28,24 +44,40 @@ def test_ids_out_of_range_are_not_found_on_every_route(web, admin, n):
         assert "not found" in resp.text
     token = ad.form_token("/staff/alerts")
     for path in POSTS:
-        resp = ad.post(path.format(n=n), {"csrf_token": token, "status": "closed", "outcome": "attended",
-                                          "note": "x", "confirm": "x", "name": "x", "role": "keyworker"})
+        resp = ad.post(
+            path.format(n=n),
+            {
+                "csrf_token": token,
+                "status": "closed",
+                "outcome": "attended",
+                "note": "x",
+                "confirm": "x",
+                "name": "x",
+                "role": "keyworker",
+            },
+        )
         assert resp.status_code == 404, (path, resp.status_code)
 
 
 @pytest.mark.parametrize("n", HUGE)
 def test_ids_out_of_range_in_forms_are_refused_without_a_crash(web, admin, n):
     _, ad = admin
-    centre = ad.submit("/staff/admin/centres/new", "/staff/admin/centres/save",
-                       {"centre_id": n, "name": "C", "address": "1 Road", "postcode": "SE15 5AA",
-                        "borough": "Southwark"})
+    centre = ad.submit(
+        "/staff/admin/centres/new",
+        "/staff/admin/centres/save",
+        {"centre_id": n, "name": "C", "address": "1 Road", "postcode": "SE15 5AA", "borough": "Southwark"},
+    )
     assert centre.status_code == 404
-    service = ad.submit("/staff/admin/services/new", "/staff/admin/services/save",
-                        {"service_id": n, "name": "S", "organisation": "O"})
+    service = ad.submit(
+        "/staff/admin/services/new", "/staff/admin/services/save", {"service_id": n, "name": "S", "organisation": "O"}
+    )
     assert service.status_code == 404
     for field in ("centre_id", "keyworker_id"):
-        slot = ad.submit("/staff/admin/slots", "/staff/admin/slots",
-                         {"centre_id": "1", "keyworker_id": "", field: n, "day": "2099-01-05", "start": "10:00"})
+        slot = ad.submit(
+            "/staff/admin/slots",
+            "/staff/admin/slots",
+            {"centre_id": "1", "keyworker_id": "", field: n, "day": "2099-01-05", "start": "10:00"},
+        )
         assert slot.status_code == 400 and "Choose a" in slot.text, (field, slot.status_code)
     take = ad.submit("/staff/alerts", "/staff/conversation/take", {"c": "no-such-chat", "alert_id": n})
     assert take.status_code < 500

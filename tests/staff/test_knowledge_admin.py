@@ -1,6 +1,7 @@
 """Admins keep the assistant's answers, over real HTTP on SQLite and PostgreSQL:
 list with "check due" and retired apart, edit (live at once, with history), the
 limits, add, retire, mark as checked; keyworkers get 403; every form needs CSRF."""
+
 from __future__ import annotations
 
 import re
@@ -22,8 +23,15 @@ def new_topic(url: str, admin_id: int, **kw) -> str:
     """A topic of this test's own: the staff database is shared by the whole session."""
     topic = f"kb_{uuid.uuid4().hex[:10]}"
     with session_scope(url) as session:
-        knowledge.add_topic(session, topic_id=topic, title=kw.get("title", f"Pets {topic}"), text=ANSWER,
-                            police="none", staff_id=admin_id, next_steps=[("Talk to a person", "/human_handoff")])
+        knowledge.add_topic(
+            session,
+            topic_id=topic,
+            title=kw.get("title", f"Pets {topic}"),
+            text=ANSWER,
+            police="none",
+            staff_id=admin_id,
+            next_steps=[("Talk to a person", "/human_handoff")],
+        )
     return topic
 
 
@@ -44,9 +52,14 @@ def versions(url: str, topic: str) -> int:
 
 def audit_actions(url: str, staff_id: int) -> list[tuple[str, int | None]]:
     with session_scope(url) as session:
-        return [(a.action, a.subject_id) for a in session.execute(
-            select(AuditLog).where(AuditLog.actor_id == staff_id, AuditLog.subject_type == "answer")
-            .order_by(AuditLog.id)).scalars()]
+        return [
+            (a.action, a.subject_id)
+            for a in session.execute(
+                select(AuditLog)
+                .where(AuditLog.actor_id == staff_id, AuditLog.subject_type == "answer")
+                .order_by(AuditLog.id)
+            ).scalars()
+        ]
 
 
 def row_of(html: str, table: str, topic: str) -> str | None:
@@ -58,8 +71,13 @@ def row_of(html: str, table: str, topic: str) -> str | None:
 def edit_form(page_html: str, **values) -> dict:
     """The edit form as the page filled it in, with some fields changed."""
     version = re.search(r'name="version" value="(\d+)"', page_html).group(1)
-    form = {"version": version, "title": "Can I bring my dog?", "answer": ANSWER,
-            "next_title": ["Talk to a person", "", ""], "next_payload": ["/human_handoff", "", ""]}
+    form = {
+        "version": version,
+        "title": "Can I bring my dog?",
+        "answer": ANSWER,
+        "next_title": ["Talk to a person", "", ""],
+        "next_payload": ["/human_handoff", "", ""],
+    }
     return {**form, **values}
 
 
@@ -88,14 +106,23 @@ def test_an_edit_is_what_the_assistant_says_next_and_is_in_the_history(web, admi
     page = ad.get(f"/staff/admin/knowledge/{topic}")
     assert page.status_code == 200 and ANSWER in page.text
     words = "Yes, assistance dogs are welcome at every centre. Tell us first and we will find a quiet room."
-    resp = ad.submit(f"/staff/admin/knowledge/{topic}", f"/staff/admin/knowledge/{topic}", edit_form(
-        page.text, answer=words, next_title=["Talk to a person", "Find help", ""],
-        next_payload=["/human_handoff", "/find_service", ""]))
+    resp = ad.submit(
+        f"/staff/admin/knowledge/{topic}",
+        f"/staff/admin/knowledge/{topic}",
+        edit_form(
+            page.text,
+            answer=words,
+            next_title=["Talk to a person", "Find help", ""],
+            next_payload=["/human_handoff", "/find_service", ""],
+        ),
+    )
     assert resp.status_code == 303 and resp.headers["location"].endswith("?done=saved")
     now = live(web.db, topic)
     assert (now.text, now.version) == (words, 2)
-    assert now.buttons() == [{"title": "Talk to a person", "payload": "/human_handoff"},
-                             {"title": "Find help", "payload": "/find_service"}]
+    assert now.buttons() == [
+        {"title": "Talk to a person", "payload": "/human_handoff"},
+        {"title": "Find help", "payload": "/find_service"},
+    ]
     shown = ad.get(resp.headers["location"]).text
     assert "The assistant gives this wording from now on" in shown and words in shown
     history = ad.get(f"/staff/admin/knowledge/{topic}/history")
@@ -109,23 +136,28 @@ def test_a_321_character_answer_is_refused_with_a_clear_message_and_nothing_save
     admin_id, ad = admin
     topic = new_topic(web.db, admin_id)
     page = ad.get(f"/staff/admin/knowledge/{topic}").text
-    resp = ad.submit(f"/staff/admin/knowledge/{topic}", f"/staff/admin/knowledge/{topic}",
-                     edit_form(page, answer="a" * 321))
+    resp = ad.submit(
+        f"/staff/admin/knowledge/{topic}", f"/staff/admin/knowledge/{topic}", edit_form(page, answer="a" * 321)
+    )
     assert resp.status_code == 400
     assert "Nothing was saved" in resp.text
     assert "The answer is 321 characters long; it can be at most 320" in resp.text
     assert "a" * 321 in resp.text  # her words are still in the box to shorten
     assert live(web.db, topic).text == ANSWER and versions(web.db, topic) == 1
-    ok = ad.submit(f"/staff/admin/knowledge/{topic}", f"/staff/admin/knowledge/{topic}",
-                   edit_form(page, answer="a" * 320))
+    ok = ad.submit(
+        f"/staff/admin/knowledge/{topic}", f"/staff/admin/knowledge/{topic}", edit_form(page, answer="a" * 320)
+    )
     assert ok.status_code == 303 and live(web.db, topic).text == "a" * 320
 
 
-@pytest.mark.parametrize("change, message", [
-    ({"answer": ""}, "Write the answer"),
-    ({"title": ""}, "Give the answer a title"),
-    ({"next_title": ["Start again", "", ""], "next_payload": ["/restart", "", ""]}, "/restart is not something"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"answer": ""}, "Write the answer"),
+        ({"title": ""}, "Give the answer a title"),
+        ({"next_title": ["Start again", "", ""], "next_payload": ["/restart", "", ""]}, "/restart is not something"),
+    ],
+)
 def test_other_invalid_edits_save_nothing(web, admin, change, message):
     admin_id, ad = admin
     topic = new_topic(web.db, admin_id)
@@ -140,10 +172,14 @@ def test_an_edit_over_someone_elses_newer_save_is_refused_and_kept_on_screen(web
     topic = new_topic(web.db, admin_id)
     stale_page = ad.get(f"/staff/admin/knowledge/{topic}").text
     with session_scope(web.db) as session:
-        knowledge.save_edit(session, topic, title="Dogs", text="Someone else's words.",
-                            next_steps=[], staff_id=admin_id, based_on=1)
-    resp = ad.submit(f"/staff/admin/knowledge/{topic}", f"/staff/admin/knowledge/{topic}",
-                     edit_form(stale_page, answer="My late words."))
+        knowledge.save_edit(
+            session, topic, title="Dogs", text="Someone else's words.", next_steps=[], staff_id=admin_id, based_on=1
+        )
+    resp = ad.submit(
+        f"/staff/admin/knowledge/{topic}",
+        f"/staff/admin/knowledge/{topic}",
+        edit_form(stale_page, answer="My late words."),
+    )
     assert resp.status_code == 409
     assert "Someone else saved this answer" in resp.text
     assert "Someone else&#39;s words." in resp.text and "My late words." in resp.text
@@ -153,8 +189,14 @@ def test_an_edit_over_someone_elses_newer_save_is_refused_and_kept_on_screen(web
 def test_add_a_topic_then_a_duplicate_id_is_refused(web, admin):
     admin_id, ad = admin
     topic = f"kb_{uuid.uuid4().hex[:10]}"
-    form = {"topic_id": topic, "title": "Can I bring my dog?", "answer": ANSWER, "police": "none",
-            "next_title": ["Talk to a person", "", ""], "next_payload": ["/human_handoff", "", ""]}
+    form = {
+        "topic_id": topic,
+        "title": "Can I bring my dog?",
+        "answer": ANSWER,
+        "police": "none",
+        "next_title": ["Talk to a person", "", ""],
+        "next_payload": ["/human_handoff", "", ""],
+    }
     resp = ad.submit("/staff/admin/knowledge/new", "/staff/admin/knowledge/new", form)
     assert resp.status_code == 303 and resp.headers["location"] == f"/staff/admin/knowledge/{topic}?done=added"
     added = live(web.db, topic)
@@ -162,8 +204,11 @@ def test_add_a_topic_then_a_duplicate_id_is_refused(web, admin):
     assert ("add_answer", added.id) in audit_actions(web.db, admin_id)
     again = ad.submit("/staff/admin/knowledge/new", "/staff/admin/knowledge/new", form)
     assert again.status_code == 400 and f"There is already a topic {topic}" in again.text
-    long = ad.submit("/staff/admin/knowledge/new", "/staff/admin/knowledge/new",
-                     {**form, "topic_id": topic + "_2", "answer": "b" * 321})
+    long = ad.submit(
+        "/staff/admin/knowledge/new",
+        "/staff/admin/knowledge/new",
+        {**form, "topic_id": topic + "_2", "answer": "b" * 321},
+    )
     assert long.status_code == 400 and "321 characters" in long.text
     assert answer(web.db, topic + "_2") is None
 
@@ -181,7 +226,9 @@ def test_retire_hides_it_from_the_assistant_and_unretire_brings_it_back(web, adm
     assert live(web.db, topic).text == ANSWER
     id_ = answer(web.db, topic).id
     assert [a for a in audit_actions(web.db, admin_id) if a[1] == id_][-2:] == [
-        ("retire_answer", id_), ("unretire_answer", id_)]
+        ("retire_answer", id_),
+        ("unretire_answer", id_),
+    ]
 
 
 def test_mark_as_checked_clears_check_due(web, admin):
@@ -202,8 +249,12 @@ def test_mark_as_checked_clears_check_due(web, admin):
 
 def test_unknown_topics_are_404(admin):
     _, ad = admin
-    for path in ("/staff/admin/knowledge/no_such_topic", "/staff/admin/knowledge/no_such_topic/history",
-                 "/staff/admin/knowledge/..%2Fetc", "/staff/admin/knowledge/%3Cscript%3E"):
+    for path in (
+        "/staff/admin/knowledge/no_such_topic",
+        "/staff/admin/knowledge/no_such_topic/history",
+        "/staff/admin/knowledge/..%2Fetc",
+        "/staff/admin/knowledge/%3Cscript%3E",
+    ):
         assert ad.get(path).status_code == 404, path
     assert ad.submit("/staff/admin/knowledge", "/staff/admin/knowledge/no_such_topic/check").status_code == 404
 
@@ -212,17 +263,22 @@ def test_keyworkers_get_403_and_change_nothing(web, admin, keyworker):
     admin_id, _ = admin
     _, kw = keyworker
     topic = new_topic(web.db, admin_id)
-    for path in ("/staff/admin/knowledge", "/staff/admin/knowledge/new", f"/staff/admin/knowledge/{topic}",
-                 f"/staff/admin/knowledge/{topic}/history"):
+    for path in (
+        "/staff/admin/knowledge",
+        "/staff/admin/knowledge/new",
+        f"/staff/admin/knowledge/{topic}",
+        f"/staff/admin/knowledge/{topic}/history",
+    ):
         resp = kw.get(path)
         assert resp.status_code == 403 and "Only admins" in resp.text, path
     assert 'href="/staff/admin/knowledge"' not in kw.get("/staff/alerts").text
     token = kw.form_token("/staff/alerts")
-    for path, data in ((f"/staff/admin/knowledge/{topic}", {"version": "1", "title": "X", "answer": "Hacked."}),
-                       (f"/staff/admin/knowledge/{topic}/retire", {"retired": "on"}),
-                       (f"/staff/admin/knowledge/{topic}/check", {}),
-                       ("/staff/admin/knowledge/new", {"topic_id": topic + "_kw", "title": "X", "answer": "Y",
-                                                       "police": "none"})):
+    for path, data in (
+        (f"/staff/admin/knowledge/{topic}", {"version": "1", "title": "X", "answer": "Hacked."}),
+        (f"/staff/admin/knowledge/{topic}/retire", {"retired": "on"}),
+        (f"/staff/admin/knowledge/{topic}/check", {}),
+        ("/staff/admin/knowledge/new", {"topic_id": topic + "_kw", "title": "X", "answer": "Y", "police": "none"}),
+    ):
         assert kw.post(path, {"csrf_token": token, **data}).status_code == 403, path
     now = answer(web.db, topic)
     assert (now.text, now.retired, now.version, now.last_checked_at) == (ANSWER, False, 1, None)
@@ -235,23 +291,34 @@ def test_every_form_needs_this_sessions_csrf_token(web, admin, keyworker):
     topic = new_topic(web.db, admin_id)
     page = ad.get(f"/staff/admin/knowledge/{topic}").text
     others = kw.form_token("/staff/alerts")
-    posts = ((f"/staff/admin/knowledge/{topic}", edit_form(page, answer="Changed without a token.")),
-             (f"/staff/admin/knowledge/{topic}/retire", {"retired": "on"}),
-             (f"/staff/admin/knowledge/{topic}/check", {}),
-             ("/staff/admin/knowledge/new", {"topic_id": topic + "_x", "title": "X", "answer": "Y", "police": "none"}))
+    posts = (
+        (f"/staff/admin/knowledge/{topic}", edit_form(page, answer="Changed without a token.")),
+        (f"/staff/admin/knowledge/{topic}/retire", {"retired": "on"}),
+        (f"/staff/admin/knowledge/{topic}/check", {}),
+        ("/staff/admin/knowledge/new", {"topic_id": topic + "_x", "title": "X", "answer": "Y", "police": "none"}),
+    )
     for path, data in posts:
         assert ad.post(path, data).status_code == 403, path  # no token
         assert ad.post(path, {**data, "csrf_token": "forged"}).status_code == 403, path
         assert ad.post(path, {**data, "csrf_token": others}).status_code == 403, path  # someone else's
-        cross = ad.http.post(web.url + path, data={**data, "csrf_token": ad.form_token("/staff/admin/knowledge")},
-                             headers={"Origin": "https://evil.example"}, allow_redirects=False, timeout=30)
+        cross = ad.http.post(
+            web.url + path,
+            data={**data, "csrf_token": ad.form_token("/staff/admin/knowledge")},
+            headers={"Origin": "https://evil.example"},
+            allow_redirects=False,
+            timeout=30,
+        )
         assert cross.status_code == 403, path
     now = answer(web.db, topic)
     assert (now.text, now.retired, now.version, now.last_checked_at) == (ANSWER, False, 1, None)
     assert answer(web.db, topic + "_x") is None
     with session_scope(web.db) as session:
-        assert session.execute(select(func.count(KnowledgeAnswerVersion.id))
-                               .where(KnowledgeAnswerVersion.answer_id == now.id)).scalar_one() == 1
+        assert (
+            session.execute(
+                select(func.count(KnowledgeAnswerVersion.id)).where(KnowledgeAnswerVersion.answer_id == now.id)
+            ).scalar_one()
+            == 1
+        )
 
 
 def test_logged_out_is_sent_to_login(client):

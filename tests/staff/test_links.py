@@ -1,5 +1,6 @@
 """Links in the staff app come from route names (url_for), never written out: only
 security.PREFIX says where the app lives, and every route name used is a real route."""
+
 from __future__ import annotations
 
 import re
@@ -28,7 +29,7 @@ def test_no_staff_path_is_written_out():
 
 
 def test_the_check_catches_a_written_out_path():
-    for line in ('<a href="/staff/cases/{{ r.id }}">', "redirect(f\"{PREFIX}/alerts\")", "x = '/staff'"):
+    for line in ('<a href="/staff/cases/{{ r.id }}">', 'redirect(f"{PREFIX}/alerts")', "x = '/staff'"):
         assert any(p.search(line) for p in HARD_CODED), line
     assert not any(p.search('"""The staff web app under /staff/."""') for p in HARD_CODED)
 

@@ -2,6 +2,7 @@
 
 Responses are checked with the official schemas (offline copy, bot.directory.oruk_schema).
 """
+
 from __future__ import annotations
 
 import uuid
@@ -11,8 +12,13 @@ import requests
 from bot.db.session import session_scope
 from bot.directory import create_service, delete_service, oruk_schema
 
-HIDDEN = {"name": "Hidden Test Listing", "organisation": "Hidden Trust", "external_id": "hidden-test-listing",
-          "status": "inactive", "locations": [{"address": "1 Example Road", "postcode": "SE15 5AA"}]}
+HIDDEN = {
+    "name": "Hidden Test Listing",
+    "organisation": "Hidden Trust",
+    "external_id": "hidden-test-listing",
+    "status": "inactive",
+    "locations": [{"address": "1 Example Road", "postcode": "SE15 5AA"}],
+}
 
 
 def get(web, path, **params):
@@ -61,8 +67,17 @@ def test_one_service_and_unknown_ids(web):
 
 # Fields of the ORUK 3.0 entities, HSDS 3.0 names the profile dropped, and our public flags:
 # anything else in a response would be a leak.
-EXTRA_FIELDS = {"phones", "link_entity", "eligibility_description", "transportation", "x_elpis_closed",
-                "x_elpis_women_only", "x_elpis_national", "x_elpis_closed_on_bank_holidays", "x_elpis_sample"}
+EXTRA_FIELDS = {
+    "phones",
+    "link_entity",
+    "eligibility_description",
+    "transportation",
+    "x_elpis_closed",
+    "x_elpis_women_only",
+    "x_elpis_national",
+    "x_elpis_closed_on_bank_holidays",
+    "x_elpis_sample",
+}
 
 
 def allowed_fields() -> set[str]:

@@ -1,4 +1,5 @@
 """'Talk to a person' out of hours says when someone will be in touch and gives the crisis numbers."""
+
 from __future__ import annotations
 
 import asyncio
@@ -14,8 +15,16 @@ from bot.db.session import session_scope
 
 
 def _tracker(sender: str) -> Tracker:
-    return Tracker(sender, {}, {"intent": {"name": "human_handoff"}, "text": "can I talk to someone"}, [], False,
-                   None, {}, "action_listen")
+    return Tracker(
+        sender,
+        {},
+        {"intent": {"name": "human_handoff"}, "text": "can I talk to someone"},
+        [],
+        False,
+        None,
+        {},
+        "action_listen",
+    )
 
 
 def _run(monkeypatch, at: datetime, sender: str) -> str:
@@ -31,8 +40,10 @@ def test_out_of_hours_request_says_when_and_gives_numbers(db_url, monkeypatch):
     assert "not in right now" in said and "on Monday after 9:30am" in said
     assert "utter_crisis" in said  # the fixed crisis numbers response
     with session_scope() as session:
-        assert session.execute(select(Alert).where(Alert.conversation_id == "ooh-1")).scalar_one().reason \
+        assert (
+            session.execute(select(Alert).where(Alert.conversation_id == "ooh-1")).scalar_one().reason
             == AlertReason.HUMAN_REQUESTED
+        )
 
 
 def test_in_hours_request_gets_the_usual_answer(db_url, monkeypatch):

@@ -1,5 +1,6 @@
 """The staff pages over real HTTP: alerts, cases, audit rows, lockout, escaping,
 listings import/export, coverage. Each test runs on SQLite and PostgreSQL."""
+
 from __future__ import annotations
 
 import csv
@@ -41,20 +42,37 @@ def query(url: str, fn):
 
 
 def audit_rows(url: str, staff_id: int) -> list[tuple[str, str, int | None]]:
-    return query(url, lambda s: [(a.action, a.subject_type, a.subject_id) for a in s.execute(
-        select(AuditLog).where(AuditLog.actor_id == staff_id).order_by(AuditLog.id)).scalars()])
+    return query(
+        url,
+        lambda s: [
+            (a.action, a.subject_type, a.subject_id)
+            for a in s.execute(select(AuditLog).where(AuditLog.actor_id == staff_id).order_by(AuditLog.id)).scalars()
+        ],
+    )
 
 
 def make_case(url: str, name: str = "Jo", borough: str = "Southwark") -> tuple[int, str, str]:
     sender = f"conv-{uuid.uuid4().hex[:10]}"
     reference = "ELP-" + uuid.uuid4().hex[:6].upper()
     with session_scope(url) as session:
-        woman = Woman(preferred_name=name, phone_e164="+447700900321", safe_to_text=False, safe_to_call=True,
-                      safe_times="after 6pm")
+        woman = Woman(
+            preferred_name=name,
+            phone_e164="+447700900321",
+            safe_to_text=False,
+            safe_to_call=True,
+            safe_times="after 6pm",
+        )
         session.add(woman)
         session.flush()
-        referral = Referral(reference=reference, woman_id=woman.id, pathway=Pathway.SELF, borough=borough,
-                            in_coverage=True, channel="rest", conversation_id=sender)
+        referral = Referral(
+            reference=reference,
+            woman_id=woman.id,
+            pathway=Pathway.SELF,
+            borough=borough,
+            in_coverage=True,
+            channel="rest",
+            conversation_id=sender,
+        )
         session.add(referral)
         session.flush()
         return referral.id, reference, sender
@@ -96,8 +114,9 @@ def test_alert_queue_urgent_first_then_acknowledge_and_resolve_with_note(web, ke
     staff_id, kw = keyworker
     rid, reference, sender = make_case(web.db, name="Queue Jo")
     with session_scope(web.db) as session:
-        normal = raise_alert(session, AlertReason.HUMAN_REQUESTED, conversation_id=sender, channel="rest",
-                             referral_id=rid).id
+        normal = raise_alert(
+            session, AlertReason.HUMAN_REQUESTED, conversation_id=sender, channel="rest", referral_id=rid
+        ).id
         urgent = raise_alert(session, AlertReason.CRISIS, conversation_id=sender, channel="rest", referral_id=rid).id
     queue = kw.get("/staff/alerts").text
     assert queue.index(f'data-alert-id="{urgent}"') < queue.index(f'data-alert-id="{normal}"')
@@ -126,12 +145,18 @@ def test_alert_queue_pages_urgent_first_and_counts_them_all(web, keyworker):
     _, kw = keyworker
     with session_scope(web.db) as session:
         for i in range(PAGE_SIZE + 5):
-            raise_alert(session, AlertReason.HUMAN_REQUESTED, conversation_id=f"pager-{uuid.uuid4().hex[:8]}",
-                        channel="rest")
-        urgent = raise_alert(session, AlertReason.CRISIS, conversation_id=f"pager-{uuid.uuid4().hex[:8]}",
-                             channel="rest").id
-    total = query(web.db, lambda s: s.execute(
-        select(func.count()).select_from(Alert).where(Alert.status != AlertStatus.RESOLVED)).scalar_one())
+            raise_alert(
+                session, AlertReason.HUMAN_REQUESTED, conversation_id=f"pager-{uuid.uuid4().hex[:8]}", channel="rest"
+            )
+        urgent = raise_alert(
+            session, AlertReason.CRISIS, conversation_id=f"pager-{uuid.uuid4().hex[:8]}", channel="rest"
+        ).id
+    total = query(
+        web.db,
+        lambda s: s.execute(
+            select(func.count()).select_from(Alert).where(Alert.status != AlertStatus.RESOLVED)
+        ).scalar_one(),
+    )
     ids = lambda html: re.findall(r'data-alert-id="(\d+)"', html)  # noqa: E731
     first = kw.get("/staff/alerts").text
     assert f"{total} open" in first and "Next</a>" in first and "Previous</a>" not in first
@@ -161,9 +186,18 @@ def test_html_in_fields_is_escaped_everywhere_it_shows(web, admin, keyworker):
     _, ad = admin
     _, kw = keyworker
     name = f"Centre {uuid.uuid4().hex[:6]} {SCRIPT}"
-    resp = ad.submit("/staff/admin/centres/new", "/staff/admin/centres/save",
-                     {"name": name, "address": SCRIPT, "postcode": "se15 5aa", "borough": "Southwark",
-                      "opening_hours": "<b>9-5</b>", "active": "on"})
+    resp = ad.submit(
+        "/staff/admin/centres/new",
+        "/staff/admin/centres/save",
+        {
+            "name": name,
+            "address": SCRIPT,
+            "postcode": "se15 5aa",
+            "borough": "Southwark",
+            "opening_hours": "<b>9-5</b>",
+            "active": "on",
+        },
+    )
     assert resp.status_code == 303
     page = ad.get("/staff/admin/centres").text
     assert SCRIPT not in page and "<b>9-5</b>" not in page and "&lt;script&gt;" in page
@@ -175,41 +209,60 @@ def test_html_in_fields_is_escaped_everywhere_it_shows(web, admin, keyworker):
 def test_centre_form_errors_save_nothing(web, admin):
     _, ad = admin
     before = query(web.db, lambda s: s.execute(select(func.count(Centre.id))).scalar_one())
-    resp = ad.submit("/staff/admin/centres/new", "/staff/admin/centres/save",
-                     {"name": "Bad Centre", "address": "1 Road", "postcode": "not a postcode", "borough": "Narnia"})
+    resp = ad.submit(
+        "/staff/admin/centres/new",
+        "/staff/admin/centres/save",
+        {"name": "Bad Centre", "address": "1 Road", "postcode": "not a postcode", "borough": "Narnia"},
+    )
     assert resp.status_code == 400 and "Nothing was saved" in resp.text and "postcode" in resp.text
     assert query(web.db, lambda s: s.execute(select(func.count(Centre.id))).scalar_one()) == before
 
 
 def test_coverage_edit_changes_what_is_covered(web, admin):
     admin_id, ad = admin
-    covered = query(web.db, lambda s: set(s.execute(
-        select(CoverageBorough.code).where(CoverageBorough.active.is_(True))).scalars()))
+    covered = query(
+        web.db, lambda s: set(s.execute(select(CoverageBorough.code).where(CoverageBorough.active.is_(True))).scalars())
+    )
     wanted = (covered - {"E09000028"}) | {"E09000003"}  # drop Southwark, add Barnet
     assert ad.submit("/staff/admin/coverage", "/staff/admin/coverage", {"covered": sorted(wanted)}).status_code == 303
-    now = query(web.db, lambda s: set(s.execute(
-        select(CoverageBorough.code).where(CoverageBorough.active.is_(True))).scalars()))
+    now = query(
+        web.db, lambda s: set(s.execute(select(CoverageBorough.code).where(CoverageBorough.active.is_(True))).scalars())
+    )
     assert now == wanted
     bad = ad.submit("/staff/admin/coverage", "/staff/admin/coverage", {"covered": ["E09000001", "XX"]})
     assert bad.status_code == 400
-    assert query(web.db, lambda s: set(s.execute(
-        select(CoverageBorough.code).where(CoverageBorough.active.is_(True))).scalars())) == wanted
+    assert (
+        query(
+            web.db,
+            lambda s: set(s.execute(select(CoverageBorough.code).where(CoverageBorough.active.is_(True))).scalars()),
+        )
+        == wanted
+    )
     ad.submit("/staff/admin/coverage", "/staff/admin/coverage", {"covered": sorted(covered)})
 
 
 def test_admin_adds_keyworker_and_sets_duty(web, admin):
     admin_id, ad = admin
     email = f"new-{uuid.uuid4().hex[:6]}@example.org"
-    resp = ad.submit("/staff/admin/staff", "/staff/admin/staff/new",
-                     {"name": "New Kw", "email": email, "phone": "07700 900555", "role": "keyworker",
-                      "password": "a long enough passphrase"})
+    resp = ad.submit(
+        "/staff/admin/staff",
+        "/staff/admin/staff/new",
+        {
+            "name": "New Kw",
+            "email": email,
+            "phone": "07700 900555",
+            "role": "keyworker",
+            "password": "a long enough passphrase",
+        },
+    )
     assert resp.status_code == 303
     person = query(web.db, lambda s: s.execute(select(Staff).where(Staff.email == email)).scalar_one())
     assert person.phone_e164 == "+447700900555" and not person.on_duty
     ad.submit("/staff/admin/staff", f"/staff/admin/staff/{person.id}/duty", {"on_duty": "on"})
     assert query(web.db, lambda s: s.get(Staff, person.id).on_duty) is True
-    short = ad.submit("/staff/admin/staff", "/staff/admin/staff/new",
-                      {"name": "X", "email": "x-" + email, "password": "short"})
+    short = ad.submit(
+        "/staff/admin/staff", "/staff/admin/staff/new", {"name": "X", "email": "x-" + email, "password": "short"}
+    )
     assert short.status_code == 400 and "12" in short.text
 
 
@@ -218,12 +271,21 @@ def _listings(url: str, phone_notes: bool = True) -> list[tuple]:
 
     def read(session):
         return sorted(
-            (d["name"], d["organisation"], tuple(d["categories"]), d["women_only"], d["eligibility"],
-             tuple((p["number"], p["description"] if phone_notes else None) for p in d["phones"]),
-             tuple((loc["postcode"], loc["borough"], loc["address"]) for loc in d["locations"]),
-             tuple((s["weekday"], s["opens_at"], s["closes_at"]) for s in d["schedules"]), d["last_checked"], d["url"])
+            (
+                d["name"],
+                d["organisation"],
+                tuple(d["categories"]),
+                d["women_only"],
+                d["eligibility"],
+                tuple((p["number"], p["description"] if phone_notes else None) for p in d["phones"]),
+                tuple((loc["postcode"], loc["borough"], loc["address"]) for loc in d["locations"]),
+                tuple((s["weekday"], s["opens_at"], s["closes_at"]) for s in d["schedules"]),
+                d["last_checked"],
+                d["url"],
+            )
             for d in list_services(session, include_inactive=True)
         )
+
     return query(url, read)
 
 
@@ -235,19 +297,36 @@ def _listings_from(rows: list[tuple], phone_notes: bool) -> list[tuple]:
 
 def _upload(client: Client, fmt: str, body: str):
     token = client.form_token("/staff/admin/services/import")
-    return client.http.post(client.base + "/staff/admin/services/import", data={"csrf_token": token, "format": fmt},
-                            files={"file": (f"listings.{fmt}", body.encode("utf-8"))}, allow_redirects=False,
-                            timeout=60)
+    return client.http.post(
+        client.base + "/staff/admin/services/import",
+        data={"csrf_token": token, "format": fmt},
+        files={"file": (f"listings.{fmt}", body.encode("utf-8"))},
+        allow_redirects=False,
+        timeout=60,
+    )
 
 
 def test_listing_add_edit_then_export_import_round_trip(web, admin):
     admin_id, ad = admin
     tag = uuid.uuid4().hex[:6]
-    resp = ad.submit("/staff/admin/services/new", "/staff/admin/services/save", {
-        "name": f"Round Trip Advice {tag}", "organisation": "SAMPLE Org", "categories": ["housing", "legal_advice"],
-        "locations": "Main office | 9 Example Street | SE15 5AA | Southwark", "hours": "Mon-Fri 09:30-17:00",
-        "phones": "020 7946 0111 | advice line", "url": "https://example.org/advice", "eligibility": "Women 18+",
-        "women_only": "on", "closed_on_bank_holidays": "on", "active": "on", "last_checked": "2026-11-01"})
+    resp = ad.submit(
+        "/staff/admin/services/new",
+        "/staff/admin/services/save",
+        {
+            "name": f"Round Trip Advice {tag}",
+            "organisation": "SAMPLE Org",
+            "categories": ["housing", "legal_advice"],
+            "locations": "Main office | 9 Example Street | SE15 5AA | Southwark",
+            "hours": "Mon-Fri 09:30-17:00",
+            "phones": "020 7946 0111 | advice line",
+            "url": "https://example.org/advice",
+            "eligibility": "Women 18+",
+            "women_only": "on",
+            "closed_on_bank_holidays": "on",
+            "active": "on",
+            "last_checked": "2026-11-01",
+        },
+    )
     assert resp.status_code == 303, resp.text[:500]
     before = _listings(web.db)
     exported_csv = ad.get("/staff/admin/services/export.csv").text
@@ -311,8 +390,19 @@ def test_admin_reads_what_we_hold_and_deletes_it_with_the_reference(web, admin):
     rid, reference, sender = make_case(web.db, name="Rights Rosa")
     held = ad.get(f"/staff/cases/{rid}/data")
     assert held.status_code == 200 and "Name: Rights Rosa" in held.text and "07700 900321" in held.text
-    assert query(web.db, lambda s: s.execute(select(AuditLog).where(
-        AuditLog.action == "data_summary_shown", AuditLog.actor_id == staff_id)).scalars().first()) is not None
+    assert (
+        query(
+            web.db,
+            lambda s: (
+                s.execute(
+                    select(AuditLog).where(AuditLog.action == "data_summary_shown", AuditLog.actor_id == staff_id)
+                )
+                .scalars()
+                .first()
+            ),
+        )
+        is not None
+    )
 
     woman_id = query(web.db, lambda s: s.get(Referral, rid).woman_id)
     wrong = ad.submit(f"/staff/cases/{rid}", f"/staff/cases/{rid}/erase", {"confirm": "ELP-WRONG1"})
@@ -322,10 +412,23 @@ def test_admin_reads_what_we_hold_and_deletes_it_with_the_reference(web, admin):
     done = ad.submit(f"/staff/cases/{rid}", f"/staff/cases/{rid}/erase", {"confirm": reference.lower()})
     assert done.status_code == 303 and done.headers["location"].endswith("/staff/cases?ok=erased")
     assert query(web.db, lambda s: (s.get(Woman, woman_id), s.get(Referral, rid))) == (None, None)
-    assert query(web.db, lambda s: s.execute(select(TrackerErasure.sender_id).where(
-        TrackerErasure.sender_id == sender)).scalar_one_or_none()) == sender  # her chat is wiped from Rasa too
-    deleted = query(web.db, lambda s: s.execute(select(AuditLog).where(
-        AuditLog.action == "data_deleted", AuditLog.actor_id == staff_id)).scalars().all())
+    assert (
+        query(
+            web.db,
+            lambda s: s.execute(
+                select(TrackerErasure.sender_id).where(TrackerErasure.sender_id == sender)
+            ).scalar_one_or_none(),
+        )
+        == sender
+    )  # her chat is wiped from Rasa too
+    deleted = query(
+        web.db,
+        lambda s: (
+            s.execute(select(AuditLog).where(AuditLog.action == "data_deleted", AuditLog.actor_id == staff_id))
+            .scalars()
+            .all()
+        ),
+    )
     assert len(deleted) == 1 and deleted[0].subject_id is None  # who did it, not who she was
 
 
@@ -334,12 +437,21 @@ def test_the_alert_shows_the_safe_contact_she_left(web, keyworker):
 
     _, kw = keyworker
     with session_scope(web.db) as session:
-        left = raise_alert(session, AlertReason.HUMAN_REQUESTED, conversation_id=f"web-{uuid.uuid4().hex[:8]}",
-                           channel="socketio")
-        session.add(HandoffContact(alert_id=left.id, conversation_id=left.conversation_id, contact="+447700900432",
-                                   contact_kind="mobile", safe_times="weekday mornings"))
-        declined = raise_alert(session, AlertReason.HUMAN_REQUESTED, conversation_id=f"web-{uuid.uuid4().hex[:8]}",
-                               channel="socketio")
+        left = raise_alert(
+            session, AlertReason.HUMAN_REQUESTED, conversation_id=f"web-{uuid.uuid4().hex[:8]}", channel="socketio"
+        )
+        session.add(
+            HandoffContact(
+                alert_id=left.id,
+                conversation_id=left.conversation_id,
+                contact="+447700900432",
+                contact_kind="mobile",
+                safe_times="weekday mornings",
+            )
+        )
+        declined = raise_alert(
+            session, AlertReason.HUMAN_REQUESTED, conversation_id=f"web-{uuid.uuid4().hex[:8]}", channel="socketio"
+        )
         session.add(HandoffContact(alert_id=declined.id, conversation_id=declined.conversation_id, declined=True))
         left_id, declined_id = left.id, declined.id
     assert "07700 900432 (mobile), weekday mornings" in kw.get(f"/staff/alerts/{left_id}").text

@@ -1,6 +1,7 @@
 """The staff app when Rasa is busy (accepts the connection, never answers) or down
 (refuses it): every page and action says so kindly, within the API timeout
 (5 s by default), and leaves no half-done handoff. Real HTTP, both databases."""
+
 from __future__ import annotations
 
 import asyncio
@@ -112,14 +113,19 @@ def assert_said(resp, elapsed: float, *phrases: str) -> None:
 
 # ---- Rasa busy: connects, never answers -------------------------------------------------------
 
+
 def test_busy_rasa_alert_and_conversation_pages_say_so_quickly(busy_web, silent_rasa):
     _, client = logged_in(busy_web)
     alert_id, sender = new_alert(busy_web.db)
     before = silent_rasa.connections
-    assert_said(*timed(lambda: client.get(f"/staff/alerts/{alert_id}")),
-                "The conversation could not be loaded just now: " + BUSY)
-    assert_said(*timed(lambda: client.get(f"/staff/conversation?c={sender}")),
-                "The conversation could not be loaded just now: " + BUSY)
+    assert_said(
+        *timed(lambda: client.get(f"/staff/alerts/{alert_id}")),
+        "The conversation could not be loaded just now: " + BUSY,
+    )
+    assert_said(
+        *timed(lambda: client.get(f"/staff/conversation?c={sender}")),
+        "The conversation could not be loaded just now: " + BUSY,
+    )
     assert_said(*timed(lambda: client.get(f"/staff/conversation/messages?c={sender}")), BUSY)
     assert silent_rasa.connections > before  # it was asked, and waited for
 
@@ -135,8 +141,11 @@ def test_busy_rasa_take_over_is_refused_and_nothing_is_half_done(busy_web):
 def test_busy_rasa_reply_keeps_her_words_and_the_handoff(busy_web):
     staff_id, client = logged_in(busy_web)
     sender = held_by(busy_web.db, staff_id)
-    resp, elapsed = post(client, "/staff/conversation/reply",
-                         {"c": sender, "text": "Are you safe to talk now?", "message_key": "busy-key-1"})
+    resp, elapsed = post(
+        client,
+        "/staff/conversation/reply",
+        {"c": sender, "text": "Are you safe to talk now?", "message_key": "busy-key-1"},
+    )
     assert_said(resp, elapsed, "Your message may not have gone", BUSY, "Are you safe to talk now?</textarea>")
     # A slow Rasa may still send it: the key stays claimed, so this form cannot send it twice.
     assert handoff_state(busy_web.db, sender) == (True, [(True, "busy-key-1")])
@@ -146,31 +155,38 @@ def test_busy_rasa_hand_back_leaves_the_keyworker_holding_it(busy_web):
     staff_id, client = logged_in(busy_web)
     sender = held_by(busy_web.db, staff_id)
     resp, elapsed = post(client, "/staff/conversation/release", {"c": sender})
-    assert_said(resp, elapsed, "The conversation was not handed back, so you are still answering it: " + BUSY,
-                'id="hand-back"')
+    assert_said(
+        resp, elapsed, "The conversation was not handed back, so you are still answering it: " + BUSY, 'id="hand-back"'
+    )
     paused, handoffs = handoff_state(busy_web.db, sender)
     assert paused and handoffs[0][0]  # still held: the crisis net stays on until it is really handed back
 
 
 # ---- Rasa down: the port refuses the connection ------------------------------------------------
 
+
 def test_rasa_down_every_page_and_action_says_so(web):
     staff_id, client = logged_in(web)
     alert_id, sender = new_alert(web.db)
-    assert_said(*timed(lambda: client.get(f"/staff/alerts/{alert_id}")),
-                "The conversation could not be loaded just now: " + DOWN)
+    assert_said(
+        *timed(lambda: client.get(f"/staff/alerts/{alert_id}")),
+        "The conversation could not be loaded just now: " + DOWN,
+    )
     assert_said(*timed(lambda: client.get(f"/staff/conversation?c={sender}")), DOWN)
-    assert_said(*post(client, "/staff/conversation/take", {"c": sender}),
-                "The conversation was not taken over: " + DOWN)
+    assert_said(
+        *post(client, "/staff/conversation/take", {"c": sender}), "The conversation was not taken over: " + DOWN
+    )
     assert handoff_state(web.db, sender) == (False, [])
 
     held = held_by(web.db, staff_id)
-    resp, elapsed = post(client, "/staff/conversation/reply",
-                         {"c": held, "text": "I'm here.", "message_key": "down-key-1"})
-    assert_said(resp, elapsed, "Your message was not sent: " + DOWN, "I&#39;m here.</textarea>",
-                'value="down-key-1"')
+    resp, elapsed = post(
+        client, "/staff/conversation/reply", {"c": held, "text": "I'm here.", "message_key": "down-key-1"}
+    )
+    assert_said(resp, elapsed, "Your message was not sent: " + DOWN, "I&#39;m here.</textarea>", 'value="down-key-1"')
     # Surely not sent: the key is free again, so the same form can go once Rasa is back.
     assert handoff_state(web.db, held) == (True, [(True, None)])
-    assert_said(*post(client, "/staff/conversation/release", {"c": held}),
-                "The conversation was not handed back, so you are still answering it: " + DOWN)
+    assert_said(
+        *post(client, "/staff/conversation/release", {"c": held}),
+        "The conversation was not handed back, so you are still answering it: " + DOWN,
+    )
     assert handoff_state(web.db, held) == (True, [(True, None)])

@@ -1,4 +1,5 @@
 """Pure logic of the staff app: transcripts, charts, safe redirects, team hours setting."""
+
 from __future__ import annotations
 
 from bot.settings import load_settings
@@ -13,14 +14,22 @@ def test_transcript_separates_her_the_assistant_and_the_keyworker():
         {"event": "user", "text": "I need help", "timestamp": 2, "input_channel": "socketio"},
         {"event": "bot", "text": "I can help.", "timestamp": 3},
         {"event": "pause", "timestamp": 4},
-        {"event": "bot", "text": "Hi, Sam here", "timestamp": 5, "metadata": {STAFF_METADATA_KEY: True, "staff": "Sam"}},
+        {
+            "event": "bot",
+            "text": "Hi, Sam here",
+            "timestamp": 5,
+            "metadata": {STAFF_METADATA_KEY: True, "staff": "Sam"},
+        },
         {"event": "slot", "name": "x", "value": 1},
         {"event": "resume", "timestamp": 6},
     ]
     out = transcript({"events": events})
     assert [(m["who"], m["text"]) for m in out] == [
-        ("her", "I need help"), ("assistant", "I can help."), ("event", "A keyworker took over"),
-        ("keyworker", "Hi, Sam here"), ("event", "Handed back to the assistant"),
+        ("her", "I need help"),
+        ("assistant", "I can help."),
+        ("event", "A keyworker took over"),
+        ("keyworker", "Hi, Sam here"),
+        ("event", "Handed back to the assistant"),
     ]
     assert bot_event("hello", "Sam")["metadata"][STAFF_METADATA_KEY] is True
 

@@ -1,4 +1,5 @@
 """Small builders for appointment tests: a woman with a referral, known slots."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
@@ -15,19 +16,34 @@ LAMBETH = "SAMPLE Lambeth Women's Centre"
 HACKNEY = "SAMPLE Hackney Women's Centre"
 
 
-def make_referral(session, *, caution: bool = False, safe: bool | None = True, phone: str | None = "+447700900123",
-                  name: str | None = "Jo", deadline: date | None = None, postcode: str = "SE15 4QF",
-                  conversation_id: str | None = None, safe_times: str | None = None, reference: str | None = None) -> Referral:
+def make_referral(
+    session,
+    *,
+    caution: bool = False,
+    safe: bool | None = True,
+    phone: str | None = "+447700900123",
+    name: str | None = "Jo",
+    deadline: date | None = None,
+    postcode: str = "SE15 4QF",
+    conversation_id: str | None = None,
+    safe_times: str | None = None,
+    reference: str | None = None,
+) -> Referral:
     woman = Woman(preferred_name=name, phone_e164=phone, safe_to_text=safe, safe_times=safe_times)
     session.add(woman)
     session.flush()
     referral = Referral(
-        reference=reference or f"ELP-T{woman.id:05d}", woman_id=woman.id,
+        reference=reference or f"ELP-T{woman.id:05d}",
+        woman_id=woman.id,
         pathway=Pathway.POLICE_CAUTION if caution else Pathway.SELF,
         caution_date=(today_london() - timedelta(weeks=2)) if caution else None,
         caution_deadline=deadline if caution else None,
-        postcode=postcode, outcode=postcode.split()[0], borough="Southwark", in_coverage=True,
-        channel="rest", conversation_id=conversation_id,
+        postcode=postcode,
+        outcode=postcode.split()[0],
+        borough="Southwark",
+        in_coverage=True,
+        channel="rest",
+        conversation_id=conversation_id,
     )
     session.add(referral)
     session.flush()
@@ -42,8 +58,11 @@ def clear_slots(session) -> None:
     session.execute(delete(AppointmentMessage))
     session.execute(delete(Appointment))
     session.execute(delete(AppointmentSlot))
-    session.execute(delete(OutboxMessage).where(OutboxMessage.dedupe_key.like("appt:%"))
-                    .execution_options(synchronize_session=False))
+    session.execute(
+        delete(OutboxMessage)
+        .where(OutboxMessage.dedupe_key.like("appt:%"))
+        .execution_options(synchronize_session=False)
+    )
 
 
 def centre_id(session, name: str = SOUTHWARK) -> int:
@@ -67,10 +86,16 @@ def working_day(n: int) -> date:
     return day
 
 
-def make_slot(session, starts_at: datetime, *, centre: str = SOUTHWARK, capacity: int = 1,
-              minutes: int = 60) -> AppointmentSlot:
-    slot = AppointmentSlot(centre_id=centre_id(session, centre), keyworker_id=keyworker_id(session),
-                           starts_at=starts_at, ends_at=starts_at + timedelta(minutes=minutes), capacity=capacity)
+def make_slot(
+    session, starts_at: datetime, *, centre: str = SOUTHWARK, capacity: int = 1, minutes: int = 60
+) -> AppointmentSlot:
+    slot = AppointmentSlot(
+        centre_id=centre_id(session, centre),
+        keyworker_id=keyworker_id(session),
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(minutes=minutes),
+        capacity=capacity,
+    )
     session.add(slot)
     session.flush()
     return slot

@@ -7,6 +7,7 @@ Her slips are the ones real conversations have: a correction with the new
 value, a time narrowed in two steps, "ok 2" on a numbered list, a question in
 the middle, a move asked for in her own words.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -38,6 +39,7 @@ def next_weekday(after: date, isoweekday: int) -> date:
 @dataclass(frozen=True)
 class Days:
     """Her meetings' days, counted from today so the journeys hold on any date."""
+
     tuesday: date  # the Tuesday she asks for ("tuesday pls" reads as the next one)
 
     @classmethod
@@ -53,8 +55,11 @@ def make_slots(session, days: Days) -> dict[str, int]:
     clear_slots(session)
     t = days.tuesday
     starts = {
-        "tue_10": local(t, 10), "tue_14": local(t, 14), "wed_11": local(t + timedelta(days=1), 11),
-        "later_10": local(t + timedelta(days=22), 10), "later_14": local(t + timedelta(days=23), 14),
+        "tue_10": local(t, 10),
+        "tue_14": local(t, 14),
+        "wed_11": local(t + timedelta(days=1), 11),
+        "later_10": local(t + timedelta(days=22), 10),
+        "later_14": local(t + timedelta(days=23), 14),
         "week_after_tue": local(t + timedelta(days=7), 11),
     }
     return {name: make_slot(session, when).id for name, when in starts.items()}
@@ -73,7 +78,9 @@ def self_referral(texting: bool) -> list[Step]:
         Step("ok 2", ("money", "Shall I send it?")),
         Step("oh wait the number is wrong, its 07700900432", ("07700 900432", "Shall I send it?")),
         Step("yes", ("ELP-", "free times")),
-        Step("tuesday pls",),
+        Step(
+            "tuesday pls",
+        ),
         Step("10am", ("Shall I book it?", "10am")),
         Step("yes", ("Booked",)),
     ]

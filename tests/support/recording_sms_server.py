@@ -5,6 +5,7 @@ answer back until `release()`: the worker that sent it is stuck "mid-send"
 with the provider already holding the message, the most awkward moment to
 kill it. `delay` slows every answer a little so a batch takes a while.
 """
+
 from __future__ import annotations
 
 import threading
@@ -55,6 +56,8 @@ class HoldingFakeTwilio(FakeTwilio):
     def env(self) -> dict[str, str]:
         """Environment for a worker process sending through this fake."""
         return {
-            "TWILIO_ACCOUNT_SID": DEFAULT_SID, "TWILIO_AUTH_TOKEN": DEFAULT_TOKEN,
-            "TWILIO_FROM_NUMBER": FROM_NUMBER, "TWILIO_BASE_URL": self.url,
+            "TWILIO_ACCOUNT_SID": DEFAULT_SID,
+            "TWILIO_AUTH_TOKEN": DEFAULT_TOKEN,
+            "TWILIO_FROM_NUMBER": FROM_NUMBER,
+            "TWILIO_BASE_URL": self.url,
         }

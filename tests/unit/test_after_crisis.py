@@ -2,6 +2,7 @@
 updated with each new kind of danger and linked to her case, the honest answer to
 "is someone coming?", and when a person will really see it. The action is run
 directly against both databases, with the clock set (a Sunday, a Monday)."""
+
 from __future__ import annotations
 
 import asyncio
@@ -79,8 +80,13 @@ def test_follow_up_says_what_happened_and_what_she_can_do():
 
 
 def test_follow_ups_and_carry_on_answers():
-    for text in ("I'm scared, is someone coming?", "what happens now?", "are the police coming",
-                 "will someone come", "has anyone seen it"):
+    for text in (
+        "I'm scared, is someone coming?",
+        "what happens now?",
+        "are the police coming",
+        "will someone come",
+        "has anyone seen it",
+    ):
         assert is_follow_up(text), text
     for text in ("Jo", "SE15 4QF", "07700 900123", "texts only"):
         assert not is_follow_up(text), text
@@ -92,9 +98,16 @@ def test_follow_ups_and_carry_on_answers():
 
 def _tracker(sender: str, text: str, intent: str, events: list | None = None, form: str | None = None) -> Tracker:
     message = {"intent": {"name": intent, "confidence": 1.0}, "text": text}
-    return Tracker(sender, {"requested_slot": "preferred_name" if form else None},
-                   message, (events or []) + [{"event": "user", "text": text, "parse_data": message}], False, None,
-                   {"name": form} if form else {}, "action_listen")
+    return Tracker(
+        sender,
+        {"requested_slot": "preferred_name" if form else None},
+        message,
+        (events or []) + [{"event": "user", "text": text, "parse_data": message}],
+        False,
+        None,
+        {"name": form} if form else {},
+        "action_listen",
+    )
 
 
 def _run(monkeypatch, at: datetime, tracker: Tracker) -> list[dict]:
@@ -110,8 +123,11 @@ def _texts(messages: list[dict]) -> str:
 
 def _crisis_alerts(sender: str) -> list[Alert]:
     with session_scope() as session:
-        rows = session.execute(select(Alert).where(Alert.conversation_id == sender,
-                                                   Alert.reason == AlertReason.CRISIS)).scalars().all()
+        rows = (
+            session.execute(select(Alert).where(Alert.conversation_id == sender, Alert.reason == AlertReason.CRISIS))
+            .scalars()
+            .all()
+        )
         session.expunge_all()
         return rows
 
@@ -122,8 +138,13 @@ def test_a_worse_disclosure_updates_the_one_alert_and_links_her_case(db_url, mon
         woman = Woman(phone_e164="+447700900111", safe_to_text=True)
         session.add(woman)
         session.flush()
-        referral = Referral(reference="ELP-TEST01", woman_id=woman.id, pathway=Pathway.SELF, in_coverage=True,
-                            conversation_id="elsewhere")
+        referral = Referral(
+            reference="ELP-TEST01",
+            woman_id=woman.id,
+            pathway=Pathway.SELF,
+            in_coverage=True,
+            conversation_id="elsewhere",
+        )
         session.add(referral)
         # The alert the SMS channel raised as her text was stored, before she was known.
         raise_alert(session, AlertReason.CRISIS, conversation_id=sender, channel="rest")
@@ -153,19 +174,23 @@ def test_is_someone_coming_after_the_crisis_is_answered_honestly(db_url, monkeyp
     assert len(_crisis_alerts(sender)) == 1  # nothing new raised by a question
     # A keyworker acknowledged it: she is told so.
     with session_scope() as session:
-        session.execute(select(Alert).where(Alert.conversation_id == sender)).scalar_one().status = \
-            AlertStatus.ACKNOWLEDGED
+        session.execute(
+            select(Alert).where(Alert.conversation_id == sender)
+        ).scalar_one().status = AlertStatus.ACKNOWLEDGED
     said = _texts(_run(monkeypatch, MONDAY_MORNING, _tracker(sender, "has anyone seen it?", "faq")))
     assert "Someone in our team has seen your message" in said
 
 
 def test_mid_form_danger_asks_to_carry_on_with_buttons(db_url, monkeypatch):
-    messages = _run(monkeypatch, MONDAY_MORNING,
-                    _tracker("after-3", "he hit me again", "crisis", form="referral_form"))
+    messages = _run(monkeypatch, MONDAY_MORNING, _tracker("after-3", "he hit me again", "crisis", form="referral_form"))
     assert "carry on with your referral" in messages[-1]["text"]
     assert [b["payload"] for b in messages[-1]["buttons"]] == ["/affirm", "/deny"]
     assert "as soon as they can" in _texts(messages)
-    events = [{"event": "user", "text": "he hit me again"}, {"event": "action", "name": "action_crisis_alert"},
-              {"event": "bot", "text": "..."}, {"event": "action", "name": "action_listen"}]
+    events = [
+        {"event": "user", "text": "he hit me again"},
+        {"event": "action", "name": "action_crisis_alert"},
+        {"event": "bot", "text": "..."},
+        {"event": "action", "name": "action_listen"},
+    ]
     not_yet = _run(monkeypatch, MONDAY_MORNING, _tracker("after-3", "not now", "deny", events, "referral_form"))
     assert "no rush" in not_yet[0]["text"] and len(_crisis_alerts("after-3")) == 1

@@ -1,4 +1,5 @@
 """Reading her requests for a day and time (London), and picks from a list."""
+
 from datetime import date, time
 
 import pytest
@@ -22,10 +23,19 @@ def test_friday_at_2_is_the_coming_friday_at_two_pm():
     assert pref.days == {date(2026, 11, 27)} and pref.at == time(14, 0)
 
 
-@pytest.mark.parametrize("text, at", [
-    ("2pm", time(14)), ("at 10", time(10)), ("10:30", time(10, 30)), ("2.30pm", time(14, 30)),
-    ("half 2", time(14, 30)), ("at 11am", time(11)), ("at 12", time(12)), ("14:00", time(14)),
-])
+@pytest.mark.parametrize(
+    "text, at",
+    [
+        ("2pm", time(14)),
+        ("at 10", time(10)),
+        ("10:30", time(10, 30)),
+        ("2.30pm", time(14, 30)),
+        ("half 2", time(14, 30)),
+        ("at 11am", time(11)),
+        ("at 12", time(12)),
+        ("14:00", time(14)),
+    ],
+)
 def test_clock_times_are_read_in_opening_hours(text, at):
     assert p(text).at == at
 
@@ -87,10 +97,19 @@ def test_matches_uses_london_local_time():
     assert not p("not afternoons").matches(friday_2pm)
 
 
-@pytest.mark.parametrize("text, index", [
-    ("1", 0), ("2.", 1), ("option 3", 2), ("the second one", 1), ("first", 0), ("last", 2),
-    ("number two please", 1), ("i'll take the 3rd one", 2),
-])
+@pytest.mark.parametrize(
+    "text, index",
+    [
+        ("1", 0),
+        ("2.", 1),
+        ("option 3", 2),
+        ("the second one", 1),
+        ("first", 0),
+        ("last", 2),
+        ("number two please", 1),
+        ("i'll take the 3rd one", 2),
+    ],
+)
 def test_choice_from_a_numbered_list(text, index):
     assert parse_choice(text, 3) == index
 

@@ -1,4 +1,5 @@
 """When reminders go: wall-clock offsets in London across both clock changes, quiet hours, safe times."""
+
 from datetime import datetime, time, timezone
 from zoneinfo import ZoneInfo
 

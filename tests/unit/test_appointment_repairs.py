@@ -2,6 +2,7 @@
 asked before; a day ruled out by the caution's rules is explained and the times
 that fit nearest to it are offered; after a call-off the counts are true.
 """
+
 from __future__ import annotations
 
 from datetime import date, time, timedelta
@@ -40,7 +41,8 @@ def test_naming_what_she_ruled_out_lifts_it_and_a_bad_date_starts_again():
     assert narrow(parse_preference("not thursday", TODAY), parse_preference("thursday", TODAY)).not_weekdays == set()
     assert narrow(parse_preference("tuesday", TODAY), parse_preference("31 february", TODAY)).problem == "impossible"
     assert parse_narrowed("tuesday pls\n10am", TODAY) == narrow(
-        parse_preference("tuesday pls", TODAY), parse_preference("10am", TODAY))
+        parse_preference("tuesday pls", TODAY), parse_preference("10am", TODAY)
+    )
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
 """Reminder wording: discreet unless texts are safe, never a carrier opt-out word."""
+
 from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
@@ -17,12 +18,26 @@ LONDON = ZoneInfo("Europe/London")
 
 def appointment(kind=AppointmentKind.MANDATORY_1, safe=None, name="Jo", named=None):
     # Naming the service needs her separate choice too (#19 point 19): by default as texts are safe.
-    woman = Woman(preferred_name=name, phone_e164="+447700900123", safe_to_text=safe, sms_opted_out=False,
-                  texts_may_name_service=bool(safe) if named is None else named)
-    referral = Referral(woman=woman, pathway=Pathway.POLICE_CAUTION, caution_deadline=date(2027, 3, 1),
-                        created_at=datetime(2026, 11, 1, tzinfo=timezone.utc))
-    centre = Centre(name="SAMPLE Southwark Women's Centre", address="1 Example Road, Peckham",
-                    postcode="SE15 5AA", borough="Southwark", phone="020 7946 0101")
+    woman = Woman(
+        preferred_name=name,
+        phone_e164="+447700900123",
+        safe_to_text=safe,
+        sms_opted_out=False,
+        texts_may_name_service=bool(safe) if named is None else named,
+    )
+    referral = Referral(
+        woman=woman,
+        pathway=Pathway.POLICE_CAUTION,
+        caution_deadline=date(2027, 3, 1),
+        created_at=datetime(2026, 11, 1, tzinfo=timezone.utc),
+    )
+    centre = Centre(
+        name="SAMPLE Southwark Women's Centre",
+        address="1 Example Road, Peckham",
+        postcode="SE15 5AA",
+        borough="Southwark",
+        phone="020 7946 0101",
+    )
     slot = AppointmentSlot(centre=centre, starts_at=datetime(2026, 11, 26, 14, 0, tzinfo=LONDON))
     return Appointment(id=7, kind=kind, slot=slot, referral=referral), woman
 
@@ -54,11 +69,16 @@ def test_missed_note_is_discreet_and_offers_a_new_time():
 
 def test_no_text_offers_a_carrier_opt_out_word():
     appt, woman = appointment(safe=True)
-    slot = SlotView(1, appt.slot.starts_at, appt.slot.starts_at, "SAMPLE Centre", "Southwark", "1 Road", "SE15 5AA", None)
+    slot = SlotView(
+        1, appt.slot.starts_at, appt.slot.starts_at, "SAMPLE Centre", "Southwark", "1 Road", "SE15 5AA", None
+    )
     bodies = [
-        reminders.reminder_text(appt, woman, appt.slot.starts_at), reminders.missed_text(appt, woman),
+        reminders.reminder_text(appt, woman, appt.slot.starts_at),
+        reminders.missed_text(appt, woman),
         *texts.confirm_question("cancel", None, slot, False, date(2027, 3, 1))[0:1],
-        texts.called_off(slot, AppointmentKind.MANDATORY_1, date(2027, 3, 1)), texts.PICK_HINT, texts.NO_RECORD,
+        texts.called_off(slot, AppointmentKind.MANDATORY_1, date(2027, 3, 1)),
+        texts.PICK_HINT,
+        texts.NO_RECORD,
     ]
     for body in bodies:
         assert not offers_carrier_word(body), body

@@ -4,6 +4,7 @@ Training is a fake runner that checks what it is given (an empty, private Rasa
 cache) and leaves a model; the stack is a small HTTP server that answers "hi"
 after a few refusals, as Rasa does while it loads the model.
 """
+
 from __future__ import annotations
 
 import http.server
@@ -25,7 +26,7 @@ def test_training_command_is_the_makefiles():
     line = next(l for l in (REPO_ROOT / "Makefile").read_text().splitlines() if l.strip().startswith("$(RASA) train"))
     args = shlex.split(line)[1:]
     out = args.index("--out")
-    del args[out:out + 2]
+    del args[out : out + 2]
     assert args == cold_start.TRAIN_ARGS
 
 
@@ -116,8 +117,12 @@ class FakeStack:
 
 def test_main_records_startup_and_keeps_other_benchmarks(tmp_path, fake_rasa, monkeypatch):
     report = tmp_path / "bench.json"
-    earlier_training = {"cold_train_s": 1500.0, "cache_mb": 90.0, "model_mb": 40.0,
-                        "measured_at": "2026-12-01T10:00:00Z"}
+    earlier_training = {
+        "cold_train_s": 1500.0,
+        "cache_mb": 90.0,
+        "model_mb": 40.0,
+        "measured_at": "2026-12-01T10:00:00Z",
+    }
     report.write_text(json.dumps({"latency": {"ours": []}, "cold_start": {"training": earlier_training}}))
     model = tmp_path / "elpis.tar.gz"
     model.write_bytes(b"model")
@@ -139,7 +144,8 @@ def test_main_records_startup_and_keeps_other_benchmarks(tmp_path, fake_rasa, mo
     # Training skipped: the earlier cold figure stays, dated, and the fresh-clone total uses it.
     assert result["training"] == earlier_training
     assert result["make_run_to_first_answer_s"] == pytest.approx(
-        1500.0 + startup["db_s"] + startup["start_to_first_answer_s"], abs=0.11)
+        1500.0 + startup["db_s"] + startup["start_to_first_answer_s"], abs=0.11
+    )
 
 
 def test_startup_stops_the_stack_when_no_answer_comes(tmp_path, monkeypatch):
@@ -147,8 +153,7 @@ def test_startup_stops_the_stack_when_no_answer_comes(tmp_path, monkeypatch):
     model.write_bytes(b"model")
     stack = FakeStack("http://127.0.0.1:9")  # nothing listens there
     with pytest.raises(TimeoutError):
-        cold_start.startup(model, tmp_path / "run", timeout=0.5, prepare=lambda url: None,
-                           stack_for=lambda *a: stack)
+        cold_start.startup(model, tmp_path / "run", timeout=0.5, prepare=lambda url: None, stack_for=lambda *a: stack)
     assert stack.events == ["start", "stop"]
 
 

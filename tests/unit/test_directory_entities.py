@@ -1,4 +1,5 @@
 """Listing names from the directory become entities, with boroughs and postcodes, and follow edits."""
+
 from __future__ import annotations
 
 from bot.directory.catalogue import Snapshot

@@ -1,4 +1,5 @@
 """Open now / opens next across weekdays, bank holidays and clock changes (Europe/London)."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, timezone
@@ -18,14 +19,17 @@ def at(y, m, d, hh, mm=0) -> datetime:
     return datetime(y, m, d, hh, mm, tzinfo=LONDON)
 
 
-@pytest.mark.parametrize("moment, is_open", [
-    (at(2026, 11, 23, 9, 29), False),  # Monday, before opening
-    (at(2026, 11, 23, 9, 30), True),
-    (at(2026, 11, 25, 16, 59), True),  # Wednesday
-    (at(2026, 11, 27, 17, 0), False),  # Friday, closing time
-    (at(2026, 11, 28, 12, 0), False),  # Saturday
-    (at(2026, 11, 29, 12, 0), False),  # Sunday
-])
+@pytest.mark.parametrize(
+    "moment, is_open",
+    [
+        (at(2026, 11, 23, 9, 29), False),  # Monday, before opening
+        (at(2026, 11, 23, 9, 30), True),
+        (at(2026, 11, 25, 16, 59), True),  # Wednesday
+        (at(2026, 11, 27, 17, 0), False),  # Friday, closing time
+        (at(2026, 11, 28, 12, 0), False),  # Saturday
+        (at(2026, 11, 29, 12, 0), False),  # Sunday
+    ],
+)
 def test_open_now_across_weekdays(moment, is_open):
     assert opening_status(WEEKDAYS, moment).is_open is is_open
 
@@ -35,8 +39,7 @@ def test_opens_next_skips_the_weekend():
     assert status.state == "closed"
     assert status.next_open == at(2026, 11, 30, 9, 30)  # Monday
     assert status_text(status, at(2026, 11, 27, 18, 0)) == "Closed now. Opens Monday at 9:30am"
-    assert status_text(opening_status(WEEKDAYS, at(2026, 11, 23, 11)), at(2026, 11, 23, 11)) == \
-        "Open now, until 5pm"
+    assert status_text(opening_status(WEEKDAYS, at(2026, 11, 23, 11)), at(2026, 11, 23, 11)) == "Open now, until 5pm"
 
 
 def test_bank_holiday_closes_unless_the_listing_opens_on_them():
@@ -86,10 +89,13 @@ def test_overnight_and_24_hour_listings():
 
 
 def test_exceptions_replace_regular_hours():
-    hours = Hours(WEEKDAYS.openings, exceptions=(
-        HoursException(date(2026, 12, 24), date(2027, 1, 1), closed=True, description="Christmas break"),
-        HoursException(date(2026, 11, 28), date(2026, 11, 28), closed=False, opens=time(10), closes=time(13)),
-    ))
+    hours = Hours(
+        WEEKDAYS.openings,
+        exceptions=(
+            HoursException(date(2026, 12, 24), date(2027, 1, 1), closed=True, description="Christmas break"),
+            HoursException(date(2026, 11, 28), date(2026, 11, 28), closed=False, opens=time(10), closes=time(13)),
+        ),
+    )
     assert not opening_status(hours, at(2026, 12, 24, 11)).is_open
     assert opening_status(hours, at(2026, 12, 30, 11)).next_open == at(2027, 1, 4, 9, 30)
     assert opening_status(hours, at(2026, 11, 28, 11)).is_open  # a special Saturday

@@ -1,4 +1,5 @@
 """What she sees: web cards with buttons, short SMS pages, details, picking "the second one"."""
+
 from __future__ import annotations
 
 import re
@@ -26,17 +27,23 @@ OPT_OUT = re.compile(r"\b(STOP|CANCEL|END|QUIT|UNSUBSCRIBE|STOPALL|REVOKE|OPTOUT
 
 
 def hits(*items, km=1.2):
-    return [Hit(item, None if item.national else km * (i + 1), 2, opening_status(item.hours, NOW))
-            for i, item in enumerate(items)]
+    return [
+        Hit(item, None if item.national else km * (i + 1), 2, opening_status(item.hours, NOW))
+        for i, item in enumerate(items)
+    ]
 
 
 def test_web_page_has_cards_with_buttons_and_more():
-    messages = render.page_messages("Here are places near SE15:", hits(PECKHAM_HOUSING, BRIXTON_HOUSING,
-                                                                        PECKHAM_CENTRE), 0, 4, "socketio", NOW)
+    messages = render.page_messages(
+        "Here are places near SE15:", hits(PECKHAM_HOUSING, BRIXTON_HOUSING, PECKHAM_CENTRE), 0, 4, "socketio", NOW
+    )
     assert messages[0]["text"] == "Here are places near SE15:"
     cards = messages[1:4]
     assert [c["buttons"][0]["payload"] for c in cards] == [
-        '/choose_option{"option": 1}', '/choose_option{"option": 2}', '/choose_option{"option": 3}']
+        '/choose_option{"option": 1}',
+        '/choose_option{"option": 2}',
+        '/choose_option{"option": 3}',
+    ]
     assert cards[0]["text"].startswith("1. Peckham housing\n0.7 miles away")
     assert "Open now, until 5pm" in cards[0]["text"] and "Phone 020 7946 0101" in cards[0]["text"]
     assert [b["payload"] for b in messages[-1]["buttons"]] == ["/more_options", "/human_handoff"]
@@ -49,11 +56,18 @@ def test_last_web_page_offers_no_more():
 
 @pytest.mark.parametrize("remaining", [0, 5])
 def test_sms_page_is_short_plain_and_numbered(remaining):
-    long_name = listing("SAMPLE A Very Long Name For A Women's Support And Advice Centre In South London",
-                        ["housing"], "SE15")
-    [message] = render.page_messages("Here are places for housing near SE15 4QF, nearest first:",
-                                     hits(long_name, BRIXTON_HOUSING, HELPLINE), 0, remaining, "sms", NOW,
-                                     sample=True)
+    long_name = listing(
+        "SAMPLE A Very Long Name For A Women's Support And Advice Centre In South London", ["housing"], "SE15"
+    )
+    [message] = render.page_messages(
+        "Here are places for housing near SE15 4QF, nearest first:",
+        hits(long_name, BRIXTON_HOUSING, HELPLINE),
+        0,
+        remaining,
+        "sms",
+        NOW,
+        sample=True,
+    )
     text = message["text"]
     assert "buttons" not in message
     assert render.sms_segments(text) <= 3
@@ -97,18 +111,21 @@ def test_distances_in_miles():
     assert render.miles(None) is None
 
 
-@pytest.mark.parametrize("text, option, expected", [
-    ("the second one", None, 1),
-    ("2", None, 1),
-    ("", 3, 2),
-    ("the first", None, 0),
-    ("the last one on the list", None, 2),
-    ("the one in brixton", None, 1),
-    ("number 7", None, None),
-    ("the nearest one", None, 0),
-    ("that one", None, None),  # three shown: which?
-    ("", 9, None),
-])
+@pytest.mark.parametrize(
+    "text, option, expected",
+    [
+        ("the second one", None, 1),
+        ("2", None, 1),
+        ("", 3, 2),
+        ("the first", None, 0),
+        ("the last one on the list", None, 2),
+        ("the one in brixton", None, 1),
+        ("number 7", None, None),
+        ("the nearest one", None, 0),
+        ("that one", None, None),  # three shown: which?
+        ("", 9, None),
+    ],
+)
 def test_choose_index(text, option, expected):
     shown = [PECKHAM_HOUSING, BRIXTON_HOUSING, BRIXTON_DRINK]
     assert choose_index(text, option, shown) == expected

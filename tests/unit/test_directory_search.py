@@ -1,4 +1,5 @@
 """Ranking (need match, then distance), open-now filters, broader options, national lines."""
+
 from __future__ import annotations
 
 from datetime import datetime, time
@@ -26,12 +27,33 @@ def listing(name, categories, outcode=None, hours=WEEKDAYS, national=False, boro
     site = None
     if outcode or borough:
         info = resolve_location(outcode or borough)
-        site = Site(sid, name, "1 Example Road", None, borough or info.borough,
-                    info.latitude if coords else None, info.longitude if coords else None, "Bus 1")
+        site = Site(
+            sid,
+            name,
+            "1 Example Road",
+            None,
+            borough or info.borough,
+            info.latitude if coords else None,
+            info.longitude if coords else None,
+            "Bus 1",
+        )
     return Listing(
-        key=f"{sid}:{sid if site else 0}", service_id=sid, name=name, organisation="SAMPLE org", description=None,
-        url=None, email=None, categories=frozenset(with_ancestors(categories)), women_only=False, national=national,
-        eligibility=None, is_sample=True, last_checked=None, phones=(Phone("+442079460101"),), hours=hours, site=site,
+        key=f"{sid}:{sid if site else 0}",
+        service_id=sid,
+        name=name,
+        organisation="SAMPLE org",
+        description=None,
+        url=None,
+        email=None,
+        categories=frozenset(with_ancestors(categories)),
+        women_only=False,
+        national=national,
+        eligibility=None,
+        is_sample=True,
+        last_checked=None,
+        phones=(Phone("+442079460101"),),
+        hours=hours,
+        site=site,
     )
 
 
@@ -61,8 +83,18 @@ CROYDON_HOUSING = listing("Croydon housing", ["housing"], "CR0")
 SHELTER = listing("National housing line", ["housing"], national=True, hours=ALWAYS)
 HELPLINE = listing("National abuse helpline", ["domestic_abuse"], national=True, hours=ALWAYS)
 NO_COORDS = listing("Lambeth outreach", ["womens_centre"], borough="Lambeth", coords=False)
-SNAP = snapshot(PECKHAM_HOUSING, BRIXTON_HOUSING, PECKHAM_CENTRE, CAMBERWELL_COUNSELLING, HACKNEY_DRINK,
-                BRIXTON_DRINK, CROYDON_HOUSING, SHELTER, HELPLINE, NO_COORDS)
+SNAP = snapshot(
+    PECKHAM_HOUSING,
+    BRIXTON_HOUSING,
+    PECKHAM_CENTRE,
+    CAMBERWELL_COUNSELLING,
+    HACKNEY_DRINK,
+    BRIXTON_DRINK,
+    CROYDON_HOUSING,
+    SHELTER,
+    HELPLINE,
+    NO_COORDS,
+)
 
 
 def test_need_match_first_then_nearest():
@@ -97,8 +129,9 @@ def test_open_now_filter_and_next_to_open():
     assert names(saturday.hits) == ["Brixton drink service"]
     monday = search_snapshot(SNAP, query("SW9", "drugs_alcohol", when="now", at=MONDAY_11))
     assert "Brixton drink service" not in names(monday.hits)
-    evening = search_snapshot(SNAP, query("SW9", "drugs_alcohol", when="now",
-                                          at=datetime(2026, 11, 27, 20, 0, tzinfo=LONDON)))
+    evening = search_snapshot(
+        SNAP, query("SW9", "drugs_alcohol", when="now", at=datetime(2026, 11, 27, 20, 0, tzinfo=LONDON))
+    )
     assert evening.hits == [] and evening.closed_matches == 2
     assert evening.next_to_open.listing.name == "Brixton drink service"  # opens Saturday 10am
 

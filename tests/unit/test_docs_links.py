@@ -1,5 +1,6 @@
 """The README and docs/ stay true to the tree: links resolve, the two commands come first,
 the "where things are" table names paths that exist, and every setting is documented."""
+
 from __future__ import annotations
 
 import glob
@@ -43,8 +44,7 @@ def anchors(page: Path) -> set[str]:
 
 
 def relative_links(page: Path) -> list[str]:
-    return [t for t in LINK.findall(prose(page.read_text(encoding="utf-8")))
-            if not re.match(r"[a-z][a-z0-9+.-]*:", t)]
+    return [t for t in LINK.findall(prose(page.read_text(encoding="utf-8"))) if not re.match(r"[a-z][a-z0-9+.-]*:", t)]
 
 
 def test_there_are_pages_and_links():
@@ -106,7 +106,8 @@ def setting_variables() -> dict[str, set[str]]:
 def test_every_setting_is_in_the_configuration_page():
     page = (REPO / "docs" / "configuration.md").read_text(encoding="utf-8")
     documented = {name.lower() for name in re.findall(r"`([A-Z][A-Z0-9_]+)`", page)}
-    missing = sorted(f"{field} ({'/'.join(sorted(names))})"
-                     for field, names in setting_variables().items() if not names & documented)
+    missing = sorted(
+        f"{field} ({'/'.join(sorted(names))})" for field, names in setting_variables().items() if not names & documented
+    )
     assert len(setting_variables()) > 40
     assert not missing, f"docs/configuration.md lacks the variable of: {missing}"

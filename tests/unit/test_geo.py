@@ -1,4 +1,5 @@
 """Tests for bot.geo: postcode parsing, district lookup, borough matching, resolution."""
+
 from __future__ import annotations
 
 import csv
@@ -203,8 +204,16 @@ def test_boroughs_table() -> None:
 
 @pytest.mark.parametrize(
     ("name", "expected"),
-    [("Lambeth", True), ("lambeth", True), ("City of London", True), ("Hertsmere", False),
-     ("Lambith", False), ("London", False), ("", False), (None, False)],
+    [
+        ("Lambeth", True),
+        ("lambeth", True),
+        ("City of London", True),
+        ("Hertsmere", False),
+        ("Lambith", False),
+        ("London", False),
+        ("", False),
+        (None, False),
+    ],
 )
 def test_is_london_borough(name: str | None, expected: bool) -> None:
     assert is_london_borough(name) is expected

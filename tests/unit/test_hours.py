@@ -1,4 +1,5 @@
 """Week hours and clock times (bot/hours.py), and the three places that use them."""
+
 from __future__ import annotations
 
 import logging
@@ -20,30 +21,48 @@ def week(text: str) -> list[tuple[int, time, time]]:
     return [(o.weekday, o.opens, o.closes) for o in parse_week(text)]
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("Mon-Fri 09:30-17:00", [(d, time(9, 30), time(17)) for d in range(1, 6)]),
-    ("Mon-Fri 9:30-17:00", [(d, time(9, 30), time(17)) for d in range(1, 6)]),
-    ("Mon-Thu 10:00-16:00; Sat 10:00-13:00", [(d, time(10), time(16)) for d in range(1, 5)] + [(6, time(10), time(13))]),
-    ("Sat 10:00-13:00 14:00-16:00; Sun closed", [(6, time(10), time(13)), (6, time(14), time(16))]),
-    ("Sat 10:00-13:00 and 14:00-16:00", [(6, time(10), time(13)), (6, time(14), time(16))]),
-    ("Monday 09:00-17:00\nTues, Thurs 10:00-12:00", [(1, time(9), time(17)), (2, time(10), time(12)), (4, time(10), time(12))]),
-    ("Fri-Mon 18:00-08:00", [(5, time(18), time(8)), (6, time(18), time(8)), (7, time(18), time(8)), (1, time(18), time(8))]),
-    ("daily 00:00-24:00", [(d, time(0), time(0)) for d in range(1, 8)]),  # 24:00 is midnight
-    ("Mon-Fri 09:30-17:00, Sat 10:00-13:00", [(d, time(9, 30), time(17)) for d in range(1, 6)] + [(6, time(10), time(13))]),
-    ("", []),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Mon-Fri 09:30-17:00", [(d, time(9, 30), time(17)) for d in range(1, 6)]),
+        ("Mon-Fri 9:30-17:00", [(d, time(9, 30), time(17)) for d in range(1, 6)]),
+        (
+            "Mon-Thu 10:00-16:00; Sat 10:00-13:00",
+            [(d, time(10), time(16)) for d in range(1, 5)] + [(6, time(10), time(13))],
+        ),
+        ("Sat 10:00-13:00 14:00-16:00; Sun closed", [(6, time(10), time(13)), (6, time(14), time(16))]),
+        ("Sat 10:00-13:00 and 14:00-16:00", [(6, time(10), time(13)), (6, time(14), time(16))]),
+        (
+            "Monday 09:00-17:00\nTues, Thurs 10:00-12:00",
+            [(1, time(9), time(17)), (2, time(10), time(12)), (4, time(10), time(12))],
+        ),
+        (
+            "Fri-Mon 18:00-08:00",
+            [(5, time(18), time(8)), (6, time(18), time(8)), (7, time(18), time(8)), (1, time(18), time(8))],
+        ),
+        ("daily 00:00-24:00", [(d, time(0), time(0)) for d in range(1, 8)]),  # 24:00 is midnight
+        (
+            "Mon-Fri 09:30-17:00, Sat 10:00-13:00",
+            [(d, time(9, 30), time(17)) for d in range(1, 6)] + [(6, time(10), time(13))],
+        ),
+        ("", []),
+    ],
+)
 def test_week_text_is_read(text, expected):
     assert week(text) == expected
 
 
-@pytest.mark.parametrize("text, says", [
-    ("Mondays from nine", "can't read hours 'Mondays from nine'"),
-    ("Funday 09:00-17:00", "unknown day 'funday'"),
-    ("Mon-Fri 9-17", "can't read times '9-17' (use 09:30-17:00)"),  # hours only: "9-5" would be overnight
-    ("Mon-Fri 09:30-25:00", "no such time 25:00"),
-    ("Mon-Fri 09:30-17:00; Sat", "can't read hours 'Sat'"),
-    ("Open Mon-Fri 9:30-17:00", "unknown day 'open mon'"),
-])
+@pytest.mark.parametrize(
+    "text, says",
+    [
+        ("Mondays from nine", "can't read hours 'Mondays from nine'"),
+        ("Funday 09:00-17:00", "unknown day 'funday'"),
+        ("Mon-Fri 9-17", "can't read times '9-17' (use 09:30-17:00)"),  # hours only: "9-5" would be overnight
+        ("Mon-Fri 09:30-25:00", "no such time 25:00"),
+        ("Mon-Fri 09:30-17:00; Sat", "can't read hours 'Sat'"),
+        ("Open Mon-Fri 9:30-17:00", "unknown day 'open mon'"),
+    ],
+)
 def test_a_bad_part_is_an_error_naming_it(text, says):
     with pytest.raises(HoursError) as caught:
         parse_week(text)
@@ -60,15 +79,26 @@ def test_read_week_keeps_the_good_parts_and_reports_the_bad_ones():
 def test_format_week_reads_back():
     text = "Mon-Fri 09:30-17:00; Sat 10:00-13:00 14:00-16:00"
     assert format_week(parse_week(text)) == text
-    assert format_week([Opening(3, time(9), time(12)), Opening(1, time(9), time(12))]) == "Mon 09:00-12:00; Wed 09:00-12:00"
+    assert (
+        format_week([Opening(3, time(9), time(12)), Opening(1, time(9), time(12))])
+        == "Mon 09:00-12:00; Wed 09:00-12:00"
+    )
 
 
-@pytest.mark.parametrize("moment, said", [
-    (time(14), "2pm"), (time(9, 30), "9:30am"), (time(12), "12pm"), (time(0), "midnight"),
-    (time(0, 30), "12:30am"), (time(12, 5), "12:05pm"), (time(23, 59), "11:59pm"),
-    (datetime(2026, 7, 1, 13, 0, tzinfo=timezone.utc), "2pm"),  # said in the service's zone (BST)
-    (datetime(2026, 12, 1, 14, 0, tzinfo=timezone.utc), "2pm"),  # GMT
-])
+@pytest.mark.parametrize(
+    "moment, said",
+    [
+        (time(14), "2pm"),
+        (time(9, 30), "9:30am"),
+        (time(12), "12pm"),
+        (time(0), "midnight"),
+        (time(0, 30), "12:30am"),
+        (time(12, 5), "12:05pm"),
+        (time(23, 59), "11:59pm"),
+        (datetime(2026, 7, 1, 13, 0, tzinfo=timezone.utc), "2pm"),  # said in the service's zone (BST)
+        (datetime(2026, 12, 1, 14, 0, tzinfo=timezone.utc), "2pm"),  # GMT
+    ],
+)
 def test_format_time(moment, said):
     assert format_time(moment) == said
 

@@ -10,6 +10,7 @@ Every import in every module counts, late ones inside functions too (the AST
 is walked, nothing is imported). A new top-level package fails here until it
 is placed in a layer.
 """
+
 from __future__ import annotations
 
 import ast
@@ -129,13 +130,16 @@ def test_the_exceptions_are_still_needed():
         assert any(unit(t) == there for t in imports_of(module, modules()[module])), f"{module}: no longer needed"
 
 
-@pytest.mark.parametrize("source, expected", [
-    ("from bot.staff.alert_notify import raise_and_notify", ["bot.staff.alert_notify"]),
-    ("def f():\n    from bot.seed import seed", ["bot.seed"]),
-    ("from bot import directory", ["bot.directory"]),
-    ("from . import models", ["bot.db.models"]),
-    ("from ..settings import get_settings", ["bot.settings"]),
-])
+@pytest.mark.parametrize(
+    "source, expected",
+    [
+        ("from bot.staff.alert_notify import raise_and_notify", ["bot.staff.alert_notify"]),
+        ("def f():\n    from bot.seed import seed", ["bot.seed"]),
+        ("from bot import directory", ["bot.directory"]),
+        ("from . import models", ["bot.db.models"]),
+        ("from ..settings import get_settings", ["bot.settings"]),
+    ],
+)
 def test_imports_are_read_from_the_ast(tmp_path, source, expected):
     path = tmp_path / "x.py"
     path.write_text(source)

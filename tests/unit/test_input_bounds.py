@@ -1,4 +1,5 @@
 """Every message is bounded before Rasa stores or understands it (bot/channels/input_bounds.py)."""
+
 from __future__ import annotations
 
 import re

@@ -6,6 +6,7 @@ privacy notice from failing the build alone). Syllables come from a small
 vowel-group counter of our own (no dictionary, no download); it is checked on
 words with known counts below. The worst texts are printed on every run.
 """
+
 from __future__ import annotations
 
 import re
@@ -59,9 +60,25 @@ def bot_texts(domain_dir: Path = REPO_ROOT / "domain") -> list[tuple[str, str]]:
 
 @pytest.mark.parametrize(
     "word,count",
-    [("help", 1), ("support", 2), ("appointment", 3), ("referral", 3), ("people", 2), ("little", 2),
-     ("police", 2), ("private", 2), ("safe", 1), ("housing", 2), ("don't", 1), ("you'll", 1),
-     ("woman", 2), ("keyworker", 3), ("national", 3), ("emergency", 4), ("asked", 1)],
+    [
+        ("help", 1),
+        ("support", 2),
+        ("appointment", 3),
+        ("referral", 3),
+        ("people", 2),
+        ("little", 2),
+        ("police", 2),
+        ("private", 2),
+        ("safe", 1),
+        ("housing", 2),
+        ("don't", 1),
+        ("you'll", 1),
+        ("woman", 2),
+        ("keyworker", 3),
+        ("national", 3),
+        ("emergency", 4),
+        ("asked", 1),
+    ],
 )
 def test_syllable_counter_on_known_words(word, count):
     assert syllables(word) == count
@@ -82,8 +99,10 @@ def test_bot_texts_read_at_age_9_to_11(capsys):
     assert len(scored) >= 20, "expected the domain's responses"
     average = mean(grade for grade, _, _ in scored)
     worst = sorted(scored, reverse=True)[:WORST_SHOWN]
-    report = [f"Flesch-Kincaid grade: average {average:.1f} over {len(scored)} bot texts "
-              f"(limit {MAX_AVERAGE_GRADE}); hardest to read:"]
+    report = [
+        f"Flesch-Kincaid grade: average {average:.1f} over {len(scored)} bot texts "
+        f"(limit {MAX_AVERAGE_GRADE}); hardest to read:"
+    ]
     report += [f"  {grade:5.1f}  {name}: {' '.join(text.split())[:110]}" for grade, name, text in worst]
     with capsys.disabled():
         print("\n" + "\n".join(report))

@@ -1,6 +1,7 @@
 """QuestionGate: a question the classifier put elsewhere is answered only when the
 topic model is sure and the classifier thought it might be a question; never over
 a flow that acts."""
+
 from __future__ import annotations
 
 import pytest
@@ -10,12 +11,16 @@ from bot.rasa_components.knowledge_selector import GATE_QUESTION_AT, GATE_TOPIC_
 
 
 def message(intent: str, faq: float, topic: float) -> Message:
-    return Message(data={
-        "text": "where r u",
-        "intent": {"name": intent, "confidence": 0.7},
-        "intent_ranking": [{"name": intent, "confidence": 0.7}, {"name": "faq", "confidence": faq}],
-        "response_selector": {"faq": {"ranking": [{"intent_response_key": "faq/times_places", "confidence": topic}]}},
-    })
+    return Message(
+        data={
+            "text": "where r u",
+            "intent": {"name": intent, "confidence": 0.7},
+            "intent_ranking": [{"name": intent, "confidence": 0.7}, {"name": "faq", "confidence": faq}],
+            "response_selector": {
+                "faq": {"ranking": [{"intent_response_key": "faq/times_places", "confidence": topic}]}
+            },
+        }
+    )
 
 
 def gated(m: Message) -> dict:

@@ -1,4 +1,5 @@
 """Our fixes to Rasa's action client behave exactly as Rasa's own code, only faster."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -26,13 +27,29 @@ def _sample_events() -> list[dict]:
     from rasa.shared.core import events as ev
 
     samples = [
-        ev.UserUttered("hi", {"name": "greet", "confidence": 0.9}, [{"entity": "e", "value": "v", "start": 0, "end": 1}]),
-        ev.BotUttered("hello", {"buttons": [{"title": "a", "payload": "/a"}]}), ev.SlotSet("n", [1, "a"]),
-        ev.Restarted(), ev.AllSlotsReset(), ev.ReminderScheduled("i", datetime(2026, 11, 23, 12)), ev.ReminderCancelled("r"),
-        ev.ActionReverted(), ev.UserUtteranceReverted(), ev.StoryExported(), ev.FollowupAction("action_x"),
-        ev.ConversationPaused(), ev.ConversationResumed(), ev.ActionExecuted("action_x", "RulePolicy", 1.0),
-        ev.AgentUttered("x"), ev.ActiveLoop("form"), ev.LoopInterrupted(True), ev.ActionExecutionRejected("a"),
-        ev.SessionStarted(), ev.EntitiesAdded([{"entity": "e", "value": "v"}]), ev.DefinePrevUserUtteredFeaturization(False),
+        ev.UserUttered(
+            "hi", {"name": "greet", "confidence": 0.9}, [{"entity": "e", "value": "v", "start": 0, "end": 1}]
+        ),
+        ev.BotUttered("hello", {"buttons": [{"title": "a", "payload": "/a"}]}),
+        ev.SlotSet("n", [1, "a"]),
+        ev.Restarted(),
+        ev.AllSlotsReset(),
+        ev.ReminderScheduled("i", datetime(2026, 11, 23, 12)),
+        ev.ReminderCancelled("r"),
+        ev.ActionReverted(),
+        ev.UserUtteranceReverted(),
+        ev.StoryExported(),
+        ev.FollowupAction("action_x"),
+        ev.ConversationPaused(),
+        ev.ConversationResumed(),
+        ev.ActionExecuted("action_x", "RulePolicy", 1.0),
+        ev.AgentUttered("x"),
+        ev.ActiveLoop("form"),
+        ev.LoopInterrupted(True),
+        ev.ActionExecutionRejected("a"),
+        ev.SessionStarted(),
+        ev.EntitiesAdded([{"entity": "e", "value": "v"}]),
+        ev.DefinePrevUserUtteredFeaturization(False),
     ]
     return [e.as_dict() for e in samples]
 
@@ -46,8 +63,14 @@ def test_quick_event_check_agrees_with_the_full_schema():
     events = _sample_events()
     bad = [dict(e, timestamp="noon") for e in events] + [dict(e, event="no_such") for e in events]
     bad += [{"event": "slot", "name": 3}, {"event": "user", "parse_data": "x"}, {"no_event": 1}, "slot"]
-    for answer in ([{"events": [e]} for e in events + bad] + [{"events": events}, {"events": None}, {},
-                   {"responses": [{"text": "x"}]}, {"responses": "x"}, []]):
+    for answer in [{"events": [e]} for e in events + bad] + [
+        {"events": events},
+        {"events": None},
+        {},
+        {"responses": [{"text": "x"}]},
+        {"responses": "x"},
+        [],
+    ]:
         try:
             validate(answer, RemoteAction.action_response_format_spec())
             full = True

@@ -1,4 +1,5 @@
 """The Rasa speed-ups (bot/rasa_components) give what Rasa's own code gives."""
+
 from __future__ import annotations
 
 import asyncio
@@ -23,6 +24,7 @@ from bot.rasa_components.tracker_store import LiveInMemoryTrackerStore
 
 # --- the graph runner ------------------------------------------------------------
 
+
 class Step(GraphComponent):
     """A node that records its inputs, so the tests can see what ran and with what."""
 
@@ -43,20 +45,23 @@ class Step(GraphComponent):
 
 
 def _node(tag: str, needs: dict[str, str], target: bool = False) -> SchemaNode:
-    return SchemaNode(needs=needs, uses=Step, fn="run", constructor_name="create", config={"tag": tag},
-                      is_target=target)
+    return SchemaNode(
+        needs=needs, uses=Step, fn="run", constructor_name="create", config={"tag": tag}, is_target=target
+    )
 
 
 def _runner(tmp_path) -> DaskGraphRunner:
     # A diamond with a shared input, a node only one target needs, and one no target needs.
-    schema = GraphSchema({
-        "a": _node("a", {"x": "__in__"}),
-        "b": _node("b", {"a": "a"}),
-        "c": _node("c", {"a": "a", "x": "__in__"}),
-        "d": _node("d", {"b": "b", "c": "c"}, target=True),
-        "e": _node("e", {"c": "c"}, target=True),
-        "unused": _node("unused", {"x": "__in__"}),
-    })
+    schema = GraphSchema(
+        {
+            "a": _node("a", {"x": "__in__"}),
+            "b": _node("b", {"a": "a"}),
+            "c": _node("c", {"a": "a", "x": "__in__"}),
+            "d": _node("d", {"b": "b", "c": "c"}, target=True),
+            "e": _node("e", {"c": "c"}, target=True),
+            "unused": _node("unused", {"x": "__in__"}),
+        }
+    )
     return DaskGraphRunner(schema, LocalModelStorage(tmp_path), ExecutionContext(schema, "m"))
 
 
@@ -85,6 +90,7 @@ def test_a_failing_node_fails_the_run_as_before(tmp_path):
 
 # --- what goes to the action server ------------------------------------------------
 
+
 def _events(*kinds: str) -> list[dict]:
     return [{"event": kind, "n": i} for i, kind in enumerate(kinds)]
 
@@ -99,11 +105,20 @@ def test_the_history_sent_starts_at_her_previous_message():
 
 def test_the_action_call_keeps_slots_form_and_latest_message(monkeypatch):
     domain = Domain.from_dict({"intents": ["greet"], "slots": {"name": {"type": "text", "mappings": []}}})
-    tracker = DialogueStateTracker.from_events("s", [
-        ActionExecuted("action_listen"), UserUttered("one", {"name": "greet", "confidence": 1.0}),
-        BotUttered("a"), ActionExecuted("action_listen"), UserUttered("two", {"name": "greet", "confidence": 1.0}),
-        SlotSet("name", "Jo"), ActionExecuted("action_listen"), UserUttered("three", {"name": "greet", "confidence": 1.0}),
-    ], domain.slots)
+    tracker = DialogueStateTracker.from_events(
+        "s",
+        [
+            ActionExecuted("action_listen"),
+            UserUttered("one", {"name": "greet", "confidence": 1.0}),
+            BotUttered("a"),
+            ActionExecuted("action_listen"),
+            UserUttered("two", {"name": "greet", "confidence": 1.0}),
+            SlotSet("name", "Jo"),
+            ActionExecuted("action_listen"),
+            UserUttered("three", {"name": "greet", "confidence": 1.0}),
+        ],
+        domain.slots,
+    )
     action = RemoteAction("action_x", EndpointConfig("http://127.0.0.1:1/webhook"))
     body = action._action_call_format(tracker, domain)
     state = body["tracker"]
@@ -163,9 +178,16 @@ def test_the_live_tracker_is_handed_back_only_while_it_matches_what_was_saved():
 def test_with_several_sessions_only_the_last_is_handed_back():
     async def scenario():
         store = LiveInMemoryTrackerStore(DOMAIN)
-        tracker = _tracker("s2", ActionExecuted("action_session_start"), SessionStarted(), UserUttered("old"),
-                           SlotSet("name", "Jo"), ActionExecuted("action_session_start"), SessionStarted(),
-                           UserUttered("new"))
+        tracker = _tracker(
+            "s2",
+            ActionExecuted("action_session_start"),
+            SessionStarted(),
+            UserUttered("old"),
+            SlotSet("name", "Jo"),
+            ActionExecuted("action_session_start"),
+            SessionStarted(),
+            UserUttered("new"),
+        )
         await store.save(tracker)
         found = await store.retrieve("s2")
         assert found is not tracker

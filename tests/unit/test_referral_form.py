@@ -1,4 +1,5 @@
 """The referral form's validator, driven with real rasa-sdk trackers (no servers)."""
+
 from __future__ import annotations
 
 import asyncio
@@ -27,12 +28,18 @@ def domain() -> dict:
 def tracker(requested: str, text: str, intent: str = "inform", confidence: float = 0.9, **slots) -> Tracker:
     all_slots = {"requested_slot": requested, requested: text, **slots}
     return Tracker(
-        "t1", all_slots,
+        "t1",
+        all_slots,
         {"text": text, "intent": {"name": intent, "confidence": confidence}, "entities": []},
-        [{"event": "action", "name": "action_listen"},
-         {"event": "user", "text": text},
-         {"event": "slot", "name": requested, "value": text}],
-        False, None, {"name": "referral_form"}, "action_listen",
+        [
+            {"event": "action", "name": "action_listen"},
+            {"event": "user", "text": text},
+            {"event": "slot", "name": requested, "value": text},
+        ],
+        False,
+        None,
+        {"name": "referral_form"},
+        "action_listen",
     )
 
 
@@ -70,8 +77,9 @@ def test_skip_is_refused_for_consent(domain):
 
 
 def test_go_back_clears_the_previous_answer(domain):
-    slots, texts = run(tracker("location", "go back", "go_back", consent="yes", age_ok="adult",
-                               preferred_name="Jo"), domain)
+    slots, texts = run(
+        tracker("location", "go back", "go_back", consent="yes", age_ok="adult", preferred_name="Jo"), domain
+    )
     assert slots["preferred_name"] is None and slots["requested_slot"] == "preferred_name"
     assert "going back" in texts[0]
 
@@ -93,19 +101,45 @@ def test_invalid_phone_gets_a_kind_reask(domain):
 
 
 def test_caution_details_only_asked_for_police_pathway(domain):
-    slots, _ = run(tracker("pathway", "myself", consent="yes", age_ok="adult", preferred_name="Jo",
-                           location="SE15", phone="skipped"), domain)
+    slots, _ = run(
+        tracker(
+            "pathway", "myself", consent="yes", age_ok="adult", preferred_name="Jo", location="SE15", phone="skipped"
+        ),
+        domain,
+    )
     assert slots["pathway"] == "self" and slots["requested_slot"] == "needs"
-    slots, _ = run(tracker("pathway", "the police", consent="yes", age_ok="adult", preferred_name="Jo",
-                           location="SE15", phone="skipped"), domain)
+    slots, _ = run(
+        tracker(
+            "pathway",
+            "the police",
+            consent="yes",
+            age_ok="adult",
+            preferred_name="Jo",
+            location="SE15",
+            phone="skipped",
+        ),
+        domain,
+    )
     assert slots["requested_slot"] == "caution_details"
 
 
 def test_change_at_summary_clears_that_field(domain):
-    answered = dict(consent="yes", age_ok="adult", preferred_name="Jo", phone="skipped", pathway="self",
-                    needs="skipped")
-    slots, texts = run(tracker("referral_confirmed", "change my postcode", "change_field", location="SE15",
-                               postcode=None, outcode="SE15", borough="Southwark", **answered), domain)
+    answered = dict(
+        consent="yes", age_ok="adult", preferred_name="Jo", phone="skipped", pathway="self", needs="skipped"
+    )
+    slots, texts = run(
+        tracker(
+            "referral_confirmed",
+            "change my postcode",
+            "change_field",
+            location="SE15",
+            postcode=None,
+            outcode="SE15",
+            borough="Southwark",
+            **answered,
+        ),
+        domain,
+    )
     assert slots["location"] is None and slots["outcode"] is None and slots["requested_slot"] == "location"
 
 

@@ -4,6 +4,7 @@ towns outside London by name, and the wording of the summary and the end.
 The validator runs with real rasa-sdk trackers (no servers); what she would
 see is the dispatcher's messages and the slots it sets.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -25,27 +26,53 @@ SMS_NUMBER = "+447700900432"
 
 # Everything answered up to the summary (self-referral, no police details).
 ANSWERED = dict(
-    consent="yes", age_ok="adult", preferred_name="Jo", location="SE15 4QF", postcode="SE15 4QF", outcode="SE15",
-    borough="Southwark", in_coverage=True, phone="+447700900123", phone_e164="+447700900123",
-    contact_safety="texts only", safe_to_text=True, safe_to_call=False, safe_times="after 6pm", pathway="self",
-    needs="accommodation", need_list=["accommodation"],
+    consent="yes",
+    age_ok="adult",
+    preferred_name="Jo",
+    location="SE15 4QF",
+    postcode="SE15 4QF",
+    outcode="SE15",
+    borough="Southwark",
+    in_coverage=True,
+    phone="+447700900123",
+    phone_e164="+447700900123",
+    contact_safety="texts only",
+    safe_to_text=True,
+    safe_to_call=False,
+    safe_times="after 6pm",
+    pathway="self",
+    needs="accommodation",
+    need_list=["accommodation"],
 )
 BEFORE_PHONE = {k: ANSWERED[k] for k in ("consent", "age_ok", "preferred_name")}
 
 
-def tracker(requested: str, text: str, intent: str = "inform", confidence: float = 0.9, *, channel: str = "rest",
-            sender: str = "t1", fills: bool = True, **slots) -> Tracker:
+def tracker(
+    requested: str,
+    text: str,
+    intent: str = "inform",
+    confidence: float = 0.9,
+    *,
+    channel: str = "rest",
+    sender: str = "t1",
+    fills: bool = True,
+    **slots,
+) -> Tracker:
     """Her message `text` while the form asks `requested` (filling it, as from_text does, when `fills`)."""
     all_slots = {"requested_slot": requested, **slots}
-    events = [{"event": "action", "name": "action_listen"},
-              {"event": "user", "text": text, "input_channel": channel}]
+    events = [{"event": "action", "name": "action_listen"}, {"event": "user", "text": text, "input_channel": channel}]
     if fills:
         all_slots[requested] = text
         events.append({"event": "slot", "name": requested, "value": text})
     return Tracker(
-        sender, all_slots,
+        sender,
+        all_slots,
         {"text": text, "intent": {"name": intent, "confidence": confidence}, "entities": []},
-        events, False, None, {"name": "referral_form"}, "action_listen",
+        events,
+        False,
+        None,
+        {"name": "referral_form"},
+        "action_listen",
     )
 
 
@@ -71,15 +98,18 @@ def test_number_corrected_at_the_summary_is_taken_not_asked_again(domain):
     assert texts == ["Thanks, I've changed your mobile number."]
 
 
-@pytest.mark.parametrize("text, slot, value", [
-    ("change my name to Jess", "preferred_name", "Jess"),
-    ("my name is Jess not Jo", "preferred_name", "Jess"),
-    ("name's wrong, it's Jess", "preferred_name", "Jess"),
-    ("the times are wrong, it should be weekday mornings", "safe_times", "weekday mornings"),
-    ("change contact to calls only", "contact_safety", "calls only"),
-    ("actually it's calls only", "contact_safety", "calls only"),
-    ("change help to housing and money", "needs", "accommodation, finance_benefit_debt"),
-])
+@pytest.mark.parametrize(
+    "text, slot, value",
+    [
+        ("change my name to Jess", "preferred_name", "Jess"),
+        ("my name is Jess not Jo", "preferred_name", "Jess"),
+        ("name's wrong, it's Jess", "preferred_name", "Jess"),
+        ("the times are wrong, it should be weekday mornings", "safe_times", "weekday mornings"),
+        ("change contact to calls only", "contact_safety", "calls only"),
+        ("actually it's calls only", "contact_safety", "calls only"),
+        ("change help to housing and money", "needs", "accommodation, finance_benefit_debt"),
+    ],
+)
 def test_other_fields_corrected_with_their_value_at_the_summary(domain, text, slot, value):
     slots, texts, _ = run(at_summary(text, "change_field"), domain)
     assert slots[slot] == value and slots["requested_slot"] == "referral_confirmed"
@@ -93,9 +123,15 @@ def test_changing_contact_keeps_her_safe_times(domain):
 
 def test_postcode_and_borough_corrected_at_the_summary(domain, db_url):
     slots, _, _ = run(at_summary("wrong postcode, it's SW9 8JX", "change_field"), domain)
-    assert slots["postcode"] == "SW9 8JX" and slots["borough"] == "Lambeth" and slots["requested_slot"] == "referral_confirmed"
+    assert (
+        slots["postcode"] == "SW9 8JX"
+        and slots["borough"] == "Lambeth"
+        and slots["requested_slot"] == "referral_confirmed"
+    )
     slots, _, _ = run(at_summary("actually I live in Hackney now", "inform"), domain)
-    assert slots["borough"] == "Hackney" and slots["postcode"] is None and slots["requested_slot"] == "referral_confirmed"
+    assert (
+        slots["borough"] == "Hackney" and slots["postcode"] is None and slots["requested_slot"] == "referral_confirmed"
+    )
 
 
 def test_a_correction_mid_form_keeps_her_current_question(domain):
@@ -117,8 +153,16 @@ def test_a_name_that_is_not_a_name_is_not_taken():
     assert corrections.correction_value("you can call me any time", "preferred_name") is None
 
 
-@pytest.mark.parametrize("text", ["yes, my name is fine", "yes the number is right", "yes the area is right",
-                                  "yes send it", "that's all correct thanks"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "yes, my name is fine",
+        "yes the number is right",
+        "yes the area is right",
+        "yes send it",
+        "that's all correct thanks",
+    ],
+)
 def test_a_yes_at_the_summary_is_not_read_as_a_correction(domain, text):
     slots, texts, _ = run(at_summary(text, "affirm"), domain)
     assert slots["referral_confirmed"] == "yes" and texts == []
@@ -154,8 +198,16 @@ def test_rest_still_asks_what_number(domain, db_url):
     assert slots["requested_slot"] == "phone" and texts == []  # utter_ask_phone follows
 
 
-@pytest.mark.parametrize("text, intent", [("this one", "inform"), ("this number please", "inform"),
-                                          ("/affirm", "affirm"), ("yes", "affirm"), ("Yeah that's fine", "affirm")])
+@pytest.mark.parametrize(
+    "text, intent",
+    [
+        ("this one", "inform"),
+        ("this number please", "inform"),
+        ("/affirm", "affirm"),
+        ("yes", "affirm"),
+        ("Yeah that's fine", "affirm"),
+    ],
+)
 def test_yes_or_this_one_takes_her_texting_number(domain, text, intent):
     slots, texts, _ = run(sms(OFFER_SLOT, text, intent, **BEFORE_PHONE, location="SE15"), domain)
     assert slots["phone"] == slots["phone_e164"] == SMS_NUMBER
@@ -197,14 +249,33 @@ def test_this_one_on_sms_at_the_phone_question_and_not_on_the_web(domain):
 # --- 4. "ok 2" on a numbered SMS list ------------------------------------------------
 
 YES_NO = options_from_buttons([{"title": "Yes, I'm safe", "payload": "/affirm"}, {"title": "No", "payload": "/deny"}])
-CONTACT = options_from_buttons([
-    {"title": "Texts and calls", "payload": "texts and calls"}, {"title": "Texts only", "payload": "texts only"},
-    {"title": "Calls only", "payload": "calls only"}, {"title": "Neither is safe", "payload": "neither"},
-])
+CONTACT = options_from_buttons(
+    [
+        {"title": "Texts and calls", "payload": "texts and calls"},
+        {"title": "Texts only", "payload": "texts only"},
+        {"title": "Calls only", "payload": "calls only"},
+        {"title": "Neither is safe", "payload": "neither"},
+    ]
+)
 
 
-@pytest.mark.parametrize("reply", ["ok 2", "Ok, 2", "2 please", "number 2 thanks", "2 x", "2 please x", "okay two",
-                                   "option 2 pls", "i'll take 2", "2 is fine", "the 2nd one", "yeah 2"])
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "ok 2",
+        "Ok, 2",
+        "2 please",
+        "number 2 thanks",
+        "2 x",
+        "2 please x",
+        "okay two",
+        "option 2 pls",
+        "i'll take 2",
+        "2 is fine",
+        "the 2nd one",
+        "yeah 2",
+    ],
+)
 def test_a_number_with_everyday_words_around_it_picks_that_option(reply):
     assert match(reply, CONTACT).payload == "texts only"
 
@@ -228,12 +299,19 @@ def test_a_count_in_the_help_answer_is_not_a_numbered_choice():
 # --- 16. Towns outside London by name -------------------------------------------------
 
 
-@pytest.mark.parametrize("text, name, country", [
-    ("Manchester", "Manchester", "England"), ("i live in leeds", "Leeds", "England"),
-    ("newcastle", "Newcastle upon Tyne", "England"), ("Glasgow", "Glasgow", "Scotland"),
-    ("im from cardiff", "Cardiff", "Wales"), ("Belfast", "Belfast", "Northern Ireland"),
-    ("I live in Street", "Street", "England"), ("st albans", "St Albans", "England"),
-])
+@pytest.mark.parametrize(
+    "text, name, country",
+    [
+        ("Manchester", "Manchester", "England"),
+        ("i live in leeds", "Leeds", "England"),
+        ("newcastle", "Newcastle upon Tyne", "England"),
+        ("Glasgow", "Glasgow", "Scotland"),
+        ("im from cardiff", "Cardiff", "Wales"),
+        ("Belfast", "Belfast", "Northern Ireland"),
+        ("I live in Street", "Street", "England"),
+        ("st albans", "St Albans", "England"),
+    ],
+)
 def test_uk_towns_outside_london(text, name, country):
     found = find_uk_place(text)
     assert found.kind == "outside_london" and found.place.name == name and found.place.country == country
@@ -244,9 +322,22 @@ def test_london_by_a_name_our_tables_lack(text):
     assert find_uk_place(text).kind == "london"
 
 
-@pytest.mark.parametrize("text", ["street", "on the street", "at home", "in a hostel", "I need help with money",
-                                  "the dog keeps barking at night", "no fixed abode", "with my sister", "hello",
-                                  "from Poland", "i dont want to say"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "street",
+        "on the street",
+        "at home",
+        "in a hostel",
+        "I need help with money",
+        "the dog keeps barking at night",
+        "no fixed abode",
+        "with my sister",
+        "hello",
+        "from Poland",
+        "i dont want to say",
+    ],
+)
 def test_everyday_words_are_not_towns(text):
     assert find_uk_place(text) is None
 
@@ -285,16 +376,18 @@ def test_next_steps_never_promise_contact_she_did_not_allow():
 def test_summary_says_texts_only_when_she_said_texts_only():
     lines = summary_lines({**ANSWERED})
     assert "Contact: texts only, no calls, after 6pm" in lines
-    assert "Contact: calls only, no texts" in summary_lines({**ANSWERED, "safe_to_text": False, "safe_to_call": True,
-                                                             "safe_times": None})
+    assert "Contact: calls only, no texts" in summary_lines(
+        {**ANSWERED, "safe_to_text": False, "safe_to_call": True, "safe_times": None}
+    )
     assert "Contact: texts and calls OK" in summary_lines({**ANSWERED, "safe_to_call": True, "safe_times": None})
 
 
 def test_summary_shows_plain_dates():
-    lines = summary_lines({**ANSWERED, "pathway": "police_caution", "caution_date": "2026-09-01",
-                           "police_reference": "01/123456/26"})
+    lines = summary_lines(
+        {**ANSWERED, "pathway": "police_caution", "caution_date": "2026-09-01", "police_reference": "01/123456/26"}
+    )
     assert "Sent by: police (Tue 1 September, 01/123456/26)" in lines or any(
-        "Sent by: police (Tue 1 September 2026, 01/123456/26)" == line for line in lines)
+        "Sent by: police (Tue 1 September 2026, 01/123456/26)" == line for line in lines
+    )
     assert plain_date("2026-09-01", today=date(2026, 12, 6)) == "Tue 1 September"
     assert plain_date("2025-12-24", today=date(2026, 1, 5)) == "Wed 24 December 2025"
-

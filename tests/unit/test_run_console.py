@@ -5,6 +5,7 @@ a digest of work done (only when there was some), warnings and errors.
 Stage helper (scripts/stage.py): a line as a stage starts, one with its time,
 "still working" while it runs, and nothing more once make has stopped.
 """
+
 from __future__ import annotations
 
 import http.server
@@ -48,6 +49,7 @@ class FakeClock:
 
 # --- the worker's console ---------------------------------------------------
 
+
 def _run_scheduler(caplog, quiet: bool, seconds: float = 1.2) -> list[logging.LogRecord]:
     """A compressed stretch of the worker's life: jobs every 0.05 s (for 30 s), the digest every 0.4 s."""
     if quiet:
@@ -59,8 +61,9 @@ def _run_scheduler(caplog, quiet: bool, seconds: float = 1.2) -> list[logging.Lo
         runs["n"] += 1
         return 1 if runs["n"] in (3, 4) else 0  # work done twice, early on; idle after
 
-    scheduler = build_scheduler([("tracker_erasure", 0.05, erase_pending), ("alert_notices", 0.05, lambda: 0)],
-                                digest, digest_seconds=0.4)
+    scheduler = build_scheduler(
+        [("tracker_erasure", 0.05, erase_pending), ("alert_notices", 0.05, lambda: 0)], digest, digest_seconds=0.4
+    )
     with caplog.at_level(logging.INFO):
         scheduler.start()
         time.sleep(seconds)
@@ -161,8 +164,10 @@ def test_worker_reports_each_outcome(monkeypatch):
     outcomes = iter(["sent", "retry", "failed"])
     monkeypatch.setattr(loop, "deliver", lambda *a, **k: next(outcomes))
     digest = Digest()
-    worker = loop.Worker(providers={"sms": object(), "email": object()},
-                         on_outcome=lambda message, outcome: digest.delivered(message.kind, outcome))
+    worker = loop.Worker(
+        providers={"sms": object(), "email": object()},
+        on_outcome=lambda message, outcome: digest.delivered(message.kind, outcome),
+    )
     for kind in ("reminder", "reply", "alert"):
         worker._send_one(Claimed(1, "sms", "+447700900123", "text", 0, None, kind))
     assert worker.sent == 1
@@ -171,9 +176,11 @@ def test_worker_reports_each_outcome(monkeypatch):
 
 # --- scripts/stage.py --------------------------------------------------------
 
+
 def _stage(*args: str, env: dict, stdout=subprocess.PIPE) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(STAGE), *args], env=env, stdout=stdout, stderr=subprocess.STDOUT,
-                          text=True, timeout=30)
+    return subprocess.run(
+        [sys.executable, str(STAGE), *args], env=env, stdout=stdout, stderr=subprocess.STDOUT, text=True, timeout=30
+    )
 
 
 @pytest.fixture
@@ -212,7 +219,7 @@ def test_the_ticker_stops_when_make_stops(tmp_path, stage_env):
     # The owner (make, here a short-lived python) exits without `end`, as when a stage fails.
     stage_env["ELPIS_STAGE_TICK_S"] = "1"
     out = tmp_path / "out.txt"
-    owner = (f"import subprocess, sys; subprocess.run([sys.executable, {str(STAGE)!r}, 'begin', 'db', 'migrating'])")
+    owner = f"import subprocess, sys; subprocess.run([sys.executable, {str(STAGE)!r}, 'begin', 'db', 'migrating'])"
     with open(out, "w") as f:
         subprocess.run([sys.executable, "-c", owner], env=stage_env, stdout=f, stderr=subprocess.STDOUT, timeout=30)
         time.sleep(2.0)
@@ -273,9 +280,17 @@ def test_stage_never_fails_the_build(tmp_path):
 def test_make_run_brackets_every_stage():
     # `make -n` lists the recipes without running them: each stage of `make run`
     # on a fresh machine begins and ends through scripts/stage.py, servers end on their own.
-    text = subprocess.run(["make", "-n", "-B", "run"], cwd=REPO_ROOT, capture_output=True, text=True,
-                          timeout=60).stdout
+    text = subprocess.run(["make", "-n", "-B", "run"], cwd=REPO_ROOT, capture_output=True, text=True, timeout=60).stdout
     calls = re.findall(r"scripts/stage\.py (begin|end) (\w+)", text)
-    assert calls == [("begin", "venv"), ("end", "venv"), ("begin", "spacy"), ("end", "spacy"),
-                     ("begin", "model"), ("end", "model"), ("begin", "db"), ("end", "db"), ("begin", "servers")]
+    assert calls == [
+        ("begin", "venv"),
+        ("end", "venv"),
+        ("begin", "spacy"),
+        ("end", "spacy"),
+        ("begin", "model"),
+        ("end", "model"),
+        ("begin", "db"),
+        ("end", "db"),
+        ("begin", "servers"),
+    ]
     assert "--until http://127.0.0.1:5005/status" in text

@@ -1,4 +1,5 @@
 """The NumPy MiniLM encoder gives sentence vectors that carry meaning."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -67,9 +68,16 @@ def test_the_featurizer_adds_one_scaled_sentence_feature():
 # Fine-tuning on our intents (bot/nlu/encoder_tuning.py). TensorFlow computes
 # the gradients; the tuned weights then run in the NumPy forward pass.
 
-_TEXTS = ["can I move my appointment", "I need to rearrange my appointment", "change my appointment to friday",
-          "can we do another day", "cancel my appointment", "I won't need the appointment", "scrap my booking",
-          "please cancel it"]
+_TEXTS = [
+    "can I move my appointment",
+    "I need to rearrange my appointment",
+    "change my appointment to friday",
+    "can we do another day",
+    "cancel my appointment",
+    "I won't need the appointment",
+    "scrap my booking",
+    "please cancel it",
+]
 _LABELS = ["reschedule"] * 4 + ["cancel"] * 4
 
 
@@ -150,9 +158,13 @@ def test_with_no_fine_tuning_nothing_is_stored_and_the_pretrained_encoder_is_use
     storage, resource = LocalModelStorage(tmp_path), Resource("encoder")
     context = ExecutionContext(GraphSchema({}), "test")
     SentenceEncoderFeaturizer.create(config, storage, resource, context).train(
-        TrainingData([Message(data={TEXT: t, "intent": i}) for t, i in zip(_TEXTS, _LABELS)]))
+        TrainingData([Message(data={TEXT: t, "intent": i}) for t, i in zip(_TEXTS, _LABELS)])
+    )
     loaded = SentenceEncoderFeaturizer.load(config, storage, resource, context)
     message = Message(data={TEXT: "cancel my appointment"})
     loaded.process([message])
-    assert np.allclose(message.get_dense_features(TEXT)[1].features[0] / 5.0,
-                       shared_encoder().encode("cancel my appointment"), atol=1e-6)
+    assert np.allclose(
+        message.get_dense_features(TEXT)[1].features[0] / 5.0,
+        shared_encoder().encode("cancel my appointment"),
+        atol=1e-6,
+    )

@@ -1,4 +1,5 @@
 """SMS rules: segments against Twilio's published cases, plain punctuation, carrier words."""
+
 from __future__ import annotations
 
 import json
@@ -89,31 +90,46 @@ def test_carrier_words_are_twilios():
     assert OPT_IN_WORDS == TWILIO_OPT_IN - {"YES"} and classify("yes") is None
 
 
-@pytest.mark.parametrize("text, kind", [
-    ("STOP", "opt_out"), (" stop. ", "opt_out"), ("Stop all", "opt_out"), ("optout", "opt_out"),
-    ("START", "opt_in"), ("unstop!", "opt_in"), ("HELP", "help"), ("info", "help"),
-    ("please stop", None), ("I need help", None), ("", None), (None, None),
-])
+@pytest.mark.parametrize(
+    "text, kind",
+    [
+        ("STOP", "opt_out"),
+        (" stop. ", "opt_out"),
+        ("Stop all", "opt_out"),
+        ("optout", "opt_out"),
+        ("START", "opt_in"),
+        ("unstop!", "opt_in"),
+        ("HELP", "help"),
+        ("info", "help"),
+        ("please stop", None),
+        ("I need help", None),
+        ("", None),
+        (None, None),
+    ],
+)
 def test_classify(text, kind):
     assert classify(text) == kind
 
 
-@pytest.mark.parametrize("text, word", [
-    ("To stop, say STOP.", "STOP"),
-    ("Reply 'cancel' to cancel it", "CANCEL"),
-    ("Reply STOP to stop these", "STOP"),
-    ("text cancel to cancel", "CANCEL"),
-    ("Reply YES to confirm or STOP to end.", "STOP"),  # later in the sentence, in capitals
-    ("Reply with 'end' to finish", "END"),  # later in the sentence, in quotes
-    ("Send HELP for more", "HELP"),  # the carrier answers HELP itself
-    ("Reply “info” for details", "INFO"),
-    ("You can say 'leave it' to stop at any time.", None),
-    ("Your appointment is cancelled.", None),
-    ("You can say 'get support', 'find help' or 'talk to someone'.", None),
-    ("I'll send your details on, and someone will help you.", None),
-    ("Reply YES to confirm or CHANGE to rearrange.", None),
-    ("Say 'talk to someone'. STOP means something else.", None),  # another sentence
-    ("", None),
-])
+@pytest.mark.parametrize(
+    "text, word",
+    [
+        ("To stop, say STOP.", "STOP"),
+        ("Reply 'cancel' to cancel it", "CANCEL"),
+        ("Reply STOP to stop these", "STOP"),
+        ("text cancel to cancel", "CANCEL"),
+        ("Reply YES to confirm or STOP to end.", "STOP"),  # later in the sentence, in capitals
+        ("Reply with 'end' to finish", "END"),  # later in the sentence, in quotes
+        ("Send HELP for more", "HELP"),  # the carrier answers HELP itself
+        ("Reply “info” for details", "INFO"),
+        ("You can say 'leave it' to stop at any time.", None),
+        ("Your appointment is cancelled.", None),
+        ("You can say 'get support', 'find help' or 'talk to someone'.", None),
+        ("I'll send your details on, and someone will help you.", None),
+        ("Reply YES to confirm or CHANGE to rearrange.", None),
+        ("Say 'talk to someone'. STOP means something else.", None),  # another sentence
+        ("", None),
+    ],
+)
 def test_offers_carrier_word(text, word):
     assert offers_carrier_word(text) == word

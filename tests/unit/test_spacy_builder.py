@@ -1,4 +1,5 @@
 """Tests for bot.nlu.spacy_builder: the saved pipeline must work where Rasa loads it."""
+
 from __future__ import annotations
 
 import json
@@ -101,8 +102,10 @@ def test_build_pipeline_is_blank_english_with_entity_ruler() -> None:
         ("se150lb", [("se150lb", "postcode", "postcode")]),  # se150 + lb
         ("M1 1AE", [("M1 1AE", "postcode", "postcode")]),
         ("H&F", [("H&F", "borough", "Hammersmith and Fulham")]),
-        ("rbkc or k & c", [("rbkc", "borough", "Kensington and Chelsea"),
-                           ("k & c", "borough", "Kensington and Chelsea")]),
+        (
+            "rbkc or k & c",
+            [("rbkc", "borough", "Kensington and Chelsea"), ("k & c", "borough", "Kensington and Chelsea")],
+        ),
         ("Tower hamlets", [("Tower hamlets", "borough", "Tower Hamlets")]),
         ("KINGSTON-upon-thames", [("KINGSTON-upon-thames", "borough", "Kingston upon Thames")]),
         ("lambith", [("lambith", "borough", "Lambeth")]),

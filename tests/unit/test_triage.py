@@ -6,6 +6,7 @@ these pin the deterministic part: the net's vetoes, the past, the words of
 distress, and her answer to "Are you safe right now?". Examples are the
 issue's own and our own, never the blind sets'.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -15,31 +16,56 @@ from bot.safety.triage import Grade, SafetyAnswer, distress_words, grade, grade_
 
 # The issue's examples of everyday words that set off the crisis reply.
 EVERYDAY = [
-    "the traffic was murder", "I could kill a pizza right now", "my laptop died",
-    "I'm dreading the bus journey", "money's tight this month", "my daughter fell off her bike but she's OK",
-    "that was a long time ago, I'm fine now", "my GP changed my medication",
-    "my phone died so i missed your text", "this form is killing me", "the kids are killing me today haha",
-    "the knife drawer is stuck again", "i cut my finger chopping onions", "my charger's dead",
-    "that film last night killed me 😂", "career suicide turning up in my slippers",
-    "my mum will kill me if i forget her birthday", "is there a domestic violence support group near me",
-    "where is the knife crime awareness talk", "what time is the suicide prevention training",
+    "the traffic was murder",
+    "I could kill a pizza right now",
+    "my laptop died",
+    "I'm dreading the bus journey",
+    "money's tight this month",
+    "my daughter fell off her bike but she's OK",
+    "that was a long time ago, I'm fine now",
+    "my GP changed my medication",
+    "my phone died so i missed your text",
+    "this form is killing me",
+    "the kids are killing me today haha",
+    "the knife drawer is stuck again",
+    "i cut my finger chopping onions",
+    "my charger's dead",
+    "that film last night killed me 😂",
+    "career suicide turning up in my slippers",
+    "my mum will kill me if i forget her birthday",
+    "is there a domestic violence support group near me",
+    "where is the knife crime awareness talk",
+    "what time is the suicide prevention training",
     "my son got hit by a ball at football, he's fine",
 ]
 DANGER = [
-    "he's outside and says he'll kill me", "he says hes gonna smash my face in when he gets back",
-    "i've taken all my sertraline", "swallowed a whole packet of paracetamol an hour ago",
-    "hes locked me in the bedroom and took my phone", "someone has been following me since the station",
-    "can't talk he's here, please send someone", "im going to jump off the bridge tonight",
-    "been cutting my arms and it wont stop bleeding", "he's hitting me right now",
-    "he used to hit me and now he's back and hitting me again", "my ex is parked outside watching my window",
-    "i left him years ago but he found me and he's outside my door", "zamknął mnie w domu",
-    "আমি আজ রাতে আত্মহত্যা করব", "me está pegando ahora mismo",
+    "he's outside and says he'll kill me",
+    "he says hes gonna smash my face in when he gets back",
+    "i've taken all my sertraline",
+    "swallowed a whole packet of paracetamol an hour ago",
+    "hes locked me in the bedroom and took my phone",
+    "someone has been following me since the station",
+    "can't talk he's here, please send someone",
+    "im going to jump off the bridge tonight",
+    "been cutting my arms and it wont stop bleeding",
+    "he's hitting me right now",
+    "he used to hit me and now he's back and hitting me again",
+    "my ex is parked outside watching my window",
+    "i left him years ago but he found me and he's outside my door",
+    "zamknął mnie w domu",
+    "আমি আজ রাতে আত্মহত্যা করব",
+    "me está pegando ahora mismo",
 ]
 DISTRESS = [
-    "I feel so low lately", "cant sleep for worrying about the rent", "i'm so anxious about court next week",
-    "he used to hit me, I left 2 years ago but I still have nightmares", "i don't feel safe walking home at night",
-    "scared he'll find out where I live", "everything feels so heavy, i cant be bothered with anything",
-    "me siento muy triste y sola", "nie mogę spać, martwię się o dzieci",
+    "I feel so low lately",
+    "cant sleep for worrying about the rent",
+    "i'm so anxious about court next week",
+    "he used to hit me, I left 2 years ago but I still have nightmares",
+    "i don't feel safe walking home at night",
+    "scared he'll find out where I live",
+    "everything feels so heavy, i cant be bothered with anything",
+    "me siento muy triste y sola",
+    "nie mogę spać, martwię się o dzieci",
 ]
 
 
@@ -69,14 +95,17 @@ def test_fear_that_is_over_does_not_ask():
     assert grade("I was scared of my ex years ago, I'm fine now")[0] is not Grade.UNSURE
 
 
-@pytest.mark.parametrize("text, over", [
-    ("he hit me years ago, I'm safe now", True),
-    ("he used to beat me, he is in prison now", True),
-    ("I tried to kill myself when I was 16, I'm in a good place now", True),
-    ("he hit me years ago and he's back tonight", False),
-    ("he hit me last year and he just hit me again", False),
-    ("he used to hit me and he's hitting me again", False),
-])
+@pytest.mark.parametrize(
+    "text, over",
+    [
+        ("he hit me years ago, I'm safe now", True),
+        ("he used to beat me, he is in prison now", True),
+        ("I tried to kill myself when I was 16, I'm in a good place now", True),
+        ("he hit me years ago and he's back tonight", False),
+        ("he hit me last year and he just hit me again", False),
+        ("he used to hit me and he's hitting me again", False),
+    ],
+)
 def test_the_past_is_over_unless_something_says_now(text, over):
     assert past_and_safe(text) is over
     assert mentions_crisis(text) is not over
@@ -94,12 +123,15 @@ def test_a_thing_removed_leaves_the_danger_in_the_rest():
     assert mentions_crisis("my phone died and he hit me")
 
 
-@pytest.mark.parametrize("ranking, expected", [
-    ([{"name": "crisis", "confidence": 0.9}], (Grade.DANGER, "model")),
-    ([{"name": "crisis", "confidence": 0.5}], (Grade.UNSURE, "model")),
-    ([{"name": "crisis", "confidence": 0.2}, {"name": "distress", "confidence": 0.6}], (Grade.DISTRESS, "model")),
-    ([{"name": "inform", "confidence": 0.9}], (Grade.NONE, "model")),
-])
+@pytest.mark.parametrize(
+    "ranking, expected",
+    [
+        ([{"name": "crisis", "confidence": 0.9}], (Grade.DANGER, "model")),
+        ([{"name": "crisis", "confidence": 0.5}], (Grade.UNSURE, "model")),
+        ([{"name": "crisis", "confidence": 0.2}, {"name": "distress", "confidence": 0.6}], (Grade.DISTRESS, "model")),
+        ([{"name": "inform", "confidence": 0.9}], (Grade.NONE, "model")),
+    ],
+)
 def test_the_models_confidence_grades_what_the_words_do_not(ranking, expected):
     assert grade("he came round earlier", ranking) == expected
 
@@ -113,13 +145,23 @@ def test_digits_are_never_graded_by_the_model():
     assert grade("999")[0] is Grade.DANGER
 
 
-@pytest.mark.parametrize("text, intent, expected", [
-    ("yes", "affirm", SafetyAnswer.SAFE), ("Yes, I'm safe", None, SafetyAnswer.SAFE), ("im ok", None, SafetyAnswer.SAFE),
-    ("1", None, SafetyAnswer.SAFE), ("no", "deny", SafetyAnswer.UNSAFE), ("nope", None, SafetyAnswer.UNSAFE),
-    ("i cant talk", None, SafetyAnswer.UNSAFE), ("2", None, SafetyAnswer.UNSAFE), ("3", None, SafetyAnswer.UNSAFE),
-    ("/crisis", "crisis", SafetyAnswer.UNSAFE), ("yes but he's outside my door", None, SafetyAnswer.UNSAFE),
-    ("what time is my appointment", "check_appointment", None),
-])
+@pytest.mark.parametrize(
+    "text, intent, expected",
+    [
+        ("yes", "affirm", SafetyAnswer.SAFE),
+        ("Yes, I'm safe", None, SafetyAnswer.SAFE),
+        ("im ok", None, SafetyAnswer.SAFE),
+        ("1", None, SafetyAnswer.SAFE),
+        ("no", "deny", SafetyAnswer.UNSAFE),
+        ("nope", None, SafetyAnswer.UNSAFE),
+        ("i cant talk", None, SafetyAnswer.UNSAFE),
+        ("2", None, SafetyAnswer.UNSAFE),
+        ("3", None, SafetyAnswer.UNSAFE),
+        ("/crisis", "crisis", SafetyAnswer.UNSAFE),
+        ("yes but he's outside my door", None, SafetyAnswer.UNSAFE),
+        ("what time is my appointment", "check_appointment", None),
+    ],
+)
 def test_her_answer_to_are_you_safe(text, intent, expected):
     assert safety_answer(text, intent) is expected
 

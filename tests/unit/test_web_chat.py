@@ -1,4 +1,5 @@
 """The chat page's settings, page, assets and socket.io channel, without servers."""
+
 from __future__ import annotations
 
 import re
@@ -23,10 +24,18 @@ def render(env: dict[str, str]) -> str:
 def test_settings_have_chat_fields_with_safe_defaults():
     s = load_settings({})
     assert s.exit_url == DEFAULT_EXIT_URL and s.text_us_number == "" and s.rasa_socket_url == ""
-    s = load_settings({"ELPIS_EXIT_URL": "https://example.org/weather", "ELPIS_TEXT_US_NUMBER": "07700 900123",
-                       "ELPIS_RASA_SOCKET_URL": "https://rasa.example.org"})
+    s = load_settings(
+        {
+            "ELPIS_EXIT_URL": "https://example.org/weather",
+            "ELPIS_TEXT_US_NUMBER": "07700 900123",
+            "ELPIS_RASA_SOCKET_URL": "https://rasa.example.org",
+        }
+    )
     assert (s.exit_url, s.text_us_number, s.rasa_socket_url) == (
-        "https://example.org/weather", "07700 900123", "https://rasa.example.org")
+        "https://example.org/weather",
+        "07700 900123",
+        "https://rasa.example.org",
+    )
 
 
 @pytest.mark.parametrize("value", ["", "javascript:alert(1)", "weather.example.org", "ftp://x.org/"])
@@ -100,8 +109,15 @@ def test_app_js_never_writes_html():
 
 @pytest.mark.parametrize(
     "header,ok",
-    [("gzip, deflate, br", True), ("br;q=1.0, gzip;q=0.8", True), ("*", True), ("identity", False),
-     ("gzip;q=0", False), (None, False), ("", False)],
+    [
+        ("gzip, deflate, br", True),
+        ("br;q=1.0, gzip;q=0.8", True),
+        ("*", True),
+        ("identity", False),
+        ("gzip;q=0", False),
+        (None, False),
+        ("", False),
+    ],
 )
 def test_accepts_gzip(header, ok):
     assert accepts_gzip(header) is ok
@@ -109,15 +125,25 @@ def test_accepts_gzip(header, ok):
 
 def test_upstream_websocket_url():
     assert proxy.upstream_ws_url("http://127.0.0.1:5005/", "/socket.io", "EIO=4&transport=websocket") == (
-        "ws://127.0.0.1:5005/socket.io/?EIO=4&transport=websocket")
-    assert proxy.upstream_ws_url("https://rasa.example.org", "/socket.io", "EIO=4").startswith("wss://rasa.example.org/")
+        "ws://127.0.0.1:5005/socket.io/?EIO=4&transport=websocket"
+    )
+    assert proxy.upstream_ws_url("https://rasa.example.org", "/socket.io", "EIO=4").startswith(
+        "wss://rasa.example.org/"
+    )
 
 
 def test_session_ids_she_cannot_forge():
     good = "0123456789abcdef0123456789abcdef"
     assert session_id_from({"session_id": good}) == good
-    for bad in ({"session_id": "x"}, {"session_id": "../../etc"}, {"session_id": 5}, {"session_id": "a" * 65},
-                {}, None, "text"):
+    for bad in (
+        {"session_id": "x"},
+        {"session_id": "../../etc"},
+        {"session_id": 5},
+        {"session_id": "a" * 65},
+        {},
+        None,
+        "text",
+    ):
         new = session_id_from(bad)
         assert re.fullmatch(r"[0-9a-f]{32}", new) and new != good
 

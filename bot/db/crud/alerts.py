@@ -1,4 +1,5 @@
 """Alerts for keyworkers."""
+
 from __future__ import annotations
 
 from sqlalchemy import func, select
@@ -60,28 +61,41 @@ def raise_alert(
 
 def open_alert(session: Session, conversation_id: str, reason: AlertReason) -> Alert | None:
     """The conversation's open (not yet acknowledged) alert for `reason`, if any."""
-    return session.execute(
-        select(Alert).where(
-            Alert.conversation_id == conversation_id,
-            Alert.reason == reason,
-            Alert.status == AlertStatus.OPEN,
-        ).order_by(Alert.id.desc())
-    ).scalars().first()
+    return (
+        session.execute(
+            select(Alert)
+            .where(
+                Alert.conversation_id == conversation_id,
+                Alert.reason == reason,
+                Alert.status == AlertStatus.OPEN,
+            )
+            .order_by(Alert.id.desc())
+        )
+        .scalars()
+        .first()
+    )
 
 
 def latest_unresolved(session: Session, conversation_id: str, reason: AlertReason) -> Alert | None:
     """The conversation's newest alert for `reason` not yet resolved (open or acknowledged)."""
-    return session.execute(
-        select(Alert).where(
-            Alert.conversation_id == conversation_id,
-            Alert.reason == reason,
-            Alert.status != AlertStatus.RESOLVED,
-        ).order_by(Alert.id.desc())
-    ).scalars().first()
+    return (
+        session.execute(
+            select(Alert)
+            .where(
+                Alert.conversation_id == conversation_id,
+                Alert.reason == reason,
+                Alert.status != AlertStatus.RESOLVED,
+            )
+            .order_by(Alert.id.desc())
+        )
+        .scalars()
+        .first()
+    )
 
 
-def update_alert(alert: Alert, *, summary: str | None = None, woman_id: int | None = None,
-                 referral_id: int | None = None) -> Alert:
+def update_alert(
+    alert: Alert, *, summary: str | None = None, woman_id: int | None = None, referral_id: int | None = None
+) -> Alert:
     """New fixed summary, and her record and referral when first known (a link is never
     changed to another woman's: a shared phone must not merge two cases)."""
     if summary:

@@ -1,4 +1,5 @@
 """Conversations: the link from a channel's sender id to a woman."""
+
 from __future__ import annotations
 
 from sqlalchemy import select

@@ -6,6 +6,7 @@ same transaction as the change, so the history is whole and the next question
 gets the new wording at once (nothing is cached). Audit rows are the caller's
 (the staff app writes them in the same unit of work).
 """
+
 from __future__ import annotations
 
 import re
@@ -31,8 +32,16 @@ MAX_NEXT = 3  # what answers.yml uses at most: a short "Reply 1, 2 or 3" on SMS
 STALE_AFTER = timedelta(days=365)  # an answer not checked for longer is "check due"
 # The intents a next-step button may start: the ones answers.yml uses, each a flow the domain has.
 ALLOWED_NEXT = (
-    "/self_refer", "/police_referral", "/book_appointment", "/reschedule_appointment", "/check_appointment",
-    "/find_service", "/human_handoff", "/my_data_summary", "/delete_my_data", "/stop_texts",
+    "/self_refer",
+    "/police_referral",
+    "/book_appointment",
+    "/reschedule_appointment",
+    "/check_appointment",
+    "/find_service",
+    "/human_handoff",
+    "/my_data_summary",
+    "/delete_my_data",
+    "/stop_texts",
 )
 TOPIC_ID_RE = re.compile(r"[a-z][a-z0-9_]{1,39}")
 # Controls other than a line break would reach her phone as junk (and NUL breaks PostgreSQL).
@@ -120,8 +129,10 @@ def clean_wording(title: str, text: str, next_steps: Iterable) -> tuple[str, str
     if not text:
         errors.append("Write the answer: it can't be empty.")
     elif len(text) > MAX_ANSWER_CHARS:
-        errors.append(f"The answer is {len(text)} characters long; it can be at most {MAX_ANSWER_CHARS} "
-                      f"(two text messages). Cut {len(text) - MAX_ANSWER_CHARS} characters.")
+        errors.append(
+            f"The answer is {len(text)} characters long; it can be at most {MAX_ANSWER_CHARS} "
+            f"(two text messages). Cut {len(text) - MAX_ANSWER_CHARS} characters."
+        )
     steps, seen = [], set()
     for n, (label, payload) in enumerate(_steps(next_steps), start=1):
         if not label and not payload:
@@ -129,8 +140,10 @@ def clean_wording(title: str, text: str, next_steps: Iterable) -> tuple[str, str
         if not payload:
             errors.append(f"Next step {n}: choose what the button does.")
         elif payload not in ALLOWED_NEXT:
-            errors.append(f"Next step {n}: {payload} is not something the assistant can do. "
-                          f"Choose one of: {', '.join(ALLOWED_NEXT)}.")
+            errors.append(
+                f"Next step {n}: {payload} is not something the assistant can do. "
+                f"Choose one of: {', '.join(ALLOWED_NEXT)}."
+            )
         elif payload in seen:
             errors.append(f"Next step {n}: {payload} is already a next step.")
         if not label:
@@ -150,8 +163,12 @@ def _police(value) -> KnowledgePolice:
     try:
         return KnowledgePolice(value)
     except ValueError:
-        raise KnowledgeError(["Say what the answer tells her about the police "
-                              "(nothing, caution: attendance only, self-referral: nothing told, or both)."]) from None
+        raise KnowledgeError(
+            [
+                "Say what the answer tells her about the police "
+                "(nothing, caution: attendance only, self-referral: nothing told, or both)."
+            ]
+        ) from None
 
 
 # --- Reading -----------------------------------------------------------------------------
@@ -162,10 +179,20 @@ def _steps_of(stored) -> tuple[NextStep, ...]:
 
 
 def _answer(row: KnowledgeAnswer, checked_by: str | None, now: datetime) -> Answer:
-    return Answer(id=row.id, topic_id=row.topic_id, title=row.title, text=row.answer, next=_steps_of(row.next),
-                  police=KnowledgePolice(row.police).value, retired=bool(row.retired), version=row.version,
-                  last_checked_by=checked_by, last_checked_at=row.last_checked_at, updated_at=row.updated_at,
-                  stale=is_stale(row.last_checked_at, now))
+    return Answer(
+        id=row.id,
+        topic_id=row.topic_id,
+        title=row.title,
+        text=row.answer,
+        next=_steps_of(row.next),
+        police=KnowledgePolice(row.police).value,
+        retired=bool(row.retired),
+        version=row.version,
+        last_checked_by=checked_by,
+        last_checked_at=row.last_checked_at,
+        updated_at=row.updated_at,
+        stale=is_stale(row.last_checked_at, now),
+    )
 
 
 def _with_checker():
@@ -215,12 +242,14 @@ def _row(session: Session, topic_id: str) -> KnowledgeAnswer:
     return row
 
 
-def _create(session: Session, *, topic_id: str, title: str, text: str, next_steps, police,
-            staff_id: int | None) -> KnowledgeAnswer:
+def _create(
+    session: Session, *, topic_id: str, title: str, text: str, next_steps, police, staff_id: int | None
+) -> KnowledgeAnswer:
     problems = []
     if not TOPIC_ID_RE.fullmatch(topic_id or ""):
-        problems.append("The topic id is 2 to 40 lowercase letters, digits or _, starting with a letter "
-                        "(like bring_pet).")
+        problems.append(
+            "The topic id is 2 to 40 lowercase letters, digits or _, starting with a letter (like bring_pet)."
+        )
     try:
         police = _police(police)
     except KnowledgeError as exc:
@@ -235,23 +264,33 @@ def _create(session: Session, *, topic_id: str, title: str, text: str, next_step
     if session.execute(select(KnowledgeAnswer.id).where(KnowledgeAnswer.topic_id == topic_id)).first():
         raise taken
     now = utcnow()
-    row = KnowledgeAnswer(topic_id=topic_id, title=title, answer=text, next=steps, police=police, retired=False,
-                          version=1, updated_at=now)
+    row = KnowledgeAnswer(
+        topic_id=topic_id, title=title, answer=text, next=steps, police=police, retired=False, version=1, updated_at=now
+    )
     session.add(row)
     try:
         session.flush()
     except IntegrityError:  # added by someone else since the check above
         raise taken
-    session.add(KnowledgeAnswerVersion(answer_id=row.id, version=1, title=title, answer=text, next=steps,
-                                       saved_by_id=staff_id, saved_at=now))
+    session.add(
+        KnowledgeAnswerVersion(
+            answer_id=row.id, version=1, title=title, answer=text, next=steps, saved_by_id=staff_id, saved_at=now
+        )
+    )
     session.flush()
     return row
 
 
-def add_topic(session: Session, *, topic_id: str, title: str, text: str, next_steps, police,
-              staff_id: int) -> Answer:
-    row = _create(session, topic_id=(topic_id or "").strip(), title=title, text=text, next_steps=next_steps,
-                  police=police, staff_id=staff_id)
+def add_topic(session: Session, *, topic_id: str, title: str, text: str, next_steps, police, staff_id: int) -> Answer:
+    row = _create(
+        session,
+        topic_id=(topic_id or "").strip(),
+        title=title,
+        text=text,
+        next_steps=next_steps,
+        police=police,
+        staff_id=staff_id,
+    )
     return get_answer(session, row.topic_id)
 
 
@@ -268,8 +307,15 @@ def seed_answers(session: Session, path: Path = ANSWERS_YML) -> int:
         if topic["id"] in known:
             continue
         try:
-            _create(session, topic_id=topic["id"], title=topic["title"], text=topic["answer"],
-                    next_steps=topic.get("next") or [], police=topic["police"], staff_id=None)
+            _create(
+                session,
+                topic_id=topic["id"],
+                title=topic["title"],
+                text=topic["answer"],
+                next_steps=topic.get("next") or [],
+                police=topic["police"],
+                staff_id=None,
+            )
         except KnowledgeError as exc:  # a broken seed file: say where
             raise KnowledgeError([f"{path.name}, topic {topic['id']}: {e}" for e in exc.errors]) from exc
         known.add(topic["id"])
@@ -277,8 +323,9 @@ def seed_answers(session: Session, path: Path = ANSWERS_YML) -> int:
     return added
 
 
-def save_edit(session: Session, topic_id: str, *, title: str, text: str, next_steps, staff_id: int,
-              based_on: int | None = None) -> Answer:
+def save_edit(
+    session: Session, topic_id: str, *, title: str, text: str, next_steps, staff_id: int, based_on: int | None = None
+) -> Answer:
     """Save a new wording (and its version row); the bot's next answer is this one.
 
     based_on: the version the editor started from. If another wording was saved
@@ -289,8 +336,12 @@ def save_edit(session: Session, topic_id: str, *, title: str, text: str, next_st
     row = _row(session, topic_id)
     seen = row.version if based_on is None else based_on
     if row.version != seen:
-        raise EditConflict(["Someone else saved this answer while you were editing it, so your words were not "
-                            "saved. Their version is below: make your change again on it."])
+        raise EditConflict(
+            [
+                "Someone else saved this answer while you were editing it, so your words were not "
+                "saved. Their version is below: make your change again on it."
+            ]
+        )
     if (row.title, row.answer, row.next) == (title, text, steps):
         return get_answer(session, topic_id)
     now = utcnow()
@@ -303,10 +354,17 @@ def save_edit(session: Session, topic_id: str, *, title: str, text: str, next_st
         .execution_options(synchronize_session=False)
     ).rowcount
     if changed != 1:
-        raise EditConflict(["Someone else saved this answer at the same moment, so your words were not saved. "
-                            "Their version is below: make your change again on it."])
-    session.add(KnowledgeAnswerVersion(answer_id=row.id, version=seen + 1, title=title, answer=text, next=steps,
-                                       saved_by_id=staff_id, saved_at=now))
+        raise EditConflict(
+            [
+                "Someone else saved this answer at the same moment, so your words were not saved. "
+                "Their version is below: make your change again on it."
+            ]
+        )
+    session.add(
+        KnowledgeAnswerVersion(
+            answer_id=row.id, version=seen + 1, title=title, answer=text, next=steps, saved_by_id=staff_id, saved_at=now
+        )
+    )
     session.flush()
     session.expire(row)
     return get_answer(session, topic_id, now)

@@ -1,4 +1,5 @@
 """Referrals, women and coverage."""
+
 from __future__ import annotations
 
 import secrets
@@ -20,9 +21,7 @@ def new_reference(session: Session, prefix: str) -> str:
 
 
 def covered_borough_names(session: Session) -> set[str]:
-    return set(
-        session.execute(select(CoverageBorough.name).where(CoverageBorough.active.is_(True))).scalars()
-    )
+    return set(session.execute(select(CoverageBorough.name).where(CoverageBorough.active.is_(True))).scalars())
 
 
 def is_covered(session: Session, borough: str | None) -> bool:
@@ -43,8 +42,12 @@ def by_reference(session: Session, reference: str) -> Referral | None:
 
 
 def latest_for_conversation(session: Session, conversation_id: str) -> Referral | None:
-    return session.execute(
-        select(Referral)
-        .where(Referral.conversation_id == conversation_id)
-        .order_by(Referral.created_at.desc(), Referral.id.desc())
-    ).scalars().first()
+    return (
+        session.execute(
+            select(Referral)
+            .where(Referral.conversation_id == conversation_id)
+            .order_by(Referral.created_at.desc(), Referral.id.desc())
+        )
+        .scalars()
+        .first()
+    )

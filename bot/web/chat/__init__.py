@@ -2,6 +2,7 @@
 
 See README.md beside this file for the quick exit, storage and privacy choices.
 """
+
 from __future__ import annotations
 
 from sanic import Sanic

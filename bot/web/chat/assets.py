@@ -3,6 +3,7 @@
 Only the files listed here are served (no path from the URL ever reaches the
 file system), each with its gzip form ready for cheap phones on slow networks.
 """
+
 from __future__ import annotations
 
 import gzip

@@ -3,6 +3,7 @@
 The page gets this as data attributes (autoescaped), never as inline script, so
 the Content-Security-Policy can forbid inline scripts entirely.
 """
+
 from __future__ import annotations
 
 import logging

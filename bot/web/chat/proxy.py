@@ -6,6 +6,7 @@ not be public, never sees her IP address or cookies, and the page's CSP can say
 for no other); frames go through untouched, so this works for any socket.io
 version the Rasa server speaks.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -27,9 +28,9 @@ FRAME_TOO_BIG = 1009
 def upstream_ws_url(rasa_url: str, socket_path: str, query_string: str) -> str:
     base = rasa_url.rstrip("/")
     if base.startswith("https://"):
-        base = "wss://" + base[len("https://"):]
+        base = "wss://" + base[len("https://") :]
     elif base.startswith("http://"):
-        base = "ws://" + base[len("http://"):]
+        base = "ws://" + base[len("http://") :]
     return f"{base}{socket_path.rstrip('/')}/?{query_string}"
 
 

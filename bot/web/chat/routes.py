@@ -4,6 +4,7 @@ Every response says `no-store` and `no-referrer`: nothing of the page stays in
 the browser's cache, and the neutral site she leaves to is not told where she
 came from.
 """
+
 from __future__ import annotations
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -29,24 +30,24 @@ def content_security_policy(config: PageConfig, host: str) -> str:
     # 'self' covers same-origin websockets in current browsers; ws:/wss: for the
     # host are listed too for older ones and for TLS ended at a reverse proxy.
     connect = ["'self'", f"ws://{host}", f"wss://{host}", *config.connect_sources()]
-    return "; ".join([
-        "default-src 'none'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "img-src 'self'",
-        "connect-src " + " ".join(connect),
-        "base-uri 'none'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-    ])
+    return "; ".join(
+        [
+            "default-src 'none'",
+            "script-src 'self'",
+            "style-src 'self'",
+            "img-src 'self'",
+            "connect-src " + " ".join(connect),
+            "base-uri 'none'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        ]
+    )
 
 
 def build_blueprint(settings: Settings) -> Blueprint:
     config = page_config(settings)
     assets = load_assets()
-    templates = Environment(
-        loader=FileSystemLoader(str(TEMPLATE_DIR)), autoescape=select_autoescape(["html"])
-    )
+    templates = Environment(loader=FileSystemLoader(str(TEMPLATE_DIR)), autoescape=select_autoescape(["html"]))
     page_template = templates.get_template("chat.html")
     bp = Blueprint("chat")
 
@@ -82,6 +83,7 @@ def build_blueprint(settings: Settings) -> Blueprint:
         return response.raw(body, content_type=asset.content_type, headers=headers)
 
     if config.proxied:
+
         @bp.websocket(config.socket_path + "/", name="socket")
         async def socket(request: Request, ws):
             target = proxy.upstream_ws_url(config.upstream_url, config.socket_path, request.query_string)

@@ -8,6 +8,7 @@ and in templates (`url(...)`), so only security.PREFIX says where the app lives.
 Pages are rendered on the server (Jinja2, autoescaped); the only script is a
 small self-hosted file that refreshes a transcript. Domain logic lives in bot/staff/.
 """
+
 from __future__ import annotations
 
 from sanic import Blueprint, Sanic
@@ -29,8 +30,17 @@ from bot.web.staff import (
 # Registration order is route order where two patterns could match ("/admin/knowledge/new" before
 # "/admin/knowledge/<topic>" is kept by each area's own order).
 STAFF = Blueprint.group(
-    auth.bp, alerts.bp, handoff.bp, cases.bp, admin.bp, admin_listings.bp, admin_slots.bp, admin_knowledge.bp,
-    reports.bp, assets.bp, url_prefix=security.PREFIX,
+    auth.bp,
+    alerts.bp,
+    handoff.bp,
+    cases.bp,
+    admin.bp,
+    admin_listings.bp,
+    admin_slots.bp,
+    admin_knowledge.bp,
+    reports.bp,
+    assets.bp,
+    url_prefix=security.PREFIX,
 )
 STAFF.exception(Exception)(security.failed)  # kind error pages on every staff route, never a stack trace
 

@@ -3,6 +3,7 @@
 Partner-service listings (with CSV / Open Referral UK import and export) and
 appointment slots are in admin_listings.py and admin_slots.py.
 """
+
 from __future__ import annotations
 
 from sanic import Blueprint, response
@@ -73,8 +74,15 @@ def _centre_form(request) -> CentreForm:
 
 def _new_staff(form: dict, staff_id: int) -> int:
     with session_scope() as session:
-        staff = create_staff(session, email=form["email"], name=form["name"], role=form["role"],
-                             password=form["password"] or None, phone=form["phone"], on_duty=form["on_duty"])
+        staff = create_staff(
+            session,
+            email=form["email"],
+            name=form["name"],
+            role=form["role"],
+            password=form["password"] or None,
+            phone=form["phone"],
+            on_duty=form["on_duty"],
+        )
         audit.record(session, staff_id, "add_staff", "staff", staff.id)
         return staff.id
 
@@ -86,8 +94,15 @@ def _edit_staff(target_id: int, form: dict, staff_id: int) -> None:
             raise LookupError("no such staff")
         if target_id == staff_id and (form["role"] != "admin" or not form["active"]):
             raise AccountError("You can't remove your own admin role or deactivate yourself.")
-        update_staff(session, staff, name=form["name"], phone=form["phone"], role=form["role"],
-                     on_duty=form["on_duty"], active=form["active"])
+        update_staff(
+            session,
+            staff,
+            name=form["name"],
+            phone=form["phone"],
+            role=form["role"],
+            on_duty=form["on_duty"],
+            active=form["active"],
+        )
         if form.get("password"):
             set_password(session, staff, form["password"])
         audit.record(session, staff_id, "edit_staff", "staff", staff.id)
@@ -115,9 +130,12 @@ def _staff_form(request) -> dict:
     f = request.form
     role = f.get("role") if f.get("role") in {r.value for r in StaffRole} else None
     return {
-        "email": (f.get("email") or "")[:254], "name": (f.get("name") or "")[:200],
-        "phone": (f.get("phone") or "")[:40], "role": role or "keyworker",
-        "password": (f.get("password") or "")[:300], "on_duty": f.get("on_duty") == "on",
+        "email": (f.get("email") or "")[:254],
+        "name": (f.get("name") or "")[:200],
+        "phone": (f.get("phone") or "")[:40],
+        "role": role or "keyworker",
+        "password": (f.get("password") or "")[:300],
+        "on_duty": f.get("on_duty") == "on",
         "active": f.get("active") == "on",
     }
 
@@ -127,8 +145,16 @@ def _staff_form(request) -> dict:
 async def my_duty(request):
     """Any keyworker can say they are on or off duty (who gets urgent alerts)."""
     me = request.ctx.me
-    return await act(request, "person", _duty, me.staff_id, request.form.get("on_duty") == "on", me.staff_id,
-                     then="staff_alerts.alerts", ok="saved")
+    return await act(
+        request,
+        "person",
+        _duty,
+        me.staff_id,
+        request.form.get("on_duty") == "on",
+        me.staff_id,
+        then="staff_alerts.alerts",
+        ok="saved",
+    )
 
 
 @bp.get("/admin", name="admin")
@@ -147,16 +173,23 @@ async def centre_list(request):
 @bp.get("/admin/centres/new", name="centre_new")
 @staff_only("admin")
 async def centre_new(request):
-    return page(request, "admin/centre_form.html", form=CentreForm(), centre_id=None, errors={},
-                boroughs=_borough_names())
+    return page(
+        request, "admin/centre_form.html", form=CentreForm(), centre_id=None, errors={}, boroughs=_borough_names()
+    )
 
 
 @bp.get("/admin/centres/<centre_id:int>", name="centre_edit")
 @staff_only("admin")
 async def centre_edit(request, centre_id: int):
     centre = await load_or_404("centre", _centre, centre_id)
-    return page(request, "admin/centre_form.html", form=CentreForm.from_centre(centre), centre_id=centre_id,
-                errors={}, boroughs=_borough_names())
+    return page(
+        request,
+        "admin/centre_form.html",
+        form=CentreForm.from_centre(centre),
+        centre_id=centre_id,
+        errors={},
+        boroughs=_borough_names(),
+    )
 
 
 @bp.post("/admin/centres/save", name="centre_save")
@@ -165,11 +198,26 @@ async def centre_save(request):
     centre_id = form_id(request, "centre_id", "centre")  # none: a new centre
     form = _centre_form(request)
     try:
-        return await act(request, "centre", _save_centre, centre_id, form, request.ctx.me.staff_id,
-                         then="staff_admin.centres", ok="saved")
+        return await act(
+            request,
+            "centre",
+            _save_centre,
+            centre_id,
+            form,
+            request.ctx.me.staff_id,
+            then="staff_admin.centres",
+            ok="saved",
+        )
     except FormErrors as exc:
-        return page(request, "admin/centre_form.html", status=400, form=form, centre_id=centre_id,
-                    errors=exc.errors, boroughs=_borough_names())
+        return page(
+            request,
+            "admin/centre_form.html",
+            status=400,
+            form=form,
+            centre_id=centre_id,
+            errors=exc.errors,
+            boroughs=_borough_names(),
+        )
 
 
 # Coverage
@@ -201,8 +249,9 @@ async def staff_list(request):
 @staff_only("admin")
 async def staff_edit(request, target_id: int, error: str | None = None, status: int = 200):
     person = await load_or_404("person", _staff, target_id)
-    return page(request, "admin/staff_edit.html", status=status, person=person, error=error,
-                roles=[r.value for r in StaffRole])
+    return page(
+        request, "admin/staff_edit.html", status=status, person=person, error=error, roles=[r.value for r in StaffRole]
+    )
 
 
 @bp.post("/admin/staff/new", name="staff_new")
@@ -211,8 +260,15 @@ async def staff_new(request):
     try:
         await run_db(_new_staff, _staff_form(request), request.ctx.me.staff_id)
     except AccountError as exc:
-        return page(request, "admin/staff.html", status=400, people=await run_db(_staff_list),
-                    roles=[r.value for r in StaffRole], error=str(exc), form=_staff_form(request))
+        return page(
+            request,
+            "admin/staff.html",
+            status=400,
+            people=await run_db(_staff_list),
+            roles=[r.value for r in StaffRole],
+            error=str(exc),
+            form=_staff_form(request),
+        )
     return see_other(request, "staff_admin.staff_list", ok="saved")
 
 
@@ -220,8 +276,16 @@ async def staff_new(request):
 @staff_only("admin")
 async def staff_save(request, target_id: int):
     try:
-        return await act(request, "person", _edit_staff, target_id, _staff_form(request), request.ctx.me.staff_id,
-                         then="staff_admin.staff_list", ok="saved")
+        return await act(
+            request,
+            "person",
+            _edit_staff,
+            target_id,
+            _staff_form(request),
+            request.ctx.me.staff_id,
+            then="staff_admin.staff_list",
+            ok="saved",
+        )
     except AccountError as exc:
         return await staff_edit(request, target_id, error=str(exc), status=400)
 
@@ -229,15 +293,24 @@ async def staff_save(request, target_id: int):
 @bp.post("/admin/staff/<target_id:int>/unlock", name="staff_unlock")
 @staff_only("admin")
 async def staff_unlock(request, target_id: int):
-    return await act(request, "person", _unlock, target_id, request.ctx.me.staff_id,
-                     then="staff_admin.staff_list", ok="unlocked")
+    return await act(
+        request, "person", _unlock, target_id, request.ctx.me.staff_id, then="staff_admin.staff_list", ok="unlocked"
+    )
 
 
 @bp.post("/admin/staff/<target_id:int>/duty", name="staff_duty")
 @staff_only("admin")
 async def staff_duty(request, target_id: int):
-    return await act(request, "person", _duty, target_id, request.form.get("on_duty") == "on",
-                     request.ctx.me.staff_id, then="staff_admin.staff_list", ok="saved")
+    return await act(
+        request,
+        "person",
+        _duty,
+        target_id,
+        request.form.get("on_duty") == "on",
+        request.ctx.me.staff_id,
+        then="staff_admin.staff_list",
+        ok="saved",
+    )
 
 
 @bp.get("/admin/audit", name="audit")

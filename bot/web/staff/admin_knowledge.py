@@ -2,6 +2,7 @@
 edit (the bot gives the new wording at once), wording history, add a topic,
 retire or bring back, mark as checked. Data access is bot/db/crud/knowledge.py;
 each change and its audit row are one transaction."""
+
 from __future__ import annotations
 
 from sanic import Blueprint
@@ -20,8 +21,12 @@ bp = Blueprint("staff_knowledge")
 MAX_FIELD = 4000  # far over every limit: counted and refused with the real length, not cut silently
 
 # What each allowed next step does, for the form's choices.
-LIMITS = {"answer": knowledge.MAX_ANSWER_CHARS, "title": knowledge.MAX_TITLE_CHARS,
-          "button": knowledge.MAX_BUTTON_CHARS, "next": knowledge.MAX_NEXT}
+LIMITS = {
+    "answer": knowledge.MAX_ANSWER_CHARS,
+    "title": knowledge.MAX_TITLE_CHARS,
+    "button": knowledge.MAX_BUTTON_CHARS,
+    "next": knowledge.MAX_NEXT,
+}
 NEXT_LABELS = {
     "/self_refer": "start her self-referral",
     "/police_referral": "register her police referral (caution)",
@@ -55,11 +60,16 @@ def _form(request) -> dict:
     f = request.form
     titles = f.getlist("next_title") or []
     payloads = f.getlist("next_payload") or []
-    steps = [((titles[i] if i < len(titles) else "")[:MAX_FIELD], (payloads[i] if i < len(payloads) else "")[:80])
-             for i in range(min(max(len(titles), len(payloads)), 20))]
+    steps = [
+        ((titles[i] if i < len(titles) else "")[:MAX_FIELD], (payloads[i] if i < len(payloads) else "")[:80])
+        for i in range(min(max(len(titles), len(payloads)), 20))
+    ]
     return {
-        "topic_id": (f.get("topic_id") or "").strip()[:80], "title": (f.get("title") or "")[:MAX_FIELD],
-        "text": (f.get("answer") or "")[:MAX_FIELD], "next": steps, "police": (f.get("police") or "")[:20],
+        "topic_id": (f.get("topic_id") or "").strip()[:80],
+        "title": (f.get("title") or "")[:MAX_FIELD],
+        "text": (f.get("answer") or "")[:MAX_FIELD],
+        "next": steps,
+        "police": (f.get("police") or "")[:20],
     }
 
 
@@ -88,8 +98,15 @@ def _history(topic: str):
 def _save(topic: str, form: dict, based_on: int | None, staff_id: int) -> bool:
     """True when a new wording was saved (False: it was the same)."""
     with session_scope() as session:
-        answer = knowledge.save_edit(session, topic, title=form["title"], text=form["text"], next_steps=form["next"],
-                                     staff_id=staff_id, based_on=based_on)
+        answer = knowledge.save_edit(
+            session,
+            topic,
+            title=form["title"],
+            text=form["text"],
+            next_steps=form["next"],
+            staff_id=staff_id,
+            based_on=based_on,
+        )
         if answer.version == based_on:
             return False
         audit.record(session, staff_id, "edit_answer", "answer", answer.id)
@@ -98,8 +115,15 @@ def _save(topic: str, form: dict, based_on: int | None, staff_id: int) -> bool:
 
 def _add(form: dict, staff_id: int) -> str:
     with session_scope() as session:
-        answer = knowledge.add_topic(session, topic_id=form["topic_id"], title=form["title"], text=form["text"],
-                                     next_steps=form["next"], police=form["police"], staff_id=staff_id)
+        answer = knowledge.add_topic(
+            session,
+            topic_id=form["topic_id"],
+            title=form["title"],
+            text=form["text"],
+            next_steps=form["next"],
+            police=form["police"],
+            staff_id=staff_id,
+        )
         audit.record(session, staff_id, "add_answer", "answer", answer.id)
         return answer.topic_id
 
@@ -123,20 +147,47 @@ def _known(topic: str) -> str:
     return topic
 
 
-def _edit_page(request, answer, form: dict | None = None, errors: list[str] | None = None, status: int = 200,
-               unsaved: dict | None = None):
+def _edit_page(
+    request,
+    answer,
+    form: dict | None = None,
+    errors: list[str] | None = None,
+    status: int = 200,
+    unsaved: dict | None = None,
+):
     shown = form or {"title": answer.title, "text": answer.text, "next": answer.next}
-    return page(request, "admin/knowledge_form.html", status=status, answer=answer, form=shown,
-                rows=_rows_for_form(shown["next"]), errors=errors or [], unsaved=unsaved,
-                next_labels=NEXT_LABELS, police_labels=POLICE_LABELS, limits=LIMITS,
-                note=NOTES.get(request.args.get("done", "")))
+    return page(
+        request,
+        "admin/knowledge_form.html",
+        status=status,
+        answer=answer,
+        form=shown,
+        rows=_rows_for_form(shown["next"]),
+        errors=errors or [],
+        unsaved=unsaved,
+        next_labels=NEXT_LABELS,
+        police_labels=POLICE_LABELS,
+        limits=LIMITS,
+        note=NOTES.get(request.args.get("done", "")),
+    )
 
 
 def _new_page(request, form: dict | None = None, errors: list[str] | None = None, status: int = 200):
     form = form or {"topic_id": "", "title": "", "text": "", "next": [], "police": KnowledgePolice.NONE.value}
-    return page(request, "admin/knowledge_form.html", status=status, answer=None, form=form,
-                rows=_rows_for_form(form["next"]), errors=errors or [], unsaved=None,
-                next_labels=NEXT_LABELS, police_labels=POLICE_LABELS, limits=LIMITS, note=None)
+    return page(
+        request,
+        "admin/knowledge_form.html",
+        status=status,
+        answer=None,
+        form=form,
+        rows=_rows_for_form(form["next"]),
+        errors=errors or [],
+        unsaved=None,
+        next_labels=NEXT_LABELS,
+        police_labels=POLICE_LABELS,
+        limits=LIMITS,
+        note=None,
+    )
 
 
 def _back_to_answer(request, topic: str, done: str):
@@ -148,9 +199,14 @@ def _back_to_answer(request, topic: str, done: str):
 @staff_only("admin")
 async def knowledge_list(request):
     answers = await run_db(_list)
-    return page(request, "admin/knowledge.html", live=[a for a in answers if not a.retired],
-                retired=[a for a in answers if a.retired], police_labels=POLICE_LABELS,
-                note=NOTES.get(request.args.get("done", "")))
+    return page(
+        request,
+        "admin/knowledge.html",
+        live=[a for a in answers if not a.retired],
+        retired=[a for a in answers if a.retired],
+        police_labels=POLICE_LABELS,
+        note=NOTES.get(request.args.get("done", "")),
+    )
 
 
 @bp.get("/admin/knowledge/new", name="knowledge_new")
@@ -183,8 +239,13 @@ async def knowledge_save(request, topic: str):
     form = _form(request)
     based_on = parse_id(request.form.get("version"))
     if based_on is None:
-        return _edit_page(request, answer, form, ["This form was missing its version. Reload the page and "
-                                                  "make your change again."], status=400)
+        return _edit_page(
+            request,
+            answer,
+            form,
+            ["This form was missing its version. Reload the page and make your change again."],
+            status=400,
+        )
     try:
         saved = await run_db(_save, topic, form, based_on, request.ctx.me.staff_id)
     except EditConflict as exc:
@@ -208,13 +269,29 @@ async def knowledge_history(request, topic: str):
 @staff_only("admin")
 async def knowledge_retire(request, topic: str):
     retired = request.form.get("retired") == "on"
-    return await act(request, "answer", _retire, _known(topic), retired, request.ctx.me.staff_id,
-                     then="staff_knowledge.knowledge_edit", topic=topic, done="retired" if retired else "unretired")
+    return await act(
+        request,
+        "answer",
+        _retire,
+        _known(topic),
+        retired,
+        request.ctx.me.staff_id,
+        then="staff_knowledge.knowledge_edit",
+        topic=topic,
+        done="retired" if retired else "unretired",
+    )
 
 
 @bp.post("/admin/knowledge/<topic:str>/check", name="knowledge_check")
 @staff_only("admin")
 async def knowledge_check(request, topic: str):
-    return await act(request, "answer", _check, _known(topic), request.ctx.me.staff_id,
-                     then="staff_knowledge.knowledge_edit", topic=topic, done="checked")
-
+    return await act(
+        request,
+        "answer",
+        _check,
+        _known(topic),
+        request.ctx.me.staff_id,
+        then="staff_knowledge.knowledge_edit",
+        topic=topic,
+        done="checked",
+    )

@@ -1,6 +1,7 @@
 """Partner-service listings: list, add, edit, delete, and CSV / Open Referral UK
 import and export, on the directory's own functions (bot/directory/). Every
 save touches the listing's `updated_at`, so the bot's next search sees it."""
+
 from __future__ import annotations
 
 import uuid
@@ -45,10 +46,15 @@ def form_values(request) -> dict:
     """The form as the listing dict the directory takes (lists only when changed)."""
     f = request.form
     data = {
-        "name": f.get("name"), "organisation": f.get("organisation"), "description": f.get("description"),
-        "url": f.get("url"), "email": f.get("email"), "eligibility": f.get("eligibility"),
+        "name": f.get("name"),
+        "organisation": f.get("organisation"),
+        "description": f.get("description"),
+        "url": f.get("url"),
+        "email": f.get("email"),
+        "eligibility": f.get("eligibility"),
         "status": "active" if f.get("active") == "on" else "inactive",
-        "women_only": f.get("women_only") == "on", "national": f.get("national") == "on",
+        "women_only": f.get("women_only") == "on",
+        "national": f.get("national") == "on",
         "closed_on_bank_holidays": f.get("closed_on_bank_holidays") == "on",
         "categories": [c for c in f.getlist("categories") or [] if taxonomy.is_category(c)],
         "last_checked": f.get("last_checked") or None,
@@ -66,8 +72,7 @@ def form_values(request) -> dict:
 
 def _list(search: str, category: str):
     with session_scope() as session:
-        return directory.list_services(session, search=search or None, category=category or None,
-                                       include_inactive=True)
+        return directory.list_services(session, search=search or None, category=category or None, include_inactive=True)
 
 
 def _get(service_id: int):
@@ -105,22 +110,46 @@ def _export(kind: str) -> str:
 
 def _import(kind: str, text: str, staff_id: int):
     with session_scope() as session:
-        report = directory.import_csv(session, text) if kind == "csv" else directory.import_openreferral_json(session, text)
+        report = (
+            directory.import_csv(session, text) if kind == "csv" else directory.import_openreferral_json(session, text)
+        )
         if report.ok:
             audit.record(session, staff_id, f"import_listings_{kind}", "listing", None)
         return report
 
 
 def _blank() -> dict:
-    return {"name": "", "organisation": "", "description": "", "url": "", "email": "", "eligibility": "",
-            "status": "active", "women_only": True, "national": False, "closed_on_bank_holidays": True,
-            "categories": [], "phones": [], "locations": [], "hours_text": "", "last_checked": date.today().isoformat()}
+    return {
+        "name": "",
+        "organisation": "",
+        "description": "",
+        "url": "",
+        "email": "",
+        "eligibility": "",
+        "status": "active",
+        "women_only": True,
+        "national": False,
+        "closed_on_bank_holidays": True,
+        "categories": [],
+        "phones": [],
+        "locations": [],
+        "hours_text": "",
+        "last_checked": date.today().isoformat(),
+    }
 
 
 def _form_page(request, service: dict, service_id: int | None, errors: list[str] | None = None, status: int = 200):
-    return page(request, "admin/service_form.html", status=status, service=service, service_id=service_id,
-                errors=errors or [], categories=CATEGORY_CHOICES, phones=phones_text(service.get("phones") or []),
-                locations=locations_text(service.get("locations") or []))
+    return page(
+        request,
+        "admin/service_form.html",
+        status=status,
+        service=service,
+        service_id=service_id,
+        errors=errors or [],
+        categories=CATEGORY_CHOICES,
+        phones=phones_text(service.get("phones") or []),
+        locations=locations_text(service.get("locations") or []),
+    )
 
 
 @bp.get("/admin/services", name="services")
@@ -129,8 +158,7 @@ async def services(request):
     search = (request.args.get("q") or "")[:80]
     category = request.args.get("category") or ""
     rows = await run_db(_list, search, category if taxonomy.is_category(category) else "")
-    return page(request, "admin/services.html", rows=rows, q=search, category=category,
-                categories=CATEGORY_CHOICES)
+    return page(request, "admin/services.html", rows=rows, q=search, category=category, categories=CATEGORY_CHOICES)
 
 
 @bp.get("/admin/services/new", name="service_new")
@@ -151,19 +179,33 @@ async def service_save(request):
     service_id = form_id(request, "service_id", "listing")  # none: a new listing
     data = form_values(request)
     try:
-        return await act(request, "listing", _save, service_id, data, request.ctx.me.staff_id,
-                         then="staff_listings.services", ok="saved")
+        return await act(
+            request,
+            "listing",
+            _save,
+            service_id,
+            data,
+            request.ctx.me.staff_id,
+            then="staff_listings.services",
+            ok="saved",
+        )
     except DirectoryError as exc:
-        shown = {**_blank(), **data, "hours_text": request.form.get("hours") or "",
-                 "locations": data.get("locations") or [], "status": data["status"]}
+        shown = {
+            **_blank(),
+            **data,
+            "hours_text": request.form.get("hours") or "",
+            "locations": data.get("locations") or [],
+            "status": data["status"],
+        }
         return _form_page(request, shown, service_id, errors=exc.errors, status=400)
 
 
 @bp.post("/admin/services/<service_id:int>/delete", name="service_delete")
 @staff_only("admin")
 async def service_delete(request, service_id: int):
-    return await act(request, "listing", _delete, service_id, request.ctx.me.staff_id,
-                     then="staff_listings.services", ok="deleted")
+    return await act(
+        request, "listing", _delete, service_id, request.ctx.me.staff_id, then="staff_listings.services", ok="deleted"
+    )
 
 
 @bp.get("/admin/services/export.csv", name="services_export_csv")
@@ -182,8 +224,7 @@ async def _export_response(kind: str):
     body = await run_db(_export, kind)
     name = "elpis-listings.csv" if kind == "csv" else "elpis-listings-openreferral.json"
     mime = "text/csv; charset=utf-8" if kind == "csv" else "application/json; charset=utf-8"
-    return response.text(body, content_type=mime,
-                         headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return response.text(body, content_type=mime, headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 @bp.get("/admin/services/import", name="services_import")
@@ -196,16 +237,26 @@ async def services_import(request):
 @staff_only("admin")
 async def services_import_post(request):
     kind = request.form.get("format")
-    upload = (request.files.get("file") if request.files else None)
+    upload = request.files.get("file") if request.files else None
     if kind not in ("csv", "json") or upload is None or not upload.body:
-        return page(request, "admin/import.html", status=400, report=None,
-                    error="Choose a file and say whether it is CSV or Open Referral UK JSON.")
+        return page(
+            request,
+            "admin/import.html",
+            status=400,
+            report=None,
+            error="Choose a file and say whether it is CSV or Open Referral UK JSON.",
+        )
     if len(upload.body) > MAX_FORM_BYTES:
         return page(request, "admin/import.html", status=400, report=None, error="That file is too big.")
     try:
         text = upload.body.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return page(request, "admin/import.html", status=400, report=None,
-                    error="That file is not UTF-8 text. Save it as CSV UTF-8 (or JSON) and try again.")
+        return page(
+            request,
+            "admin/import.html",
+            status=400,
+            report=None,
+            error="That file is not UTF-8 text. Save it as CSV UTF-8 (or JSON) and try again.",
+        )
     report = await run_db(_import, kind, text, request.ctx.me.staff_id)
     return page(request, "admin/import.html", status=200 if report.ok else 400, report=report)

@@ -1,4 +1,5 @@
 """Appointment slots: upcoming list, add one or a weekly series, close or reopen."""
+
 from __future__ import annotations
 
 from datetime import date, time
@@ -18,8 +19,11 @@ bp = Blueprint("staff_slots")
 
 def _data():
     with session_scope() as session:
-        return (appts.upcoming_slots(session), [c for c in list_centres(session) if c.active],
-                [s for s in list_staff(session) if s.active])
+        return (
+            appts.upcoming_slots(session),
+            [c for c in list_centres(session) if c.active],
+            [s for s in list_staff(session) if s.active],
+        )
 
 
 def _add(req, staff_id: int):
@@ -55,8 +59,9 @@ def parse_request(form) -> appts.SlotRequest:
 @staff_only("admin")
 async def slots(request, error: str | None = None, status: int = 200, note: str | None = None):
     rows, centres, people = await run_db(_data)
-    return page(request, "admin/slots.html", status=status, rows=rows, centres=centres, people=people,
-                error=error, note=note)
+    return page(
+        request, "admin/slots.html", status=status, rows=rows, centres=centres, people=people, error=error, note=note
+    )
 
 
 @bp.post("/admin/slots", name="slots_add")
@@ -73,5 +78,13 @@ async def slots_add(request):
 @bp.post("/admin/slots/<slot_id:int>/active", name="slot_active")
 @staff_only("admin")
 async def slot_active(request, slot_id: int):
-    return await act(request, "slot", _toggle, slot_id, request.form.get("active") == "on", request.ctx.me.staff_id,
-                     then="staff_slots.slots", ok="saved")
+    return await act(
+        request,
+        "slot",
+        _toggle,
+        slot_id,
+        request.form.get("active") == "on",
+        request.ctx.me.staff_id,
+        then="staff_slots.slots",
+        ok="saved",
+    )

@@ -1,5 +1,6 @@
 """The alert queue (filters, the "new" marker, a live list the page polls) and one
 alert with the conversation so far."""
+
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -19,8 +20,10 @@ bp = Blueprint("staff_alerts")
 
 
 def _filters(request) -> QueueFilters:
-    return QueueFilters.clean(page=page_number(request), **{
-        name: (request.args.get(name) or "")[:40] for name in ("urgency", "reason", "channel", "who", "status")})
+    return QueueFilters.clean(
+        page=page_number(request),
+        **{name: (request.args.get(name) or "")[:40] for name in ("urgency", "reason", "channel", "who", "status")},
+    )
 
 
 def _since(request) -> datetime | None:
@@ -38,8 +41,15 @@ def _queue(staff_id: int, filters: QueueFilters):
         items, total = alert_queue.queue(session, filters, staff_id)
         # While the page is open, what comes after this look is new (the first look included).
         live_since = since or (me.alerts_seen_at if me else None)
-        return (items, total, since, live_since, alert_queue.new_since(session, since),
-                alert_queue.recently_resolved(session, 20), bool(me and me.on_duty))
+        return (
+            items,
+            total,
+            since,
+            live_since,
+            alert_queue.new_since(session, since),
+            alert_queue.recently_resolved(session, 20),
+            bool(me and me.on_duty),
+        )
 
 
 def _live(staff_id: int, filters: QueueFilters):
@@ -101,13 +111,30 @@ def _filter_query(filters: QueueFilters) -> str:
 async def alerts(request):
     filters = _filters(request)
     items, total, since, live_since, new_count, resolved, on_duty = await run_db(
-        _queue, request.ctx.me.staff_id, filters)
-    live = request.app.url_for("staff_alerts.alerts_live") + "?" + _filter_query(filters) + urlencode(
-        {"page": filters.page, "since": int(live_since.timestamp()) if live_since else ""})
-    return page(request, "alerts.html", items=items, total=total, filters=filters, since=since,
-                new_count=new_count, query=_filter_query(filters), live=live, page_size=alert_queue.PAGE_SIZE,
-                resolved=resolved, on_duty=on_duty, reasons=alert_queue.REASON_LABELS,
-                channels=alert_queue.CHANNELS)
+        _queue, request.ctx.me.staff_id, filters
+    )
+    live = (
+        request.app.url_for("staff_alerts.alerts_live")
+        + "?"
+        + _filter_query(filters)
+        + urlencode({"page": filters.page, "since": int(live_since.timestamp()) if live_since else ""})
+    )
+    return page(
+        request,
+        "alerts.html",
+        items=items,
+        total=total,
+        filters=filters,
+        since=since,
+        new_count=new_count,
+        query=_filter_query(filters),
+        live=live,
+        page_size=alert_queue.PAGE_SIZE,
+        resolved=resolved,
+        on_duty=on_duty,
+        reasons=alert_queue.REASON_LABELS,
+        channels=alert_queue.CHANNELS,
+    )
 
 
 @bp.get("/alerts/live", name="alerts_live")
@@ -116,15 +143,20 @@ async def alerts_live(request):
     """The queue's rows as the page shows them, for its poll (alert_queue.js)."""
     filters, since = _filters(request), _since(request)
     items, total = await run_db(_live, request.ctx.me.staff_id, filters)
-    rows = ENV.get_template("_alert_rows.html").render(items=items, total=total, since=since,
-                                                       url=request.app.url_for)
+    rows = ENV.get_template("_alert_rows.html").render(items=items, total=total, since=since, url=request.app.url_for)
     # Only alerts that came after the page's "last looked" are announced: one moving up from
     # the next page (another was resolved) is not new.
     fresh = [a for a in items if since is not None and a.created_at > since]
-    return response.json({"total": total, "rows": rows, "ids": [a.id for a in items],
-                          "fresh": [a.id for a in fresh],
-                          "urgent": [{"id": a.id, "summary": a.summary} for a in fresh if a.urgent]},
-                         headers={"Cache-Control": "no-store"})
+    return response.json(
+        {
+            "total": total,
+            "rows": rows,
+            "ids": [a.id for a in items],
+            "fresh": [a.id for a in fresh],
+            "urgent": [{"id": a.id, "summary": a.summary} for a in fresh if a.urgent],
+        },
+        headers={"Cache-Control": "no-store"},
+    )
 
 
 @bp.get("/alerts/<alert_id:int>", name="alert")
@@ -132,8 +164,16 @@ async def alerts_live(request):
 async def alert(request, alert_id: int, error: str | None = None, status: int = 200):
     item, keyworkers = await load_or_404("alert", _view, alert_id, request.ctx.me.staff_id)
     transcript, transcript_error = await load_transcript(item.conversation_id)
-    return page(request, "alert.html", status=status, item=item, keyworkers=keyworkers, transcript=transcript,
-                transcript_error=transcript_error, error=error)
+    return page(
+        request,
+        "alert.html",
+        status=status,
+        item=item,
+        keyworkers=keyworkers,
+        transcript=transcript,
+        transcript_error=transcript_error,
+        error=error,
+    )
 
 
 @bp.post("/alerts/<alert_id:int>/assign", name="alert_assign")
@@ -146,8 +186,17 @@ async def assign(request, alert_id: int):
     except ValueError:
         return await alert(request, alert_id, error="Choose a keyworker from the list.", status=400)
     try:
-        return await act(request, "alert", _assign, alert_id, assignee, me,
-                         then="staff_alerts.alert", alert_id=alert_id, ok="assigned")
+        return await act(
+            request,
+            "alert",
+            _assign,
+            alert_id,
+            assignee,
+            me,
+            then="staff_alerts.alert",
+            alert_id=alert_id,
+            ok="assigned",
+        )
     except AlertError as exc:
         return await alert(request, alert_id, error=str(exc), status=400)
 
@@ -155,15 +204,31 @@ async def assign(request, alert_id: int):
 @bp.post("/alerts/<alert_id:int>/acknowledge", name="alert_ack")
 @staff_only()
 async def acknowledge(request, alert_id: int):
-    return await act(request, "alert", _ack, alert_id, request.ctx.me.staff_id,
-                     then="staff_alerts.alert", alert_id=alert_id, ok="ack")
+    return await act(
+        request,
+        "alert",
+        _ack,
+        alert_id,
+        request.ctx.me.staff_id,
+        then="staff_alerts.alert",
+        alert_id=alert_id,
+        ok="ack",
+    )
 
 
 @bp.post("/alerts/<alert_id:int>/resolve", name="alert_resolve")
 @staff_only()
 async def resolve(request, alert_id: int):
     try:
-        return await act(request, "alert", _resolve, alert_id, request.ctx.me.staff_id,
-                         request.form.get("note") or "", then="staff_alerts.alerts", ok="resolved")
+        return await act(
+            request,
+            "alert",
+            _resolve,
+            alert_id,
+            request.ctx.me.staff_id,
+            request.form.get("note") or "",
+            then="staff_alerts.alerts",
+            ok="resolved",
+        )
     except AlertError as exc:
         return await alert(request, alert_id, error=str(exc), status=400)

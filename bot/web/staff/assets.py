@@ -1,5 +1,6 @@
 """The staff app's own static files (a stylesheet and one small script), by name only:
 nothing else under static/ is served and no path is followed."""
+
 from __future__ import annotations
 
 from sanic import Blueprint, response

@@ -5,6 +5,7 @@ The server mints that token fresh for every login form and signs it with
 ELPIS_SECRET_KEY: a cookie planted by someone else (another site, a shared
 computer) is never adopted as the form's token, and a made-up value posted as
 both cookie and form field is refused."""
+
 from __future__ import annotations
 
 import hashlib
@@ -34,8 +35,10 @@ from bot.web.staff.security import (
 
 bp = Blueprint("staff_auth")
 
-BAD_LOGIN = ("That email and password did not match, or the account is locked after too many tries. "
-             "Wait 15 minutes or ask an admin to unlock it.")
+BAD_LOGIN = (
+    "That email and password did not match, or the account is locked after too many tries. "
+    "Wait 15 minutes or ask an admin to unlock it."
+)
 
 
 def safe_next(value: str | None, fallback: str) -> str:
@@ -93,8 +96,9 @@ def login_token_ok(cookie: str | None, given: str | None, now: float | None = No
 def _login_form(request, error: str | None = None, status: int = 200, email: str = ""):
     token = mint_login_token()  # never the cookie the browser sent
     asked = request.form.get("next") if request.method == "POST" else request.args.get("next")
-    resp = page(request, "login.html", status=status, login_csrf=token, error=error, next=_next(request, asked),
-                email=email)
+    resp = page(
+        request, "login.html", status=status, login_csrf=token, error=error, next=_next(request, asked), email=email
+    )
     set_cookie(resp, login_cookie_name(), token, max_age=LOGIN_TOKEN_MAX_AGE)
     return resp
 
@@ -115,8 +119,9 @@ async def login_page(request):
 @bp.post("/login", name="login_post")
 async def login_post(request):
     request.ctx.me = None
-    if not same_origin(request) or not login_token_ok(request.cookies.get(login_cookie_name()),
-                                                      request.form.get("csrf_token")):
+    if not same_origin(request) or not login_token_ok(
+        request.cookies.get(login_cookie_name()), request.form.get("csrf_token")
+    ):
         return _login_form(request, "The form was out of date. Please try again.", status=403)
     email = (request.form.get("email") or "").strip()[:254]
     password = (request.form.get("password") or "")[:256]

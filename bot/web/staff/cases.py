@@ -1,5 +1,6 @@
 """Cases: search, one case in plain words (contact preferences first, the caution panel,
 appointments in date order, keyworkers' notes), attendance, notes, status, closing."""
+
 from __future__ import annotations
 
 from sanic import Blueprint
@@ -35,12 +36,22 @@ def _search(query: CaseQuery):
     with session_scope() as session:
         rows, total = case_logic.search_cases(session, query)
         boroughs = case_logic.boroughs_in_use(session)
-        return [
-            {"id": r.id, "reference": r.reference, "name": r.woman.preferred_name, "borough": r.borough,
-             "status": case_logic.STATUS_WORDS[r.status.value], "pathway": case_logic.pathway_words(r),
-             "created_at": r.created_at}
-            for r in rows
-        ], total, boroughs
+        return (
+            [
+                {
+                    "id": r.id,
+                    "reference": r.reference,
+                    "name": r.woman.preferred_name,
+                    "borough": r.borough,
+                    "status": case_logic.STATUS_WORDS[r.status.value],
+                    "pathway": case_logic.pathway_words(r),
+                    "created_at": r.created_at,
+                }
+                for r in rows
+            ],
+            total,
+            boroughs,
+        )
 
 
 def _case(referral_id: int, staff_id: int):
@@ -50,7 +61,9 @@ def _case(referral_id: int, staff_id: int):
             return None
         woman = referral.woman
         return {
-            "referral": referral, "woman": woman, "needs": case_logic.needs_words(referral.need_values),
+            "referral": referral,
+            "woman": woman,
+            "needs": case_logic.needs_words(referral.need_values),
             "pathway": case_logic.pathway_words(referral),
             "alerts": case_logic.case_alerts(session, referral),
             "appointments": case_logic.appointment_rows(session, referral.id),
@@ -69,8 +82,15 @@ def _texts_may_name_service(referral_id: int, allowed: bool, staff_id: int) -> N
             raise LookupError("no such case")
         woman = referral.woman
         woman.texts_may_name_service = allowed
-        session.add(AuditLog(actor_type="staff", actor_id=staff_id, action="texts_may_name_service_set",
-                             subject_type="woman", subject_id=woman.id))
+        session.add(
+            AuditLog(
+                actor_type="staff",
+                actor_id=staff_id,
+                action="texts_may_name_service_set",
+                subject_type="woman",
+                subject_id=woman.id,
+            )
+        )
         session.flush()
         reminders.refresh_for(session, woman)
 
@@ -120,8 +140,13 @@ def _erase(referral_id: int, confirm: str, staff_id: int) -> None:
         if confirm.strip().upper() != referral.reference.upper():
             raise Unconfirmed()
         # Her chats as the referrals name them, too: a referral can outlive its conversation row.
-        senders = {c for c in session.execute(select(Referral.conversation_id).where(
-            Referral.woman_id == referral.woman_id)).scalars() if c}
+        senders = {
+            c
+            for c in session.execute(
+                select(Referral.conversation_id).where(Referral.woman_id == referral.woman_id)
+            ).scalars()
+            if c
+        }
         erase_woman(session, referral.woman_id, actor_type="staff", actor_id=staff_id, sender_ids=senders)
 
 
@@ -129,29 +154,57 @@ def _erase(referral_id: int, confirm: str, staff_id: int) -> None:
 @staff_only()
 async def cases(request):
     page_no = page_number(request)
-    query = CaseQuery(text=(request.args.get("q") or "")[:80], borough=(request.args.get("borough") or "")[:60],
-                      status=request.args.get("status") or "", pathway=request.args.get("pathway") or "",
-                      page=page_no)
+    query = CaseQuery(
+        text=(request.args.get("q") or "")[:80],
+        borough=(request.args.get("borough") or "")[:60],
+        status=request.args.get("status") or "",
+        pathway=request.args.get("pathway") or "",
+        page=page_no,
+    )
     rows, total, boroughs = await run_db(_search, query)
-    return page(request, "cases.html", rows=rows, total=total, query=query, boroughs=boroughs,
-                status_words=case_logic.STATUS_WORDS, pathway_words=case_logic.PATHWAY_WORDS,
-                page_size=case_logic.PAGE_SIZE)
+    return page(
+        request,
+        "cases.html",
+        rows=rows,
+        total=total,
+        query=query,
+        boroughs=boroughs,
+        status_words=case_logic.STATUS_WORDS,
+        pathway_words=case_logic.PATHWAY_WORDS,
+        page_size=case_logic.PAGE_SIZE,
+    )
 
 
 @bp.get("/cases/<referral_id:int>", name="case")
 @staff_only()
 async def case(request, referral_id: int, error: str | None = None, status: int = 200):
     data = await load_or_404("case", _case, referral_id, request.ctx.me.staff_id)
-    return page(request, "case.html", status=status, error=error, status_words=case_logic.STATUS_WORDS,
-                max_note=case_notes.MAX_NOTE, **data)
+    return page(
+        request,
+        "case.html",
+        status=status,
+        error=error,
+        status_words=case_logic.STATUS_WORDS,
+        max_note=case_notes.MAX_NOTE,
+        **data,
+    )
 
 
 @bp.post("/cases/<referral_id:int>/notes", name="case_note")
 @staff_only()
 async def add_note(request, referral_id: int):
     try:
-        return await act(request, "case", _add_note, referral_id, request.form.get("note") or "",
-                         request.ctx.me.staff_id, then="staff_cases.case", referral_id=referral_id, ok="note")
+        return await act(
+            request,
+            "case",
+            _add_note,
+            referral_id,
+            request.form.get("note") or "",
+            request.ctx.me.staff_id,
+            then="staff_cases.case",
+            referral_id=referral_id,
+            ok="note",
+        )
     except NoteError as exc:
         return await case(request, referral_id, error=str(exc), status=400)
 
@@ -163,8 +216,17 @@ async def set_status(request, referral_id: int):
     if status not in {s.value for s in ReferralStatus}:
         return await case(request, referral_id, error="Choose a status from the list.", status=400)
     ok = "closed" if status == "closed" else "status"
-    return await act(request, "case", _set_status, referral_id, status, request.ctx.me.staff_id,
-                     then="staff_cases.case", referral_id=referral_id, ok=ok)
+    return await act(
+        request,
+        "case",
+        _set_status,
+        referral_id,
+        status,
+        request.ctx.me.staff_id,
+        then="staff_cases.case",
+        referral_id=referral_id,
+        ok=ok,
+    )
 
 
 @bp.post("/cases/<referral_id:int>/appointments/<appointment_id:int>/attendance", name="case_attendance")
@@ -176,8 +238,18 @@ async def attendance(request, referral_id: int, appointment_id: int):
     if outcome not in ("attended", "missed"):
         return await case(request, referral_id, error="Choose attended or missed.", status=400)
     try:
-        return await act(request, "appointment", _mark, referral_id, appointment_id, outcome,
-                         request.ctx.me.staff_id, then="staff_cases.case", referral_id=referral_id, ok="marked")
+        return await act(
+            request,
+            "appointment",
+            _mark,
+            referral_id,
+            appointment_id,
+            outcome,
+            request.ctx.me.staff_id,
+            then="staff_cases.case",
+            referral_id=referral_id,
+            ok="marked",
+        )
     except ValueError as exc:
         return await case(request, referral_id, error=str(exc), status=400)
 
@@ -188,18 +260,36 @@ async def texts_name_service(request, referral_id: int):
     choice = request.form.get("allowed") or ""
     if choice not in ("yes", "no"):
         return await case(request, referral_id, error="Choose yes or no.", status=400)
-    return await act(request, "case", _texts_may_name_service, referral_id, choice == "yes",
-                     request.ctx.me.staff_id, then="staff_cases.case", referral_id=referral_id, ok="contact")
+    return await act(
+        request,
+        "case",
+        _texts_may_name_service,
+        referral_id,
+        choice == "yes",
+        request.ctx.me.staff_id,
+        then="staff_cases.case",
+        referral_id=referral_id,
+        ok="contact",
+    )
 
 
 @bp.post("/cases/<referral_id:int>/clear-shared-number", name="case_clear_shared")
 @staff_only()
 async def clear_shared(request, referral_id: int):
-    return await act(request, "case", _clear_shared, referral_id, request.ctx.me.staff_id,
-                     then="staff_cases.case", referral_id=referral_id, ok="contact")
+    return await act(
+        request,
+        "case",
+        _clear_shared,
+        referral_id,
+        request.ctx.me.staff_id,
+        then="staff_cases.case",
+        referral_id=referral_id,
+        ok="contact",
+    )
 
 
 # ---- her data rights, done by an admin for her (docs/security.md) --------------------
+
 
 @bp.get("/cases/<referral_id:int>/data", name="case_data")
 @staff_only(role="admin")
@@ -212,8 +302,20 @@ async def held(request, referral_id: int):
 @staff_only(role="admin")
 async def erase(request, referral_id: int):
     try:
-        return await act(request, "case", _erase, referral_id, (request.form.get("confirm") or "")[:40],
-                         request.ctx.me.staff_id, then="staff_cases.cases", ok="erased")
+        return await act(
+            request,
+            "case",
+            _erase,
+            referral_id,
+            (request.form.get("confirm") or "")[:40],
+            request.ctx.me.staff_id,
+            then="staff_cases.cases",
+            ok="erased",
+        )
     except Unconfirmed:
-        return await case(request, referral_id, status=400,
-                          error="Nothing was deleted. To delete her data, type the case reference exactly.")
+        return await case(
+            request,
+            referral_id,
+            status=400,
+            error="Nothing was deleted. To delete her data, type the case reference exactly.",
+        )

@@ -1,5 +1,6 @@
 """Bar charts drawn on the server as SVG geometry (no chart library, no CDN,
 nothing for the CSP to allow). Templates draw the shapes; text is autoescaped."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -30,8 +31,9 @@ class Chart:
     horizontal: bool = False
 
 
-def grouped_bars(title: str, categories: list[str], series: dict[str, dict[str, int]],
-                 width: int = 640, height: int = 240) -> Chart:
+def grouped_bars(
+    title: str, categories: list[str], series: dict[str, dict[str, int]], width: int = 640, height: int = 240
+) -> Chart:
     """Vertical bars: one group per category (e.g. month), one bar per series (e.g. pathway)."""
     chart = Chart(title, width, height, legend=[(name, COLOURS[i % len(COLOURS)]) for i, name in enumerate(series)])
     top = max([v for s in series.values() for v in s.values()] + [1])
@@ -45,8 +47,17 @@ def grouped_bars(title: str, categories: list[str], series: dict[str, dict[str, 
         for si, (name, values) in enumerate(series.items()):
             value = values.get(category, 0)
             h = plot_h * value / top
-            chart.bars.append(Bar(x0 + si * bar_w, base - h, bar_w - 1, h, COLOURS[si % len(COLOURS)], value,
-                                  f"{name}, {category}: {value}"))
+            chart.bars.append(
+                Bar(
+                    x0 + si * bar_w,
+                    base - h,
+                    bar_w - 1,
+                    h,
+                    COLOURS[si % len(COLOURS)],
+                    value,
+                    f"{name}, {category}: {value}",
+                )
+            )
     return chart
 
 

@@ -1,5 +1,6 @@
 """What most staff handlers do: load what the page names or answer 404, run a change in
 the database, then 303 to a page named by its route (with ?ok=<code> for the flash)."""
+
 from __future__ import annotations
 
 from sanic import response

@@ -1,4 +1,5 @@
 """A conversation: transcript, take over, reply, hand back."""
+
 from __future__ import annotations
 
 import secrets
@@ -49,9 +50,14 @@ def _not_done(what: str, exc: rasa_api.RasaUnavailable) -> str:
 
 @bp.get("/conversation", name="conversation")
 @staff_only()
-async def conversation(request, error: str | None = None, status: int = 200,
-                       rasa_down: rasa_api.RasaUnavailable | None = None, draft: str = "",
-                       message_key: str | None = None):
+async def conversation(
+    request,
+    error: str | None = None,
+    status: int = 200,
+    rasa_down: rasa_api.RasaUnavailable | None = None,
+    draft: str = "",
+    message_key: str | None = None,
+):
     """The page; after an action Rasa did not answer, shown without asking Rasa again (it is busy)."""
     sender_id = _sender(request)
     info = await run_db(_info, sender_id, request.ctx.me.staff_id)
@@ -60,9 +66,18 @@ async def conversation(request, error: str | None = None, status: int = 200,
     else:
         transcript, transcript_error = [], transcript_unavailable(rasa_down)
     alert_id = parse_id(request.args.get("alert") or request.form.get("alert_id"))
-    return page(request, "conversation.html", status=status, info=info, transcript=transcript,
-                transcript_error=transcript_error, error=error, draft=draft[:2 * handoff_logic.MAX_REPLY],
-                message_key=message_key or secrets.token_hex(12), alert_id=alert_id or "")
+    return page(
+        request,
+        "conversation.html",
+        status=status,
+        info=info,
+        transcript=transcript,
+        transcript_error=transcript_error,
+        error=error,
+        draft=draft[: 2 * handoff_logic.MAX_REPLY],
+        message_key=message_key or secrets.token_hex(12),
+        alert_id=alert_id or "",
+    )
 
 
 @bp.get("/conversation/messages", name="conversation_messages")
@@ -80,13 +95,13 @@ async def take(request):
     sender_id = _sender(request)
     me = request.ctx.me
     try:
-        info = await handoff_logic.take_over(sender_id, None, me.staff_id, me.name,
-                                             parse_id(request.form.get("alert_id")))
+        info = await handoff_logic.take_over(
+            sender_id, None, me.staff_id, me.name, parse_id(request.form.get("alert_id"))
+        )
     except HandoffError as exc:
         return await conversation(request, error=str(exc), status=409)
     except rasa_api.RasaUnavailable as exc:
-        return await conversation(request, rasa_down=exc,
-                                  error=_not_done("The conversation was not taken over", exc))
+        return await conversation(request, rasa_down=exc, error=_not_done("The conversation was not taken over", exc))
     taken = "taken" if info.told_her else "taken_quiet"
     return back_to_conversation(request, sender_id, taken)
 
@@ -106,10 +121,15 @@ async def reply(request):
         # The words stay in the box. Rasa only slow: they may still reach her, so a new key
         # and a word to check first; Rasa down: surely not sent, the same form may go again.
         if exc.busy:
-            return await conversation(request, rasa_down=exc, draft=text, error=_not_done(
-                "Your message may not have gone (check the transcript before sending it again)", exc))
-        return await conversation(request, rasa_down=exc, draft=text, message_key=key,
-                                  error=_not_done("Your message was not sent", exc))
+            return await conversation(
+                request,
+                rasa_down=exc,
+                draft=text,
+                error=_not_done("Your message may not have gone (check the transcript before sending it again)", exc),
+            )
+        return await conversation(
+            request, rasa_down=exc, draft=text, message_key=key, error=_not_done("Your message was not sent", exc)
+        )
     return back_to_conversation(request, sender_id, "sent" if sent else "dup")
 
 
@@ -121,6 +141,9 @@ async def release(request):
     try:
         await handoff_logic.hand_back(info, me.staff_id, me.name)
     except rasa_api.RasaUnavailable as exc:
-        return await conversation(request, rasa_down=exc, error=_not_done(
-            "The conversation was not handed back, so you are still answering it", exc))
+        return await conversation(
+            request,
+            rasa_down=exc,
+            error=_not_done("The conversation was not handed back, so you are still answering it", exc),
+        )
     return back_to_conversation(request, sender_id, "back")

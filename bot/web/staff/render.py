@@ -2,6 +2,7 @@
 
 Every link a template makes is `url(route_name, **parts)` (Sanic's `url_for`), so only
 security.PREFIX says where the app lives."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -14,18 +15,32 @@ from bot.dates import london
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 STATIC_DIR = Path(__file__).parent / "static"
-STATIC_FILES = {"staff.css": "text/css; charset=utf-8", "transcript.js": "text/javascript; charset=utf-8",
-                "alert_queue.js": "text/javascript; charset=utf-8"}
+STATIC_FILES = {
+    "staff.css": "text/css; charset=utf-8",
+    "transcript.js": "text/javascript; charset=utf-8",
+    "alert_queue.js": "text/javascript; charset=utf-8",
+}
 
 # ?ok=<code> after a redirect -> the message shown (never user input echoed back).
 FLASH = {
-    "ack": "Alert acknowledged.", "resolved": "Alert resolved.", "taken": "You have taken over this conversation.",
+    "ack": "Alert acknowledged.",
+    "resolved": "Alert resolved.",
+    "taken": "You have taken over this conversation.",
     "taken_quiet": "You have taken over this conversation, but the assistant was too busy to tell her a person "
-                   "has joined. Write to her in a minute.",
-    "sent": "Message sent.", "back": "Handed back to the assistant.", "saved": "Saved.", "closed": "Case closed.",
-    "status": "Case status changed.", "imported": "Import done.", "password": "Password set.",
-    "unlocked": "Account unlocked.", "marked": "Attendance recorded.", "dup": "That message was already sent.",
-    "deleted": "Deleted.", "assigned": "Alert assigned.", "note": "Note added.",
+    "has joined. Write to her in a minute.",
+    "sent": "Message sent.",
+    "back": "Handed back to the assistant.",
+    "saved": "Saved.",
+    "closed": "Case closed.",
+    "status": "Case status changed.",
+    "imported": "Import done.",
+    "password": "Password set.",
+    "unlocked": "Account unlocked.",
+    "marked": "Attendance recorded.",
+    "dup": "That message was already sent.",
+    "deleted": "Deleted.",
+    "assigned": "Alert assigned.",
+    "note": "Note added.",
     "erased": "Her record, referrals, appointments, texts and conversations were deleted.",
 }
 
@@ -46,11 +61,17 @@ def yes_no_unknown(value) -> str:
     return {True: "Yes", False: "No"}.get(value, "Not said (treat as no)")
 
 
-ENV = Environment(loader=FileSystemLoader(str(TEMPLATE_DIR)), autoescape=select_autoescape(["html", "svg"]),
-                  trim_blocks=True, lstrip_blocks=True)
+ENV = Environment(
+    loader=FileSystemLoader(str(TEMPLATE_DIR)),
+    autoescape=select_autoescape(["html", "svg"]),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
 ENV.filters["london"] = london_time
 ENV.filters["yesno"] = yes_no_unknown
-ENV.filters["channel"] = lambda name: {"socketio": "web chat", "sms": "SMS", "rest": "REST (test)"}.get(name, name or "")
+ENV.filters["channel"] = lambda name: {"socketio": "web chat", "sms": "SMS", "rest": "REST (test)"}.get(
+    name, name or ""
+)
 
 
 def page_number(request) -> int:
@@ -64,6 +85,7 @@ def page_number(request) -> int:
 def page(request, template: str, status: int = 200, **context):
     me = getattr(request.ctx, "me", None)
     flash = FLASH.get(request.args.get("ok", ""))
-    html = ENV.get_template(template).render(me=me, csrf=me.csrf_token if me else "", flash=flash,
-                                             path=request.path, url=request.app.url_for, **context)
+    html = ENV.get_template(template).render(
+        me=me, csrf=me.csrf_token if me else "", flash=flash, path=request.path, url=request.app.url_for, **context
+    )
     return response.html(html, status=status)

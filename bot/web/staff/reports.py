@@ -1,4 +1,5 @@
 """The reports page: referrals by pathway and month, engagement, needs, time in support, alerts."""
+
 from __future__ import annotations
 
 from sanic import Blueprint
@@ -29,7 +30,12 @@ async def reports(request):
         horizontal_bars("Alerts by reason", report.alerts_by_reason),
     ]
     if report.engagement:
-        charts.insert(1, horizontal_bars(
-            "Engagement (% of referrals)",
-            [(label, round(100 * n / of) if of else 0) for label, n, of in report.engagement], unit="%"))
+        charts.insert(
+            1,
+            horizontal_bars(
+                "Engagement (% of referrals)",
+                [(label, round(100 * n / of) if of else 0) for label, n, of in report.engagement],
+                unit="%",
+            ),
+        )
     return page(request, "reports.html", report=report, charts=charts)

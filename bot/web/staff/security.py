@@ -1,5 +1,6 @@
 """Who may see what: the session cookie, role checks, CSRF on every form,
 secure headers, and kind error pages (never a stack trace)."""
+
 from __future__ import annotations
 
 import logging
@@ -25,10 +26,18 @@ ID_RE = re.compile(r"[0-9]{1,10}")
 MAX_FORM_BYTES = 6 * 1024 * 1024  # a listings import; anything bigger is not a real one
 
 HEADERS = {
-    "Content-Security-Policy": "; ".join([
-        "default-src 'none'", "script-src 'self'", "style-src 'self'", "img-src 'self'", "connect-src 'self'",
-        "form-action 'self'", "frame-ancestors 'none'", "base-uri 'none'",
-    ]),
+    "Content-Security-Policy": "; ".join(
+        [
+            "default-src 'none'",
+            "script-src 'self'",
+            "style-src 'self'",
+            "img-src 'self'",
+            "connect-src 'self'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+            "base-uri 'none'",
+        ]
+    ),
     "X-Frame-Options": "DENY",
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "same-origin",
@@ -144,7 +153,8 @@ def staff_only(role: str | None = None):
                 return error_page(request, 403, "Only admins can open this page.")
             if request.method == "POST" and not form_ok(request, me.csrf_token):
                 return error_page(
-                    request, 403,
+                    request,
+                    403,
                     "This form was out of date or did not come from this site, so nothing was changed. "
                     "Go back, reload the page and try again.",
                 )

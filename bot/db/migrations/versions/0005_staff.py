@@ -3,6 +3,7 @@
 Revision ID: 0005_staff
 Revises: 0001_foundation
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -25,7 +26,9 @@ def upgrade() -> None:
         sa.Column("last_seen_at", bot.db.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("expires_at", bot.db.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("revoked_at", bot.db.types.UTCDateTime(timezone=True), nullable=True),
-        sa.ForeignKeyConstraint(["staff_id"], ["staff.id"], name=op.f("fk_staff_sessions_staff_id_staff"), ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["staff_id"], ["staff.id"], name=op.f("fk_staff_sessions_staff_id_staff"), ondelete="CASCADE"
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_staff_sessions")),
         sa.UniqueConstraint("token_hash", name=op.f("uq_staff_sessions_token_hash")),
     )
@@ -41,8 +44,12 @@ def upgrade() -> None:
         sa.Column("started_at", bot.db.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("ended_at", bot.db.types.UTCDateTime(timezone=True), nullable=True),
         sa.Column("last_message_key", sa.String(length=40), nullable=True),
-        sa.ForeignKeyConstraint(["alert_id"], ["alerts.id"], name=op.f("fk_handoffs_alert_id_alerts"), ondelete="SET NULL"),
-        sa.ForeignKeyConstraint(["staff_id"], ["staff.id"], name=op.f("fk_handoffs_staff_id_staff"), ondelete="SET NULL"),
+        sa.ForeignKeyConstraint(
+            ["alert_id"], ["alerts.id"], name=op.f("fk_handoffs_alert_id_alerts"), ondelete="SET NULL"
+        ),
+        sa.ForeignKeyConstraint(
+            ["staff_id"], ["staff.id"], name=op.f("fk_handoffs_staff_id_staff"), ondelete="SET NULL"
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_handoffs")),
     )
     with op.batch_alter_table("handoffs", schema=None) as batch_op:
