@@ -98,7 +98,7 @@ def _others_reply_time(model: str) -> dict:
 
     def timed(sender: str, n: int) -> list[float]:
         out = []
-        for i in range(n):
+        for _ in range(n):
             started = time.perf_counter()
             requests.post(rest, json={"sender": sender, "message": "what times are you open"}, timeout=120)
             out.append((time.perf_counter() - started) * 1000)

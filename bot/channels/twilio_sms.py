@@ -14,9 +14,10 @@ anything else gets 403 and is not processed. With no auth token configured
 every request is refused.
 
 An inbound message is recorded (with the urgent alert, if the crisis net
-matches its words) and answered with empty TwiML at once; the assistant's reply is worked out in the background and goes out through the
-outbox (sent straight away by this process, or by the worker), so a slow
-model never makes Twilio retry. See sms_inbound.py for what happens to each
+matches its words) and answered with empty TwiML at once; the assistant's
+reply is worked out in the background and goes out through the outbox (sent
+straight away by this process, or by the worker), so a slow model never
+makes Twilio retry. See sms_inbound.py for what happens to each
 message, sms_options.py for numbered options, sms_text.py for segments.
 
 A message whose process stopped before answering it stays 'received'; every

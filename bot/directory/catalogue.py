@@ -171,13 +171,13 @@ def _group(rows) -> dict[int, list[tuple]]:
 def load_snapshot(session: Session, version: tuple | None = None) -> Snapshot:
     """Every active listing, read with plain column queries (no ORM objects: fast for 10,000)."""
     version = version if version is not None else directory_version(session)
-    S, O, L, SAL = DirService, DirOrganisation, DirLocation, DirServiceAtLocation
+    S, ORG, L, SAL = DirService, DirOrganisation, DirLocation, DirServiceAtLocation
     active = select(S.id).where(S.status == "active")
     services = session.execute(
         select(
             S.id,
             S.name,
-            O.name,
+            ORG.name,
             S.description,
             S.url,
             S.email,
@@ -188,7 +188,7 @@ def load_snapshot(session: Session, version: tuple | None = None) -> Snapshot:
             S.last_checked,
             S.closed_on_bank_holidays,
         )
-        .join(O, O.id == S.organisation_id)
+        .join(ORG, ORG.id == S.organisation_id)
         .where(S.status == "active")
         .order_by(S.id)
     ).all()

@@ -107,7 +107,7 @@ def test_stale_claim_is_not_sent_twice_if_the_provider_has_it(db_url):
         enqueue(s, to="+447700900001", body="already gone", kind="notice")
         enqueue(s, to="+447700900002", body="never sent", kind="notice")
     provider = RecordingProvider()
-    first, second = claim_next("dead-worker"), claim_next("dead-worker")
+    first, _second = claim_next("dead-worker"), claim_next("dead-worker")
     provider.send(first.to, first.body)  # the dead worker got this one out, then died
     with session_scope() as s:
         s.execute(update(OutboxMessage).values(claimed_at=datetime.now(timezone.utc) - timedelta(hours=1)))

@@ -55,7 +55,7 @@ def test_lockout_ends_open_sessions(db_url):
     staff_id = new_staff()
     with session_scope() as session:
         token = start_session(session, staff_id)
-    for attempt in range(MAX_FAILED_LOGINS):
+    for _ in range(MAX_FAILED_LOGINS):
         with session_scope() as session:
             authenticate(session, "kw@example.org", "wrong")
     with session_scope() as session:

@@ -144,7 +144,7 @@ def test_alert_queue_pages_urgent_first_and_counts_them_all(web, keyworker):
 
     _, kw = keyworker
     with session_scope(web.db) as session:
-        for i in range(PAGE_SIZE + 5):
+        for _ in range(PAGE_SIZE + 5):
             raise_alert(
                 session, AlertReason.HUMAN_REQUESTED, conversation_id=f"pager-{uuid.uuid4().hex[:8]}", channel="rest"
             )

@@ -23,7 +23,9 @@ from bot.settings import REPO_ROOT
 
 def test_training_command_is_the_makefiles():
     # Cold training must time what `make model` runs, not a variant of it.
-    line = next(l for l in (REPO_ROOT / "Makefile").read_text().splitlines() if l.strip().startswith("$(RASA) train"))
+    line = next(
+        ln for ln in (REPO_ROOT / "Makefile").read_text().splitlines() if ln.strip().startswith("$(RASA) train")
+    )
     args = shlex.split(line)[1:]
     out = args.index("--out")
     del args[out : out + 2]

@@ -121,7 +121,7 @@ def test_an_hour_of_mostly_idle_work_is_two_lines(caplog):
             if second % 60 == 0:
                 sms()
                 notices = 1 if second == 42 * 60 else 0
-                digest.wrap("alert_notices", lambda: notices)()
+                digest.wrap("alert_notices", lambda: notices)()  # noqa: B023 - called at once
             if second == 17 * 60:
                 digest.delivered("reminder", "sent")
                 digest.delivered("reminder", "sent")

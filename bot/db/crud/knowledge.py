@@ -270,8 +270,8 @@ def _create(
     session.add(row)
     try:
         session.flush()
-    except IntegrityError:  # added by someone else since the check above
-        raise taken
+    except IntegrityError as err:  # added by someone else since the check above
+        raise taken from err
     session.add(
         KnowledgeAnswerVersion(
             answer_id=row.id, version=1, title=title, answer=text, next=steps, saved_by_id=staff_id, saved_at=now
