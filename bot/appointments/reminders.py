@@ -100,6 +100,7 @@ def before_quiet(local: datetime, quiet: tuple[time, time] | None) -> datetime:
     """Move a time in quiet hours earlier: to QUIET_MARGIN before they start."""
     if not is_quiet(local.timetz().replace(tzinfo=None), quiet):
         return local
+    assert quiet is not None  # is_quiet is False without quiet hours
     start, _ = quiet
     day = local.date() if local.time() >= start else local.date() - timedelta(days=1)
     return wall_clock(datetime.combine(day, start) - QUIET_MARGIN)
@@ -144,16 +145,17 @@ def reminder_times(
     """When each reminder for an appointment starting at `starts_at` goes (UTC)."""
     settings = get_settings()
     offsets = settings.reminder_offsets_hours if offsets is None else offsets
-    quiet = quiet_hours() if quiet == "settings" else quiet
+    window = quiet_hours() if isinstance(quiet, str) else quiet  # "settings": the configured hours
     start_local = formatting.local(starts_at)
     planned: list[Planned] = []
     for hours in sorted(set(offsets), reverse=True):
         local = wall_clock(start_local.replace(tzinfo=None) - timedelta(hours=hours))
-        local = before_quiet(local, quiet)
+        local = before_quiet(local, window)
         if safe is not None:
-            local = _latest_safe(local, safe, quiet, formatting.local(now))
-            if local is None:
+            latest = _latest_safe(local, safe, window, formatting.local(now))
+            if latest is None:
                 continue
+            local = latest
         send_at = local.astimezone(timezone.utc)
         if send_at <= now or send_at >= starts_at:
             continue
@@ -242,7 +244,7 @@ def schedule(session: Session, appointment: Appointment, now: datetime | None = 
     woman = appointment.referral.woman
     if not woman.phone_e164 or shared_numbers.hold(session, woman):
         return []
-    queued = []
+    queued: list[OutboxMessage] = []
     for plan in reminder_times(appointment.slot.starts_at, now, safe=safe_window(woman)):
         message = enqueue(
             session,
@@ -254,8 +256,9 @@ def schedule(session: Session, appointment: Appointment, now: datetime | None = 
             send_after=plan.send_at,
             discreet=discreet_for(woman),
         )
-        if _link(session, message, appointment, woman, f"reminder_{plan.label}") is not None:
-            queued.append(message)
+        linked = _link(session, message, appointment, woman, f"reminder_{plan.label}")
+        if linked is not None:
+            queued.append(linked)
     return queued
 
 
@@ -323,7 +326,7 @@ def send_missed_note(session: Session, appointment: Appointment, now: datetime |
         return None
     local = formatting.local(now)
     quiet = quiet_hours()
-    if is_quiet(local.time(), quiet):  # later, not earlier: it is news, not a reminder
+    if quiet is not None and is_quiet(local.time(), quiet):  # later, not earlier: it is news, not a reminder
         day = local.date() if local.time() < quiet[1] else local.date() + timedelta(days=1)
         local = wall_clock(datetime.combine(day, quiet[1]))
     message = enqueue(

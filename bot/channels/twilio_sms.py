@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -187,7 +187,7 @@ class TwilioSmsInput(InputChannel):
     def get_output_channel(self) -> OutputChannel:
         return SmsOutput(buffer=False)
 
-    def _spawn(self, coro: Awaitable[Any]) -> None:
+    def _spawn(self, coro: Coroutine[Any, Any, Any]) -> None:
         task = asyncio.get_running_loop().create_task(coro)
         self._tasks.add(task)  # keep a reference until done, or it may be collected
         task.add_done_callback(self._tasks.discard)
@@ -271,6 +271,7 @@ class TwilioSmsInput(InputChannel):
         self, msg: sms_inbound.InboundSms, inbound_id: int, on_new_message: Callable[[UserMessage], Awaitable[Any]]
     ) -> None:
         number, key = msg.from_e164, f"sms:{msg.message_sid}"
+        assert number is not None  # a message with no phone number is kept but never handled
         # Her messages are handled one at a time, in the order they came.
         async with self._locks.hold(number):
             try:

@@ -109,12 +109,12 @@ class Snapshot:
             self.by_category.setdefault(code, []).append(item)
         if item.national or item.site is None:
             return
-        for code in (None, *item.categories):
+        for key in (None, *item.categories):
             if item.site.latitude is not None and item.site.longitude is not None:
                 cell = cell_of(item.site.latitude, item.site.longitude)
-                self.grid.setdefault(code, {}).setdefault(cell, []).append(item)
+                self.grid.setdefault(key, {}).setdefault(cell, []).append(item)
             elif item.site.borough:
-                self.unplaced.setdefault((code, item.site.borough), []).append(item)
+                self.unplaced.setdefault((key, item.site.borough), []).append(item)
 
     def listings_for_service(self, service_id: int) -> list[Listing]:
         return [item for item in self.listings if item.service_id == service_id]

@@ -61,6 +61,7 @@ class DirectoryEntities:
         with self._lock:
             if self._nlp is None or self._version != snap.version:
                 self._build(snap)
+            assert self._nlp is not None  # just built, or built before
             return self._nlp
 
     def _build(self, snap: Snapshot) -> None:

@@ -24,7 +24,7 @@ from typing import Any
 
 from bot.directory import taxonomy
 from bot.directory.phones import normalise_phone, parse_phone_cell
-from bot.geo import get_borough, lookup_outcode, match_borough, normalise_postcode
+from bot.geo import Borough, get_borough, lookup_outcode, match_borough, normalise_postcode
 from bot.hours import parse_week
 
 SCALARS = (
@@ -99,7 +99,7 @@ def _location(raw: Any, index: int, errors: list[str]) -> dict[str, Any]:
     if not isinstance(raw, dict):
         errors.append(f"{field}: must be an object")
         return {}
-    loc = {k: _text(raw.get(k)) for k in ("name", "address", "postcode", "borough", "transport")}
+    loc: dict[str, Any] = {k: _text(raw.get(k)) for k in ("name", "address", "postcode", "borough", "transport")}
     if loc["postcode"]:
         postcode = normalise_postcode(loc["postcode"])
         if postcode is None or postcode.replace(" ", "") != loc["postcode"].replace(" ", "").upper():
@@ -107,7 +107,7 @@ def _location(raw: Any, index: int, errors: list[str]) -> dict[str, Any]:
         loc["postcode"] = postcode
     if loc["borough"]:
         named = get_borough(loc["borough"]) or match_borough(loc["borough"], fuzzy=False)
-        loc["borough"] = named.name if hasattr(named, "name") else (named or loc["borough"])
+        loc["borough"] = named.name if isinstance(named, Borough) else (named or loc["borough"])
     elif loc["postcode"]:
         info = lookup_outcode(loc["postcode"].split(" ")[0])
         loc["borough"] = info.borough if info else None
@@ -187,8 +187,8 @@ def clean_service(data: dict[str, Any], *, partial: bool = False) -> dict[str, A
     if "phones" in data:
         phones = []
         raw = data["phones"]
-        items = parse_phone_cell(raw) if isinstance(raw, str) else list(raw or [])
-        for i, item in enumerate(items):
+        cells: list[Any] = parse_phone_cell(raw) if isinstance(raw, str) else list(raw or [])
+        for i, item in enumerate(cells):
             entry = item if isinstance(item, dict) else {"number": item}
             written = _text(entry.get("number"))
             if not written:

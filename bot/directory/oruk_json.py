@@ -238,5 +238,5 @@ def import_openreferral_json(session: Session, source: str | dict[str, Any] | li
     return write_all(session, items, ids)
 
 
-def dump_json(doc: dict[str, Any]) -> str:
+def dump_json(doc: dict[str, Any] | list[dict[str, Any]]) -> str:
     return json.dumps(doc, indent=2, ensure_ascii=False, default=str)

@@ -154,7 +154,7 @@ def _ring_search(
         for cell in cells:
             for item in grid.get(cell, ()):
                 site = item.site
-                km = haversine_km(lat, lon, site.latitude, site.longitude)
+                km = haversine_km(lat, lon, site.latitude, site.longitude)  # type: ignore[union-attr, arg-type]  # the grid holds placed sites only
                 if km <= query.radius_km and (accept is None or accept(item)):
                     found.append((km, item))
     found.sort(key=lambda f: (f[0], f[1].name))
@@ -167,7 +167,7 @@ def _nearest(
     """Nearest local listings having any of `codes` (None: any listing), plus those
     with no position in her borough (after the rest)."""
     seen: dict[str, tuple[float, Listing]] = {}
-    for code in codes or {None}:
+    for code in codes or (None,):
         for km, item in _ring_search(snap, code, query, want, accept):
             if item.key not in seen or km < seen[item.key][0]:
                 seen[item.key] = (km, item)
@@ -193,7 +193,7 @@ def search_snapshot(snap: Snapshot, query: SearchQuery) -> SearchResult:
         soonest: Hit | None = None
         for km, item in closed:
             hit = Hit(item, None if math.isinf(km) else km, EXACT, at=at)
-            if hit.status.next_open and (soonest is None or hit.status.next_open < soonest.status.next_open):
+            if hit.status.next_open and (soonest is None or hit.status.next_open < soonest.status.next_open):  # type: ignore[operator]  # soonest has one
                 soonest = hit
         result.next_to_open = soonest
 
@@ -218,7 +218,7 @@ def _nearest_anywhere(snap: Snapshot, query: SearchQuery, codes: set[str], at: d
     for item in snap.local:
         if item.site is None or item.site.latitude is None or not (item.categories & codes):
             continue
-        km = haversine_km(query.latitude, query.longitude, item.site.latitude, item.site.longitude)
+        km = haversine_km(query.latitude, query.longitude, item.site.latitude, item.site.longitude)  # type: ignore[arg-type]  # both placed
         if best is None or km < best[0]:
             best = (km, item)
     return [Hit(best[1], best[0], BROADER, at=at)] if best else []

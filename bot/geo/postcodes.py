@@ -416,9 +416,9 @@ def _location_for_names(text: str) -> Location:
             return _location_for_borough(borough)
     if place_spans:
         return _location_for_place(longest_first(place_spans)[0][2])
-    borough = fuzzy_borough(tokens)
-    if borough is not None:
-        return _location_for_borough(borough)
+    fuzzy = fuzzy_borough(tokens)
+    if fuzzy is not None:
+        return _location_for_borough(fuzzy)
     return Location(kind="none")
 
 

@@ -22,10 +22,11 @@ import logging
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import spacy
 from spacy.language import Language
+from spacy.pipeline import EntityRuler
 
 from bot.geo.boroughs import borough_names_and_aliases
 from bot.geo.postcodes import (
@@ -197,7 +198,7 @@ def build_pipeline(extra_phrases: Mapping[str, Iterable[str]] | None = None) -> 
     patterns = [*borough_patterns(nlp), *postcode_token_patterns()]
     if extra_phrases:
         patterns.extend(_extra_patterns(extra_phrases))
-    ruler.add_patterns(patterns)
+    cast(EntityRuler, ruler).add_patterns(patterns)
     return nlp
 
 

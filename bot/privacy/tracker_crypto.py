@@ -50,7 +50,7 @@ def unseal(token: str) -> tuple[str, dict[str, Any]]:
 
 def is_plain(data: str | None) -> bool:
     """A row written by Rasa's own SQL store (JSON), not yet sealed."""
-    return bool(data) and data.lstrip().startswith("{")
+    return data is not None and data.lstrip().startswith("{")
 
 
 def reseal_events(url: str | None = None, batch: int = 500) -> int:

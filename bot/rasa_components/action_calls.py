@@ -92,5 +92,5 @@ def _shared_session(self: EndpointConfig) -> Any:
 def install() -> None:
     global _send_full_history
     _send_full_history = os.environ.get("ELPIS_ACTION_HISTORY", "").lower() == "full"
-    RemoteAction._action_call_format = _action_call_format  # type: ignore[method-assign]
-    EndpointConfig.session = _shared_session  # type: ignore[method-assign]
+    RemoteAction._action_call_format = _action_call_format
+    EndpointConfig.session = _shared_session

@@ -62,7 +62,7 @@ def _quick_valid(result: Any) -> bool:
     if not outer.is_valid(result):
         return False
     for event in result.get("events") or []:
-        check = per_name.get(event.get("event")) if isinstance(event, dict) else None
+        check = per_name.get(event.get("event", "")) if isinstance(event, dict) else None
         if check is None or not check.is_valid(event):
             return False
     return True
@@ -83,7 +83,7 @@ def validate_action_result(self: RemoteAction, result: dict[str, Any]) -> bool:
 
 
 def install() -> None:
-    RemoteAction._validate_action_result = validate_action_result  # type: ignore[method-assign]
+    RemoteAction._validate_action_result = validate_action_result
 
 
 __all__ = ["ValidationError", "install", "validate_action_result"]

@@ -63,4 +63,4 @@ def install() -> None:
             raise
 
     run._elpis_wrapped = True  # type: ignore[attr-defined]
-    RemoteAction.run = run  # type: ignore[method-assign]
+    RemoteAction.run = run

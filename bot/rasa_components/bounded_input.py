@@ -31,4 +31,4 @@ async def handle_message(self: MessageProcessor, message: UserMessage) -> Option
 
 
 def install() -> None:
-    MessageProcessor.handle_message = handle_message  # type: ignore[method-assign]
+    MessageProcessor.handle_message = handle_message

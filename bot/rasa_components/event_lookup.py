@@ -29,4 +29,4 @@ def resolve_by_type(type_name: str, default: Optional[Type[events.Event]] = None
 
 
 def install() -> None:
-    events.Event.resolve_by_type = staticmethod(resolve_by_type)  # type: ignore[method-assign]
+    events.Event.resolve_by_type = staticmethod(resolve_by_type)

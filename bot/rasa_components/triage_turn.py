@@ -163,4 +163,4 @@ async def _alert(tracker: DialogueStateTracker) -> None:
 
 
 def install() -> None:
-    MessageProcessor.run_action_extract_slots = run_action_extract_slots  # type: ignore[method-assign]
+    MessageProcessor.run_action_extract_slots = run_action_extract_slots

@@ -109,7 +109,9 @@ _STILL_RE = re.compile(
 
 def over_and_fine(text: str | None) -> bool:
     """A feeling she had and no longer has ("used to get panic attacks, CBT sorted it")."""
-    return bool(text) and past_and_safe(text) and not _STILL_RE.search(_fold(text[:5000]))
+    if not text:
+        return False
+    return past_and_safe(text) and not _STILL_RE.search(_fold(text[:5000]))
 
 
 def grade(text: str | None, ranking: Iterable[Mapping[str, Any]] = ()) -> tuple[Grade, str]:

@@ -49,11 +49,11 @@ def main(argv: list[str] | None = None) -> int:
             if args.cmd in ("create-admin", "create-keyworker"):
                 password, shown = _password(args)
                 role = StaffRole.ADMIN if args.cmd == "create-admin" else StaffRole.KEYWORKER
-                staff = create_staff(
+                created = create_staff(
                     session, email=args.email, name=args.name, role=role, password=password, phone=args.phone
                 )
-                audit.record(session, None, "add_staff_cli", "staff", staff.id)
-                print(f"Created {role.value} {staff.email}" + (f" with password: {password}" if shown else ""))
+                audit.record(session, None, "add_staff_cli", "staff", created.id)
+                print(f"Created {role.value} {created.email}" + (f" with password: {password}" if shown else ""))
                 return 0
             staff = by_email(session, args.email)
             if staff is None:

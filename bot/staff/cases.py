@@ -209,9 +209,9 @@ def caution_panel(session: Session, referral: Referral, now: datetime | None = N
                 best[a.kind] = a
     meetings = []
     for n, kind in enumerate((AppointmentKind.MANDATORY_1, AppointmentKind.MANDATORY_2), 1):
-        a = best.get(kind)
-        state = "not booked" if a is None else {3: "attended", 2: "booked", 1: "missed"}[rank[a.status]]
-        meetings.append(Meeting(f"Meeting {n}", state, a.slot.starts_at if a else None))
+        counted = best.get(kind)
+        state = "not booked" if counted is None else {3: "attended", 2: "booked", 1: "missed"}[rank[counted.status]]
+        meetings.append(Meeting(f"Meeting {n}", state, counted.slot.starts_at if counted else None))
     complete = referral.caution_completed_at is not None or all(m.state == "attended" for m in meetings)
     today = now.astimezone(london()).date()
     return CautionPanel(

@@ -89,6 +89,7 @@ def clean(form: CentreForm) -> dict:
     if errors:
         raise FormErrors(errors)
     if out["latitude"] is None or out["longitude"] is None:
+        assert postcode is not None  # a bad one raised FormErrors above
         info = lookup_outcode(postcode.split(" ")[0])  # district centre: near enough for "nearest"
         if info is not None:
             out["latitude"], out["longitude"] = info.latitude, info.longitude

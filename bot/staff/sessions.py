@@ -88,4 +88,6 @@ def end_session(session: Session, token: str | None) -> None:
 
 
 def csrf_ok(expected: str | None, given: str | None) -> bool:
-    return bool(expected) and bool(given) and hmac.compare_digest(expected.encode(), (given or "").encode())
+    if not expected or not given:
+        return False
+    return hmac.compare_digest(expected.encode(), given.encode())

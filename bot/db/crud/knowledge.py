@@ -205,6 +205,13 @@ def get_answer(session: Session, topic_id: str, now: datetime | None = None) -> 
     return _answer(row[0], row[1], now or utcnow()) if row else None
 
 
+def _stored(session: Session, topic_id: str, now: datetime | None = None) -> Answer:
+    """An answer this session has just written or read (so it exists)."""
+    answer = get_answer(session, topic_id, now)
+    assert answer is not None
+    return answer
+
+
 def live_answer(session: Session, topic_id: str) -> Answer | None:
     """What the assistant says for this topic now; None when there is none or it is retired."""
     row = session.execute(
@@ -291,7 +298,7 @@ def add_topic(session: Session, *, topic_id: str, title: str, text: str, next_st
         police=police,
         staff_id=staff_id,
     )
-    return get_answer(session, row.topic_id)
+    return _stored(session, row.topic_id)
 
 
 def seed_answers(session: Session, path: Path = ANSWERS_YML) -> int:
@@ -343,7 +350,7 @@ def save_edit(
             ]
         )
     if (row.title, row.answer, row.next) == (title, text, steps):
-        return get_answer(session, topic_id)
+        return _stored(session, topic_id)
     now = utcnow()
     # Conditional on the version read: of two edits from the same version, one wins and
     # the other changes nothing (on SQLite and PostgreSQL alike, whatever the isolation).
@@ -367,7 +374,7 @@ def save_edit(
     )
     session.flush()
     session.expire(row)
-    return get_answer(session, topic_id, now)
+    return _stored(session, topic_id, now)
 
 
 def set_retired(session: Session, topic_id: str, retired: bool) -> Answer:
@@ -375,7 +382,7 @@ def set_retired(session: Session, topic_id: str, retired: bool) -> Answer:
     row = _row(session, topic_id)
     row.retired = retired
     session.flush()
-    return get_answer(session, topic_id)
+    return _stored(session, topic_id)
 
 
 def mark_checked(session: Session, topic_id: str, staff_id: int, at: datetime | None = None) -> Answer:
@@ -384,4 +391,4 @@ def mark_checked(session: Session, topic_id: str, staff_id: int, at: datetime | 
     row.last_checked_by_id = staff_id
     row.last_checked_at = at or utcnow()
     session.flush()
-    return get_answer(session, topic_id)
+    return _stored(session, topic_id)

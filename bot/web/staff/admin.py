@@ -69,7 +69,7 @@ def _audit_rows():
 
 def _centre_form(request) -> CentreForm:
     f = request.form
-    return CentreForm(*(((f.get(k) or "")[:400]) for k in centres.FIELDS), active=f.get("active") == "on")
+    return CentreForm(**{k: (f.get(k) or "")[:400] for k in centres.FIELDS}, active=f.get("active") == "on")
 
 
 def _new_staff(form: dict, staff_id: int) -> int:

@@ -56,7 +56,7 @@ def _next(request, value: str | None) -> str:
 def _login(email: str, password: str) -> str | None:
     with session_scope() as session:
         result = authenticate(session, email, password)
-        if not result.ok:
+        if not result.ok or result.staff_id is None:
             return None
         audit.record(session, result.staff_id, "login", "staff", result.staff_id)
         return start_session(session, result.staff_id)
@@ -83,7 +83,7 @@ def mint_login_token(now: float | None = None) -> str:
 
 def login_token_ok(cookie: str | None, given: str | None, now: float | None = None) -> bool:
     """The form's token is the cookie's, the server signed it, and it is under an hour old."""
-    if not csrf_ok(cookie, given) or len(cookie) > 200:
+    if cookie is None or not csrf_ok(cookie, given) or len(cookie) > 200:
         return False
     body, _, signature = cookie.rpartition(".")
     issued = body.rpartition(".")[2]

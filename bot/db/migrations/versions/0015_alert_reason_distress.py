@@ -31,7 +31,7 @@ def _enum(values) -> sa.Enum:
 def _allow(old, new) -> None:
     if op.get_bind().dialect.name == "sqlite":
         # SQLite cannot change a CHECK: the table is copied, the column read with its old enum.
-        with op.batch_alter_table("alerts", reflect_args=[sa.Column("reason", _enum(old))]) as batch_op:
+        with op.batch_alter_table("alerts", reflect_args=(sa.Column("reason", _enum(old)),)) as batch_op:
             batch_op.alter_column("reason", existing_type=_enum(old), type_=_enum(new), nullable=False)
         return
     op.drop_constraint(op.f("ck_alerts_alert_reason"), "alerts", type_="check")

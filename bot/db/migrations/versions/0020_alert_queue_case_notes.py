@@ -40,7 +40,7 @@ def _alerts(old, new, add: bool) -> None:
         op.drop_constraint(op.f("ck_alerts_alert_reason"), "alerts", type_="check")
         op.create_check_constraint(op.f("ck_alerts_alert_reason"), "alerts", sa.column("reason").in_(new))
     # SQLite cannot change a CHECK: the table is copied, the column read with its old enum.
-    reflect = [sa.Column("reason", _enum(old))] if sqlite else ()
+    reflect = (sa.Column("reason", _enum(old)),) if sqlite else ()
     with op.batch_alter_table("alerts", reflect_args=reflect) as batch_op:
         if sqlite:
             batch_op.alter_column("reason", existing_type=_enum(old), type_=_enum(new), nullable=False)
