@@ -8,6 +8,7 @@ from the parse data (a model or code from before grading counts intent
 `crisis` as danger). Reported per grade, per kind and per language, against
 issue 17's targets.
 """
+
 from __future__ import annotations
 
 import json
@@ -62,14 +63,16 @@ def score(items: list[dict], got: list[str]) -> dict:
         "distress_recognised": sum(g == "distress" for g in distress) / len(distress),
         "everyday_left_alone": sum(g == "none" for g in everyday) / len(everyday),
         "urgent_per_1000": 1000 * sum(g == "danger" for g in other) / len(other),
-        "confusion": {want: dict(Counter(g for m, g in zip(items, got) if m["grade"] == want))
-                      for want in ("danger", "distress", "everyday")},
+        "confusion": {
+            want: dict(Counter(g for m, g in zip(items, got) if m["grade"] == want))
+            for want in ("danger", "distress", "everyday")
+        },
     }
     by_kind: dict = defaultdict(Counter)
     by_lang: dict = defaultdict(Counter)
     for m, g in zip(items, got):
         right = (g == "danger") == (m["grade"] == "danger") and (m["grade"] != "distress" or g == "distress")
-        by_kind[f'{m["grade"]}/{m["kind"]}'][right] += 1
+        by_kind[f"{m['grade']}/{m['kind']}"][right] += 1
         by_lang["en" if m["lang"] == "en" else "other"][right] += 1
     result["by_kind"] = {k: f"{c[True]}/{c[True] + c[False]}" for k, c in sorted(by_kind.items())}
     result["by_language"] = {k: f"{c[True]}/{c[True] + c[False]}" for k, c in by_lang.items()}
@@ -79,18 +82,23 @@ def score(items: list[dict], got: list[str]) -> dict:
 def report_lines(result: dict, where: str = "tests/triage") -> list[str]:
     t = TARGETS
     return [
-        f"## Graded triage ({where}: blind everyday and danger sets)", "",
-        "| measure | result | target |", "|---|---|---|",
+        f"## Graded triage ({where}: blind everyday and danger sets)",
+        "",
+        "| measure | result | target |",
+        "|---|---|---|",
         f"| danger now graded danger | {result['danger_recall']:.3f} | >= {t['danger_recall']} |",
-        f"| danger graded danger or asked \"are you safe?\" | {result['danger_or_asked']:.3f} | |",
+        f'| danger graded danger or asked "are you safe?" | {result["danger_or_asked"]:.3f} | |',
         f"| false danger on everyday and distress messages | {result['false_danger']:.3f} | <= {t['false_danger']} |",
         f"| urgent alerts per 1,000 of those | {result['urgent_per_1000']:.0f} | <= {t['urgent_per_1000']} |",
         f"| distress recognised | {result['distress_recognised']:.3f} | >= {t['distress_recognised']} |",
         f"| everyday left alone | {result['everyday_left_alone']:.3f} | |",
-        f"| non-danger asked \"are you safe?\" | {result['asked_if_safe_not_danger']:.3f} | |",
-        "", "Confusion (labelled -> graded): " + json.dumps(result["confusion"]),
-        "", "Right per kind: " + ", ".join(f"{k} {v}" for k, v in result["by_kind"].items()),
-        "", "Right per language: " + ", ".join(f"{k} {v}" for k, v in result["by_language"].items()),
+        f'| non-danger asked "are you safe?" | {result["asked_if_safe_not_danger"]:.3f} | |',
+        "",
+        "Confusion (labelled -> graded): " + json.dumps(result["confusion"]),
+        "",
+        "Right per kind: " + ", ".join(f"{k} {v}" for k, v in result["by_kind"].items()),
+        "",
+        "Right per language: " + ", ".join(f"{k} {v}" for k, v in result["by_language"].items()),
     ]
 
 
@@ -103,5 +111,9 @@ def evaluate(model: str, path: Path) -> tuple[dict, list[str]]:
 if __name__ == "__main__":
     from scripts.model_parse import report_main
 
-    report_main("python -m scripts.triage_report", ROUND_IN_USE,
-                "a folder of a round's files (default: the round in use)", evaluate)
+    report_main(
+        "python -m scripts.triage_report",
+        ROUND_IN_USE,
+        "a folder of a round's files (default: the round in use)",
+        evaluate,
+    )

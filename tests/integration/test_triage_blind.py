@@ -2,6 +2,7 @@
 real Rasa server's /model/parse, against regression floors a little under
 what was measured on it once (docs/triage.md). The figures are printed and
 written to test-artifacts/ on every run."""
+
 from __future__ import annotations
 
 import pytest
@@ -21,8 +22,12 @@ CEILINGS = {"false_danger": 0.065}
 def test_blind_round(stack, artifacts):
     items = load_sets(ROUND_IN_USE)
     session = requests.Session()
-    got = [grade_of_parse(m["text"], session.post(f"{stack.rasa_url}/model/parse", json={"text": m["text"]},
-                                                  timeout=30).json()) for m in items]
+    got = [
+        grade_of_parse(
+            m["text"], session.post(f"{stack.rasa_url}/model/parse", json={"text": m["text"]}, timeout=30).json()
+        )
+        for m in items
+    ]
     result = score(items, got)
     lines = report_lines(result, f"tests/triage/{ROUND_IN_USE.name}")
     (artifacts / f"triage_{ROUND_IN_USE.name}.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
