@@ -10,11 +10,11 @@ import requests
 
 from scripts.triage_report import ROUND_IN_USE, grade_of_parse, load_sets, report_lines, score
 
-# Round 5, measured 2026-12-06 (docs/triage.md) once, blind, with rounds 1-4 in
-# training: danger recall 0.922, distress recognised 0.842, false danger 0.047.
+# Round 6, measured 2026-12-06 (docs/triage.md) once, blind, with rounds 1-5 in
+# training: danger recall 0.935, distress recognised 0.849, false danger 0.043.
 # Regression floors a little under: the targets (0.98, 0.9, 0.02) are not met.
-FLOORS = {"danger_recall": 0.89, "distress_recognised": 0.80}
-CEILINGS = {"false_danger": 0.065}
+FLOORS = {"danger_recall": 0.90, "distress_recognised": 0.81}
+CEILINGS = {"false_danger": 0.06}
 
 
 # Understanding does not depend on the database: one backend is enough.
