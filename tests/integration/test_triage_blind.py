@@ -10,11 +10,11 @@ import requests
 
 from scripts.triage_report import ROUND_IN_USE, grade_of_parse, load_sets, report_lines, score
 
-# Round 6, measured 2026-12-06 (docs/triage.md) once, blind, with rounds 1-5 in
-# training: danger recall 0.935, distress recognised 0.849, false danger 0.043.
+# Round 6, measured 2026-12-06 (docs/triage.md) once, blind, with rounds 1-4 in
+# training: danger recall 0.916, distress recognised 0.849, false danger 0.037.
 # Regression floors a little under: the targets (0.98, 0.9, 0.02) are not met.
-FLOORS = {"danger_recall": 0.90, "distress_recognised": 0.81}
-CEILINGS = {"false_danger": 0.06}
+FLOORS = {"danger_recall": 0.88, "distress_recognised": 0.81}
+CEILINGS = {"false_danger": 0.055}
 
 
 # Understanding does not depend on the database: one backend is enough.
