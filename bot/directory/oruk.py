@@ -226,6 +226,19 @@ def as_objects(value: Any) -> list[dict[str, Any]]:
     return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
 
 
+def location_fields(loc: dict, address: dict) -> dict[str, Any]:
+    """A listing's location from an ORUK location and its address (3.0 and 1.1 name these alike)."""
+    return {
+        "name": as_scalar(loc.get("name")),
+        "address": as_scalar(address.get("address_1")),
+        "postcode": as_scalar(address.get("postal_code")),
+        "borough": as_scalar(address.get("state_province")),
+        "latitude": as_scalar(loc.get("latitude")),
+        "longitude": as_scalar(loc.get("longitude")),
+        "transport": as_scalar(loc.get("transportation")),
+    }
+
+
 def as_scalar(value: Any) -> Any:
     """A text, number or yes/no from the file; a list or object where one was expected is dropped."""
     return value if isinstance(value, (str, int, float, bool)) else None
@@ -289,17 +302,7 @@ def service_to_data(s: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
         loc = as_object(sal.get("location"))
         addresses = as_objects(loc.get("addresses"))
         address = next((a for a in addresses if a.get("address_type") == "physical"), addresses[0] if addresses else {})
-        locations.append(
-            {
-                "name": as_scalar(loc.get("name")),
-                "address": as_scalar(address.get("address_1")),
-                "postcode": as_scalar(address.get("postal_code")),
-                "borough": as_scalar(address.get("state_province")),
-                "latitude": as_scalar(loc.get("latitude")),
-                "longitude": as_scalar(loc.get("longitude")),
-                "transport": as_scalar(loc.get("transportation")),
-            }
-        )
+        locations.append(location_fields(loc, address))
         ids["sites"].append((_uuid(sal.get("id")), _uuid(loc.get("id"))))
         if sal.get("id") is not None:
             sal_index[str(sal.get("id"))] = i

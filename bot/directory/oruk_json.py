@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from bot.directory import oruk, taxonomy
 from bot.directory.bulk_import import ImportReport, RowError, write_all
 from bot.directory.listing_reads import query_services, service_to_dict
-from bot.directory.oruk import ORUK_DAYS, as_object, as_objects, as_scalar
+from bot.directory.oruk import ORUK_DAYS, as_object, as_objects, as_scalar, location_fields
 from bot.hours import DAY_NAMES
 
 
@@ -153,17 +153,7 @@ def _oruk_to_data(s: dict[str, Any]) -> dict[str, Any]:
     for i, sal in enumerate(as_objects(s.get("service_at_locations"))):
         loc = as_object(sal.get("location"))
         address = (as_objects(loc.get("physical_addresses")) or [{}])[0]
-        locations.append(
-            {
-                "name": as_scalar(loc.get("name")),
-                "address": as_scalar(address.get("address_1")),
-                "postcode": as_scalar(address.get("postal_code")),
-                "borough": as_scalar(address.get("state_province")),
-                "latitude": as_scalar(loc.get("latitude")),
-                "longitude": as_scalar(loc.get("longitude")),
-                "transport": as_scalar(loc.get("transportation")),
-            }
-        )
+        locations.append(location_fields(loc, address))
         schedules += _schedules(as_objects(sal.get("regular_schedules")), i)
     schedules += _schedules(as_objects(s.get("regular_schedules")), None)
     eligibility = "; ".join(str(e["eligibility"]) for e in as_objects(s.get("eligibilitys")) if e.get("eligibility"))
