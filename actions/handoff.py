@@ -14,7 +14,7 @@ from actions.knowledge import answer_question, best_guess, best_guess_is_a_quest
 from bot.db.models import AlertReason
 from bot.db.session import run_db, session_scope
 from bot.db.types import utcnow
-from bot.referrals.identity import woman_for
+from bot.referrals.identity import woman_for, woman_id_in_chat
 from bot.settings import get_settings
 from bot.staff.alert_notify import raise_and_notify
 from bot.staff.team_hours import is_open, when_in_touch
@@ -31,11 +31,6 @@ def _write_alert(reason: AlertReason, sender_id: str, channel: str) -> int:
             channel=channel,
             woman_id=getattr(woman_for(session, sender_id, channel), "id", None),
         ).id
-
-
-def _linked(sender_id: str, channel: str) -> bool:
-    with session_scope() as session:
-        return woman_for(session, sender_id, channel) is not None
 
 
 async def ask_for_person(
@@ -84,7 +79,7 @@ class ActionRequestHuman(Action):
         if channel_of(tracker) != "sms" and not is_open(utcnow(), get_settings().team_hours):
             # Out of hours on the web: ask how a person may safely reach her (#19 point 12).
             try:
-                reachable = await run_db(_linked, tracker.sender_id, channel_of(tracker))
+                reachable = await run_db(woman_id_in_chat, tracker.sender_id, channel_of(tracker)) is not None
             except Exception:
                 logger.exception("handoff: record lookup failed")
         if not await ask_for_person(dispatcher, tracker, AlertReason.HUMAN_REQUESTED, reachable=reachable):

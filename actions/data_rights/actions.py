@@ -31,7 +31,7 @@ from bot.privacy import identity
 from bot.privacy.erasure import caution_at_stake, erase_woman
 from bot.privacy.summary import stop_texts, summary_lines
 from bot.referrals import parsing
-from bot.referrals.identity import woman_for
+from bot.referrals.identity import woman_for, woman_id_in_chat
 from bot.settings import get_settings
 from bot.staff.alert_notify import raise_and_notify
 
@@ -44,12 +44,6 @@ _KEEP = "OK, I haven't deleted anything."
 
 def _reset() -> list[dict[str, Any]]:
     return [SlotSet(s, None) for s in SLOTS]
-
-
-def _linked(sender_id: str, channel: str) -> int | None:
-    with session_scope() as session:
-        woman = woman_for(session, sender_id, channel)
-        return woman.id if woman else None
 
 
 def _woman(tracker: Tracker) -> int | None:
@@ -67,7 +61,7 @@ class ActionDataRightsStart(Action):
         intent, _ = latest_intent(tracker)
         kind = "summary" if intent == "my_data_summary" else "delete"
         try:
-            woman_id = await run_db(_linked, tracker.sender_id, channel_of(tracker))
+            woman_id = await run_db(woman_id_in_chat, tracker.sender_id, channel_of(tracker))
         except Exception:
             logger.exception("data rights: record lookup failed")
             dispatcher.utter_message(response="utter_data_rights_error")

@@ -20,6 +20,7 @@ from actions.common import channel_of
 from actions.data_rights import reach
 from bot.db.session import run_db
 from bot.referrals import parsing
+from bot.referrals.identity import woman_id_in_chat
 from bot.settings import get_settings
 
 logger = logging.getLogger(__name__)
@@ -33,7 +34,7 @@ class ActionCheckReference(Action):
         text = (tracker.latest_message or {}).get("text") or ""
         reference = parsing.find_reference(text, get_settings().reference_prefix)
         try:
-            linked = await run_db(reach.linked_woman, tracker.sender_id, channel_of(tracker))
+            linked = await run_db(woman_id_in_chat, tracker.sender_id, channel_of(tracker))
             sent = (
                 None
                 if linked is not None or reference is None

@@ -25,7 +25,6 @@ from bot.db.session import session_scope
 from bot.db.types import utcnow
 from bot.privacy import identity
 from bot.referrals import parsing
-from bot.referrals.identity import woman_for
 from bot.settings import get_settings
 from bot.staff.team_hours import is_open, when_in_touch
 
@@ -111,12 +110,6 @@ def save_contact(sender_id: str, contact: str | None, kind: str | None, safe_tim
             )
         )
         return True
-
-
-def linked_woman(sender_id: str, channel: str | None) -> int | None:
-    with session_scope() as session:
-        woman = woman_for(session, sender_id, channel)
-        return woman.id if woman else None
 
 
 def send_code_for_reference(reference: str, sender_id: str) -> identity.CodeSent:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import inspect
-import re
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -72,10 +71,6 @@ def outcome_welcome(outcome: str) -> str:
         "and a keyworker can help you get ready for court.",
     }[outcome]
     return lead + " You don't need a caution: I'll take this as your own referral and note what happened."
-
-
-# An age in her answer to the first question ("I'm 17", "under 18", "yes im 25").
-_STATES_AGE = re.compile(r"\b(under|younger|below|not yet|1\d|[2-9]\d)\b", re.I)
 
 
 class ValidateReferralForm(GuidedFormValidation):
@@ -223,7 +218,7 @@ class ValidateReferralForm(GuidedFormValidation):
         return {**updates, slot: None}
 
     def accepts(self, slot: str, text: str, intent: str | None) -> bool:
-        if slot == "consent" and _STATES_AGE.search(text):
+        if slot == "consent" and parsing.stated_age(text):
             return True
         if slot in ("consent", "referral_confirmed"):
             return answers.parse_yes_no(text, intent) is not None
@@ -250,8 +245,9 @@ class ValidateReferralForm(GuidedFormValidation):
     def validate_consent(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
         # One question asks both "happy to go on?" and "18 or over?": one message fewer for her.
         intent = latest_intent(tracker)[0]
-        if _STATES_AGE.search(str(value or "")):
-            if parsing.parse_age(value, intent) == "under18":
+        age = parsing.stated_age(value)
+        if age is not None:
+            if age == "under18":
                 return {"consent": "yes", "age_ok": "under18", "referral_outcome": "under18"}
             return {"consent": "yes", "age_ok": "adult"}
         answer = answers.parse_yes_no(value, intent)

@@ -20,12 +20,21 @@ from sqlalchemy.orm import Session
 from bot.db.crud import conversations as convo_crud
 from bot.db.crud import referrals as referral_crud
 from bot.db.models import Referral, ReferralStatus, Woman
+from bot.db.session import session_scope
 
 _E164 = re.compile(r"^\+[1-9]\d{6,14}$")
 
 
 def is_phone(sender_id: str | None) -> bool:
     return bool(_E164.match(sender_id or ""))
+
+
+def woman_id_in_chat(sender_id: str, channel: str | None) -> int | None:
+    """`woman_for` in a unit of work of its own, for an action that only needs to know
+    whether (and whose) this chat is."""
+    with session_scope() as session:
+        woman = woman_for(session, sender_id, channel)
+        return woman.id if woman else None
 
 
 def woman_for(session: Session, sender_id: str, channel: str | None) -> Woman | None:

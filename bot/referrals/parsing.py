@@ -20,8 +20,8 @@ from bot.dates import has_impossible_date
 from bot.db.models.enums import Need
 
 
-def parse_age(text: str | None, intent: str | None = None) -> str | None:
-    """'adult', 'under18' or None. Accepts yes/no to "18 or over?" or an age."""
+def stated_age(text: str | None) -> str | None:
+    """'adult' or 'under18' when her words give an age ("I'm 16", "under 18", "yes im 25"), else None."""
     t = clean(text).lower()
     if re.search(r"\b(under|not yet|younger|below)\b", t):
         return "under18"
@@ -32,7 +32,15 @@ def parse_age(text: str | None, intent: str | None = None) -> str | None:
             return "under18"
         if 18 <= age <= 110:
             return "adult"
-    yes_no = parse_yes_no(t, intent)
+    return None
+
+
+def parse_age(text: str | None, intent: str | None = None) -> str | None:
+    """'adult', 'under18' or None. Accepts yes/no to "18 or over?" or an age."""
+    age = stated_age(text)
+    if age is not None:
+        return age
+    yes_no = parse_yes_no(clean(text).lower(), intent)
     if yes_no is None:
         return None
     return "adult" if yes_no else "under18"
