@@ -187,7 +187,7 @@ def test_reply_has_every_number():
 
 
 def test_domain_response_is_the_fixed_reply():
-    domain = yaml.safe_load((REPO / "domain" / "crisis.yml").read_text())
+    domain = yaml.safe_load((REPO / "domain" / "responses.yml").read_text())
     assert domain["responses"]["utter_crisis"][0]["text"] == CRISIS_REPLY
 
 
