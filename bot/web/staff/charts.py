@@ -29,6 +29,7 @@ class Chart:
     legend: list[tuple[str, str]] = field(default_factory=list)
     max_value: float = 0
     horizontal: bool = False
+    unit: str = ""  # after each value ("%")
 
 
 def grouped_bars(
@@ -41,9 +42,12 @@ def grouped_bars(
     plot_h, base = height - 50, height - 30
     group_w = (width - 40) / max(1, len(categories))
     bar_w = max(2.0, (group_w - 8) / max(1, len(series)))
+    # Every nth category label only, so month names (about 45 px each) never run into each other.
+    step = max(1, -(-45 // max(1, int(group_w))))
     for gi, category in enumerate(categories):
         x0 = 30 + gi * group_w + 4
-        chart.labels.append((x0 + (group_w - 8) / 2, category))
+        if gi % step == 0:
+            chart.labels.append((x0 + (group_w - 8) / 2, category))
         for si, (name, values) in enumerate(series.items()):
             value = values.get(category, 0)
             h = plot_h * value / top
@@ -61,14 +65,26 @@ def grouped_bars(
     return chart
 
 
+ROW_H = 40  # a label line above each bar, then the bar
+
+
 def horizontal_bars(title: str, rows: list[tuple[str, float]], width: int = 640, unit: str = "") -> Chart:
-    """One labelled horizontal bar per row (e.g. top needs, alerts by reason)."""
-    height = 24 * max(1, len(rows)) + 10
-    chart = Chart(title, width, height, horizontal=True)
+    """One labelled horizontal bar per row (e.g. needs, engagement).
+
+    The label sits on its own line above its bar and the value just after the
+    bar, inside a plot that stops short of the edge: a long label can never run
+    into a bar or its value (they overlapped when labels shared the bar's line).
+    """
+    height = ROW_H * max(1, len(rows)) + 6
+    chart = Chart(title, width, height, horizontal=True, unit=unit)
     top = max([v for _, v in rows] + [1])
+    if unit == "%":
+        top = max(top, 100)  # percentages on one scale, 100% the full bar
     chart.max_value = top
+    plot_w = width - 70  # room after the longest bar for its value
     for i, (label, value) in enumerate(rows):
-        w = (width - 260) * value / top
-        chart.bars.append(Bar(220, 6 + i * 24, w, 16, COLOURS[0], value, f"{label}: {value}{unit}"))
-        chart.labels.append((6 + i * 24 + 12, label))
+        y = i * ROW_H
+        w = plot_w * value / top
+        chart.bars.append(Bar(4, y + 20, w, 14, COLOURS[0], value, f"{label}: {value}{unit}"))
+        chart.labels.append((y + 14, label))
     return chart
