@@ -15,7 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from bot.db.models import DirOrganisation, DirService
-from bot.directory import oruk
+from bot.directory import oruk_import
 from bot.directory.listing_edits import create_service, update_service
 from bot.directory.listing_input import DirectoryError, clean_service
 from bot.directory.listing_reads import find_by_external_id
@@ -101,7 +101,7 @@ def write_all(
                     service = create_service(session, data)
                     report.created += 1
                 if hint:
-                    oruk.apply_ids(session, service, hint, {n for n in names if n not in known_orgs}, taken)
+                    oruk_import.apply_ids(session, service, hint, {n for n in names if n not in known_orgs}, taken)
             except DirectoryError as exc:
                 report.errors.extend(RowError(row, m, ref) for m in exc.errors)
         if report.errors:

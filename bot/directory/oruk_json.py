@@ -14,10 +14,18 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from bot.directory import oruk, taxonomy
+from bot.directory import oruk_import, taxonomy
 from bot.directory.bulk_import import ImportReport, RowError, write_all
 from bot.directory.listing_reads import query_services, service_to_dict
-from bot.directory.oruk import ORUK_DAYS, as_object, as_objects, as_scalar, location_fields
+from bot.directory.oruk_fields import (
+    ORUK_DAYS,
+    as_object,
+    as_objects,
+    as_scalar,
+    elpis_flags,
+    location_fields,
+    service_fields,
+)
 from bot.hours import DAY_NAMES
 
 
@@ -159,11 +167,7 @@ def _oruk_to_data(s: dict[str, Any]) -> dict[str, Any]:
     eligibility = "; ".join(str(e["eligibility"]) for e in as_objects(s.get("eligibilitys")) if e.get("eligibility"))
     data: dict[str, Any] = {
         "external_id": as_scalar(s.get("id")),
-        "name": as_scalar(s.get("name")),
-        "organisation": as_scalar(org.get("name")),
-        "description": as_scalar(s.get("description")),
-        "url": as_scalar(s.get("url")),
-        "email": as_scalar(s.get("email")),
+        **service_fields(s, org),
         "status": as_scalar(s.get("status")) or "active",
         "last_checked": as_scalar(s.get("assured_date")),
         "eligibility": eligibility or None,
@@ -185,14 +189,7 @@ def _oruk_to_data(s: dict[str, Any]) -> dict[str, Any]:
             for t in as_objects(s.get("service_taxonomys"))
         ],
     }
-    for key, field_name in (
-        ("x_elpis_women_only", "women_only"),
-        ("x_elpis_national", "national"),
-        ("x_elpis_closed_on_bank_holidays", "closed_on_bank_holidays"),
-        ("x_elpis_sample", "is_sample"),
-    ):
-        if key in s:
-            data[field_name] = as_scalar(s[key])
+    data.update(elpis_flags(s))
     return data
 
 
@@ -200,7 +197,7 @@ def import_openreferral_json(session: Session, source: str | dict[str, Any] | li
     """Listings from Open Referral UK JSON, 3.0 or our older 1.1 files: a bare list of
     services (a 3.0 `service_package`), {"services": [...]}, or a 3.0 page {"contents": [...]}.
 
-    Each service is read as 3.0 unless it uses 1.1-only names (oruk.is_v3); 1.1
+    Each service is read as 3.0 unless it uses 1.1-only names (oruk_import.is_v3); 1.1
     services are read exactly as before (matched by `id` as external id).
     """
     try:
@@ -218,8 +215,8 @@ def import_openreferral_json(session: Session, source: str | dict[str, Any] | li
             report.errors.append(RowError(number, "a service must be an object"))
             continue
         ref = as_scalar(s.get("id")) or as_scalar(s.get("name"))
-        if oruk.is_v3(s):
-            data, ids[number] = oruk.service_to_data(s)
+        if oruk_import.is_v3(s):
+            data, ids[number] = oruk_import.service_to_data(s)
         else:
             data = _oruk_to_data(s)
         items.append((number, ref, data))

@@ -19,6 +19,7 @@ from bot.db.models import DirService, DirServiceCategory
 from bot.db.session import run_db, session_scope
 from bot.directory import oruk
 from bot.directory.listing_reads import with_children
+from bot.directory.oruk_fields import TERM_CODES
 from bot.settings import get_settings
 
 PER_PAGE, MAX_PER_PAGE = 50, 100
@@ -62,7 +63,7 @@ def _page(page: int, per_page: int, search: str | None, term: str | None) -> dic
             like = f"%{search.lower()}%"
             query = query.where(DirService.name.ilike(like) | DirService.description.ilike(like))
         if term is not None:
-            code = oruk.TERM_CODES.get(term)
+            code = TERM_CODES.get(term)
             query = query.where(DirService.categories.any(DirServiceCategory.category == (code or "")))
         total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
         rows = (
