@@ -8,6 +8,7 @@ UUID) is already in the directory update that listing; others are added.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from typing import Any
 
 from sqlalchemy import select
@@ -33,6 +34,7 @@ class ImportReport:
     created: int = 0
     updated: int = 0
     errors: list[RowError] = field(default_factory=list)
+    rows: dict[int, int] = field(default_factory=dict)  # file row -> the listing it wrote
 
     @property
     def ok(self) -> bool:
@@ -46,9 +48,41 @@ class ImportReport:
         )
 
 
-def write_all(
-    session: Session, items: list[tuple[int, str | None, dict[str, Any]]], ids: dict[int, dict[str, Any]] | None = None
-) -> ImportReport:
+Item = tuple[int, str | None, dict[str, Any]]  # (row, the row's id or name, the listing dict)
+
+
+@dataclass
+class ParsedFile:
+    """A listings file read, nothing written: what the preview compares and the import writes."""
+
+    items: list[Item] = field(default_factory=list)
+    ids: dict[int, dict[str, Any]] = field(default_factory=dict)  # by row: the UUIDs an ORUK 3.0 service carried
+    # When the file says each listing was last changed (CSV `updated_at`, ORUK 3.0 `last_modified`),
+    # and when the whole file was exported (our 1.1 files' `generated_at`): edits here after that are newer.
+    stamps: dict[int, datetime] = field(default_factory=dict)
+    exported_at: datetime | None = None
+    errors: list[RowError] = field(default_factory=list)
+
+    def write(self, session: Session, only: set[int] | None = None) -> ImportReport:
+        """Write the file's listings (or only the rows in `only`), all or nothing."""
+        if self.errors:
+            return ImportReport(errors=list(self.errors))
+        items = [item for item in self.items if only is None or item[0] in only]
+        return write_all(session, items, {row: v for row, v in self.ids.items() if only is None or row in only})
+
+
+def file_time(value: Any) -> datetime | None:
+    """A time a file gives ('2026-12-07T01:31:50+00:00', '...Z'); none when it is not one. Naive means UTC."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        at = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return at if at.tzinfo else at.replace(tzinfo=timezone.utc)
+
+
+def write_all(session: Session, items: list[Item], ids: dict[int, dict[str, Any]] | None = None) -> ImportReport:
     """Check every listing, then write them all in one savepoint, or none.
 
     `ids` (by row): the UUIDs an ORUK 3.0 service carried. A listing whose uuid
@@ -100,6 +134,7 @@ def write_all(
                 else:
                     service = create_service(session, data)
                     report.created += 1
+                report.rows[row] = service.id
                 if hint:
                     oruk_import.apply_ids(session, service, hint, {n for n in names if n not in known_orgs}, taken)
             except DirectoryError as exc:
@@ -107,10 +142,12 @@ def write_all(
         if report.errors:
             savepoint.rollback()
             report.created = report.updated = 0
+            report.rows = {}
             return report
         savepoint.commit()
     except SQLAlchemyError as exc:
         savepoint.rollback()
         report.created = report.updated = 0
+        report.rows = {}
         report.errors.append(RowError(0, f"database refused the import: {str(exc).splitlines()[0][:200]}"))
     return report

@@ -1,15 +1,18 @@
 """Listings as CSV: one place per row (CSV_COLUMNS); the field mapping is in
-bot/directory/README.md. Imports are all or nothing (bulk_import.write_all)."""
+bot/directory/README.md. Imports are all or nothing (bulk_import.write_all).
+`updated_at` (written by the export, optional on import) is when the listing was
+last changed here: the import preview flags a listing edited since."""
 
 from __future__ import annotations
 
 import csv
 import io
+from datetime import timezone
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from bot.directory.bulk_import import ImportReport, RowError, write_all
+from bot.directory.bulk_import import ImportReport, ParsedFile, RowError, file_time
 from bot.directory.listing_reads import query_services, service_to_dict
 from bot.directory.phones import phone_cell
 from bot.hours import Opening, format_week
@@ -39,6 +42,7 @@ CSV_COLUMNS = (
     "email",
     "status",
     "sample",
+    "updated_at",
 )
 
 
@@ -109,7 +113,12 @@ def _row_to_data(row: dict[str, str]) -> dict[str, Any]:
 
 
 def import_csv(session: Session, source: str | io.TextIOBase) -> ImportReport:
-    """Listings from CSV text (columns: CSV_COLUMNS; one place per row).
+    """Listings from CSV text (columns: CSV_COLUMNS; one place per row), written at once."""
+    return read_csv(source).write(session)
+
+
+def read_csv(source: str | io.TextIOBase) -> ParsedFile:
+    """The listings in CSV text, read and not written.
 
     Rows sharing an `id` are one listing at several places: the first row
     gives the listing's fields, every row adds its place.
@@ -117,19 +126,19 @@ def import_csv(session: Session, source: str | io.TextIOBase) -> ImportReport:
     handle = io.StringIO(source) if isinstance(source, str) else source
     reader = csv.DictReader(handle)
     try:
-        return _import_rows(session, reader)
+        return _read_rows(reader)
     except csv.Error as exc:  # e.g. a NUL byte, or a quote never closed
-        return ImportReport(errors=[RowError(reader.line_num, f"the file could not be read as CSV ({exc})")])
+        return ParsedFile(errors=[RowError(reader.line_num, f"the file could not be read as CSV ({exc})")])
 
 
-def _import_rows(session: Session, reader: csv.DictReader) -> ImportReport:
+def _read_rows(reader: csv.DictReader) -> ParsedFile:
     missing = {"name", "organisation"} - set(reader.fieldnames or [])
     if missing:
-        return ImportReport(errors=[RowError(0, "missing columns: " + ", ".join(sorted(missing)))])
+        return ParsedFile(errors=[RowError(0, "missing columns: " + ", ".join(sorted(missing)))])
     unknown = set(reader.fieldnames or []) - set(CSV_COLUMNS)
     if unknown:
-        return ImportReport(errors=[RowError(0, "unknown columns: " + ", ".join(sorted(unknown)))])
-    items: list[tuple[int, str | None, dict[str, Any]]] = []
+        return ParsedFile(errors=[RowError(0, "unknown columns: " + ", ".join(sorted(unknown)))])
+    parsed = ParsedFile()
     by_id: dict[str, dict[str, Any]] = {}
     for number, row in enumerate(reader, start=1):
         data = _row_to_data(row)
@@ -139,8 +148,11 @@ def _import_rows(session: Session, reader: csv.DictReader) -> ImportReport:
             continue
         if ext:
             by_id[ext] = data
-        items.append((number, ext or data["name"] or None, data))
-    return write_all(session, items)
+        stamp = file_time(row.get("updated_at"))
+        if stamp:
+            parsed.stamps[number] = stamp
+        parsed.items.append((number, ext or data["name"] or None, data))
+    return parsed
 
 
 def export_csv(session: Session, **filters: Any) -> str:
@@ -168,6 +180,9 @@ def export_csv(session: Session, **filters: Any) -> str:
             "email": d["email"] or "",
             "status": d["status"],
             "sample": "yes" if d["is_sample"] else "no",
+            "updated_at": (
+                service.updated_at.astimezone(timezone.utc).isoformat(timespec="seconds") if service.updated_at else ""
+            ),
         }
         locations = d["locations"] or [{}]
         for loc in locations:

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from bot.directory import oruk_import, taxonomy
-from bot.directory.bulk_import import ImportReport, RowError, write_all
+from bot.directory.bulk_import import ImportReport, ParsedFile, RowError, file_time
 from bot.directory.listing_reads import query_services, service_to_dict
 from bot.directory.oruk_fields import (
     ORUK_DAYS,
@@ -194,35 +194,41 @@ def _oruk_to_data(s: dict[str, Any]) -> dict[str, Any]:
 
 
 def import_openreferral_json(session: Session, source: str | dict[str, Any] | list[Any]) -> ImportReport:
-    """Listings from Open Referral UK JSON, 3.0 or our older 1.1 files: a bare list of
-    services (a 3.0 `service_package`), {"services": [...]}, or a 3.0 page {"contents": [...]}.
+    """Listings from Open Referral UK JSON (see read_openreferral_json), written at once."""
+    return read_openreferral_json(source).write(session)
+
+
+def read_openreferral_json(source: str | dict[str, Any] | list[Any]) -> ParsedFile:
+    """Listings from Open Referral UK JSON, 3.0 or our older 1.1 files, read and not written:
+    a bare list of services (a 3.0 `service_package`), {"services": [...]}, or a 3.0 page
+    {"contents": [...]}.
 
     Each service is read as 3.0 unless it uses 1.1-only names (oruk_import.is_v3); 1.1
-    services are read exactly as before (matched by `id` as external id).
+    services are read exactly as before (matched by `id` as external id). A 3.0
+    service's `last_modified` and a 1.1 file's `generated_at` say how new the file is.
     """
     try:
         doc = json.loads(source) if isinstance(source, str) else source
     except json.JSONDecodeError as exc:
-        return ImportReport(errors=[RowError(0, f"not JSON: {exc.msg} at line {exc.lineno}")])
+        return ParsedFile(errors=[RowError(0, f"not JSON: {exc.msg} at line {exc.lineno}")])
     services = doc.get("services", doc.get("contents")) if isinstance(doc, dict) else doc
     if not isinstance(services, list):
-        return ImportReport(errors=[RowError(0, 'expected a list of services (or {"services": [...]})')])
-    items: list[tuple[int, str | None, dict[str, Any]]] = []
-    ids: dict[int, dict[str, Any]] = {}
-    report = ImportReport()
+        return ParsedFile(errors=[RowError(0, 'expected a list of services (or {"services": [...]})')])
+    parsed = ParsedFile(exported_at=file_time(doc.get("generated_at")) if isinstance(doc, dict) else None)
     for number, s in enumerate(services, start=1):
         if not isinstance(s, dict):
-            report.errors.append(RowError(number, "a service must be an object"))
+            parsed.errors.append(RowError(number, "a service must be an object"))
             continue
         ref = as_scalar(s.get("id")) or as_scalar(s.get("name"))
         if oruk_import.is_v3(s):
-            data, ids[number] = oruk_import.service_to_data(s)
+            data, parsed.ids[number] = oruk_import.service_to_data(s)
         else:
             data = _oruk_to_data(s)
-        items.append((number, ref, data))
-    if not report.ok:
-        return report
-    return write_all(session, items, ids)
+        stamp = file_time(s.get("last_modified"))
+        if stamp:
+            parsed.stamps[number] = stamp
+        parsed.items.append((number, ref, data))
+    return parsed
 
 
 def dump_json(doc: dict[str, Any] | list[dict[str, Any]]) -> str:

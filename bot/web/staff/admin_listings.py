@@ -18,9 +18,10 @@ from bot.directory.listing_reads import hours_text
 from bot.directory.oruk import export_oruk
 from bot.directory.oruk_json import dump_json
 from bot.staff import audit
-from bot.web.staff.handlers import act, load_or_404
+from bot.web.staff import listing_import
+from bot.web.staff.handlers import act, load_or_404, see_other
 from bot.web.staff.render import page
-from bot.web.staff.security import MAX_FORM_BYTES, form_id, staff_only
+from bot.web.staff.security import MAX_FORM_BYTES, form_id, parse_id, staff_only
 
 bp = Blueprint("staff_listings")
 
@@ -106,16 +107,6 @@ def _export(kind: str) -> str:
         if kind == "csv":
             return directory.export_csv(session)
         return dump_json(export_oruk(session))  # Open Referral UK 3.0, what other directories read
-
-
-def _import(kind: str, text: str, staff_id: int):
-    with session_scope() as session:
-        report = (
-            directory.import_csv(session, text) if kind == "csv" else directory.import_openreferral_json(session, text)
-        )
-        if report.ok:
-            audit.record(session, staff_id, f"import_listings_{kind}", "listing", None)
-        return report
 
 
 def _blank() -> dict:
@@ -236,27 +227,56 @@ async def services_import(request):
 @bp.post("/admin/services/import", name="services_import_post")
 @staff_only("admin")
 async def services_import_post(request):
+    """Upload: read the file and show what it would do (listing_import.preview_upload); nothing is written."""
     kind = request.form.get("format")
     upload = request.files.get("file") if request.files else None
     if kind not in ("csv", "json") or upload is None or not upload.body:
-        return page(
-            request,
-            "admin/import.html",
-            status=400,
-            report=None,
-            error="Choose a file and say whether it is CSV or Open Referral UK JSON.",
-        )
+        return _import_error(request, "Choose a file and say whether it is CSV or Open Referral UK JSON.")
     if len(upload.body) > MAX_FORM_BYTES:
-        return page(request, "admin/import.html", status=400, report=None, error="That file is too big.")
+        return _import_error(request, "That file is too big.")
     try:
         text = upload.body.decode("utf-8-sig")
     except UnicodeDecodeError:
+        return _import_error(request, "That file is not UTF-8 text. Save it as CSV UTF-8 (or JSON) and try again.")
+    me = request.ctx.me
+    plan, token = await run_db(listing_import.preview_upload, me.staff_id, me.session_id, kind, upload.name or "", text)
+    if not plan.ok:
+        return page(request, "admin/import.html", status=400, report=plan)
+    return page(request, "admin/import_preview.html", plan=plan, token=token, filename=upload.name or "", kind=kind)
+
+
+@bp.post("/admin/services/import/confirm", name="services_import_confirm")
+@staff_only("admin")
+async def services_import_confirm(request):
+    """Confirm: write the file kept at preview; a listing edited here since needs its box ticked."""
+    me = request.ctx.me
+    allowed = {i for i in (parse_id(v) for v in request.form.getlist("overwrite") or []) if i is not None}
+    outcome = await run_db(listing_import.confirm, me.staff_id, me.session_id, request.form.get("token") or "", allowed)
+    if outcome is None:
+        return _import_error(request, "That preview has expired or was not yours. Upload the file again.")
+    plan, report, token, filename, kind = outcome
+    if report is None:
         return page(
             request,
-            "admin/import.html",
-            status=400,
-            report=None,
-            error="That file is not UTF-8 text. Save it as CSV UTF-8 (or JSON) and try again.",
+            "admin/import_preview.html",
+            status=409,
+            plan=plan,
+            token=token,
+            filename=filename,
+            kind=kind,
+            refused=True,
         )
-    report = await run_db(_import, kind, text, request.ctx.me.staff_id)
-    return page(request, "admin/import.html", status=200 if report.ok else 400, report=report)
+    if not report.ok:
+        return page(request, "admin/import.html", status=400, report=report)
+    return page(request, "admin/import.html", report=report, plan=plan)
+
+
+@bp.post("/admin/services/import/cancel", name="services_import_cancel")
+@staff_only("admin")
+async def services_import_cancel(request):
+    await run_db(listing_import.cancel, request.ctx.me.session_id, request.form.get("token") or "")
+    return see_other(request, "staff_listings.services_import")
+
+
+def _import_error(request, message: str):
+    return page(request, "admin/import.html", status=400, report=None, error=message)
