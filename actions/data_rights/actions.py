@@ -21,7 +21,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.common import channel_of, latest_intent
 from actions.data_rights import reach
-from actions.referral.validate import ACKNOWLEDGE
+from actions.referral.answer_checks import ACKNOWLEDGE
 from bot.conversation.answers import detect_control
 from bot.conversation.contact import discloses, neutral_times, normalise_mobile
 from bot.db.models import AlertReason

@@ -11,7 +11,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import channel_of, latest_intent, latest_text
-from actions.referral.validate import outcome_welcome
+from actions.referral.answer_checks import outcome_welcome
 from bot.db.session import run_db
 from bot.referrals.parsing import OUTCOME_PATHWAYS, parse_police_outcome, says_self_referral
 from bot.referrals.service import ReferralDraft, submit_referral, summary_lines
