@@ -8,6 +8,7 @@ from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
 from bot.settings import get_settings
+from bot.wording import say
 
 _MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
 _MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
@@ -15,6 +16,51 @@ _MONTHS["sept"] = 9
 _DAY_MONTH = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?([a-z]{3,9})\b", re.I)
 _MONTH_DAY = re.compile(r"\b([a-z]{3,9})\s+(\d{1,2})(?:st|nd|rd|th)?\b", re.I)
 _NUMERIC = re.compile(r"\b(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{2,4}))?\b")
+
+
+# The words for days and months are in the catalogue (bot/wording/en/dates.yml), by ISO number.
+_WEEKDAYS = (
+    "dates.monday",
+    "dates.tuesday",
+    "dates.wednesday",
+    "dates.thursday",
+    "dates.friday",
+    "dates.saturday",
+    "dates.sunday",
+)
+_SHORT_WEEKDAYS = (
+    "dates.short_monday",
+    "dates.short_tuesday",
+    "dates.short_wednesday",
+    "dates.short_thursday",
+    "dates.short_friday",
+    "dates.short_saturday",
+    "dates.short_sunday",
+)
+_SHORT_MONTHS = (
+    "dates.short_january",
+    "dates.short_february",
+    "dates.short_march",
+    "dates.short_april",
+    "dates.short_may",
+    "dates.short_june",
+    "dates.short_july",
+    "dates.short_august",
+    "dates.short_september",
+    "dates.short_october",
+    "dates.short_november",
+    "dates.short_december",
+)
+
+
+def weekday_name(iso_weekday: int, *, short: bool = False) -> str:
+    """Monday (or Mon) for 1, as she reads it."""
+    return say((_SHORT_WEEKDAYS if short else _WEEKDAYS)[iso_weekday - 1])
+
+
+def short_month_name(month: int) -> str:
+    """Jan for 1, as she reads it."""
+    return say(_SHORT_MONTHS[month - 1])
 
 
 def london() -> ZoneInfo:

@@ -26,7 +26,10 @@ from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from bot.dates import london
+from bot.wording import say
 
+# The names in week text (read and written back by parse_week and format_week), not her words:
+# those are bot.dates.weekday_name.
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 LONG_DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
@@ -173,18 +176,20 @@ def format_week(openings: Iterable[Opening]) -> str:
     return "; ".join(f"{days} {times}" for days, times in day_groups(by_day))
 
 
-def format_time(moment: time | datetime, *, noon: str = "12pm") -> str:
-    """9:30am, 5pm, 12pm, midnight: how times are said in the UK.
+def format_time(moment: time | datetime, *, noon: str | None = None) -> str:
+    """9:30am, 5pm, 12pm, midnight: how times are said in the UK (the words: dates.clock_*).
 
     A datetime is said in the service's zone. `noon` is how 12:00 is said
-    ("12pm"; appointment texts may prefer "12 noon").
+    (dates.noon, "12pm"; appointment texts say dates.noon_appointment, "12 noon").
     """
     if isinstance(moment, datetime):
         moment = moment.astimezone(zone()).time() if moment.tzinfo else moment.time()
     if moment.hour == 0 and moment.minute == 0:
-        return "midnight"
+        return say("dates.midnight")
     if moment.hour == 12 and moment.minute == 0:
-        return noon
+        return say("dates.noon") if noon is None else noon
     hour = moment.hour % 12 or 12
-    suffix = "am" if moment.hour < 12 else "pm"
-    return f"{hour}{suffix}" if moment.minute == 0 else f"{hour}:{moment.minute:02d}{suffix}"
+    if moment.minute == 0:
+        return say("dates.clock_am" if moment.hour < 12 else "dates.clock_pm", hour=hour)
+    key = "dates.clock_minutes_am" if moment.hour < 12 else "dates.clock_minutes_pm"
+    return say(key, hour=hour, minutes=f"{moment.minute:02d}")

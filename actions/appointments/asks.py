@@ -10,9 +10,10 @@ from rasa_sdk.types import DomainDict
 from actions.appointments import flows, offers, texts
 from actions.appointments.form import SWITCH_PREFIX
 from actions.common import channel_of
-from bot.appointments import formatting, service
+from bot.appointments import service
 from bot.db.models.appointments import AppointmentKind
 from bot.db.session import run_db
+from bot.wording import say
 
 
 class ActionAskApptWhich(Action):
@@ -22,14 +23,11 @@ class ActionAskApptWhich(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         ids = offers.ids(tracker.get_slot("appt_candidates"))
         views = [v for v in [await run_db(service.appointment_view, i) for i in ids] if v]
-        verb = "move" if tracker.get_slot("appt_mode") == "move" else "call off"
+        moving = tracker.get_slot("appt_mode") == "move"
         dispatcher.utter_message(
-            text=f"Which appointment would you like to {verb}?",
+            text=say("appointments.which_to_move") if moving else say("appointments.which_to_call_off"),
             buttons=[
-                {
-                    "title": f"{formatting.when(v.slot.starts_at)} ({v.slot.centre_area})",
-                    "payload": f"appointment {v.id}",
-                }
+                {"title": texts.slot_title(v.slot.starts_at, v.slot.centre_area), "payload": f"appointment {v.id}"}
                 for v in views
             ],
         )
@@ -44,11 +42,11 @@ class ActionAskApptChoice(Action):
         ids = offers.ids(tracker.get_slot("appt_offer"))
         views = await run_db(service.slot_views, ids)
         events: list[EventType] = [SlotSet("appt_note", None)]
-        note = tracker.get_slot("appt_note") or "Here are the free times:"
+        note = tracker.get_slot("appt_note") or say("appointments.free_times")
         if len(views) < len(ids):
             # Some went while she was deciding: show what is left (or fresh ones).
             if not views:
-                note = "Sorry, those times have just gone. Here are the next free times:"
+                note = say("appointments.times_gone")
                 who, kind, moving_id = await offers.booking_context(tracker)
                 if who and kind:
                     fresh = await run_db(service.offer, who.referral_id, kind, None, moving_id=moving_id)
@@ -82,8 +80,8 @@ class ActionAskApptConfirm(Action):
             if mode == "cancel" and view and view.kind in (AppointmentKind.MANDATORY_1, AppointmentKind.MANDATORY_2):
                 who = await run_db(service.who, tracker.sender_id, channel_of(tracker))
                 deadline = who.deadline if who else None
-        text, buttons = texts.confirm_question(mode, new, old, discreet, deadline)
-        dispatcher.utter_message(text=text, buttons=buttons)
+        text, offered = texts.confirm_question(mode, new, old, discreet, deadline)
+        dispatcher.utter_message(text=text, buttons=offered)
         return []
 
 
@@ -98,15 +96,13 @@ class ActionAppointmentDone(Action):
         mode = tracker.get_slot("appt_mode")
         if outcome == "stopped":
             if mode == "book":
-                dispatcher.utter_message(text="OK, I'll leave it there. You can book any time: just say 'book'.")
+                dispatcher.utter_message(text=say("appointments.stopped_booking"))
             else:
-                dispatcher.utter_message(
-                    text="OK, your appointment stays as it is. Say 'when is my appointment' to check it."
-                )
+                dispatcher.utter_message(text=say("appointments.stopped_change"))
         if outcome.startswith(SWITCH_PREFIX):
             if mode == "book":
-                dispatcher.utter_message(text="I've left the booking for now. Say 'book' when you're ready.")
+                dispatcher.utter_message(text=say("appointments.set_aside_booking"))
             else:
-                dispatcher.utter_message(text="Your appointment stays as it is.")
+                dispatcher.utter_message(text=say("appointments.set_aside_change"))
             return [*flows.reset(), FollowupAction(outcome[len(SWITCH_PREFIX) :])]
         return flows.reset()

@@ -16,6 +16,7 @@ from bot.appointments.preferences import parse_choice, parse_preference, parse_s
 from bot.conversation.answers import clean, parse_yes_no
 from bot.db.models.appointments import AppointmentKind
 from bot.db.session import run_db
+from bot.wording import say
 
 # At "call off this appointment?", "cancel it" means yes.
 CALL_OFF = re.compile(r"^(yes,? )?(please )?(cancel|call it off|call off|cancel it|yes cancel|do it)\b", re.I)
@@ -43,7 +44,7 @@ async def confirm(value: Any, dispatcher: CollectingDispatcher, tracker: Tracker
         if offers.MORE.search(text) or re.search(r"\b(change|another|different|no)\b", text, re.I):
             answer = False
     if answer is None:
-        dispatcher.utter_message(text="Sorry, is that a yes or a no?")
+        dispatcher.utter_message(text=say("appointments.yes_or_no"))
         return {"appt_confirm": None}
     who, kind, moving_id = await offers.booking_context(tracker)
     if who is None:
@@ -54,10 +55,10 @@ async def confirm(value: Any, dispatcher: CollectingDispatcher, tracker: Tracker
     if not answer:
         if mode == "cancel":
             view = await run_db(service.appointment_view, target_id)
-            dispatcher.utter_message(text=f"OK, I've kept your appointment on {formatting.when(view.slot.starts_at)}.")
+            dispatcher.utter_message(text=say("appointments.kept", when=formatting.when(view.slot.starts_at)))
             return {"appt_confirm": "no", "appt_outcome": "kept"}
         slot_id = int(tracker.get_slot("appt_slot"))
-        dispatcher.utter_message(text="OK.")
+        dispatcher.utter_message(text=say("appointments.other_times_ok"))
         return {
             "appt_confirm": None,
             "appt_choice": None,
@@ -69,15 +70,13 @@ async def confirm(value: Any, dispatcher: CollectingDispatcher, tracker: Tracker
                 tracker.get_slot("appt_pref"),
                 moving_id=moving_id,
                 exclude={slot_id},
-                note="Which time would suit you better? Here are some other times:",
+                note=say("appointments.other_times_instead"),
             ),
         }
     if mode == "cancel":
         result = await run_db(service.cancel, target_id)
         if not result.ok:
-            dispatcher.utter_message(
-                text="That appointment has already changed. Say 'when is my appointment' to check."
-            )
+            dispatcher.utter_message(text=say("appointments.already_changed"))
             return {"appt_confirm": "yes", "appt_outcome": "failed"}
         after = await run_db(service.who, tracker.sender_id, channel_of(tracker))
         dispatcher.utter_message(
@@ -109,10 +108,7 @@ async def confirm(value: Any, dispatcher: CollectingDispatcher, tracker: Tracker
     second = flows.second_booked(after) if after else None
     if second is not None:
         # She rebooked the first while the second stayed booked: both are done.
-        dispatcher.utter_message(
-            text=f"Your second meeting is still booked for {formatting.when(second.slot.starts_at)}. "
-            "That's both meetings booked."
-        )
+        dispatcher.utter_message(text=say("appointments.both_booked", second=formatting.when(second.slot.starts_at)))
         return {"appt_confirm": "yes", "appt_outcome": "done"}
     if kind == AppointmentKind.MANDATORY_1:
         # The caution needs a second meeting: straight on to it.
@@ -158,11 +154,11 @@ async def _failed(
                 None,
                 moving_id=moving_id,
                 exclude={slot_id},
-                note="Here are the next free times:",
+                note=say("appointments.next_free_times"),
             ),
         }
     if reason == "already_booked":
-        dispatcher.utter_message(text="You already have that meeting booked. Say 'when is my appointment' to check it.")
+        dispatcher.utter_message(text=say("appointments.already_booked"))
     else:
-        dispatcher.utter_message(text="That appointment has already changed. Say 'when is my appointment' to check.")
+        dispatcher.utter_message(text=say("appointments.already_changed"))
     return {"appt_confirm": "yes", "appt_outcome": "failed"}

@@ -26,6 +26,7 @@ from bot.appointments.wanted_times import Preference
 from bot.db.models.appointments import AppointmentKind
 from bot.db.session import run_db
 from bot.settings import get_settings
+from bot.wording import say
 
 logger = logging.getLogger(__name__)
 
@@ -65,7 +66,7 @@ async def find_who(dispatcher: CollectingDispatcher, tracker: Tracker, quiet: bo
         who = await run_db(service.who, tracker.sender_id, channel_of(tracker))
     except Exception:
         logger.exception("appointments: lookup failed")
-        dispatcher.utter_message(text=texts.UNAVAILABLE)
+        dispatcher.utter_message(text=say("appointments.unavailable"))
         return None
     if who is None and not quiet:
         dispatcher.utter_message(text=texts.NO_RECORD)
@@ -84,15 +85,17 @@ async def say_no_slot(dispatcher: CollectingDispatcher, tracker: Tracker, who: s
 def status_text(who: service.Who, discreet: bool) -> str:
     lines = []
     if who.live:
-        lines.append("Your appointments:" if len(who.live) > 1 else "Your appointment:")
+        lines.append(
+            say("appointments.status_heading_many" if len(who.live) > 1 else "appointments.status_heading_one")
+        )
         lines.append(texts.listing(who.live, discreet))
     else:
-        lines.append("You don't have an appointment booked.")
+        lines.append(say("appointments.status_none"))
     if who.caution:
         if who.completed:
-            lines.append("You've been to both meetings. Well done.")
+            lines.append(say("appointments.status_caution_done"))
         elif who.attended:
-            lines.append(f"You've been to {len(who.attended)} of your 2 meetings.")
+            lines.append(say("appointments.status_caution_attended", attended=len(who.attended)))
     return "\n".join(lines)
 
 
@@ -109,19 +112,19 @@ async def start_booking(
         return reset()
     if not who.in_coverage:
         if not after_referral:
-            dispatcher.utter_message(text=texts.OUT_OF_COVERAGE)
+            dispatcher.utter_message(text=say("appointments.out_of_coverage"))
         return reset()
     kind = kind or who.needed
     discreet = is_discreet(tracker, who)
     if kind is None:
         if not after_referral:
-            dispatcher.utter_message(text=status_text(who, discreet) + "\nTo change one, say 'move it'.")
+            dispatcher.utter_message(text=f"{status_text(who, discreet)}\n{say('appointments.status_change_one')}")
         return reset()
     try:
         offer = await run_db(service.offer, who.referral_id, kind, wish)
     except Exception:
         logger.exception("appointments: offer failed")
-        dispatcher.utter_message(text=texts.UNAVAILABLE)
+        dispatcher.utter_message(text=say("appointments.unavailable"))
         return reset()
     if not offer.slots:
         await say_no_slot(dispatcher, tracker, who, offer)
@@ -133,7 +136,7 @@ async def start_booking(
         and wish
         and parse_preference(wish, formatting.local(service.now()).date()).understood
     ):
-        note = "Here's what's free:"
+        note = say("appointments.whats_free")
     return reset() + [
         SlotSet("appt_mode", "book"),
         SlotSet("appt_kind", kind.value),
@@ -151,11 +154,11 @@ async def offer_note(offer, note: str, asked: bool = True) -> str:
     said plainly, never as "nothing is free then".
     """
     if offer.problem in RULE_PROBLEMS:
-        return " ".join(filter(None, [texts.rule_problem(offer), texts.RULE_LEAD]))
+        return " ".join(filter(None, [texts.rule_problem(offer), say("appointments.rule_lead")]))
     if offer.problem or not offer.exact:
         reason = offer.problem if offer.problem in ("impossible", "past", "closed") else "not_exact"
         lead = texts.problem(reason, await hours_text()) if asked else ""
-        return " ".join(filter(None, [lead, "Here are the nearest free times:"]))
+        return " ".join(filter(None, [lead, say("appointments.nearest_free_times")]))
     return note
 
 
@@ -215,7 +218,7 @@ async def start_change(
         return reset()
     discreet = is_discreet(tracker, who)
     if not who.live:
-        dispatcher.utter_message(text="You don't have an appointment booked right now.")
+        dispatcher.utter_message(text=say("appointments.none_to_change"))
         if mode == "move" and who.needed and who.in_coverage:
             return await start_booking(dispatcher, tracker, who)
         return reset()
@@ -242,10 +245,12 @@ async def start_change(
         offer = await run_db(service.offer, who.referral_id, target.kind, wish, moving_id=target.id)
     except Exception:
         logger.exception("appointments: offer failed")
-        dispatcher.utter_message(text=texts.UNAVAILABLE)
+        dispatcher.utter_message(text=say("appointments.unavailable"))
         return reset()
     if not offer.slots:
-        dispatcher.utter_message(text=f"Your appointment is {formatting.when(target.slot.starts_at)}.")
+        dispatcher.utter_message(
+            text=say("appointments.your_appointment_is", when=formatting.when(target.slot.starts_at))
+        )
         await say_no_slot(dispatcher, tracker, who, offer)
         return reset()
     if wish is not None and wish.days and wish.at and offer.exact and not offer.problem and len(offer.slots) == 1:

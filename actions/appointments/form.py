@@ -37,6 +37,7 @@ from bot.conversation.answers import clean, detect_control, parse_yes_no
 from bot.db.models import AlertReason
 from bot.db.session import run_db
 from bot.knowledge import RETRIEVAL_INTENT
+from bot.wording import say
 
 logger = logging.getLogger(__name__)
 
@@ -97,14 +98,14 @@ class ValidateAppointmentForm(GuidedFormValidation):
         ):
             return {slot: None, "appt_outcome": "stopped"}
         if command == "back" and slot == "appt_confirm" and mode in ("book", "move"):
-            dispatcher.utter_message(text="OK, going back.")
+            dispatcher.utter_message(text=say("appointments.going_back"))
             return {"appt_confirm": None, "appt_choice": None, "appt_slot": None}
         if confident and intent == RETRIEVAL_INTENT and not self._is_answer(slot, text, tracker):
             await answer_question(dispatcher, tracker, in_form=True)
             return {slot: None}
         if confident and intent == "human_handoff":
             await ask_for_person(dispatcher, tracker, AlertReason.HUMAN_REQUESTED)
-            dispatcher.utter_message(text="While you wait, we can carry on, or say 'not now'.")
+            dispatcher.utter_message(text=say("appointments.carry_on_while_waiting"))
             return {slot: None}
         if confident and intent in _SWITCH_TO and not self._is_answer(slot, text, tracker):
             return {slot: None, "appt_outcome": SWITCH_PREFIX + _SWITCH_TO[intent]}
@@ -150,7 +151,7 @@ class ValidateAppointmentForm(GuidedFormValidation):
             ]
             chosen = hits[0] if len(hits) == 1 else None
         if chosen is None:
-            dispatcher.utter_message(text="Sorry, which one? Pick a number from the list, or say the day.")
+            dispatcher.utter_message(text=say("appointments.which_not_understood"))
             return {"appt_which": None}
         updates: dict[str, Any] = {"appt_which": text[:80], "appt_target": str(chosen)}
         if tracker.get_slot("appt_mode") == "move":
@@ -194,7 +195,7 @@ class ValidateAppointmentForm(GuidedFormValidation):
                     None,
                     moving_id=moving_id,
                     exclude={slot_id},
-                    note="Here are the next free times:",
+                    note=say("appointments.next_free_times"),
                 ),
             }
         today = formatting.local(service.now()).date()
@@ -209,7 +210,7 @@ class ValidateAppointmentForm(GuidedFormValidation):
                     tracker.get_slot("appt_pref"),
                     moving_id=moving_id,
                     exclude=set(offered),
-                    note="Here are some other times:",
+                    note=say("appointments.some_other_times"),
                 ),
             }
         if pref.understood:
@@ -221,11 +222,11 @@ class ValidateAppointmentForm(GuidedFormValidation):
             if offer.slots and offer.exact and not offer.problem and len(offer.slots) == 1:
                 return {"appt_choice": text[:80], "appt_slot": str(offer.slots[0].id), "appt_pref": said}
             updates = await offers.new_offer(
-                dispatcher, tracker, kind, wanted, moving_id=moving_id, note="Here's what's free:"
+                dispatcher, tracker, kind, wanted, moving_id=moving_id, note=say("appointments.whats_free")
             )
             return {"appt_choice": None, "appt_pref": said, **updates}
         if tracker.get_slot("requested_slot") == "appt_choice":
-            dispatcher.utter_message(text=texts.NOT_UNDERSTOOD_CHOICE)
+            dispatcher.utter_message(text=say("appointments.choice_not_understood"))
         return {"appt_choice": None}
 
     async def validate_appt_choice(
@@ -235,7 +236,7 @@ class ValidateAppointmentForm(GuidedFormValidation):
             return await self._choose(value, dispatcher, tracker)
         except Exception:
             logger.exception("appointments: choice failed")
-            dispatcher.utter_message(text=texts.UNAVAILABLE)
+            dispatcher.utter_message(text=say("appointments.unavailable"))
             return {"appt_choice": None, "appt_outcome": "error"}
 
     # ---- yes, then write ---------------------------------------------------
@@ -247,5 +248,5 @@ class ValidateAppointmentForm(GuidedFormValidation):
             return await confirm.confirm(value, dispatcher, tracker, self._choose)
         except Exception:
             logger.exception("appointments: change failed")
-            dispatcher.utter_message(text=texts.UNAVAILABLE)
+            dispatcher.utter_message(text=say("appointments.unavailable"))
             return {"appt_confirm": None, "appt_outcome": "error"}

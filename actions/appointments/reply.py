@@ -19,6 +19,7 @@ from actions.appointments import flows, texts
 from actions.common import channel_of, latest_intent
 from bot.appointments import formatting, service
 from bot.db.session import run_db
+from bot.wording import say
 
 logger = logging.getLogger(__name__)
 CONTEXT_SLOT = "appt_reply_context"
@@ -52,7 +53,7 @@ class ActionAppointmentReply(Action):
             pending = await run_db(service.pending_reply, tracker.sender_id, channel_of(tracker))
         except Exception:
             logger.exception("appointments: reply lookup failed")
-            dispatcher.utter_message(text=texts.UNAVAILABLE)
+            dispatcher.utter_message(text=say("appointments.unavailable"))
             return done
         if pending is None:
             dispatcher.utter_message(response="utter_menu")
@@ -69,24 +70,36 @@ class ActionAppointmentReply(Action):
                 if result.ok:
                     slot = result.appointment.slot
                     dispatcher.utter_message(
-                        text=f"Thank you, that's confirmed: {formatting.when(slot.starts_at)} at "
-                        f"{texts.place(slot, discreet)}. If you need a new time, reply CHANGE."
+                        text=say(
+                            "appointments.reminder_confirmed",
+                            when=formatting.when(slot.starts_at),
+                            place=texts.place(slot, discreet),
+                        )
                     )
                     return done
             return done + await flows.start_change(dispatcher, tracker, who, "move", target_id=pending.appointment_id)
         if pending.current_id:
             current = await run_db(service.appointment_view, pending.current_id)
             dispatcher.utter_message(
-                text=f"That time was changed. Your appointment is now {formatting.when(current.slot.starts_at)} "
-                f"at {texts.place(current.slot, discreet)}. To change it, say 'move it'."
+                text=say(
+                    "appointments.reminder_time_changed",
+                    when=formatting.when(current.slot.starts_at),
+                    place=texts.place(current.slot, discreet),
+                )
             )
             return done
         # Called off, missed or already past: say so kindly and offer new times.
         view = await run_db(service.appointment_view, pending.appointment_id)
         if pending.purpose != "missed":
-            status = "was called off" if view.status.value == "cancelled" else "has passed"
-            dispatcher.utter_message(text=f"Your appointment on {formatting.when(view.slot.starts_at)} {status}.")
+            key = (
+                "appointments.reminder_called_off"
+                if view.status.value == "cancelled"
+                else "appointments.reminder_passed"
+            )
+            dispatcher.utter_message(text=say(key, when=formatting.when(view.slot.starts_at)))
         if who.needed:
             return done + await flows.start_booking(dispatcher, tracker, who, kind=who.needed)
-        dispatcher.utter_message(text=flows.status_text(who, discreet) + "\nTo reach a person, say 'talk to someone'.")
+        dispatcher.utter_message(
+            text=f"{flows.status_text(who, discreet)}\n{say('appointments.status_reach_a_person')}"
+        )
         return done

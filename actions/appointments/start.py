@@ -11,6 +11,7 @@ from actions.appointments import flows
 from actions.common import channel_of, latest_text
 from bot.appointments import service
 from bot.db.session import run_db
+from bot.wording import buttons, say
 
 
 class ActionAppointmentBook(Action):
@@ -71,11 +72,11 @@ class ActionAppointmentStatus(Action):
             return []
         text = flows.status_text(who, flows.is_discreet(tracker, who))
         if who.live:
-            dispatcher.utter_message(
-                text=text + "\nTo change it, say 'move it'. If you can't come, say 'I can't come'."
-            )
+            dispatcher.utter_message(text=f"{text}\n{say('appointments.status_change_it')}")
         elif who.needed and who.in_coverage:
-            dispatcher.utter_message(text=text, buttons=[{"title": "Book one now", "payload": "/book_appointment"}])
+            dispatcher.utter_message(
+                text=say("appointments.status_bookable", status=text), buttons=buttons("appointments.status_bookable")
+            )
         else:
-            dispatcher.utter_message(text=text + "\nTo reach a person, say 'talk to someone'.")
+            dispatcher.utter_message(text=f"{text}\n{say('appointments.status_reach_a_person')}")
         return []

@@ -1,4 +1,5 @@
-"""What the assistant says about appointments. Plain, short, never a dead end.
+"""What the assistant says about appointments, put together from the catalogue
+(bot/wording/en/appointments.yml). Plain, short, never a dead end.
 
 Never offers a carrier opt-out word (STOP, CANCEL, END, ...) as a reply:
 "call it off" is the bot's word for cancelling. In the conversation the
@@ -14,30 +15,17 @@ from bot.appointments import formatting
 from bot.appointments.slots import SlotView
 from bot.db.models.appointments import AppointmentKind
 from bot.settings import get_settings
+from bot.wording import buttons, say
 
 KIND_SHORT = {
-    AppointmentKind.ASSESSMENT: "first meeting",
-    AppointmentKind.MANDATORY_1: "meeting 1 of 2",
-    AppointmentKind.MANDATORY_2: "meeting 2 of 2",
-    AppointmentKind.FOLLOW_UP: "follow-up meeting",
+    AppointmentKind.ASSESSMENT: "appointments.kind_assessment",
+    AppointmentKind.MANDATORY_1: "appointments.kind_mandatory_1",
+    AppointmentKind.MANDATORY_2: "appointments.kind_mandatory_2",
+    AppointmentKind.FOLLOW_UP: "appointments.kind_follow_up",
 }
-PICK_HINT = "Pick one, or tell me a day and time that suits you, like 'Friday afternoon'."
+PICK_HINT = say("appointments.pick_hint")
 # She may be known under another chat: her reference is the safe way in (action_check_reference).
-NO_RECORD = (
-    "I can't find your details from this chat. If you've been in touch before, send your reference "
-    f"(like {get_settings().reference_prefix}-7K3D9X) and I'll check it's you. "
-    "To refer yourself, say 'get support'. To reach a person, say 'talk to someone'."
-)
-OUT_OF_COVERAGE = (
-    "A keyworker will contact you to help find support near you, and they'll arrange any meeting with you. "
-    "To reach a person now, say 'talk to someone'."
-)
-NOT_UNDERSTOOD_CHOICE = (
-    "Sorry, I didn't get that. Pick a number from the list, or tell me a day and time, like 'Friday at 2'."
-)
-UNAVAILABLE = (
-    "Sorry, I can't look up appointments just now. Please try again in a few minutes, or say 'talk to someone'."
-)
+NO_RECORD = say("appointments.no_record", reference_example=f"{get_settings().reference_prefix}-7K3D9X")
 
 
 def place(view: SlotView, discreet: bool = False) -> str:
@@ -48,41 +36,47 @@ def deadline_text(deadline: date | None) -> str:
     return formatting.day(deadline) if deadline else ""
 
 
+def slot_title(when: datetime, area: str) -> str:
+    """A time's button: 'Tue 24 Nov, 2pm (Southwark)'."""
+    return say("appointments.slot_title", when=formatting.when(when), area=area)
+
+
 def heading(
     kind: AppointmentKind, deadline: date | None, mode: str = "book", second: datetime | None = None, gap_days: int = 0
 ) -> str:
     if mode == "move":
-        return "When would suit you instead? Here are the next free times:"
+        return say("appointments.offer_move")
     if kind == AppointmentKind.MANDATORY_1 and second is not None:
         # Meeting 2 is still booked: only the first needs a time, before it.
-        apart = f", at least {gap_days} days before it" if gap_days else ", before it"
-        return (
-            f"Your second meeting is still booked for {formatting.when(second)}. Let's book your first meeting{apart}. "
-            "Here are the next free times near you:"
-        )
+        if gap_days:
+            return say("appointments.offer_first_days_before_second", second=formatting.when(second), gap_days=gap_days)
+        return say("appointments.offer_first_before_second", second=formatting.when(second))
     if kind == AppointmentKind.MANDATORY_1:
-        by = f", both by {deadline_text(deadline)}" if deadline else ""
-        return f"You need to go to 2 meetings{by}. Let's book the first. Here are the next free times near you:"
+        if deadline:
+            return say("appointments.offer_caution_by", deadline=deadline_text(deadline))
+        return say("appointments.offer_caution")
     if kind == AppointmentKind.MANDATORY_2:
-        by = f" It needs to be by {deadline_text(deadline)}." if deadline else ""
-        return f"Now your second meeting.{by} Here are the next free times:"
-    return "Let's book your first meeting with a keyworker. Here are the next free times near you:"
+        if deadline:
+            return say("appointments.offer_second_by", deadline=deadline_text(deadline))
+        return say("appointments.offer_second")
+    return say("appointments.offer_first")
+
+
+_PROBLEMS = {
+    "impossible": "appointments.date_impossible",
+    "past": "appointments.time_past",
+    "closed": "appointments.closed_then",
+    "not_exact": "appointments.nothing_free_then",
+    "slot_taken": "appointments.slot_taken",
+    "outside_window": "appointments.outside_window",
+}
 
 
 def problem(reason: str | None, hours_text: str = "") -> str:
-    return {
-        "impossible": "That date doesn't exist. Could you check it?",
-        "past": "That time has already gone.",
-        "closed": f"Sorry, we're not open then. Our centres are open {hours_text}."
-        if hours_text
-        else "Sorry, we're not open then.",
-        "not_exact": "Sorry, nothing is free then.",
-        "slot_taken": "Sorry, someone has just taken that time.",
-        "outside_window": "Sorry, that time doesn't fit with your other meeting.",
-    }.get(reason or "", "")
-
-
-RULE_LEAD = "Here are the nearest times that fit:"
+    if reason == "closed" and hours_text:
+        return say("appointments.closed_then_hours", hours=hours_text)
+    key = _PROBLEMS.get(reason or "")
+    return say(key) if key else ""
 
 
 def rule_problem(offer) -> str:
@@ -91,76 +85,82 @@ def rule_problem(offer) -> str:
     if w is None:
         return ""
     by = deadline_text(w.deadline)
-    gap = f"at least {w.gap_days} days apart" if w.gap_days else "in order"
     if offer.problem == "after_deadline":
-        return f"That's after your deadline: both meetings need to be done by {by}."
+        return say("appointments.rule_after_deadline", deadline=by)
     if offer.problem == "too_soon_after_first" and w.other_at:
-        return (
-            f"That's too soon after your first meeting on {formatting.day(w.other_at)}. The 2 meetings need to be "
-            f"{gap}, so your second can be from {formatting.day(w.earliest)}."
-        )
+        first, earliest = formatting.day(w.other_at), formatting.day(w.earliest)
+        if w.gap_days:
+            return say(
+                "appointments.rule_too_soon_after_first_days", first=first, gap_days=w.gap_days, earliest=earliest
+            )
+        return say("appointments.rule_too_soon_after_first", first=first, earliest=earliest)
     if offer.problem == "too_close_to_second" and w.other_at and w.latest:
-        return (
-            f"That's too close to your second meeting on {formatting.day(w.other_at)}. The 2 meetings need to be "
-            f"{gap}, so your first needs to be by {formatting.day(w.latest)}."
-        )
+        second, latest = formatting.day(w.other_at), formatting.day(w.latest)
+        if w.gap_days:
+            return say("appointments.rule_too_close_to_second_days", second=second, gap_days=w.gap_days, latest=latest)
+        return say("appointments.rule_too_close_to_second", second=second, latest=latest)
     if offer.problem == "no_room_for_second" and w.latest:
-        return (
-            f"That's too late for your first meeting: the second needs to be at least {w.gap_days} days after it, "
-            f"and both by {by}. So the first needs to be by {formatting.day(w.latest)}."
+        return say(
+            "appointments.rule_no_room_for_second",
+            gap_days=w.gap_days,
+            deadline=by,
+            latest=formatting.day(w.latest),
         )
     return ""
 
 
+def kind_name(kind: AppointmentKind) -> str:
+    """first meeting, meeting 1 of 2, ..."""
+    return say(KIND_SHORT[kind])
+
+
 def moving(kind: AppointmentKind, starts_at: datetime) -> str:
     """Which meeting a move is about, before any times are offered."""
-    return f"Moving your {KIND_SHORT[kind]} on {formatting.when(starts_at)}."
+    return say("appointments.moving", kind=kind_name(kind), when=formatting.when(starts_at))
 
 
 def no_slot(deadline: date | None) -> str:
     if deadline:
-        return (
-            f"Sorry, I can't find a free time before {deadline_text(deadline)}. I've asked a keyworker to sort it "
-            "with you, and they'll be in touch soon. To reach a person now, say 'talk to someone'."
-        )
-    return "Sorry, there are no free times just now. Please try again in a few days, or say 'talk to someone'."
+        return say("appointments.none_before_deadline", deadline=deadline_text(deadline))
+    return say("appointments.none_free")
 
 
 def confirm_question(
     mode: str, new: SlotView | None, old: SlotView | None, discreet: bool, deadline: date | None = None
 ) -> tuple[str, list[dict]]:
     if mode == "cancel" and old is not None:
-        note = f" You need to go to both meetings by {deadline_text(deadline)}." if deadline else ""
-        return (
-            f"Call off your appointment on {formatting.when(old.starts_at)} at {place(old, discreet)}?{note}",
-            [{"title": "Yes, call it off", "payload": "yes"}, {"title": "No, keep it", "payload": "no"}],
-        )
+        at = {"when": formatting.when(old.starts_at), "place": place(old, discreet)}
+        if deadline:
+            key = "appointments.confirm_call_off_caution"
+            return say(key, deadline=deadline_text(deadline), **at), buttons(key)
+        return say("appointments.confirm_call_off", **at), buttons("appointments.confirm_call_off")
     if mode == "move" and old is not None and new is not None:
-        return (
-            f"Move your appointment from {formatting.when(old.starts_at)} to {formatting.when(new.starts_at)} "
-            f"at {place(new, discreet)}?",
-            [{"title": "Yes, move it", "payload": "yes"}, {"title": "Other times", "payload": "other times"}],
+        text = say(
+            "appointments.confirm_move",
+            old=formatting.when(old.starts_at),
+            new=formatting.when(new.starts_at),
+            place=place(new, discreet),
         )
+        return text, buttons("appointments.confirm_move")
     assert new is not None
-    return (
-        f"{formatting.when(new.starts_at)} at {place(new, discreet)}. Shall I book it?",
-        [{"title": "Yes, book it", "payload": "yes"}, {"title": "Other times", "payload": "other times"}],
-    )
-
-
-def reminder_note(count: int) -> str:
-    return " We'll text you a reminder before." if count else ""
+    text = say("appointments.confirm_book", when=formatting.when(new.starts_at), place=place(new, discreet))
+    return text, buttons("appointments.confirm_book")
 
 
 def booked(view: SlotView, discreet: bool, reminders: int) -> str:
-    return f"Booked: {formatting.when(view.starts_at)} at {place(view, discreet)}.{reminder_note(reminders)} To change it, say 'move it'."
+    at = {"when": formatting.when(view.starts_at), "place": place(view, discreet)}
+    return say("appointments.booked_reminded", **at) if reminders else say("appointments.booked", **at)
 
 
 def moved(view: SlotView, discreet: bool, reminders: int) -> str:
-    return f"Done. Your appointment is now {formatting.when(view.starts_at)} at {place(view, discreet)}.{reminder_note(reminders)}"
+    at = {"when": formatting.when(view.starts_at), "place": place(view, discreet)}
+    return say("appointments.moved_reminded", **at) if reminders else say("appointments.moved", **at)
 
 
-_ORDINAL = {AppointmentKind.MANDATORY_1: "first", AppointmentKind.MANDATORY_2: "second"}
+_STILL_BOOKED = {
+    AppointmentKind.MANDATORY_1: "appointments.first_still_booked",
+    AppointmentKind.MANDATORY_2: "appointments.second_still_booked",
+}
 MANDATORY = (AppointmentKind.MANDATORY_1, AppointmentKind.MANDATORY_2)
 
 
@@ -169,27 +169,32 @@ def called_off(view: SlotView, kind: AppointmentKind, deadline: date | None, liv
 
     `live` and `attended` are her appointment views after the call-off.
     """
-    done = f"Done. Your appointment on {formatting.when(view.starts_at)} is called off."
+    done = say("appointments.called_off", when=formatting.when(view.starts_at))
     if kind not in MANDATORY or not deadline:
-        return done + " If you'd like a new time, just say 'book'."
+        return f"{done} {say('appointments.called_off_book_again')}"
     have = {v.kind: v for v in (*live, *attended) if v.kind in MANDATORY}
     missing = [k for k in MANDATORY if k not in have]
     lines = [done]
     for k, v in have.items():
         if v in live:
-            lines.append(f"Your {_ORDINAL[k]} meeting on {formatting.when(v.slot.starts_at)} is still booked.")
+            lines.append(say(_STILL_BOOKED[k], when=formatting.when(v.slot.starts_at)))
     if len(missing) == 2:
-        lines.append(f"You still need to go to 2 meetings by {deadline_text(deadline)}.")
+        lines.append(say("appointments.still_need_both", deadline=deadline_text(deadline)))
     elif missing == [AppointmentKind.MANDATORY_1]:
-        gap = get_settings().mandatory_gap_days
-        lines.append(f"You still need a new time for your first meeting, at least {gap} days before the second.")
+        lines.append(say("appointments.still_need_first", gap_days=get_settings().mandatory_gap_days))
     elif missing:
-        lines.append(f"You still need a new time for your second meeting, by {deadline_text(deadline)}.")
-    lines.append("Say 'book' when you're ready to pick a new time.")
+        lines.append(say("appointments.still_need_second", deadline=deadline_text(deadline)))
+    lines.append(say("appointments.book_when_ready"))
     return " ".join(lines)
 
 
 def listing(views, discreet: bool) -> str:
     return "\n".join(
-        f"{formatting.when(v.slot.starts_at)} at {place(v.slot, discreet)} ({KIND_SHORT[v.kind]})" for v in views
+        say(
+            "appointments.listing_line",
+            when=formatting.when(v.slot.starts_at),
+            place=place(v.slot, discreet),
+            kind=kind_name(v.kind),
+        )
+        for v in views
     )

@@ -11,7 +11,9 @@ from __future__ import annotations
 import logging
 from datetime import time
 
-from bot.hours import DAY_NAMES, format_time, read_week
+from bot.dates import weekday_name
+from bot.hours import format_time, read_week
+from bot.wording import say
 
 logger = logging.getLogger(__name__)
 
@@ -51,9 +53,9 @@ def union(all_hours: list[Hours]) -> Hours:
 def describe(hours: Hours) -> str:
     """'Mon-Fri, 9:30am to 5pm' (the widest hours, for a short SMS)."""
     if not hours:
-        return "on weekdays"
+        return say("appointments.centre_hours_unknown")
     days = sorted(hours)
-    names = [DAY_NAMES[d - 1] for d in days]
+    names = [weekday_name(d, short=True) for d in days]
     span = (
         names[0]
         if len(days) == 1
@@ -61,4 +63,4 @@ def describe(hours: Hours) -> str:
     )
     opens = min(o for o, _ in hours.values())
     closes = max(c for _, c in hours.values())
-    return f"{span}, {format_time(opens)} to {format_time(closes)}"
+    return say("appointments.centre_hours", days=span, opens=format_time(opens), closes=format_time(closes))

@@ -17,10 +17,13 @@ What: discreet unless her record says texts are safe (`safe_to_text` True)
 and, separately, that texts may name the service (`texts_may_name_service`:
 safe to text is not safe to show what it is about on her lock screen): no
 service name, centre name, police, caution, offence or abuse; only the day,
-time and street address. A number also on another woman's record gets no
-reminder until a keyworker clears it (bot/privacy/shared_numbers.py). A woman who said texts are not safe, or opted out,
-gets no text at all. Reply words are YES and CHANGE, never a carrier opt-out
-word (STOP, CANCEL, END, QUIT, ...: bot/messaging/sms_rules.py checks that).
+time and street address. The words are in bot/wording/en/reminders.yml, each
+template marked discreet or not (the giveaway words: bot/wording/discreet.py).
+A number also on another woman's record gets no reminder until a keyworker
+clears it (bot/privacy/shared_numbers.py). A woman who said texts are not safe,
+or opted out, gets no text at all. Reply words are YES and CHANGE, never a
+carrier opt-out word (STOP, CANCEL, END, QUIT, ...: bot/messaging/sms_rules.py
+checks that).
 
 Keys: `appt:<appointment id>:<label>` (e.g. appt:42:48h), so moving or
 cancelling cancels the pending ones by prefix; an AppointmentMessage row links
@@ -46,18 +49,12 @@ from bot.db.types import utcnow
 from bot.messaging.outbox import cancel_pending, enqueue
 from bot.privacy import shared_numbers
 from bot.settings import get_settings
+from bot.wording import say
+from bot.wording.discreet import say_discreet
 
 QUIET_MARGIN = timedelta(minutes=30)
 SAFE_SEARCH = timedelta(hours=72)
 SAFE_STEP = timedelta(minutes=15)
-SERVICE_NAME = "Elpis"
-REPLY_WORDS = "Reply YES to confirm or CHANGE to rearrange."
-# Never in a discreet text. Checked by tests on every template.
-GIVEAWAY_WORDS = re.compile(
-    r"\b(police|caution\w*|offen[cs]e\w*|abus\w*|court|arrest\w*|crime|criminal|probation|domestic|"
-    r"violence|diversion|keyworker|women'?s cent(re|er)|elpis|refuge|support service)\b",
-    re.I,
-)
 
 
 @dataclass(frozen=True)
@@ -165,20 +162,12 @@ def reminder_times(
     return planned
 
 
-def _relative_day(starts_at: datetime, sent_at: datetime) -> str:
-    days = (formatting.local(starts_at).date() - formatting.local(sent_at).date()).days
-    if days == 0:
-        return "today"
-    if days == 1:
-        return "tomorrow"
-    return formatting.day(starts_at)
-
-
+# What the meeting is, for texts that may say (bot/wording/en/reminders.yml).
 WHAT = {
-    AppointmentKind.ASSESSMENT: "your first meeting with a keyworker",
-    AppointmentKind.MANDATORY_1: "your first caution appointment (1 of 2)",
-    AppointmentKind.MANDATORY_2: "your second caution appointment (2 of 2)",
-    AppointmentKind.FOLLOW_UP: "your follow-up appointment",
+    AppointmentKind.ASSESSMENT: "reminders.what_assessment",
+    AppointmentKind.MANDATORY_1: "reminders.what_mandatory_1",
+    AppointmentKind.MANDATORY_2: "reminders.what_mandatory_2",
+    AppointmentKind.FOLLOW_UP: "reminders.what_follow_up",
 }
 
 
@@ -193,33 +182,63 @@ def discreet_for(woman: Woman) -> bool:
 def reminder_text(appointment: Appointment, woman: Woman, sent_at: datetime) -> str:
     slot = appointment.slot
     centre = slot.centre
-    day = _relative_day(slot.starts_at, sent_at)
-    on = day if day in ("today", "tomorrow") else f"on {day}"
-    hi = f"Hi {woman.preferred_name}, " if woman.preferred_name else "Hi, "
+    name = woman.preferred_name
+    when = {
+        "on": formatting.on_day(slot.starts_at, sent_at),
+        "clock": formatting.clock(slot.starts_at),
+        "address": centre.address,
+        "postcode": centre.postcode,
+    }
+    reply = say_discreet("reminders.reply_words")
     if discreet_for(woman):
-        return (
-            f"{hi}a reminder: you're booked {on} at {formatting.clock(slot.starts_at)}, "
-            f"{centre.address}, {centre.postcode}. {REPLY_WORDS}"
+        first = (
+            say_discreet("reminders.reminder_discreet_named", name=name, **when)
+            if name
+            else say_discreet("reminders.reminder_discreet", **when)
         )
-    return (
-        f"{SERVICE_NAME}: {hi}a reminder of {WHAT[appointment.kind]} {on} at "
-        f"{formatting.clock(slot.starts_at)}, {centre.name}, {centre.address}, {centre.postcode}. {REPLY_WORDS}"
+        return f"{first} {reply}"
+    what = say(WHAT[appointment.kind])
+    first = (
+        say("reminders.reminder_named", name=name, what=what, centre=centre.name, **when)
+        if name
+        else say("reminders.reminder", what=what, centre=centre.name, **when)
     )
+    return f"{first} {reply}"
 
 
 def missed_text(appointment: Appointment, woman: Woman) -> str:
     slot = appointment.slot
-    hi = f"Hi {woman.preferred_name}, " if woman.preferred_name else "Hi, "
+    name = woman.preferred_name
     day = formatting.day(slot.starts_at)
-    phone = f" or call {slot.centre.phone}" if slot.centre.phone else ""
+    phone = slot.centre.phone
     if discreet_for(woman):
-        return f"{hi}sorry we missed you on {day}. Reply CHANGE to pick a new time{phone}."
-    deadline = rules.deadline_for(appointment.referral) if appointment.kind in MANDATORY else None
-    extra = f" before {formatting.day(deadline)}" if deadline else ""
-    return (
-        f"{SERVICE_NAME}: {hi}we missed you at {WHAT[appointment.kind]} on {day}. It's not too late: "
-        f"reply CHANGE to pick a new time{extra}{phone}."
+        first = (
+            say_discreet("reminders.missed_discreet_named", name=name, day=day)
+            if name
+            else say_discreet("reminders.missed_discreet", day=day)
+        )
+        reply = (
+            say_discreet("reminders.missed_reply_or_call", phone=phone)
+            if phone
+            else say_discreet("reminders.missed_reply")
+        )
+        return f"{first} {reply}"
+    what = say(WHAT[appointment.kind])
+    first = (
+        say("reminders.missed_named", name=name, what=what, day=day)
+        if name
+        else say("reminders.missed", what=what, day=day)
     )
+    deadline = rules.deadline_for(appointment.referral) if appointment.kind in MANDATORY else None
+    if deadline and phone:
+        reply = say("reminders.missed_not_too_late_by_or_call", deadline=formatting.day(deadline), phone=phone)
+    elif deadline:
+        reply = say("reminders.missed_not_too_late_by", deadline=formatting.day(deadline))
+    elif phone:
+        reply = say("reminders.missed_not_too_late_or_call", phone=phone)
+    else:
+        reply = say("reminders.missed_not_too_late")
+    return f"{first} {reply}"
 
 
 def _link(
@@ -345,7 +364,3 @@ def send_missed_note(session: Session, appointment: Appointment, now: datetime |
 def cancel_for(session: Session, appointment_id: int) -> int:
     """Cancel this appointment's reminders that have not gone yet."""
     return cancel_pending(session, key_prefix(appointment_id))
-
-
-def is_discreet(text: str) -> bool:
-    return GIVEAWAY_WORDS.search(text) is None

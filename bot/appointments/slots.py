@@ -22,6 +22,7 @@ from bot.db.models import Centre, Referral
 from bot.db.models.appointments import Appointment, AppointmentKind, AppointmentSlot
 from bot.geo.postcodes import haversine_km, resolve_location
 from bot.settings import get_settings
+from bot.wording import say
 
 # Centres this much further than her nearest still count as "near her".
 NEAR_EXTRA_KM = 4.0
@@ -45,7 +46,7 @@ class SlotView:
     @property
     def label(self) -> str:
         """Button text: 'Tue 24 Nov, 2pm (Southwark)'."""
-        return f"{formatting.when(self.starts_at)} ({self.centre_area})"
+        return say("appointments.slot_title", when=formatting.when(self.starts_at), area=self.centre_area)
 
     @property
     def place(self) -> str:

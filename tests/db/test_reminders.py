@@ -10,11 +10,11 @@ from sqlalchemy import func, select, update
 
 from bot.appointments import attendance, booking, reminders, replies
 from bot.appointments.attendance import AttendanceError
-from bot.appointments.reminders import is_discreet
 from bot.db.models import Alert, AlertReason, OutboxMessage, OutboxStatus, Referral, Woman
 from bot.db.models.appointments import Appointment, AppointmentKind, AppointmentMessage, AppointmentStatus
 from bot.db.session import session_scope
 from bot.db.types import utcnow
+from bot.wording.discreet import is_discreet
 from bot.worker.loop import Worker
 from tests.support.appointment_data import clear_slots, local, make_referral, make_slot, working_day
 

@@ -11,11 +11,11 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.appointments import booking, reminders
-from bot.appointments.reminders import is_discreet
 from bot.db.models import Alert, AuditLog, OutboxMessage, OutboxStatus, Woman
 from bot.db.models.appointments import AppointmentKind
 from bot.db.session import session_scope
 from bot.privacy import shared_numbers
+from bot.wording.discreet import is_discreet
 from tests.support.appointment_data import clear_slots, local, make_referral, make_slot, working_day
 
 SHARED = "+447700900345"

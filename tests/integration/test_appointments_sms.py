@@ -14,7 +14,6 @@ import pytest
 from sqlalchemy import select, update
 
 from bot.appointments import booking
-from bot.appointments.reminders import is_discreet
 from bot.db import migrate
 from bot.db.models import OutboxMessage
 from bot.db.models.appointments import Appointment, AppointmentKind, AppointmentStatus
@@ -24,6 +23,7 @@ from bot.devtools.fake_twilio import FakeTwilioClient
 from bot.ports import free_port
 from bot.seed import seed
 from bot.stack import Stack
+from bot.wording.discreet import is_discreet
 from tests.conftest import pg_database
 from tests.support.appointment_data import clear_slots, local, make_referral, make_slot, working_day
 

@@ -11,10 +11,10 @@ import pytest
 from sqlalchemy import select
 
 from bot.appointments import booking
-from bot.appointments.reminders import is_discreet
 from bot.db.models import OutboxMessage, OutboxStatus, Woman
 from bot.db.models.appointments import AppointmentKind
 from bot.db.session import session_scope
+from bot.wording.discreet import is_discreet
 from tests.staff.conftest import Client, client, keyworker, make_staff, staff_db, web  # noqa: F401
 from tests.support.appointment_data import clear_slots, local, make_referral, make_slot, working_day
 

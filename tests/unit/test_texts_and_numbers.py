@@ -8,6 +8,7 @@ import pytest
 
 from bot.appointments import reminders
 from bot.db.models.appointments import AppointmentKind
+from bot.wording.discreet import is_discreet
 from tests.unit.test_appointment_wording import LONDON, appointment
 
 
@@ -18,13 +19,13 @@ def test_safe_to_text_without_her_choice_to_name_the_service_is_discreet(kind):
         reminders.reminder_text(appt, woman, datetime(2026, 11, 24, 14, 0, tzinfo=LONDON)),
         reminders.missed_text(appt, woman),
     ):
-        assert reminders.is_discreet(body), body
+        assert is_discreet(body), body
         assert "Elpis" not in body and "Women's Centre" not in body and "caution" not in body.lower()
 
 
 def test_her_choice_to_name_the_service_without_safe_texts_is_discreet():
     appt, woman = appointment(AppointmentKind.MANDATORY_1, safe=None, named=True)
-    assert reminders.is_discreet(reminders.reminder_text(appt, woman, datetime(2026, 11, 24, 14, 0, tzinfo=LONDON)))
+    assert is_discreet(reminders.reminder_text(appt, woman, datetime(2026, 11, 24, 14, 0, tzinfo=LONDON)))
 
 
 def test_both_choices_name_the_appointment():
