@@ -24,6 +24,7 @@ from actions.knowledge import answer_question
 from bot.conversation.answers import CONTROL_INTENTS, detect_control
 from bot.db.models import AlertReason
 from bot.knowledge import RETRIEVAL_INTENT
+from bot.wording import say
 
 SKIPPED = "skipped"
 CONFIDENT = 0.8
@@ -88,7 +89,7 @@ class GuidedFormValidation(FormValidationAction):
             return {slot: None, self.outcome_slot: "stopped"}
         if command == "skip":
             if slot in self.required_answers:
-                dispatcher.utter_message(text="I need a yes or no for this one. To stop, say leave it.")
+                dispatcher.utter_message(text=say("core.form_needs_yes_no"))
                 return {slot: None}
             return {**self.clear(slot), slot: SKIPPED}
         if command == "back":
@@ -96,14 +97,14 @@ class GuidedFormValidation(FormValidationAction):
             index = order.index(slot) if slot in order else 0
             previous = order[index - 1] if index > 0 else None
             if previous is None:
-                dispatcher.utter_message(text="This is the first question.")
+                dispatcher.utter_message(text=say("core.form_first_question"))
                 return {slot: None}
-            dispatcher.utter_message(text="OK, going back.")
+            dispatcher.utter_message(text=say("core.form_going_back"))
             return {**self.clear(previous), slot: None}
         if command == "change":
             target = self.field_to_change(text)
             if target and target != slot:
-                dispatcher.utter_message(text="OK, let's change that.")
+                dispatcher.utter_message(text=say("core.form_change_that"))
                 return {**self.clear(target, self.confirm_slot), slot: None}
             return None  # the slot's own validator reads "change" (e.g. at the summary)
         if self.accepts(slot, text, intent):
@@ -114,6 +115,6 @@ class GuidedFormValidation(FormValidationAction):
             return {slot: None}
         if confident and intent == "human_handoff":
             await ask_for_person(dispatcher, tracker, AlertReason.HUMAN_REQUESTED)
-            dispatcher.utter_message(text="While you wait, we can carry on, or say leave it.")
+            dispatcher.utter_message(text=say("core.form_carry_on"))
             return {slot: None}
         return None

@@ -18,6 +18,7 @@ from bot.referrals.identity import woman_for, woman_id_in_chat
 from bot.settings import get_settings
 from bot.staff.alert_notify import raise_and_notify
 from bot.staff.team_hours import is_open, when_in_touch
+from bot.wording import say
 
 logger = logging.getLogger(__name__)
 
@@ -53,18 +54,12 @@ async def ask_for_person(
     if reason == AlertReason.HUMAN_REQUESTED and not is_open(now, hours):
         # Out of hours: say when a person will answer, and give the numbers for now.
         if not reachable:
-            dispatcher.utter_message(
-                text=f"OK, I've passed that on. Our team is not in right now: a person will read this "
-                f"{when_in_touch(now, hours)}."
-            )
+            dispatcher.utter_message(text=say("handoff.passed_on_read_later", when=when_in_touch(now, hours)))
             dispatcher.utter_message(response="utter_crisis")
             return True
-        dispatcher.utter_message(
-            text=f"OK, I've passed that on. Our team is not in right now. "
-            f"Someone will be in touch {when_in_touch(now, hours)}."
-        )
+        dispatcher.utter_message(text=say("handoff.passed_on_in_touch_later", when=when_in_touch(now, hours)))
         dispatcher.utter_message(response="utter_crisis")
-        dispatcher.utter_message(text="You can keep talking to me meanwhile.")
+        dispatcher.utter_message(text=say("handoff.keep_talking_meanwhile"))
         return True
     dispatcher.utter_message(response="utter_handoff_requested")
     return True
@@ -113,7 +108,7 @@ class ActionFallback(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]):
         if _previous_turn_not_understood(tracker):
-            dispatcher.utter_message(text="Sorry, I'm not getting this right.")
+            dispatcher.utter_message(text=say("handoff.not_getting_it"))
             await ask_for_person(dispatcher, tracker, AlertReason.BOT_STUCK)
             dispatcher.utter_message(response="utter_menu")
             return []

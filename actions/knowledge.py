@@ -19,6 +19,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot.db.crud.knowledge import Answer, live_answer
 from bot.db.session import run_db, session_scope
 from bot.knowledge import RETRIEVAL_INTENT
+from bot.wording import buttons, say
 
 logger = logging.getLogger(__name__)
 
@@ -26,9 +27,9 @@ TOPIC_ENTITY = "faq_topic"
 # Below this the two closest topics are offered, not one answered. Checked on blind
 # round 2: anywhere from 0.2 to 0.4 moves "right first" by at most 0.004 (docs/knowledge.md).
 TOPIC_SURE_AT = 0.35
-PERSON_BUTTON = {"title": "Talk to a person", "payload": "/human_handoff"}
-NOT_HERE = "I can't answer that one here, but someone from our team can."
-WHICH_ONE = "I want to get this right. Which of these do you mean?"
+# Kept as names for the tests that compare her reply with them.
+NOT_HERE = say("core.knowledge_not_here")
+WHICH_ONE = say("core.knowledge_which_one")
 
 
 def topic_button(topic_id: str, title: str) -> dict[str, str]:
@@ -94,10 +95,12 @@ async def answer_question(
         return answer.topic_id
     offers = [topic_button(topic, answers[topic].title) for topic in wanted if topic in answers and not sure]
     if offers:
-        dispatcher.utter_message(text=WHICH_ONE, buttons=offers + [PERSON_BUTTON])
+        dispatcher.utter_message(
+            text=say("core.knowledge_which_one"), buttons=offers + buttons("core.knowledge_which_one")
+        )
     else:
         # A retired topic, an empty knowledge base or the database away: no answer is invented.
-        dispatcher.utter_message(text=NOT_HERE, buttons=[PERSON_BUTTON])
+        dispatcher.utter_message(text=say("core.knowledge_not_here"), buttons=buttons("core.knowledge_not_here"))
     return None
 
 

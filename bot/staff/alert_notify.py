@@ -46,9 +46,11 @@ from bot.db.types import utcnow
 from bot.messaging.outbox import enqueue
 from bot.settings import get_settings
 from bot.staff.accounts import active_admins, on_duty_staff
+from bot.wording import say
 
 NEW, ESCALATED = "new", "escalated"
-WORSE_TEXT = "An urgent alert in Elpis is more serious now. Please log in."
+# Kept as a name for the tests that compare the texts sent with it.
+WORSE_TEXT = say("alerts.worse")
 # A person just told by someone else is looked at again this many times
 # (an urgent alert may still go if that notice counted no urgent one).
 CLAIM_TRIES = 3
@@ -69,18 +71,23 @@ class Pending:
         return bool(self.new or self.escalated)
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" + ("" if n == 1 else "s")
+def _counted(n: int, one: str, many: str) -> str:
+    return say(one if n == 1 else many, n=n)
 
 
 def digest_text(new: int, urgent: int, overdue: int) -> str:
     """Counts only: never a name, reason or anything she said."""
+    late = _counted(overdue, "alerts.urgent_alerts_one", "alerts.urgent_alerts_many")
     if not new:
-        return f"{_plural(overdue, 'urgent alert')} in Elpis not yet seen. Please log in."
-    text = f"{_plural(new, 'new alert')} in Elpis" + (f", {urgent} urgent" if urgent else "")
+        return say("alerts.digest_overdue", overdue=late)
+    fresh = _counted(new, "alerts.new_alerts_one", "alerts.new_alerts_many")
+    if urgent and overdue:
+        return say("alerts.digest_new_urgent_overdue", new=fresh, urgent=urgent, overdue=late)
+    if urgent:
+        return say("alerts.digest_new_urgent", new=fresh, urgent=urgent)
     if overdue:
-        text += f"; {_plural(overdue, 'urgent alert')} not yet seen"
-    return text + ". Please log in."
+        return say("alerts.digest_new_overdue", new=fresh, overdue=late)
+    return say("alerts.digest_new", new=fresh)
 
 
 def recipients(session: Session, now: datetime) -> dict[int, set[str]]:
@@ -212,7 +219,7 @@ def notify_worse(session: Session, alert: Alert, grade: str) -> int:
     for staff_id, kinds in recipients(session, now).items():
         if NEW in kinds or (alert.escalated_at is not None and ESCALATED in kinds):
             person = session.get(Staff, staff_id)
-            told += bool(_send_to(session, person, WORSE_TEXT, f"alert-worse:{alert.id}:{grade}:{staff_id}"))
+            told += bool(_send_to(session, person, say("alerts.worse"), f"alert-worse:{alert.id}:{grade}:{staff_id}"))
     return told
 
 

@@ -27,15 +27,14 @@ from bot.db.models.staff_app import Handoff
 from bot.db.session import run_db, session_scope
 from bot.db.types import utcnow
 from bot.staff import audit, rasa_api
+from bot.wording.discreet import say_discreet
 
 logger = logging.getLogger(__name__)
 
 MAX_REPLY = 1000
-JOINED = "Hi, you are now talking to a person from our team. Type here to reply."
-LEFT = (
-    "The person from our team has left the chat. You are back with the assistant. "
-    "Say 'talk to someone' if you need a person again."
-)
+# Kept as names for the tests that look for these lines in her conversation.
+JOINED = say_discreet("handoff.person_joined")
+LEFT = say_discreet("handoff.person_left")
 
 
 class HandoffError(ValueError):
@@ -232,7 +231,9 @@ async def take_over(
         await _undo_pause(sender_id)
         raise
     try:
-        await _say(info, JOINED, staff_name, staff_id, f"join-{utcnow().timestamp():.0f}")
+        await _say(
+            info, say_discreet("handoff.person_joined"), staff_name, staff_id, f"join-{utcnow().timestamp():.0f}"
+        )
     except rasa_api.RasaUnavailable:
         # Taken over all the same (paused, and held by this keyworker); the page says she was not told.
         return replace(info, told_her=False)
@@ -248,7 +249,9 @@ async def reply(info: ConversationInfo, text: str, staff_id: int, staff_name: st
 async def hand_back(info: ConversationInfo, staff_id: int, staff_name: str) -> None:
     if info.paused:
         try:
-            await _say(info, LEFT, staff_name, staff_id, f"leave-{utcnow().timestamp():.0f}")
+            await _say(
+                info, say_discreet("handoff.person_left"), staff_name, staff_id, f"leave-{utcnow().timestamp():.0f}"
+            )
         except HandoffError:
             pass  # no handoff row (e.g. paused elsewhere): still hand back
     await rasa_api.resume(info.sender_id)
