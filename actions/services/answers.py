@@ -19,7 +19,9 @@ from bot.directory.hours import opening_status
 from bot.directory.request import area_label
 from bot.directory.search import Hit, SearchQuery, fallback_national, search_snapshot
 from bot.geo import Location
+from bot.hours import LONG_DAY_NAMES
 from bot.settings import get_settings
+from bot.wording import buttons, say
 
 
 def now() -> datetime:
@@ -37,18 +39,21 @@ def _send(dispatcher: CollectingDispatcher, messages: list[dict]) -> None:
 
 def _what(categories: list[str]) -> str:
     if not categories:
-        return "places that can help"
+        return say("services.what_any")
     if categories == [taxonomy.WOMENS_CENTRE]:
-        return "women's centres"
-    return "places for " + " and ".join(taxonomy.label(c) for c in categories[:2])
+        return say("services.what_womens_centres")
+    labels = [taxonomy.label(c) for c in categories[:2]]
+    if len(labels) == 1:
+        return say("services.what_for", need=labels[0])
+    return say("services.what_for_two", need=labels[0], other=labels[1])
 
 
 _WHEN_WORDS = {
-    "now": "open now",
-    "today": "open today",
-    "tonight": "open tonight",
-    "tomorrow": "open tomorrow",
-    "weekend": "open at the weekend",
+    "now": "services.when_now",
+    "today": "services.when_today",
+    "tonight": "services.when_tonight",
+    "tomorrow": "services.when_tomorrow",
+    "weekend": "services.when_weekend",
 }
 
 
@@ -56,10 +61,9 @@ def _when_words(when: str | None) -> str:
     if not when:
         return ""
     if when.startswith("day:"):
-        from bot.hours import LONG_DAY_NAMES
-
-        return f"open on {LONG_DAY_NAMES[int(when[4:]) - 1]}"
-    return _WHEN_WORDS.get(when, "")
+        return say("services.when_day", day=LONG_DAY_NAMES[int(when[4:]) - 1])
+    key = _WHEN_WORDS.get(when)
+    return say(key) if key else ""
 
 
 def _page_events(keys: list[str], offset: int, shown: list[str]) -> list[EventType]:
@@ -88,20 +92,28 @@ def answer_search(
     when_words = _when_words(when)
     sms = render.is_sms(channel_of(tracker))
     if any(not h.listing.national for h in result.hits):
-        intro = f"Here are {what}{' ' + when_words if when_words else ''} near {area}, nearest first:"
+        if when_words:
+            intro = say("services.results_when", what=what, when=when_words, area=area)
+        else:
+            intro = say("services.results", what=what, area=area)
         keys = [h.listing.key for h in result.hits]
         return show_page(dispatcher, tracker, intro, result.hits, 0, keys)
 
     # Nothing matches: say so, then the closest broader option and national lines.
-    if when and result.local_matches:
-        text = f"None of the {what} near {area} are {when_words}."
-        if result.next_to_open is not None:
-            nxt = result.next_to_open
-            text += f" The next to open is {nxt.listing.name}: {render.status_text(nxt.status, now()).lower()}."
+    nxt = result.next_to_open
+    if when and result.local_matches and nxt is not None:
+        status = render.status_text(nxt.status, now()).lower()
+        text = say(
+            "services.none_open_then_next", what=what, area=area, when=when_words, name=nxt.listing.name, status=status
+        )
+    elif when and result.local_matches:
+        text = say("services.none_open_then", what=what, area=area, when=when_words)
+    elif when_words:
+        text = say("services.none_found_when", what=what, when=when_words, area=area)
     else:
-        text = f"Sorry, I couldn't find {what}{' ' + when_words if when_words else ''} near {area}."
+        text = say("services.none_found", what=what, area=area)
     if result.broader:
-        text += " The closest place that may help:" if len(result.broader) == 1 else " Places that may help:"
+        text += " " + say("services.closest_one" if len(result.broader) == 1 else "services.closest_many")
     # National lines for her need first (they matched), then the general ones.
     nationals = list(result.hits)
     nationals += [h for h in result.national if h.listing.key not in {n.listing.key for n in nationals}]
@@ -109,12 +121,10 @@ def answer_search(
     fallback = result.broader + result.national
     if dev_mode() and any(h.listing.is_sample for h in fallback):
         text = render.SAMPLE_NOTE + text
-    closing = "You can ask for other help, try another area, or say 'talk to someone'."
     moment = now()
     if sms:
-        reply = {0: "Or say 'talk to someone'.", 1: "Reply 1 for details."}.get(
-            len(result.broader), "Reply 1 or 2 for details."
-        )
+        reply_key = {0: "services.fallback_reply_talk", 1: "services.fallback_reply_one"}
+        reply = say(reply_key.get(len(result.broader), "services.fallback_reply_two"))
         for with_phone, n_lines in ((True, 3), (False, 3), (False, 2), (False, 1)):
             lines = [text] + [render.sms_line(i + 1, h, moment, with_phone) for i, h in enumerate(result.broader)]
             if result.national[:n_lines]:
@@ -130,7 +140,8 @@ def answer_search(
             _send(dispatcher, render.page_messages("", result.broader, 0, 0, "rest", moment)[1:-1])
         if result.national:
             dispatcher.utter_message(text=render.national_text(result.national))
-        dispatcher.utter_message(text=closing, buttons=[{"title": "Talk to a person", "payload": "/human_handoff"}])
+        closing = "services.nothing_near_closing"
+        dispatcher.utter_message(text=say(closing), buttons=buttons(closing))
     shown = [h.listing.key for h in result.broader] or [h.listing.key for h in result.national]
     keys = [h.listing.key for h in fallback]
     return _page_events(keys, len(keys), shown)
@@ -145,7 +156,7 @@ def answer_national(
     lines = [why] if why else []
     if hits:
         lines.append(render.national_text(hits, sms))
-    lines.append("If you send a London postcode or area, I can look for places near you. Or say 'talk to someone'.")
+    lines.append(say("services.national_send_place"))
     dispatcher.utter_message(text="\n".join(lines))
     keys = [h.listing.key for h in hits]
     return _page_events(keys, len(keys), keys[: render.PAGE])
@@ -161,9 +172,8 @@ def answer_details(
     if sms:
         dispatcher.utter_message(text=text)
         return []
-    buttons = [{"title": "Show more", "payload": "/more_options"}] if remaining else []
-    buttons.append({"title": "Talk to a person", "payload": "/human_handoff"})
-    dispatcher.utter_message(text=text, buttons=buttons)
+    with_buttons = "services.details_more" if remaining else "services.details"
+    dispatcher.utter_message(text=say(with_buttons, details=text), buttons=buttons(with_buttons))
     return []
 
 
@@ -181,4 +191,4 @@ def answer_by_name(
         return answer_details(dispatcher, tracker, listings[0]) + [SlotSet("service_shown", [listings[0].key])]
     hits = [Hit(item, None, 2, opening_status(item.hours, now())) for item in listings]
     keys = [h.listing.key for h in hits]
-    return show_page(dispatcher, tracker, "I found these:", hits, 0, keys)
+    return show_page(dispatcher, tracker, say("services.found_these"), hits, 0, keys)

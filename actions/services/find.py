@@ -26,6 +26,7 @@ from bot.conversation.answers import clean
 from bot.db.session import run_db
 from bot.directory import taxonomy
 from bot.directory.request import ServiceRequest, usable
+from bot.wording import say
 
 logger = logging.getLogger(__name__)
 
@@ -77,10 +78,10 @@ class ActionFindServices(Action):
     def _explain(dispatcher: CollectingDispatcher, req: ServiceRequest) -> None:
         if req.outside_place or (req.location is not None and req.location.kind == "outside_london"):
             place = req.outside_place or req.location.place or req.location.postcode or req.location.outcode
-            dispatcher.utter_message(text=f"{place} is outside London. I only have local places in London.")
+            dispatcher.utter_message(text=say("services.outside_london", place=place))
         elif req.location is not None and req.location.kind == "unknown_postcode":
             code = req.location.postcode or req.location.outcode
-            dispatcher.utter_message(text=f"I can't find the postcode {code}.")
+            dispatcher.utter_message(text=say("services.unknown_postcode", code=code))
 
 
 class ActionFindServicesAfterLocation(Action):
@@ -99,7 +100,7 @@ class ActionFindServicesAfterLocation(Action):
             SlotSet("service_outcome", None),
         ]
         if outcome == "stopped":
-            dispatcher.utter_message(text="OK. You can ask me to find help any time.")
+            dispatcher.utter_message(text=say("services.find_stopped"))
             return reset
         snap = await directory_or_national_lines(dispatcher)
         if snap is None:
@@ -108,10 +109,8 @@ class ActionFindServicesAfterLocation(Action):
             request["categories"] = taxonomy.needs_in_text(str(answer))
         location = location_from_slots(tracker) if answer not in NO_PLACE else None
         if location is None:
-            why = {
-                OUTSIDE: "I only have local places in London.",
-                UNKNOWN: "Sorry, I still couldn't find that place.",
-            }.get(answer, "")
+            why_key = {OUTSIDE: "services.only_london", UNKNOWN: "services.still_not_found"}.get(answer)
+            why = say(why_key) if why_key else ""
             return reset + answer_national(dispatcher, tracker, snap, request, why)
         return (
             reset + [SlotSet("service_request", request)] + answer_search(dispatcher, tracker, snap, request, location)

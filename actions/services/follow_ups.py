@@ -18,6 +18,7 @@ from actions.common import latest_intent, latest_text
 from actions.services.answers import answer_details, now, show_page
 from actions.services.find import ActionFindServices
 from actions.services.location import location_from_slots
+from actions.services.render import numbers_or
 from actions.services.requests import directory_or_national_lines
 from bot.conversation.answers import clean
 from bot.directory.catalogue import Listing
@@ -25,6 +26,7 @@ from bot.directory.hours import opening_status
 from bot.directory.request import read_request, usable
 from bot.directory.search import Hit
 from bot.geo import haversine_km
+from bot.wording import say
 
 _ORDINALS = {
     "first": 1,
@@ -149,11 +151,11 @@ class ActionServiceMore(Action):
         if snap is None:
             return []
         if offset >= len(keys):
-            area = tracker.get_slot("service_area") or "you"
-            dispatcher.utter_message(
-                text=f"That's all I have near {area}. You can ask for a different kind of help, "
-                "try another area, or say 'talk to someone'."
-            )
+            area = tracker.get_slot("service_area")
+            if area:
+                dispatcher.utter_message(text=say("services.no_more_near", area=area))
+            else:
+                dispatcher.utter_message(text=say("services.no_more_near_you"))
             return []
         # Listings an admin removed since are skipped, never shown from memory.
         hits = []
@@ -170,9 +172,9 @@ class ActionServiceMore(Action):
         live_keys = [h.listing.key for h in hits]
         live_offset = len([k for k in keys[:offset] if k in snap.by_key])
         if live_offset >= len(hits):
-            dispatcher.utter_message(text="That's all I have. You can ask for other help or say 'talk to someone'.")
+            dispatcher.utter_message(text=say("services.no_more"))
             return []
-        return show_page(dispatcher, tracker, "Here are more:", hits, live_offset, live_keys)
+        return show_page(dispatcher, tracker, say("services.more_intro"), hits, live_offset, live_keys)
 
 
 class ActionServiceChoose(Action):
@@ -197,12 +199,12 @@ class ActionServiceChoose(Action):
             if usable(req.location) or req.categories or req.when:
                 return await ActionFindServices().run(dispatcher, tracker, domain)
         if index is None or index >= len(shown):
-            numbers = " or ".join(str(i + 1) for i in range(len(shown)))
-            dispatcher.utter_message(text=f"Which one? Reply {numbers}. Or tell me what other help you need.")
+            numbers = numbers_or([str(i + 1) for i in range(len(shown))], every=True)
+            dispatcher.utter_message(text=say("services.which_one", numbers=numbers))
             return []
         listing = shown[index]
         if listing is None:
-            dispatcher.utter_message(text="Sorry, that place is no longer on our list. Say 'more' for others.")
+            dispatcher.utter_message(text=say("services.listing_gone"))
             return []
         keys = list(tracker.get_slot("service_results") or [])
         remaining = max(0, len(keys) - int(tracker.get_slot("service_offset") or 0))

@@ -16,6 +16,7 @@ from actions.services.location import remember_location
 from bot.conversation.answers import clean, parse_yes_no
 from bot.db.session import run_db
 from bot.directory.request import area_label, place_from_text, usable
+from bot.wording import say
 
 FORM = "service_location_form"
 # What `service_location` holds when the form ends without a place to search near.
@@ -68,13 +69,14 @@ class ValidateServiceLocationForm(GuidedFormValidation):
             return {"service_location": kind}
         if kind == OUTSIDE:
             place = outside or (location.place or location.postcode or location.outcode if location else None)
-            dispatcher.utter_message(
-                text=f"{place or 'That'} is outside London, and I only have local places in London."
-            )
+            if place:
+                dispatcher.utter_message(text=say("services.form_outside_london", place=place))
+            else:
+                dispatcher.utter_message(text=say("services.form_outside_london_unnamed"))
         elif location is not None and location.kind == "unknown_postcode":
-            dispatcher.utter_message(text=f"I can't find the postcode {location.postcode or location.outcode}.")
+            dispatcher.utter_message(text=say("services.unknown_postcode", code=location.postcode or location.outcode))
         else:
-            dispatcher.utter_message(text="Sorry, I couldn't find that place.")
+            dispatcher.utter_message(text=say("services.place_not_found"))
         return {"service_location": None, "service_location_tries": tries + 1}
 
 
@@ -86,12 +88,7 @@ class ActionAskServiceLocation(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         if int(tracker.get_slot("service_location_tries") or 0) >= 1:
-            dispatcher.utter_message(
-                text="Do you have a London postcode or area? Send it, like SE15 4QF or Lambeth. "
-                "If not, say no and I'll give you national helplines."
-            )
+            dispatcher.utter_message(text=say("services.ask_location_again"))
         else:
-            dispatcher.utter_message(
-                text="Where are you? Send a postcode like SE15 4QF, or an area like Lambeth. Or say skip."
-            )
+            dispatcher.utter_message(text=say("services.ask_location"))
         return []

@@ -15,6 +15,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 
 from bot.directory.bank_holidays import bank_holiday_name
 from bot.hours import LONG_DAY_NAMES, Opening, day_groups, format_time, zone
+from bot.wording import say
 
 _LOOKAHEAD_DAYS = 8
 
@@ -139,47 +140,89 @@ def is_open_during(hours: Hours, start: datetime, end: datetime) -> bool:
 # --- Words -------------------------------------------------------------------------
 
 
-def _day_word(moment: datetime, now: datetime) -> str:
+def _days_ahead(moment: datetime, now: datetime) -> int:
     tz = zone()
-    days = (moment.astimezone(tz).date() - now.astimezone(tz).date()).days
+    return (moment.astimezone(tz).date() - now.astimezone(tz).date()).days
+
+
+def _day_word(moment: datetime, now: datetime) -> str:
+    days = _days_ahead(moment, now)
     if days == 0:
-        return "today"
+        return say("services.day_today")
     if days == 1:
-        return "tomorrow"
-    return LONG_DAY_NAMES[moment.astimezone(tz).weekday()]
+        return say("services.day_tomorrow")
+    return LONG_DAY_NAMES[moment.astimezone(zone()).weekday()]
 
 
 def status_text(status: OpenStatus, now: datetime) -> str:
     """'Open now, until 5pm', 'Closed now. Opens Tuesday at 9:30am', ..."""
     if status.state == "always":
-        return "Open 24 hours"
+        return say("services.hours_always")
     if status.state == "unknown":
-        return "Call to check opening times"
+        return say("services.hours_unknown")
     if status.state == "open" and status.until is not None:
-        day = "" if _day_word(status.until, now) == "today" else f" {_day_word(status.until, now)}"
-        return f"Open now, until {format_time(status.until)}{day}"
-    why = " (bank holiday)" if status.closed_reason == "bank holiday" else ""
+        if _days_ahead(status.until, now) == 0:
+            return say("services.hours_open_until", time=format_time(status.until))
+        return say("services.hours_open_until_day", time=format_time(status.until), day=_day_word(status.until, now))
+    holiday = status.closed_reason == "bank holiday"
     if status.next_open is None:
-        return f"Closed now{why}. Call to check when it opens"
-    return f"Closed now{why}. Opens {_day_word(status.next_open, now)} at {format_time(status.next_open)}"
+        return say("services.hours_closed_holiday_ask" if holiday else "services.hours_closed_ask")
+    key = "services.hours_closed_holiday_opens" if holiday else "services.hours_closed_opens"
+    return say(key, day=_day_word(status.next_open, now), time=format_time(status.next_open))
 
 
-def week_text(hours: Hours) -> str:
-    """'Mon-Fri 9:30am-5pm, Sat 10am-1pm' (days with the same hours grouped)."""
+def short_status_text(status: OpenStatus, now: datetime) -> str:
+    """status_text in a few words, for one line of an SMS list: 'open now till 5pm', 'opens Tuesday 9:30am'."""
+    if status.state == "always":
+        return say("services.short_always")
+    if status.state == "unknown":
+        return say("services.short_unknown")
+    if status.state == "open" and status.until is not None:
+        return say("services.short_open_until", time=format_time(status.until))
+    holiday = status.closed_reason == "bank holiday"
+    if status.next_open is None:
+        return say("services.short_closed_holiday_ask" if holiday else "services.short_closed_ask")
+    key = "services.short_closed_holiday_opens" if holiday else "services.short_closed_opens"
+    return say(key, day=_day_word(status.next_open, now), time=format_time(status.next_open))
+
+
+def _joined(key: str, items: list[str]) -> str:
+    """'a and b and c' with the catalogue's word for 'and'."""
+    text = items[0]
+    for item in items[1:]:
+        text = say(key, first=text, then=item)
+    return text
+
+
+def week_text(hours: Hours, bank_holidays: bool = True) -> str:
+    """'Mon-Fri 9:30am-5pm, Sat 10am-1pm' (days with the same hours grouped).
+
+    With `bank_holidays`, '. Closed on bank holidays' follows when it applies.
+    """
     if not hours.known:
-        return "Call to check opening times"
+        return say("services.hours_unknown")
     by_day: dict[int, tuple[tuple[time, time], ...]] = {}
     for o in sorted(hours.openings, key=lambda o: (o.weekday, o.opens)):
         by_day[o.weekday] = by_day.get(o.weekday, ()) + ((o.opens, o.closes),)
     if len(by_day) == 7 and all(v == ((time(0), time(0)),) for v in by_day.values()):
-        return "Open 24 hours, every day"
+        return say("services.week_always")
     parts = [
-        days
-        + " "
-        + " and ".join("24 hours" if o == c == time(0) else f"{format_time(o)}-{format_time(c)}" for o, c in ranges)
+        say(
+            "services.week_days_hours",
+            days=days,
+            hours=_joined(
+                "services.week_and",
+                [
+                    say("services.week_24_hours")
+                    if o == c == time(0)
+                    else say("services.week_range", opens=format_time(o), closes=format_time(c))
+                    for o, c in ranges
+                ],
+            ),
+        )
         for days, ranges in day_groups(by_day)
     ]
     text = ", ".join(parts)
-    if hours.closed_on_bank_holidays:
-        text += ". Closed on bank holidays"
+    if bank_holidays and hours.closed_on_bank_holidays:
+        text = say("services.week_closed_bank_holidays", week=text)
     return text
