@@ -34,12 +34,12 @@ from bot.referrals import parsing
 from bot.referrals.identity import woman_for, woman_id_in_chat
 from bot.settings import get_settings
 from bot.staff.alert_notify import raise_and_notify
+from bot.wording import say
 
 logger = logging.getLogger(__name__)
 
 SLOTS = ("dr_kind", "dr_stage", "dr_reply", "dr_woman", "dr_proof", "dr_tries")
 _CONFIRM = re.compile(r"^\W*delete\W*$", re.I)
-_KEEP = "OK, I haven't deleted anything."
 
 
 def _reset() -> list[dict[str, Any]]:
@@ -84,18 +84,13 @@ class ActionAskDrReply(Action):
         if stage == "contact":
             dispatcher.utter_message(text=reach.ask_text())
         elif stage == "time":
-            dispatcher.utter_message(
-                text="When is a safe time for them to contact you? For example 'weekday mornings', or 'any time'."
-            )
+            dispatcher.utter_message(text=say("data_rights.ask_safe_time"))
         elif stage == "phone":
-            dispatcher.utter_message(
-                text="First I need to check it's you. What's the mobile number you gave us? "
-                "I'll text it a code. Or say 'leave it'."
-            )
+            dispatcher.utter_message(text=say("data_rights.ask_mobile"))
         elif stage == "code" and tracker.get_slot("dr_kind") == "reach" and not tracker.get_slot("dr_tries"):
-            dispatcher.utter_message(text=reach.CODE_SENT)
+            dispatcher.utter_message(text=say("data_rights.reach_code_sent"))
         elif stage == "code":
-            dispatcher.utter_message(text="Please type the 6-digit code we texted you. Or say 'leave it'.")
+            dispatcher.utter_message(text=say("data_rights.ask_code"))
         else:
             dispatcher.utter_message(text=await _delete_warning(_woman(tracker)))
         return []
@@ -107,23 +102,15 @@ def _caution_at_stake(woman_id: int) -> int | None:
 
 
 async def _delete_warning(woman_id: int | None) -> str:
-    warning = (
-        "This deletes everything we hold about you: your details, referral, appointments "
-        "and messages. It can't be undone."
-    )
     try:
         at_stake = await run_db(_caution_at_stake, woman_id) if woman_id is not None else None
     except Exception:
         logger.exception("data rights: caution lookup failed")
         at_stake = 0  # say it anyway: missing a caution meeting has consequences
-    if at_stake is not None:
-        # A caution meeting missed is told to the police: she must know before she deletes.
-        meetings = "Your caution meetings will be cancelled too. " if at_stake else ""
-        warning += (
-            f" {meetings}If you don't go to both caution meetings, the police are told and can take "
-            "the case further, even to court. Say 'talk to someone' to speak to a person first."
-        )
-    return warning + " Reply DELETE to confirm, or 'keep' to keep it."
+    if at_stake is None:
+        return say("data_rights.delete_warning")
+    # A caution meeting missed is told to the police: she must know before she deletes.
+    return say("data_rights.delete_warning_caution_booked" if at_stake else "data_rights.delete_warning_caution")
 
 
 def _send_code(phone: str, sender_id: str) -> identity.CodeSent:
@@ -171,7 +158,7 @@ class ValidateDataRightsForm(FormValidationAction):
                 return {"dr_stage": "confirm", "dr_reply": None, "dr_tries": 0}
             if tries + 1 >= identity.MAX_TRIES:
                 return {"dr_stage": "failed", "dr_reply": "failed"}
-            dispatcher.utter_message(text="Sorry, that code doesn't match.")
+            dispatcher.utter_message(text=say("data_rights.code_wrong"))
             return {"dr_reply": None, "dr_tries": tries + 1}
         # confirm
         if _CONFIRM.match(text):
@@ -192,7 +179,7 @@ class ValidateDataRightsForm(FormValidationAction):
                 return {"dr_stage": "linked", "dr_reply": "linked", "dr_tries": 0}
             if reach.says_no(text, intent) or tries + 1 >= identity.MAX_TRIES:
                 return {"dr_stage": "failed", "dr_reply": "failed"}
-            dispatcher.utter_message(text="Sorry, that code doesn't match.")
+            dispatcher.utter_message(text=say("data_rights.code_wrong"))
             return {"dr_reply": None, "dr_tries": tries + 1}
         if stage == "time":
             times = neutral_times(text)
@@ -213,7 +200,7 @@ class ValidateDataRightsForm(FormValidationAction):
         reference = parsing.find_reference(text, get_settings().reference_prefix)
         if reference:
             sent = await run_db(reach.send_code_for_reference, reference, sender)
-            # action_ask_dr_reply says the code is on its way (reach.CODE_SENT).
+            # action_ask_dr_reply says the code is on its way (data_rights.reach_code_sent).
             return {
                 "dr_stage": "code",
                 "dr_reply": None,
@@ -236,7 +223,7 @@ class ValidateDataRightsForm(FormValidationAction):
             return {"dr_stage": "declined", "dr_reply": "declined"}
         if tries + 1 >= reach.MAX_TRIES:
             return {"dr_stage": "left", "dr_reply": "left"}
-        dispatcher.utter_message(text="Sorry, I didn't get that.")
+        dispatcher.utter_message(text=say("data_rights.not_understood"))
         return {"dr_reply": None, "dr_tries": tries + 1}
 
     async def _phone(self, text: str, tries: int, dispatcher: CollectingDispatcher, tracker: Tracker):
@@ -244,7 +231,7 @@ class ValidateDataRightsForm(FormValidationAction):
         if phone is None:
             if tries + 1 >= identity.MAX_TRIES:
                 return {"dr_stage": "failed", "dr_reply": "failed"}
-            dispatcher.utter_message(text="Sorry, that doesn't look like a UK mobile number, like 07700 900123.")
+            dispatcher.utter_message(text=say("data_rights.not_a_mobile"))
             return {"dr_reply": None, "dr_tries": tries + 1}
         try:
             sent = await run_db(_send_code, phone, tracker.sender_id)
@@ -252,10 +239,7 @@ class ValidateDataRightsForm(FormValidationAction):
             logger.exception("data rights: code could not be queued")
             return {"dr_stage": "error", "dr_reply": "error"}
         # The same words whether or not we know the number: a stranger learns nothing.
-        dispatcher.utter_message(
-            text="If that number is on our records, we've just texted it a code. "
-            "No text? Say 'talk to someone' and a person will help."
-        )
+        dispatcher.utter_message(text=say("data_rights.code_sent_if_known"))
         return {
             "dr_stage": "code",
             "dr_reply": None,
@@ -284,33 +268,28 @@ class ActionDataRightsFinish(Action):
         if kind == "reach":
             when = reach.when_text()
             if stage == "linked":
-                dispatcher.utter_message(
-                    text="Thanks, that's you. I've found your details: you can ask "
-                    "'when is my appointment', or book or move one here."
-                )
+                dispatcher.utter_message(text=say("data_rights.linked"))
             elif stage == "failed":
                 if not await run_db(reach.has_open_request, tracker.sender_id):
                     # She began with her reference: the person the code screen promised.
-                    dispatcher.utter_message(text="Sorry, I couldn't check it's you.")
+                    dispatcher.utter_message(text=say("data_rights.reach_check_failed"))
                     return [*_reset(), FollowupAction("action_request_human")]
-                dispatcher.utter_message(
-                    text="Sorry, I couldn't check it's you. Your request is still with our "
-                    "team, and a person will help" + (f" {when}." if when else " soon.")
+                failed = (
+                    say("data_rights.reach_failed_later", when=when) if when else say("data_rights.reach_failed_soon")
                 )
+                dispatcher.utter_message(text=failed)
             elif stage in ("declined", "left"):
-                dispatcher.utter_message(
-                    text="That's fine. Your request is still with our team. Message us here "
-                    + (f"{when} " if when else "")
-                    + "and say 'talk to someone'. "
-                    "If you're in danger, call 999."
+                later = (
+                    say("data_rights.reach_declined_later", when=when) if when else say("data_rights.reach_declined")
                 )
+                dispatcher.utter_message(text=later)
             return _reset()
         if stage == "done" and woman_id is not None:
             try:
                 if kind == "summary":
                     lines = await run_db(_summary, woman_id)
                     if lines is None:
-                        dispatcher.utter_message(text="We don't hold any details about you now.")
+                        dispatcher.utter_message(text=say("data_rights.nothing_held"))
                     else:
                         dispatcher.utter_message(text="\n".join(lines))
                     return _reset()
@@ -319,23 +298,17 @@ class ActionDataRightsFinish(Action):
                 logger.exception("data rights: %s failed", kind)
                 dispatcher.utter_message(response="utter_data_rights_error")
                 return _reset()
-            dispatcher.utter_message(
-                text="Done. I've deleted everything we held about you, and this chat will be cleared too. "
-                "If you want help again, just message us."
-            )
+            dispatcher.utter_message(text=say("data_rights.deleted"))
             # Forget her answers in this chat now; the worker wipes the stored history.
             return [AllSlotsReset()]
         if stage == "failed":
-            dispatcher.utter_message(
-                text="Sorry, I couldn't check it's you, so I haven't changed anything. "
-                "Say 'talk to someone' and a person will help."
-            )
+            dispatcher.utter_message(text=say("data_rights.check_failed"))
         elif stage == "error":
             dispatcher.utter_message(response="utter_data_rights_error")
         elif kind == "summary":
-            dispatcher.utter_message(text="OK. You can ask what we hold any time.")
+            dispatcher.utter_message(text=say("data_rights.summary_cancelled"))
         else:
-            dispatcher.utter_message(text=f"{_KEEP} You can ask me again any time.")
+            dispatcher.utter_message(text=say("data_rights.kept"))
         return _reset()
 
 
@@ -360,12 +333,7 @@ class ActionStopTexts(Action):
             dispatcher.utter_message(response="utter_data_rights_error")
             return []
         if done:
-            dispatcher.utter_message(
-                text="OK, we won't text you any more. You can still message us here any time if you change your mind."
-            )
+            dispatcher.utter_message(text=say("data_rights.texts_stopped"))
         else:
-            dispatcher.utter_message(
-                text="I can't match this chat to your details, so I've asked a person "
-                "from our team to switch texts off for you."
-            )
+            dispatcher.utter_message(text=say("data_rights.texts_stop_passed_on"))
         return []

@@ -22,6 +22,7 @@ from bot.db.session import run_db
 from bot.referrals import parsing
 from bot.referrals.identity import woman_id_in_chat
 from bot.settings import get_settings
+from bot.wording import say
 
 logger = logging.getLogger(__name__)
 
@@ -42,12 +43,10 @@ class ActionCheckReference(Action):
             )
         except Exception:
             logger.exception("check reference: lookup failed")
-            dispatcher.utter_message(
-                text="Sorry, I can't check that just now. Please try again in a few minutes, or say 'talk to someone'."
-            )
+            dispatcher.utter_message(text=say("data_rights.reference_check_down"))
             return []
         if linked is not None or sent is None:
-            dispatcher.utter_message(text=reach.ALREADY_LINKED)
+            dispatcher.utter_message(text=say("data_rights.already_linked"))
             return []
         # data_rights_form asks for the code (action_ask_dr_reply) and checks it.
         return [

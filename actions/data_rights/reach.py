@@ -27,16 +27,9 @@ from bot.privacy import identity
 from bot.referrals import parsing
 from bot.settings import get_settings
 from bot.staff.team_hours import is_open, when_in_touch
+from bot.wording import say
 
 MAX_TRIES = 2
-# The same words whether or not the reference is ours: a stranger learns nothing.
-CODE_SENT = (
-    "If that reference is ours, we've just sent a code to the number on it, if you told us texts "
-    "are safe. Type the code here. No code? Say 'no code', and a person will help you."
-)
-ALREADY_LINKED = (
-    "I've already got your details in this chat. You can ask 'when is my appointment', or book or move one here."
-)
 # Beside a plain no: the ways she says she'd rather wait.
 _DECLINE = re.compile(
     r"^\W*(not now|i'?d rather not|rather not|don'?t|skip|"
@@ -52,24 +45,18 @@ def when_text() -> str:
 
 
 def ask_text() -> str:
-    when = when_text()
-    come_back = f"come back here {when}" if when else "wait here"
+    when, prefix = when_text(), get_settings().reference_prefix
     return (
-        "So they can reach you safely, send a mobile number or email and a safe time, "
-        "like '07700 900123, weekday mornings'. Or say 'no thanks' and " + come_back + ". "
-        f"If you've been in touch with us before, send your reference instead, like {get_settings().reference_prefix}-7K3D9X."
+        say("data_rights.reach_ask_later", when=when, prefix=prefix)
+        if when
+        else say("data_rights.reach_ask_now", prefix=prefix)
     )
 
 
 def how_answer() -> str:
     """'How will they contact me?': how, not the privacy notice."""
     when = when_text()
-    later = f" {when}" if when else ""
-    return (
-        "A person from our team will use the number or email you give me here, at the time you say"
-        f"{later}. They won't say who they are unless it's you who answers. "
-        "If you'd rather not give one, say 'no thanks' and message us here again."
-    )
+    return say("data_rights.reach_how_later", when=when) if when else say("data_rights.reach_how")
 
 
 def _open_alert(session, sender_id: str) -> Alert | None:
@@ -170,10 +157,15 @@ def says_no(text: str, intent: str | None) -> bool:
 
 
 def thanks_for_contact(contact: Contact, dispatcher: CollectingDispatcher) -> None:
-    how = "text or call" if contact.kind == "mobile" else "email"
-    times = f" {contact.times}" if contact.times and contact.times != "any time" else ""
+    how = say("data_rights.reach_by_mobile" if contact.kind == "mobile" else "data_rights.reach_by_email")
+    times = contact.times if contact.times and contact.times != "any time" else ""
     when = when_text()
-    dispatcher.utter_message(
-        text=f"Thank you. Someone from our team will {how} you{times}" + (f", starting {when}" if when else "") + ". "
-        "They won't say who they are unless it's you. If you're in danger, call 999."
-    )
+    if times and when:
+        text = say("data_rights.reach_thanks_times_later", how=how, times=times, when=when)
+    elif times:
+        text = say("data_rights.reach_thanks_times", how=how, times=times)
+    elif when:
+        text = say("data_rights.reach_thanks_later", how=how, when=when)
+    else:
+        text = say("data_rights.reach_thanks", how=how)
+    dispatcher.utter_message(text=text)
