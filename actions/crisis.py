@@ -29,7 +29,6 @@ from bot.db.session import run_db, session_scope
 from bot.db.types import utcnow
 from bot.referrals.identity import current_referral, woman_for
 from bot.safety.after_crisis import (
-    NOT_YET_TEXT,
     Kind,
     carry_on_answer,
     carry_on_question,
@@ -37,16 +36,17 @@ from bot.safety.after_crisis import (
     follow_up_reply,
     kinds_in_summary,
     kinds_of,
+    not_yet_text,
     team_line,
 )
 from bot.safety.crisis import CRISIS_INTENT, mentions_crisis
 from bot.safety.crisis_alert import raise_crisis_alert
 from bot.settings import get_settings
+from bot.wording import buttons
 
 logger = logging.getLogger(__name__)
 
 ASK_SAFE_NOW = "utter_ask_safe_now"
-CARRY_ON_BUTTONS = [{"title": "Yes, carry on", "payload": "/affirm"}, {"title": "Not now", "payload": "/deny"}]
 
 
 def _her_links(session, sender_id: str, channel: str) -> tuple[int | None, int | None]:
@@ -114,7 +114,7 @@ class ActionCrisisAlert(Action):
         form = (tracker.active_loop or {}).get("name")
         hours, now, channel = get_settings().team_hours, utcnow(), channel_of(tracker)
         if mode == "not_yet":
-            dispatcher.utter_message(text=NOT_YET_TEXT, buttons=CARRY_ON_BUTTONS)
+            dispatcher.utter_message(text=not_yet_text(), buttons=buttons("crisis.not_yet"))
             return []
         if mode == "follow_up":
             try:
@@ -136,5 +136,5 @@ class ActionCrisisAlert(Action):
                 logger.info("crisis alert %s raised or updated", alert_id)
                 dispatcher.utter_message(text=team_line(now, hours))
         if form:
-            dispatcher.utter_message(text=carry_on_question(form), buttons=CARRY_ON_BUTTONS)
+            dispatcher.utter_message(text=carry_on_question(form), buttons=buttons("crisis.carry_on"))
         return []

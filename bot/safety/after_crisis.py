@@ -22,6 +22,7 @@ from bot.conversation.answers import parse_yes_no
 from bot.safety.crisis import CRISIS_REPLY, _danger_text, _fold
 from bot.safety.triage import NOT_A_YES_HERE
 from bot.staff.team_hours import is_open, when_in_touch
+from bot.wording import say
 
 
 class Kind(str, enum.Enum):
@@ -101,37 +102,31 @@ def kinds_of(text: str | None) -> list[Kind]:
     return [kind for kind, pattern in _KIND_RES if pattern.search(folded)]
 
 
-_CALL_999_55 = "If you can't talk, call 999 from a mobile, then press 55."
-_REPLIES = {
-    Kind.OVERDOSE: (
-        "Please call 999 now and ask for an ambulance, or go to A&E straight away. "
-        "Tell them what you took, how much and when. Don't wait until you feel ill: "
-        "some tablets, like paracetamol, do harm before you feel it."
-    ),
-    Kind.INJURY: (
-        "If you are hurt, please call 999 now and ask for an ambulance, or go to A&E straight away. " + _CALL_999_55
-    ),
-    Kind.SUICIDE: (
-        "If you might act on these thoughts, or you have hurt yourself, call 999 or go to A&E now.\n"
-        "Samaritans will listen, free, day and night: 116 123"
-    ),
-    # Violence: the fixed reply as it always was (999, 55, the helpline, and Samaritans).
-    Kind.VIOLENCE: CRISIS_REPLY,
+_REPLY_KEYS = {
+    Kind.OVERDOSE: ("crisis.overdose",),
+    Kind.INJURY: ("crisis.injury", "crisis.cant_talk_55"),
+    Kind.SUICIDE: ("crisis.suicide", "crisis.samaritans"),
 }
+
+
+def _reply(kind: Kind, kinds: set[Kind]) -> str:
+    if kind == Kind.VIOLENCE:  # the fixed reply as it always was (999, 55, the helpline, and Samaritans)
+        return CRISIS_REPLY
+    keys = _REPLY_KEYS[kind]
+    if Kind.VIOLENCE in kinds:  # the fixed reply already says 55 and Samaritans
+        keys = keys[:1]
+    return (" " if kind == Kind.INJURY else "\n").join(say(key) for key in keys)
 
 
 def danger_reply(kinds: Iterable[Kind]) -> str:
     """The reply that fits the danger; the full fixed reply when the kind is unclear."""
-    ordered = [k for k in Kind if k in set(kinds)]
+    present = set(kinds)
+    ordered = [k for k in Kind if k in present]
     if not ordered:
         return CRISIS_REPLY
-    parts = [_REPLIES[k] for k in ordered]
-    if Kind.INJURY in ordered and Kind.VIOLENCE in ordered:
-        parts[ordered.index(Kind.INJURY)] = parts[ordered.index(Kind.INJURY)].replace(" " + _CALL_999_55, "")
-    if Kind.SUICIDE in ordered and Kind.VIOLENCE in ordered:  # the fixed reply has Samaritans already
-        parts[ordered.index(Kind.SUICIDE)] = parts[ordered.index(Kind.SUICIDE)].split("\n")[0]
-    if Kind.OVERDOSE in ordered and not {Kind.SUICIDE, Kind.VIOLENCE} & set(ordered):
-        parts.append("When you can, Samaritans will listen, free, day and night: 116 123")
+    parts = [_reply(k, present) for k in ordered]
+    if Kind.OVERDOSE in present and not {Kind.SUICIDE, Kind.VIOLENCE} & present:
+        parts.append(say("crisis.samaritans_when_you_can"))
     return "\n".join(parts)
 
 
@@ -163,10 +158,8 @@ def kinds_in_summary(summary: str | None) -> list[Kind]:
 def team_line(now: datetime, hours: str) -> str:
     """What telling the team means right now: honest about when a person will see it."""
     if is_open(now, hours):
-        when = "Someone will read it as soon as they can."
-    else:
-        when = f"Nobody is at work now, so a person may not see it until the team is back {when_in_touch(now, hours)}."
-    return f"I've told our team. {when} We can't send anyone to you: if you need help now, call 999."
+        return say("crisis.team_line_open")
+    return say("crisis.team_line_closed", when=when_in_touch(now, hours))
 
 
 def follow_up_reply(now: datetime, hours: str, kinds: Iterable[Kind], alert_state: str | None) -> str:
@@ -174,30 +167,21 @@ def follow_up_reply(now: datetime, hours: str, kinds: Iterable[Kind], alert_stat
 
     alert_state: "seen" (a keyworker acknowledged it), "open", or None (no alert could be written)."""
     if alert_state == "seen":
-        told = "Someone in our team has seen your message."
+        told = say("crisis.told_seen")
     elif alert_state is None:
-        told = "I couldn't reach our team just now."
+        told = say("crisis.told_failed")
     elif is_open(now, hours):
-        told = "I've told our team, and someone will read your message as soon as they can."
+        told = say("crisis.told_open")
     else:
-        told = (
-            f"I've told our team, but nobody is at work now, so a person may not see your message "
-            f"until the team is back {when_in_touch(now, hours)}."
-        )
+        told = say("crisis.told_closed", when=when_in_touch(now, hours))
     kinds = set(kinds)
     if kinds & {Kind.OVERDOSE, Kind.INJURY}:
-        now_what = "If you have taken something or you are hurt, call 999 now for an ambulance, or go to A&E."
+        now_what = say("crisis.now_hurt")
     elif Kind.SUICIDE in kinds and Kind.VIOLENCE not in kinds:
-        now_what = (
-            "If you might act on your thoughts, call 999 or go to A&E. "
-            "Samaritans will listen, free, day and night: 116 123."
-        )
+        now_what = say("crisis.now_suicide")
     else:
-        now_what = "If you are in danger now, call 999. " + _CALL_999_55
-    return (
-        f"I'm sorry you're going through this. Nobody is on the way from us: we can't send anyone. {told}\n"
-        f"{now_what}\nYou can keep talking to me, or say 'talk to someone'."
-    )
+        now_what = say("crisis.now_danger")
+    return say("crisis.follow_up", told=told, now_what=now_what)
 
 
 # "Is someone coming?", "what happens now?", "I'm scared": after the crisis reply
@@ -243,18 +227,17 @@ def carry_on_answer(text: str | None, intent: str | None) -> bool | None:
 
 
 _FORMS = {
-    "referral_form": "your referral",
-    "appointment_form": "booking your appointment",
-    "data_rights_form": "your request about your data",
-    "service_location_form": "finding a service near you",
+    "referral_form": "crisis.carry_on_referral_form",
+    "appointment_form": "crisis.carry_on_appointment_form",
+    "data_rights_form": "crisis.carry_on_data_rights_form",
+    "service_location_form": "crisis.carry_on_service_location_form",
 }
 
 
 def carry_on_question(form: str | None) -> str:
-    what = _FORMS.get(form or "", "what we were doing")
-    return (
-        f"When you're ready, do you want to carry on with {what}? There's no rush, and you can say 'leave it' to stop."
-    )
+    what = say(_FORMS.get(form or "", "crisis.carry_on_other"))
+    return say("crisis.carry_on", what=what)
 
 
-NOT_YET_TEXT = "That's fine, there's no rush. Reply yes when you want to carry on, or say 'leave it' to stop for now."
+def not_yet_text() -> str:
+    return say("crisis.not_yet")

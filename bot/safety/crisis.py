@@ -14,16 +14,12 @@ import re
 import unicodedata
 
 from bot.safety.crisis_patterns import DANGER_PATTERNS
+from bot.wording import say
 
 CRISIS_INTENT = "crisis"
 
-# Fixed text, also in domain/crisis.yml as utter_crisis (kept in sync by a test).
-CRISIS_REPLY = (
-    "If you are in danger now, call 999. If you can't talk, call 999 from a "
-    "mobile, then press 55.\n"
-    "National Domestic Abuse Helpline, free, day and night: 0808 2000 247\n"
-    "Samaritans, free, day and night: 116 123"
-)
+# The fixed reply: Rasa's utter_crisis, sent by the policy when the action server is down.
+CRISIS_REPLY = say("utter_crisis")
 
 
 def _marks_off(pattern: str) -> str:

@@ -49,8 +49,6 @@ NOT_YET: set[str] = {
     "bot/rasa_components/action_result_schema.py",
     "bot/rasa_components/action_server_down.py",
     "bot/referrals/data_hooks.py",
-    "bot/safety/after_crisis.py",
-    "bot/safety/crisis.py",
     "bot/staff/alert_notify.py",
     "bot/staff/handoff.py",
 }
