@@ -13,6 +13,7 @@ from bot.db.models.appointments import (
     AppointmentSlot,
 )
 from bot.privacy.hooks import DataHooks, Her
+from bot.wording import say
 
 
 def caution_meetings_booked(session: Session, referral_ids: list[int]) -> int:
@@ -72,7 +73,7 @@ def _summarise(session: Session, her: Her) -> list[str]:
     count = session.execute(
         select(func.count()).select_from(Appointment).where(Appointment.referral_id.in_(her.referral_ids))
     ).scalar_one()
-    return [f"Appointments on record: {count}."] if count else []
+    return [say("appointments.data_summary", count=count)] if count else []
 
 
 def _drop_case(session: Session, referral_id: int) -> None:

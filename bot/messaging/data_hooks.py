@@ -9,6 +9,7 @@ from bot.db.models import OutboxMessage, OutboxStatus
 from bot.db.models.appointments import AppointmentMessage
 from bot.db.models.sms import SmsDeliveryEvent, SmsInbound, SmsOptionSet
 from bot.privacy.hooks import DataHooks, Her, Stale
+from bot.wording import say
 
 FINAL = (
     OutboxStatus.SENT,
@@ -42,7 +43,7 @@ def _summarise(session: Session, her: Her) -> list[str]:
     sent = session.execute(
         select(func.count()).select_from(OutboxMessage).where(OutboxMessage.woman_id == her.woman_id)
     ).scalar_one()
-    return [f"Texts we sent or will send you: {sent}."] if sent else []
+    return [say("privacy.summary_texts", count=sent)] if sent else []
 
 
 def _retain(session: Session, stale: Stale) -> dict[str, int]:

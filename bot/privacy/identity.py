@@ -20,6 +20,7 @@ from bot.db.crypto import phone_lookup
 from bot.db.models import Woman
 from bot.messaging.outbox import enqueue
 from bot.settings import get_settings
+from bot.wording.discreet import say_discreet
 
 CODE_MINUTES = 15
 MAX_TRIES = 3
@@ -67,7 +68,7 @@ def send_code(session: Session, *, phone_e164: str, sender_id: str, now: datetim
         kind="notice",
         woman_id=woman.id,
         discreet=True,
-        body=f"Your code is {code}. Type it in the chat where you asked for it. It works for {CODE_MINUTES} minutes.",
+        body=say_discreet("privacy.code", code=code, minutes=CODE_MINUTES),
     )
     return CodeSent(woman.id, f"{_digest(code, sender_id, woman.id)}:{expires}", message is not None)
 
@@ -98,6 +99,6 @@ def send_code_to_woman(session: Session, *, woman: Woman, sender_id: str, now: d
             kind="notice",
             woman_id=woman.id,
             discreet=True,
-            body=f"Your code is {code}. Type it in the chat where you asked for it. It works for {CODE_MINUTES} minutes.",
+            body=say_discreet("privacy.code", code=code, minutes=CODE_MINUTES),
         )
     return CodeSent(woman.id, f"{_digest(code, sender_id, woman.id)}:{expires}", message is not None)

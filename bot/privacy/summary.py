@@ -11,10 +11,11 @@ from bot.privacy.hooks import Her
 from bot.privacy.registry import READING
 from bot.referrals.parsing import format_mobile
 from bot.settings import get_settings
+from bot.wording import say
 
 
 def _yes_no(value: bool | None) -> str:
-    return "not said" if value is None else ("yes" if value else "no")
+    return say("privacy.answer_not_said" if value is None else ("privacy.answer_yes" if value else "privacy.answer_no"))
 
 
 def summary_lines(
@@ -24,30 +25,30 @@ def summary_lines(
     woman = session.get(Woman, woman_id)
     if woman is None:
         return None
-    lines = ["Here is what we hold about you:"]
-    lines.append(f"Name: {woman.preferred_name or 'none given'}")
-    lines.append(f"Mobile: {format_mobile(woman.phone_e164) if woman.phone_e164 else 'none given'}")
-    lines.append(f"OK to text: {_yes_no(woman.safe_to_text)}. OK to call: {_yes_no(woman.safe_to_call)}.")
+    none_given = say("privacy.none_given")
+    lines = [say("privacy.summary_heading")]
+    lines.append(say("privacy.summary_name", name=woman.preferred_name or none_given))
+    lines.append(
+        say("privacy.summary_mobile", mobile=format_mobile(woman.phone_e164) if woman.phone_e164 else none_given)
+    )
+    lines.append(
+        say("privacy.summary_text_and_call", text=_yes_no(woman.safe_to_text), call=_yes_no(woman.safe_to_call))
+    )
     # Her separate choice (#19 point 19): what a reminder shows on her lock screen.
     lines.append(
-        "Reminders may say they are from us and what they are for: yes."
-        if woman.texts_may_name_service
-        else "Reminders say only the day, time and address, not who they are from."
+        say("privacy.summary_reminders_named" if woman.texts_may_name_service else "privacy.summary_reminders_discreet")
     )
     if woman.safe_times:
-        lines.append(f"Best times: {woman.safe_times}")
+        lines.append(say("privacy.summary_best_times", times=woman.safe_times))
     if woman.sms_opted_out:
-        lines.append("You asked us not to text you.")
+        lines.append(say("privacy.summary_opted_out"))
     referral_ids = tuple(session.execute(select(Referral.id).where(Referral.woman_id == woman_id)).scalars())
     her = Her(woman_id=woman_id, phone=woman.phone_e164, referral_ids=referral_ids)
     for hooks in READING:  # what each feature holds about her (bot/privacy/registry.py)
         if hooks.summarise:
             lines.extend(hooks.summarise(session, her))
-    lines.append(
-        "We also keep this chat, to help you. Chats are deleted "
-        f"{get_settings().retention_tracker_days} days after the last message."
-    )
-    lines.append("To delete it all, say 'delete my data'.")
+    lines.append(say("privacy.summary_chats_kept", days=get_settings().retention_tracker_days))
+    lines.append(say("privacy.summary_how_to_delete"))
     session.add(
         AuditLog(
             actor_type=actor_type,

@@ -8,8 +8,9 @@ from sqlalchemy.orm import Session
 from bot.db.models import Consent, Referral, ReferralNeed
 from bot.privacy.hooks import DataHooks, Her
 from bot.referrals.parsing import needs_text
+from bot.wording import say
 
-_PATHWAY = {"self": "you referred yourself", "police_caution": "a police referral"}
+_PATHWAY = {"self": "privacy.pathway_self", "police_caution": "privacy.pathway_police_caution"}
 
 
 def _erase(session: Session, her: Her) -> dict[str, int]:
@@ -29,14 +30,23 @@ def _summarise(session: Session, her: Her) -> list[str]:
     )
     for ref in referrals:
         made = ref.created_at.date().strftime("%d %b %Y").lstrip("0")
-        where = ref.borough or ref.postcode or "area not given"
-        needs = needs_text(ref.need_values) or "nothing chosen yet"
+        where = ref.borough or ref.postcode or say("privacy.area_not_given")
+        needs = needs_text(ref.need_values) or say("privacy.needs_not_chosen")
+        pathway = ref.pathway.value
+        said = say(_PATHWAY[pathway]) if pathway in _PATHWAY else pathway
         lines.append(
-            f"Referral {ref.reference} ({made}): {_PATHWAY.get(ref.pathway.value, ref.pathway.value)}, "
-            f"{where}. Help with: {needs}. Status: {ref.status.value}."
+            say(
+                "privacy.summary_referral",
+                reference=ref.reference,
+                made=made,
+                pathway=said,
+                where=where,
+                needs=needs,
+                status=ref.status.value,
+            )
         )
         if ref.caution_date or ref.police_reference:
-            lines.append("It includes the caution date and reference you gave.")
+            lines.append(say("privacy.summary_caution_details"))
     return lines
 
 
