@@ -25,12 +25,14 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from bot.wording import say
+
 MAX_CHARS = 2000
 MAX_RUN = 3
 MAX_CHUNK = 40
 MAX_NLU_WORDS = 50
 
-LONG_MESSAGE_NOTE = "That's a long message, so I read the first part. You can send the rest in another message."
+LONG_MESSAGE_NOTE = say("channels.long_message")  # read by bot/rasa_components/bounded_input.py
 
 _KEEP_FORMAT = {"\u200c", "\u200d"}  # zero-width (non-)joiners shape emoji and Persian/Urdu script
 _KEEP_CONTROL = {"\n", "\t"}

@@ -1,4 +1,4 @@
-"""The fixed texts the SMS channel sends itself (help, opt-in, rate limit, ...).
+"""The fixed texts the SMS channel sends itself (help, opt-in, rate limit, ...), from the catalogue.
 
 The carrier words (STOP, START, HELP, ...) and the check that the assistant
 never offers them live in bot/messaging/sms_rules.py; they are imported here
@@ -10,23 +10,12 @@ from __future__ import annotations
 
 from bot.messaging.sms_rules import classify, is_opt_out_word  # noqa: F401 - used as sms_keywords.*
 from bot.messaging.sms_rules import offers_carrier_word as offers_opt_out_word  # noqa: F401 - twilio_sms.py's name
+from bot.wording import say
 
-# Short, plain, discreet (no service name), never a dead end.
-HELP_TEXT = (
-    "This is an automated helper. To reach a person, reply 'talk to someone'. "
-    "In danger now? Call 999. If you can't talk, call 999 from a mobile, then press 55. "
-    "Domestic Abuse Helpline 0808 2000 247. Samaritans 116 123. Both free, day and night."
-)
-OPT_IN_TEXT = "Texts from us are back on. Reply 'hi' to see what I can do, or 'talk to someone' to reach a person."
-RATE_LIMITED_TEXT = (
-    "You've sent a lot of messages very quickly. Please wait a minute, then send your message again. "
-    "If you're in danger, call 999."
-)
-MEDIA_TEXT = (
-    "Sorry, I can't open pictures or files. Please type your message instead, "
-    "or reply 'talk to someone' to reach a person."
-)
-UNREADABLE_TEXT = "Sorry, I couldn't read that message. Could you send it again in a few words?"
-ERROR_TEXT = (
-    "Sorry, something went wrong on our side. Please send that again in a minute. If you're in danger, call 999."
-)
+# The words are the catalogue's (bot/wording/en/sms.yml); the channel and its tests read them by these names.
+HELP_TEXT = say("sms.help")
+OPT_IN_TEXT = say("sms.opt_in")
+RATE_LIMITED_TEXT = say("sms.rate_limited")
+MEDIA_TEXT = say("sms.media")
+UNREADABLE_TEXT = say("sms.unreadable")
+ERROR_TEXT = say("sms.error")

@@ -17,6 +17,7 @@ from typing import Any
 
 from bot.channels.sms_text import normalise
 from bot.conversation.answers import yes_no_word
+from bot.wording import say
 
 
 @dataclass(frozen=True)
@@ -42,10 +43,10 @@ def render(options: list[Option]) -> str:
     """'Reply 1 for Yes, or 2 for No.'"""
     if not options:
         return ""
-    items = [f"{i} for {o.title}" for i, o in enumerate(options, start=1)]
+    items = [say("sms.option", number=i, title=o.title) for i, o in enumerate(options, start=1)]
     if len(items) == 1:
-        return f"Reply {items[0]}."
-    return "Reply " + ", ".join(items[:-1]) + ", or " + items[-1] + "."
+        return say("sms.options_one", option=items[0])
+    return say("sms.options_many", options=", ".join(items[:-1]), last=items[-1])
 
 
 _WORD_NUMBERS = {

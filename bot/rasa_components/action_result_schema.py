@@ -76,7 +76,7 @@ def validate_action_result(self: RemoteAction, result: dict[str, Any]) -> bool:
     if error is None:
         return True
     error.message += (
-        ". Failed to validate Action server response from API, make sure your response from the Action "
+        ". Failed to validate Action server response from API, make sure your response from the Action "  # not sent
         f"endpoint is valid. For more information about the format visit {DOCS_BASE_URL}/custom-actions"
     )
     raise error

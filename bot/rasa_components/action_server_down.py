@@ -22,12 +22,11 @@ from typing import Any
 from rasa.core.actions.action import ActionExecutionRejection, RemoteAction
 from rasa.shared.exceptions import RasaException
 
+from bot.wording import say
+
 logger = logging.getLogger(__name__)
 
-TEXT = (
-    "Sorry, something went wrong on our side. Your answers so far are saved. "
-    "Please send your last message again in a few minutes. If you are in danger now, call 999."
-)
+TEXT = say("channels.action_server_down")
 
 _told: OrderedDict[tuple[str, str | None], None] = OrderedDict()
 _MAX_REMEMBERED = 5000
