@@ -217,3 +217,17 @@ def test_a_1_1_file_written_before_still_imports(web, admin):
     assert 'name="overwrite"' not in page
     assert confirm(ad, page).status_code == 200
     assert listing(web.db, sid).description == "New words."
+
+
+def test_a_file_with_no_time_flags_every_change(web, admin):
+    _, ad = admin
+    tag = uuid.uuid4().hex[:6]
+    sid = make_listing(web.db, f"No Time {tag}", "Before.")
+    header, rows = exported_rows(ad, f"No Time {tag}")
+    header.remove("updated_at")
+    row = {k: v for k, v in rows[f"No Time {tag}"].items() if k != "updated_at"}
+    page = upload(ad, "csv", as_csv(header, [dict(row, description="After.")])).text
+    assert f'name="overwrite" value="{sid}"' in page and "does not say when it was exported" in page
+    assert confirm(ad, page).status_code == 409
+    assert confirm(ad, page, overwrite=(sid,)).status_code == 200
+    assert listing(web.db, sid).description == "After."
