@@ -13,13 +13,13 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import channel_of
 from actions.services import render
+from bot.dates import weekday_name
 from bot.directory import taxonomy
 from bot.directory.catalogue import Listing, Snapshot
 from bot.directory.hours import opening_status
 from bot.directory.request import area_label
 from bot.directory.search import Hit, SearchQuery, fallback_national, search_snapshot
 from bot.geo import Location
-from bot.hours import LONG_DAY_NAMES
 from bot.settings import get_settings
 from bot.wording import buttons, say
 
@@ -61,7 +61,7 @@ def _when_words(when: str | None) -> str:
     if not when:
         return ""
     if when.startswith("day:"):
-        return say("services.when_day", day=LONG_DAY_NAMES[int(when[4:]) - 1])
+        return say("services.when_day", day=weekday_name(int(when[4:])))
     key = _WHEN_WORDS.get(when)
     return say(key) if key else ""
 

@@ -13,8 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 
+from bot.dates import weekday_name
 from bot.directory.bank_holidays import bank_holiday_name
-from bot.hours import LONG_DAY_NAMES, Opening, day_groups, format_time, zone
+from bot.hours import Opening, day_groups, format_time, zone
 from bot.wording import say
 
 _LOOKAHEAD_DAYS = 8
@@ -148,10 +149,10 @@ def _days_ahead(moment: datetime, now: datetime) -> int:
 def _day_word(moment: datetime, now: datetime) -> str:
     days = _days_ahead(moment, now)
     if days == 0:
-        return say("services.day_today")
+        return say("dates.today")
     if days == 1:
-        return say("services.day_tomorrow")
-    return LONG_DAY_NAMES[moment.astimezone(zone()).weekday()]
+        return say("dates.tomorrow")
+    return weekday_name(moment.astimezone(zone()).isoweekday())
 
 
 def status_text(status: OpenStatus, now: datetime) -> str:
