@@ -9,6 +9,9 @@ RASA := $(VENV)/bin/rasa
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock requirements-model.lock | sha1sum | cut -c1-12)
 LINT_STAMP := $(VENV)/.lint-installed-$(shell sha1sum requirements-dev.lock | cut -c1-12)
 SPACY := var/spacy/elpis_en/meta.json
+# Lighthouse for the staff accessibility test: installed from its lock (npm ci) only when the lock changes.
+LIGHTHOUSE := tests/browser/lighthouse
+LIGHTHOUSE_STAMP := $(LIGHTHOUSE)/node_modules/.installed-$(shell sha1sum $(LIGHTHOUSE)/package-lock.json | cut -c1-12)
 MODEL := models/elpis.tar.gz
 # Only the code that shapes what training stores: the runtime patches in
 # bot/rasa_components (parse thread, stores, action calls) retrain nothing.
@@ -59,7 +62,11 @@ run: $(MODEL) db ## run the whole assistant on embedded defaults (Ctrl-C stops i
 	@$(STAGE) begin servers "starting Rasa (it loads the model first), actions, web and worker" --until $(RASA_STATUS)
 	$(PY) -m bot.run
 
-test: $(MODEL) ## run every test (set TEST_DATABASE_URL to add PostgreSQL)
+$(LIGHTHOUSE_STAMP): $(LIGHTHOUSE)/package-lock.json
+	@command -v npm >/dev/null || { echo "npm not found: the Lighthouse test will skip (CI fails it)"; exit 0; }; \
+	cd $(LIGHTHOUSE) && npm ci --silent --no-audit --no-fund --ignore-scripts && touch $(CURDIR)/$@
+
+test: $(MODEL) $(LIGHTHOUSE_STAMP) ## run every test (set TEST_DATABASE_URL to add PostgreSQL)
 	$(RASA) data validate -d domain -c config.yml --data data
 	$(RASA) test core --stories tests/stories --model $(MODEL) --fail-on-prediction-errors --out results/stories
 	$(PY) -m pytest tests -p no:cacheprovider $(PYTEST_ARGS)

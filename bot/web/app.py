@@ -12,6 +12,7 @@ import importlib
 from sanic import Sanic, response
 
 from bot.settings import get_settings
+from bot.web.staff.render import STATIC_DIR as STAFF_STATIC_DIR
 
 BLUEPRINT_MODULES = ("bot.web.chat", "bot.web.staff", "bot.web.oruk")
 
@@ -29,6 +30,14 @@ def create_app(name: str = "elpis_web") -> Sanic:
                 raise
             continue  # that area has not been built yet
         module.register(app)
+
+    # Browsers ask for /favicon.ico on every site; a neutral icon (no words, nothing that names the
+    # service), the staff app's own, read once. Pages also link it (<link rel=icon>).
+    favicon = (STAFF_STATIC_DIR / "favicon.ico").read_bytes()
+
+    @app.get("/favicon.ico")
+    async def favicon_ico(_request):
+        return response.raw(favicon, content_type="image/x-icon", headers={"Cache-Control": "public, max-age=86400"})
 
     @app.get("/healthz")
     async def healthz(_request):

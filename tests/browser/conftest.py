@@ -328,3 +328,19 @@ def wait_until(predicate, timeout: float = 10.0, step: float = 0.1) -> bool:
             return True
         time.sleep(step)
     return predicate()
+
+
+@pytest.fixture(scope="session")
+def staff_site(tmp_path_factory, artifacts):
+    """The staff app (`python -m bot.web`) on a database with a working day's data and every page
+    named (tests/browser/staff_pages.py), for the accessibility tests."""
+    from tests.browser.staff_pages import TrackerServer, seed_working_day, staff_pages
+    from tests.staff.conftest import running_web
+
+    tmp = tmp_path_factory.mktemp("staffsite")
+    url = f"sqlite:///{tmp / 'elpis.db'}"
+    seeded = seed_working_day(url)
+    with TrackerServer() as rasa, running_web(url, rasa.url, tmp, artifacts) as web:
+        web.seeded = seeded
+        web.pages = staff_pages(seeded)
+        yield web

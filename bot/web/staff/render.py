@@ -19,6 +19,8 @@ STATIC_FILES = {
     "staff.css": "text/css; charset=utf-8",
     "transcript.js": "text/javascript; charset=utf-8",
     "alert_queue.js": "text/javascript; charset=utf-8",
+    "favicon.svg": "image/svg+xml",
+    "favicon.ico": "image/x-icon",
 }
 
 # ?ok=<code> after a redirect -> the message shown (never user input echoed back).
