@@ -22,6 +22,7 @@ from bot.db.session import run_db, session_scope
 from bot.geo.gazetteer import find_uk_place
 from bot.geo.postcodes import resolve_location
 from bot.referrals import corrections, parsing
+from bot.wording import say
 
 
 def texting_number(tracker: Tracker) -> str | None:
@@ -38,23 +39,24 @@ def _covered(borough: str | None) -> bool:
         return is_covered(session, borough)
 
 
-ACKNOWLEDGE = "Thank you for telling me. We'll keep that in mind, and only contact you in the way you say is safe."
+# Kept as a name: actions/data_rights/actions.py sends it too.
+ACKNOWLEDGE = say("referral.disclosure_acknowledged")
 
 
 def acknowledge(dispatcher: CollectingDispatcher) -> None:
     """A kind word for what she told us about her safety; her words are never echoed."""
-    dispatcher.utter_message(text=ACKNOWLEDGE)
+    dispatcher.utter_message(text=say("referral.disclosure_acknowledged"))
 
 
 def outcome_welcome(outcome: str) -> str:
     """What she hears when the police outcome was not a caution: she can come, as herself."""
-    lead = {
-        "no_further_action": "Thanks for telling me. Even with no further action, you can come to us.",
-        "released_under_investigation": "Thanks for telling me. While you're under investigation, you can still come to us.",
-        "charged": "Thanks for telling me. Being charged doesn't stop you coming to us, "
-        "and a keyworker can help you get ready for court.",
-    }[outcome]
-    return lead + " You don't need a caution: I'll take this as your own referral and note what happened."
+    return say(
+        {
+            "no_further_action": "referral.outcome_welcome_no_further_action",
+            "released_under_investigation": "referral.outcome_welcome_released_under_investigation",
+            "charged": "referral.outcome_welcome_charged",
+        }[outcome]
+    )
 
 
 class ReferralAnswerChecks:
@@ -72,7 +74,7 @@ class ReferralAnswerChecks:
             return {"consent": "yes", "age_ok": "adult"}
         answer = answers.parse_yes_no(value, intent)
         if answer is None:
-            dispatcher.utter_message(text="Sorry, is that a yes or a no?")
+            dispatcher.utter_message(text=say("referral.consent_yes_or_no"))
             return {"consent": None}
         if not answer:
             return {"consent": "no", "referral_outcome": "declined"}
@@ -81,7 +83,7 @@ class ReferralAnswerChecks:
     def validate_age_ok(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
         age = parsing.parse_age(value, latest_intent(tracker)[0])
         if age is None:
-            dispatcher.utter_message(text="Sorry, I didn't get that. Are you 18 or over? Yes or no.")
+            dispatcher.utter_message(text=say("referral.age_not_understood"))
             return {"age_ok": None}
         if age == "under18":
             return {"age_ok": "under18", "referral_outcome": "under18"}
@@ -93,10 +95,10 @@ class ReferralAnswerChecks:
         name = parsing.parse_name(value)
         if name is not None and answers.parse_yes_no(value, None) is not None:
             # "yes" to the question before, sent twice: not her name.
-            dispatcher.utter_message(text="What would you like us to call you? Any first name is fine, or say skip.")
+            dispatcher.utter_message(text=say("referral.name_ask_again"))
             return {"preferred_name": None}
         if name is None:
-            dispatcher.utter_message(text="Sorry, I couldn't use that as a name. Try just a first name, or say skip.")
+            dispatcher.utter_message(text=say("referral.name_not_usable"))
             return {"preferred_name": None}
         return {"preferred_name": name}
 
@@ -117,15 +119,10 @@ class ReferralAnswerChecks:
                     "in_coverage": False,
                 }
             if town is not None:
-                dispatcher.utter_message(
-                    text="Thanks. Which part of London? Your postcode, like SE15 4QF, or your borough, "
-                    "like Lambeth, helps us find the team near you. Or say skip."
-                )
+                dispatcher.utter_message(text=say("referral.location_which_part_of_london"))
                 return self.clear("location")
         if place.kind in ("none", "unknown_postcode"):
-            dispatcher.utter_message(
-                text="Sorry, I couldn't find that. Try a postcode like SE15 4QF, or an area like Lambeth. Or say skip."
-            )
+            dispatcher.utter_message(text=say("referral.location_not_found"))
             return self.clear("location")
         covered = await run_db(_covered, place.borough)
         if not covered:
@@ -148,16 +145,12 @@ class ReferralAnswerChecks:
             number = texting_number(tracker)
             if number:
                 return {"phone": number, "phone_e164": number}
-            dispatcher.utter_message(
-                text="I can't see a number on this chat. Please type the mobile number, like 07700 900123, or say skip."
-            )
+            dispatcher.utter_message(text=say("referral.phone_none_in_chat"))
             return self.clear("phone")
         if contact.looks_like_landline(value):
-            dispatcher.utter_message(
-                text="That looks like a landline. We need a mobile number, like 07700 900123. Or say skip."
-            )
+            dispatcher.utter_message(text=say("referral.phone_landline"))
         else:
-            dispatcher.utter_message(text="Sorry, I couldn't read that number. Try like 07700 900123, or say skip.")
+            dispatcher.utter_message(text=say("referral.phone_not_read"))
         return self.clear("phone")
 
     def validate_contact_safety(
@@ -167,7 +160,7 @@ class ReferralAnswerChecks:
         if safety is None:
             if contact.discloses(value):
                 acknowledge(dispatcher)
-            dispatcher.utter_message(text="Sorry, I didn't get that. Is it safe to text, call, both, or neither?")
+            dispatcher.utter_message(text=say("referral.contact_not_understood"))
             return self.clear("contact_safety")
         if contact.discloses(value):
             acknowledge(dispatcher)
@@ -191,9 +184,7 @@ class ReferralAnswerChecks:
     def validate_safe_times(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
         times = parsing.parse_safe_times(value)
         if times is None:
-            dispatcher.utter_message(
-                text="Sorry, I didn't get that. When is it safe? For example 'after 6pm', or 'any time'."
-            )
+            dispatcher.utter_message(text=say("referral.times_not_understood"))
             return {"safe_times": None}
         # Kept and read back as days and times only: what she said about anyone
         # else is never repeated (the summary, texts, the record).
@@ -201,9 +192,7 @@ class ReferralAnswerChecks:
         if contact.discloses(value):
             acknowledge(dispatcher)
             if neutral is None:
-                dispatcher.utter_message(
-                    text="Which days or times are usually safe? For example 'weekday mornings', or say skip."
-                )
+                dispatcher.utter_message(text=say("referral.times_which_are_safe"))
                 return {"safe_times": None}
         return {"safe_times": neutral or times}
 
@@ -216,9 +205,7 @@ class ReferralAnswerChecks:
             return {"pathway": value}
         pathway = parsing.pathway_value(value, latest_intent(tracker)[0])
         if pathway is None:
-            dispatcher.utter_message(
-                text="Sorry, I didn't get that. Did the police send you, or are you contacting us yourself?"
-            )
+            dispatcher.utter_message(text=say("referral.pathway_not_understood"))
             return self.clear("pathway")
         if pathway in parsing.OUTCOME_PATHWAYS:
             # Not a caution: no meetings to book by a deadline; she refers herself, the outcome noted.
@@ -230,16 +217,13 @@ class ReferralAnswerChecks:
     ):
         details = parsing.parse_caution_details(value, today_london())
         problems = {
-            "future": "That date is in the future. When were you given the caution? Or say skip.",
-            "impossible": "That date doesn't exist. Could you check it? Or say skip.",
-            "too_old": "That's more than 2 years ago. Could you check the date? Or say skip.",
+            "future": "referral.caution_date_in_future",
+            "impossible": "referral.caution_date_impossible",
+            "too_old": "referral.caution_date_too_old",
         }
         if details is None or details.problem:
-            message = problems.get(details.problem if details else "", None)
-            dispatcher.utter_message(
-                text=message
-                or "Sorry, I couldn't read that. Send the date, like '3 Nov', and the reference if you have it. Or say skip."
-            )
+            key = problems.get(details.problem if details else "", "referral.caution_details_not_read")
+            dispatcher.utter_message(text=say(key))
             return self.clear("caution_details")
         return {
             "caution_details": answers.clean(value)[:80],
@@ -250,9 +234,7 @@ class ReferralAnswerChecks:
     def validate_needs(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
         needs = parsing.parse_needs(value)
         if needs is None:
-            dispatcher.utter_message(
-                text="Sorry, I didn't get that. Send numbers like '1 3', or words like 'housing'. Or say skip."
-            )
+            dispatcher.utter_message(text=say("referral.needs_not_understood"))
             return self.clear("needs")
         return {"needs": ", ".join(needs), "need_list": needs}
 
@@ -264,11 +246,9 @@ class ReferralAnswerChecks:
         if target and answer and not corrections.says_correction(value):
             target = None  # "yes, my name is fine" is a yes
         if target:
-            dispatcher.utter_message(text="OK, let's change that.")
+            dispatcher.utter_message(text=say("core.form_change_that"))
             return {**self.clear(target), "referral_confirmed": None}
         if answer:
             return {"referral_confirmed": "yes", "referral_outcome": "confirmed"}
-        dispatcher.utter_message(
-            text="What would you like to change? Name, area, mobile, contact, times, police details, or help needed."
-        )
+        dispatcher.utter_message(text=say("referral.change_which"))
         return {"referral_confirmed": None}

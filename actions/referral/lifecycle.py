@@ -15,6 +15,7 @@ from actions.referral.answer_checks import outcome_welcome
 from bot.db.session import run_db
 from bot.referrals.parsing import OUTCOME_PATHWAYS, parse_police_outcome, says_self_referral
 from bot.referrals.service import ReferralDraft, submit_referral, summary_lines
+from bot.wording import buttons, say
 
 logger = logging.getLogger(__name__)
 
@@ -78,13 +79,15 @@ def next_steps(draft: ReferralDraft) -> str:
     With no number, or neither texts nor calls safe, nobody will reach out:
     say so, and how she reaches us instead.
     """
-    ways = [w for w, ok in (("by text", draft.safe_to_text), ("by phone", draft.safe_to_call)) if ok]
-    if draft.phone_e164 and ways:
-        return f"A keyworker will be in touch {' or '.join(ways)} within 2 working days."
-    return (
-        "We won't text or call you. A keyworker will look at your referral within 2 working days; "
-        "to talk to them, message us here any time and give your reference."
-    )
+    ways = {
+        (True, True): "referral.next_steps_by_text_or_phone",
+        (True, False): "referral.next_steps_by_text",
+        (False, True): "referral.next_steps_by_phone",
+    }
+    key = ways.get((bool(draft.safe_to_text), bool(draft.safe_to_call)))
+    if draft.phone_e164 and key:
+        return say(key)
+    return say("referral.next_steps_no_contact")
 
 
 def _reset(keep_location: bool) -> list[EventType]:
@@ -113,7 +116,7 @@ class ActionStartReferral(Action):
             dispatcher.utter_message(text=outcome_welcome(outcome))
         elif intent == "police_referral":
             events.append(SlotSet("pathway", "police_caution"))
-            dispatcher.utter_message(text="Thanks for getting in touch. I'll help you register your referral.")
+            dispatcher.utter_message(text=say("referral.start_police"))
         elif (
             intent == "self_refer"
             and not says_self_referral(text)
@@ -122,16 +125,12 @@ class ActionStartReferral(Action):
             # "Help with my caution", or "get support" after "book my caution meetings"
             # found no record: her caution is a police referral, not a self-referral.
             events.append(SlotSet("pathway", "police_caution"))
-            dispatcher.utter_message(
-                text="It sounds like you've had a caution. I'll help you register your police referral, "
-                "then we can book your caution meetings. If the police didn't send you, you can change that "
-                "before it's sent."
-            )
+            dispatcher.utter_message(text=say("referral.start_caution_named"))
         else:
             # Not asked again (one message fewer); the summary shows it and she can change it.
             if intent == "self_refer" and says_self_referral(latest_text(tracker)):
                 events.append(SlotSet("pathway", "self"))
-            dispatcher.utter_message(text="I can help you refer yourself. It's free and your choice.")
+            dispatcher.utter_message(text=say("referral.start_self"))
         return events
 
 
@@ -140,14 +139,8 @@ class ActionAskReferralConfirmed(Action):
         return "action_ask_referral_confirmed"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
-        lines = summary_lines(tracker.slots)
-        dispatcher.utter_message(
-            text="Here's what I have:\n" + "\n".join(lines) + "\nShall I send it? Say yes, or tell me what to change.",
-            buttons=[
-                {"title": "Yes, send it", "payload": "/affirm"},
-                {"title": "Change something", "payload": "/change_field"},
-            ],
-        )
+        lines = "\n".join(summary_lines(tracker.slots))
+        dispatcher.utter_message(text=say("referral.summary", lines=lines), buttons=buttons("referral.summary"))
         return []
 
 
@@ -173,11 +166,12 @@ class ActionFinishReferral(Action):
             logger.exception("referral could not be saved")
             dispatcher.utter_message(response="utter_referral_failed")
             return _reset(keep_location=True)
-        name = f", {draft.preferred_name}" if draft.preferred_name else ""
-        dispatcher.utter_message(
-            text=f"Thank you{name}. Your referral is sent. Your reference is {submitted.reference}. "
-            + next_steps(draft)
-        )
+        reference, then = submitted.reference, next_steps(draft)
+        if draft.preferred_name:
+            sent = say("referral.sent_named", name=draft.preferred_name, reference=reference, next_steps=then)
+        else:
+            sent = say("referral.sent", reference=reference, next_steps=then)
+        dispatcher.utter_message(text=sent)
         logger.info("referral %s submitted", submitted.referral_id)
         # Straight on to booking her first appointment (actions/appointments).
         return _reset(keep_location=True) + [

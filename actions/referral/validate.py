@@ -22,6 +22,7 @@ from bot.dates import today_london
 from bot.geo.gazetteer import find_uk_place
 from bot.geo.postcodes import resolve_location
 from bot.referrals import corrections, parsing
+from bot.wording import buttons, say
 
 OUTCOMES_THAT_END = {"stopped", "declined", "under18"}
 # On SMS, "Can we use this number?" is asked while this slot is requested: the
@@ -29,17 +30,18 @@ OUTCOMES_THAT_END = {"stopped", "declined", "under18"}
 # (the validator sends the offer), and her reply fills no slot by itself. The
 # number is stored only once she says yes.
 OFFER_SLOT = "phone_e164"
-FIELD_NAMES = {
-    "preferred_name": "name",
-    "location": "area",
-    "phone": "mobile number",
-    "contact_safety": "contact",
-    "safe_times": "safe times",
-    "pathway": "how you came to us",
-    "caution_details": "police details",
-    "needs": "help needed",
+# The answers she can correct with their new value, and what she hears when one is changed.
+CHANGED = {
+    "preferred_name": "referral.changed_name",
+    "location": "referral.changed_area",
+    "phone": "referral.changed_mobile",
+    "contact_safety": "referral.changed_contact",
+    "safe_times": "referral.changed_safe_times",
+    "pathway": "referral.changed_pathway",
+    "caution_details": "referral.changed_police_details",
+    "needs": "referral.changed_needs",
 }
-CORRECTABLE = tuple(FIELD_NAMES)
+CORRECTABLE = tuple(CHANGED)
 
 
 class ValidateReferralForm(ReferralAnswerChecks, GuidedFormValidation):
@@ -90,11 +92,7 @@ class ValidateReferralForm(ReferralAnswerChecks, GuidedFormValidation):
             number = texting_number(tracker)
             if number:
                 dispatcher.utter_message(
-                    text=f"Can we use this number, ending {number[-3:]}? Or send another mobile number, or say skip.",
-                    buttons=[
-                        {"title": "Yes, this number", "payload": "/affirm"},
-                        {"title": "No, another number", "payload": "/deny"},
-                    ],
+                    text=say("referral.phone_offer", last_digits=number[-3:]), buttons=buttons("referral.phone_offer")
                 )
                 return SlotSet(REQUESTED_SLOT, OFFER_SLOT)
         return SlotSet(REQUESTED_SLOT, missing)
@@ -129,9 +127,9 @@ class ValidateReferralForm(ReferralAnswerChecks, GuidedFormValidation):
         if updates is not None:
             return {"phone": None, "phone_e164": None, **updates}, None
         if contact.looks_like_landline(text):
-            dispatcher.utter_message(text="That looks like a landline. We need a mobile number, like 07700 900123.")
+            dispatcher.utter_message(text=say("referral.phone_offer_landline"))
         else:
-            dispatcher.utter_message(text="Sorry, I didn't get that.")
+            dispatcher.utter_message(text=say("referral.phone_offer_not_understood"))
         return {"phone": None, "phone_e164": None}, None
 
     async def interruption(
@@ -183,7 +181,7 @@ class ValidateReferralForm(ReferralAnswerChecks, GuidedFormValidation):
         kept_times = tracker.get_slot("safe_times")
         if target == "contact_safety" and kept_times and (result.get("safe_to_text") or result.get("safe_to_call")):
             updates["safe_times"] = kept_times  # still true for the new way of reaching her
-        dispatcher.utter_message(text=f"Thanks, I've changed your {FIELD_NAMES[target]}.")
+        dispatcher.utter_message(text=say(CHANGED[target]))
         return {**updates, slot: None}
 
     def accepts(self, slot: str, text: str, intent: str | None) -> bool:

@@ -18,6 +18,7 @@ from bot.conversation.contact import (
 )
 from bot.dates import has_impossible_date
 from bot.db.models.enums import Need
+from bot.wording import say
 
 
 def stated_age(text: str | None) -> str | None:
@@ -169,19 +170,21 @@ def parse_caution_details(text: str | None, today: date) -> CautionDetails | Non
     return CautionDetails(caution_date, reference, problem)
 
 
-NEED_LABELS = {
-    Need.ACCOMMODATION: "housing",
-    Need.FINANCE: "money or debt",
-    Need.HEALTH: "health or mental health",
-    Need.DRUGS_ALCOHOL: "drink or drugs",
-    Need.CHILDREN_FAMILIES: "children and family",
-    Need.EDUCATION_EMPLOYMENT: "work or training",
-    Need.ABUSE: "abuse at home",
-    Need.ATTITUDES: "anger or how I act",
-    Need.SEX_WORK: "sex work",
+# Each need's words as she reads them back, numbered as in utter_ask_needs.
+NEED_KEYS = {
+    Need.ACCOMMODATION: "referral.need_accommodation",
+    Need.FINANCE: "referral.need_finance",
+    Need.HEALTH: "referral.need_health",
+    Need.DRUGS_ALCOHOL: "referral.need_drugs_alcohol",
+    Need.CHILDREN_FAMILIES: "referral.need_children_families",
+    Need.EDUCATION_EMPLOYMENT: "referral.need_education_employment",
+    Need.ABUSE: "referral.need_abuse",
+    Need.ATTITUDES: "referral.need_attitudes",
+    Need.SEX_WORK: "referral.need_sex_work",
 }
-# Numbered as in utter_ask_needs.
-NEED_NUMBERS = {str(i + 1): need for i, need in enumerate(NEED_LABELS)}
+# In English, for the staff pages (bot/staff/cases.py).
+NEED_LABELS = {need: say(key) for need, key in NEED_KEYS.items()}
+NEED_NUMBERS = {str(i + 1): need for i, need in enumerate(NEED_KEYS)}
 _NEED_WORDS = {
     Need.ACCOMMODATION: r"hous\w*|home ?less|accommodation|rent|evict\w*|landlord|flat|hostel|somewhere to (live|stay)|sofa surf\w*|council",
     Need.FINANCE: r"money|debt\w*|benefits?|universal credit|\buc\b|skint|bills?|financ\w*|loan|arrears|broke|food ?bank",
@@ -220,7 +223,7 @@ def parse_needs(text: str | None) -> list[str] | None:
 
 
 def needs_text(values: list[str]) -> str:
-    labels = [NEED_LABELS[Need(v)] for v in values]
+    labels = [say(NEED_KEYS[Need(v)]) for v in values]
     return ", ".join(labels)
 
 
@@ -246,12 +249,14 @@ _OUTCOME_WORDS = (
 )
 _OUTCOME_RES = [(name, re.compile(pattern, re.I)) for name, pattern in _OUTCOME_WORDS]
 OUTCOME_PATHWAYS = ("no_further_action", "released_under_investigation", "charged")
-OUTCOME_LABELS = {
-    "no_further_action": "no further action",
-    "released_under_investigation": "released under investigation",
-    "charged": "charged",
-    "cautioned": "cautioned",
+OUTCOME_KEYS = {
+    "no_further_action": "referral.police_outcome_no_further_action",
+    "released_under_investigation": "referral.police_outcome_released_under_investigation",
+    "charged": "referral.police_outcome_charged",
+    "cautioned": "referral.police_outcome_cautioned",
 }
+# In English, for the staff pages (bot/staff/cases.py).
+OUTCOME_LABELS = {outcome: say(key) for outcome, key in OUTCOME_KEYS.items()}
 
 
 def parse_police_outcome(text: str | None) -> str | None:

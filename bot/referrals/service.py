@@ -8,16 +8,17 @@ from datetime import date, timedelta
 from sqlalchemy.exc import IntegrityError
 
 from bot.conversation.contact import format_mobile
-from bot.dates import today_london
+from bot.dates import today_london, weekday_name
 from bot.db.crud import conversations as convo_crud
 from bot.db.crud import referrals as referral_crud
 from bot.db.models import AlertReason, Consent, Need, Pathway, Referral, ReferralNeed, Woman
 from bot.db.models.referrals import PoliceOutcome
 from bot.db.session import session_scope
 from bot.privacy import shared_numbers
-from bot.referrals.parsing import OUTCOME_LABELS, OUTCOME_PATHWAYS, needs_text
+from bot.referrals.parsing import OUTCOME_KEYS, OUTCOME_PATHWAYS, needs_text
 from bot.settings import get_settings
 from bot.staff.alert_notify import raise_and_notify
+from bot.wording import say
 
 
 @dataclass
@@ -128,45 +129,57 @@ def plain_date(value: str | date, today: date | None = None) -> str:
     """ "Tue 1 September" (the year only when it isn't this year), not 2026-09-01."""
     d = date.fromisoformat(value) if isinstance(value, str) else value
     today = today or today_london()
-    year = f" {d.year}" if d.year != today.year else ""
-    return f"{d:%a} {d.day} {d:%B}{year}"
+    weekday, month = weekday_name(d.isoweekday(), short=True), f"{d:%B}"
+    if d.year != today.year:
+        return say("referral.summary_date_other_year", weekday=weekday, day=d.day, month=month, year=d.year)
+    return say("referral.summary_date", weekday=weekday, day=d.day, month=month)
 
 
 def summary_lines(slots: dict) -> list[str]:
     """The summary she checks before sending. Skipped answers say so."""
 
-    def shown(value, fallback="skipped"):
+    skipped = say("referral.summary_skipped")
+
+    def shown(value, fallback=skipped):
         return value if value not in (None, "", "skipped") else fallback
 
     where = slots.get("postcode") or slots.get("outcode") or slots.get("borough")
     if slots.get("borough") and where != slots.get("borough"):
-        where = f"{where} ({slots['borough']})"
-    contact = "skipped"
+        where = say("referral.summary_place_in_borough", place=where, borough=slots["borough"])
+    contact_line = say("referral.summary_contact", contact=skipped)
     if slots.get("safe_to_text") is not None or slots.get("safe_to_call") is not None:
         text_ok, call_ok = bool(slots.get("safe_to_text")), bool(slots.get("safe_to_call"))
         # Said the way she chose it: "texts only" must never read as "texts OK".
-        contact = {
-            (True, True): "texts and calls OK",
-            (True, False): "texts only, no calls",
-            (False, True): "calls only, no texts",
-            (False, False): "no texts or calls",
-        }[(text_ok, call_ok)]
+        contact = say(
+            {
+                (True, True): "referral.summary_texts_and_calls",
+                (True, False): "referral.summary_texts_only",
+                (False, True): "referral.summary_calls_only",
+                (False, False): "referral.summary_no_contact",
+            }[(text_ok, call_ok)]
+        )
+        contact_line = say("referral.summary_contact", contact=contact)
         if (text_ok or call_ok) and shown(slots.get("safe_times"), None):
-            contact += f", {slots['safe_times']}"
+            contact_line = say("referral.summary_contact_at_times", contact=contact, times=slots["safe_times"])
+    mobile = format_mobile(slots["phone_e164"]) if slots.get("phone_e164") else skipped
     lines = [
-        f"Name: {shown(slots.get('preferred_name'))}",
-        f"Area: {shown(where)}",
-        f"Mobile: {format_mobile(slots['phone_e164']) if slots.get('phone_e164') else 'skipped'}",
-        f"Contact: {contact}",
+        say("referral.summary_name", name=shown(slots.get("preferred_name"))),
+        say("referral.summary_area", area=shown(where)),
+        say("referral.summary_mobile", mobile=mobile),
+        contact_line,
     ]
     if slots.get("pathway") == Pathway.POLICE_CAUTION.value:
         caution_date = slots.get("caution_date")
         details = [d for d in (plain_date(caution_date) if caution_date else None, slots.get("police_reference")) if d]
-        lines.append("Sent by: police" + (f" ({', '.join(details)})" if details else ""))
+        if details:
+            lines.append(say("referral.summary_sent_by_police_details", details=", ".join(details)))
+        else:
+            lines.append(say("referral.summary_sent_by_police"))
     elif slots.get("pathway") in OUTCOME_PATHWAYS:
-        lines.append(f"Sent by: myself (police: {OUTCOME_LABELS[slots['pathway']]})")
+        outcome = say(OUTCOME_KEYS[slots["pathway"]])
+        lines.append(say("referral.summary_sent_by_self_outcome", outcome=outcome))
     else:
-        lines.append("Sent by: myself")
+        lines.append(say("referral.summary_sent_by_self"))
     need_list = slots.get("need_list") or []
-    lines.append(f"Help with: {needs_text(need_list) if need_list else 'skipped'}")
+    lines.append(say("referral.summary_help_with", needs=needs_text(need_list) if need_list else skipped))
     return lines
