@@ -19,6 +19,7 @@ from bot.db.session import session_scope
 from bot.directory.seed import seed_directory
 from bot.geo.boroughs import BOROUGHS_CSV
 from bot.staff.demo import ensure_demo_admin
+from bot.staff.outcomes import seed_sample as seed_outcome_instrument
 
 # SAMPLE coverage: five Basic Command Units' boroughs.
 SAMPLE_COVERAGE_BCUS = ("Central South", "South East", "Central East", "Central North", "North East")
@@ -107,6 +108,8 @@ def seed(url: str | None = None) -> None:
             )
         # Not SAMPLE: the assistant's answers, loaded once from answers.yml (admins keep them after).
         seed_answers(session)
+        # SAMPLE outcome instrument (our own wording, not a licensed one), only when there is none.
+        seed_outcome_instrument(session)
     seed_directory(url)  # SAMPLE service listings
     seed_slots(url)  # SAMPLE appointment slots
     ensure_demo_admin(url)  # demo staff login, printed; embedded SQLite default only

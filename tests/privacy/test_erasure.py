@@ -152,6 +152,7 @@ def test_erasure_covers_every_table_that_points_at_her():
         "appointments",
         "appointment_messages",
         "case_notes",
+        "outcome_readings",
     }
     pointing = {
         table.name

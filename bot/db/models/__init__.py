@@ -15,6 +15,7 @@ from bot.db.models.enums import (
 )
 from bot.db.models.knowledge import KnowledgeAnswer, KnowledgeAnswerVersion, KnowledgePolice
 from bot.db.models.messaging import OutboxMessage
+from bot.db.models.outcomes import OutcomeArea, OutcomeInstrument, OutcomeReading, ReadingSource, ReadingStage  # noqa: F401
 from bot.db.models.pending_imports import PendingImport  # noqa: F401
 from bot.db.models.people import Consent, Conversation, Woman
 from bot.db.models.privacy import TrackerErasure  # noqa: F401

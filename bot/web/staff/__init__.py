@@ -23,6 +23,7 @@ from bot.web.staff import (
     auth,
     cases,
     handoff,
+    outcomes,
     reports,
     security,
 )
@@ -38,6 +39,7 @@ STAFF = Blueprint.group(
     admin_listings.bp,
     admin_slots.bp,
     admin_knowledge.bp,
+    outcomes.bp,
     reports.bp,
     assets.bp,
     url_prefix=security.PREFIX,

@@ -17,6 +17,7 @@ from bot.staff import cases as case_logic
 from bot.staff.case_notes import NoteError
 from bot.staff.cases import CaseQuery
 from bot.web.staff.handlers import act, load_or_404
+from bot.web.staff.outcomes import case_panel as outcomes_panel
 from bot.web.staff.render import page, page_number
 from bot.web.staff.security import error_page, staff_only
 
@@ -69,6 +70,7 @@ def _case(referral_id: int, staff_id: int):
             "appointments": case_logic.appointment_rows(session, referral.id),
             "caution": case_logic.caution_panel(session, referral),
             "notes": case_notes.for_case(session, referral.id),
+            "outcomes": outcomes_panel(session, referral.id),
             "shared_with": len(shared_numbers.others_on_number(session, woman)),
             "shared_held": shared_numbers.is_held(session, woman),
         }
