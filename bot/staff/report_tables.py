@@ -3,16 +3,19 @@
 Counts go with their percentage (`Pct`): the page shows "3 (25%)", the CSV
 gives the count and the percentage in two columns, so a spreadsheet can sum
 them. Every CSV cell that a spreadsheet would read as a formula is prefixed
-with a quote (OWASP's CSV injection advice).
+with a quote (OWASP's CSV injection advice); a plain signed number ("-1.5",
+"+2") runs nothing and stays a number, so an average change can be summed.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+PLAIN_NUMBER = re.compile(r"[+-]?[0-9]+(\.[0-9]+)?")
 
 
 @dataclass(frozen=True)
@@ -71,7 +74,7 @@ def _text(cell: Cell) -> str:
 
 def safe_cell(value: str) -> str:
     """A cell a spreadsheet shows as text, never runs (=HYPERLINK(...), +1+1, @SUM...)."""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
+    return "'" + value if value.startswith(FORMULA_STARTS) and not PLAIN_NUMBER.fullmatch(value) else value
 
 
 def table_csv(table: Table) -> str:

@@ -3,8 +3,8 @@ each also a CSV download, charted by the web layer.
 
 Every table counts the referrals made in the date range (her referral date, in
 London time) whose borough is the one chosen: the borough of her postcode
-(stored in clear on the referral), not of the centre she met at. Appointments
-and needs are those of the referrals counted; alerts are those raised in the
+(stored in clear on the referral), not of the centre she met at. Appointments,
+needs and outcome readings (bot/staff/outcome_report.py) are those of the referrals counted; alerts are those raised in the
 range (with a borough: only alerts about a referral in it).
 
 Aggregated in Python from narrow selects: the service has thousands of
@@ -24,6 +24,7 @@ from bot.dates import london
 from bot.db.models import Alert, CoverageBorough, Need, Pathway, Referral, ReferralNeed
 from bot.db.models.appointments import Appointment, AppointmentKind, AppointmentStatus
 from bot.db.types import utcnow
+from bot.staff.outcome_report import outcome_change
 from bot.staff.report_tables import Cell, Pct, Table
 
 # (key, label): "other" are self-referrals that named police contact other than a caution.
@@ -54,10 +55,6 @@ KIND_NAMES = {
 }
 MANDATORY = {AppointmentKind.MANDATORY_1, AppointmentKind.MANDATORY_2}
 NOT_APPLICABLE = "not applicable"
-OUTCOME_NOTE = (
-    "Change per outcome area: no outcome check-ins are recorded yet, so there is nothing to show. "
-    "This table appears once check-ins start."
-)
 
 
 @dataclass(frozen=True)
@@ -215,6 +212,7 @@ def build_report(session: Session, filters: ReportFilters | None = None, now: da
     report.tables.append(_engagement(report, appts, group_of, per_group))
     report.tables.append(_needs(report, session, conds, total))
     report.tables.append(_support(refs, now))
+    report.tables.append(outcome_change(session, [r.id for r in refs]))
     report.tables.append(_appointments(appts))
     report.tables.append(_alerts(session, filters))
     return report

@@ -160,7 +160,8 @@ def test_every_table_counts_the_filtered_referrals(web, keyworker, cases):
     # Accessible tables: a caption that says the filter, column and row headers.
     assert "2019-03-01 to 2019-04-30" in page.captions["needs_profile"]
     assert set(page.scopes) == {"col", "row"}
-    assert "no outcome check-ins are recorded yet" in resp.text
+    outcome = {k: v for k, v in t["outcome_change"].items() if k != "Area"}
+    assert len(outcome) == 10 and all(row == ["0", "", "", ""] for row in outcome.values())  # no readings here
     assert "borough of <strong>her postcode</strong>" in resp.text
 
 
@@ -181,7 +182,7 @@ def test_csv_download_has_the_filtered_table(web, keyworker, cases):
     _, kw = keyworker
     page = kw.get(f"/staff/reports?{RANGE}&borough=Lambeth").text
     links = re.findall(r'href="([^"]+\.csv[^"]*)"', page)
-    assert len(links) == 7 and all("borough=Lambeth" in link for link in links)
+    assert len(links) == 8 and all("borough=Lambeth" in link for link in links)
     resp = kw.get(links[[i for i, x in enumerate(links) if "engagement_by_pathway" in x][0]].replace("&amp;", "&"))
     assert resp.status_code == 200
     assert resp.headers["content-type"].startswith("text/csv")
@@ -207,11 +208,20 @@ def test_csv_download_has_the_filtered_table(web, keyworker, cases):
 
 def test_csv_cells_never_run_as_formulas():
     table = Table(
-        "t", "T", ["Name", "Count"], [['=HYPERLINK("http://x")', Pct(1, 2)], ["+1", 3], ["-2", 4], ["@SUM", 5]]
+        "t",
+        "T",
+        ["Name", "Count"],
+        [['=HYPERLINK("http://x")', Pct(1, 2)], ["+1+1", 3], ["-2-cmd|' /C calc'!A0", 4], ["@SUM", 5], ["-1.5", 6]],
     )
     rows = list(csv.reader(io.StringIO(table_csv(table))))
     assert rows[0] == ["Name", "Count", "Count (%)"]
-    assert [r[0] for r in rows[1:]] == ['\'=HYPERLINK("http://x")', "'+1", "'-2", "'@SUM"]
+    assert [r[0] for r in rows[1:]] == [
+        '\'=HYPERLINK("http://x")',
+        "'+1+1",
+        "'-2-cmd|' /C calc'!A0",
+        "'@SUM",
+        "-1.5",  # a plain number runs nothing: it stays a number (an average change)
+    ]
     assert rows[1][1:] == ["1", "50"] and rows[2][1:] == ["3", ""]
 
 

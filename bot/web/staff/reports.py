@@ -10,7 +10,7 @@ from sanic.exceptions import NotFound
 
 from bot.db.session import run_db, session_scope
 from bot.staff.report_tables import table_csv
-from bot.staff.reports import OUTCOME_NOTE, ReportFilters, boroughs, build_report, parse_filters
+from bot.staff.reports import ReportFilters, boroughs, build_report, parse_filters
 from bot.web.staff.charts import grouped_bars, horizontal_bars
 from bot.web.staff.render import page
 from bot.web.staff.security import staff_only
@@ -46,7 +46,6 @@ async def reports(request):
         query=filters.query(),
         boroughs=known,
         errors=errors,
-        outcome_note=OUTCOME_NOTE,
     )
 
 
