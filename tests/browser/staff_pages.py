@@ -9,6 +9,8 @@ the pages read a transcript from it (the real Rasa and handoff are in test_staff
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 import threading
@@ -259,6 +261,7 @@ class StaffPage:
     path: str
     shows: str  # words the page shows when its data is there
     status: int = 200
+    via: str | None = None  # a page reached by a form (UPLOADS), not by its URL alone
 
 
 def staff_pages(s: Seeded) -> list[StaffPage]:
@@ -278,10 +281,13 @@ def staff_pages(s: Seeded) -> list[StaffPage]:
         StaffPage("case-admin", ad, f"/staff/cases/{s.referral}", "Delete her data"),
         StaffPage("case-data", ad, f"/staff/cases/{s.referral}/data", "What we hold"),
         StaffPage("reports", kw, "/staff/reports", "Referrals"),
+        StaffPage("reports-filtered", kw, "/staff/reports?from=2020-01-01&borough=Southwark", "Southwark"),
         StaffPage("services", ad, "/staff/admin/services", "Camberwell Talking Space"),
         StaffPage("service-edit", ad, f"/staff/admin/services/{s.service}", "Delete this listing"),
         StaffPage("service-new", ad, "/staff/admin/services/new", "Add a listing"),
         StaffPage("services-import", ad, "/staff/admin/services/import", "Import listings"),
+        StaffPage("import-preview", ad, "/staff/admin/services/import", "To change", via="preview"),
+        StaffPage("import-problems", ad, "/staff/admin/services/import", "Problems", status=400, via="problems"),
         StaffPage("knowledge", ad, "/staff/admin/knowledge", "in use"),
         StaffPage("knowledge-edit", ad, f"/staff/admin/knowledge/{s.topic}", "Change the wording"),
         StaffPage("knowledge-new", ad, "/staff/admin/knowledge/new", "Add a topic"),
@@ -312,3 +318,42 @@ def hold_conversation(page, base: str) -> None:
         page.click("#take-over")
         page.wait_for_url(re.compile(r".*ok=taken"))
     page.locator("#reply-form").wait_for()
+
+
+def _upload(page, base: str, name: str, text: str):
+    """The import page's form, sent with this file as a CSV: the response to the upload."""
+    page.goto(f"{base}/staff/admin/services/import")
+    page.set_input_files("#file", files=[{"name": name, "mimeType": "text/csv", "buffer": text.encode()}])
+    with page.expect_navigation() as nav:
+        page.click("form.stack button[type=submit]")
+    return nav.value
+
+
+def _preview_file(page, base: str) -> str:
+    """The listings as exported here, with who a listing is for changed, a listing the file says it had before
+    an edit made here (flagged), and a new listing with a long unbroken word."""
+    rows = list(csv.DictReader(io.StringIO(page.request.get(f"{base}/staff/admin/services/export.csv").text())))
+    first, second = rows[0], next(r for r in rows if r["id"] != rows[0]["id"])
+    for row in rows:
+        if row["id"] == first["id"]:
+            row["eligibility"] = "Women 18 and over, from the file"
+        if row["id"] == second["id"]:
+            row["description"] = "Changed in the file"
+            row["updated_at"] = "2020-01-01T00:00:00+00:00"  # older than the listing here: flagged
+    new = {**first, "id": "", "name": "Supercalifragilisticexpialidocious-women's-drop-in", "updated_at": ""}
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows([*rows, new])
+    return out.getvalue()
+
+
+def reach(page, base: str, staff_page: StaffPage):
+    """Open a staff page in this tab (by its URL, or through its form); the page's response."""
+    if staff_page.via == "preview":
+        return _upload(page, base, "listings.csv", _preview_file(page, base))
+    if staff_page.via == "problems":
+        text = _preview_file(page, base)
+        header = text.splitlines()[0]
+        return _upload(page, base, "broken.csv", header + "\n" + ",".join("" for _ in header.split(",")) + "\n")
+    return page.goto(base + staff_page.path)

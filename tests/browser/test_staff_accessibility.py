@@ -15,7 +15,7 @@ import pytest
 import requests
 
 from tests.browser.conftest import axe_violations
-from tests.browser.staff_pages import hold_conversation, log_in
+from tests.browser.staff_pages import hold_conversation, log_in, reach
 
 # Elements whose content is wider than they are and that scroll sideways: each must be a named,
 # focusable region (a keyboard user scrolls it with the arrow keys once it has focus).
@@ -23,7 +23,9 @@ SIDEWAYS_SCROLLERS = """() => [...document.querySelectorAll('body *')].filter(el
     const x = getComputedStyle(el).overflowX;
     return (x === 'auto' || x === 'scroll') && el.scrollWidth > el.clientWidth + 1;
 }).map(el => ({id: el.id, cls: el.className, tabindex: el.getAttribute('tabindex'),
-               role: el.getAttribute('role'), label: el.getAttribute('aria-label') || ''}))"""
+               role: el.getAttribute('role'),
+               label: el.getAttribute('aria-label') || (el.getAttribute('aria-labelledby') || '').split(' ')
+                   .map(id => (document.getElementById(id) || {}).textContent || '').join(' ').trim()}))"""
 
 # Where focus is drawn: an outline at least 2 px wide that is not transparent, or a box shadow.
 FOCUS_SHOWN = """() => {
@@ -66,7 +68,7 @@ def open_page(ctx, site, staff_page):
     failed: list[str] = []
     page.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
     page.on("requestfailed", lambda r: failed.append(f"failed {r.url}"))
-    resp = page.goto(site.url + staff_page.path)
+    resp = reach(page, site.url, staff_page)
     assert resp is not None and resp.status == staff_page.status, (staff_page.name, resp and resp.status)
     assert staff_page.shows in page.inner_text("main"), staff_page.name
     page.wait_for_load_state("load")
