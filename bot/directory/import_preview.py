@@ -132,10 +132,12 @@ def _edited_here(updated_at: datetime | None, stamp: datetime | None, exported_a
     said = stamp or exported_at
     when = here.astimezone(london()).strftime("%d %b %Y %H:%M")
     if said is None:
-        return f"The file does not say when it was exported; this listing was last changed here on {when}."
+        return f"The file does not say when it was exported; this listing was last changed here on {when}."  # not sent
     if here > said:
         what = "this listing was last changed in the file" if stamp else "the file was exported"
-        return f"Edited here on {when}, after {what} ({said.astimezone(london()).strftime('%d %b %Y %H:%M')})."
+        # Shown to the admin on the preview page, never sent: staff page text stays out of the catalogue.
+        said_at = said.astimezone(london()).strftime("%d %b %Y %H:%M")
+        return f"Edited here on {when}, after {what} ({said_at})."  # not sent
     return None
 
 
