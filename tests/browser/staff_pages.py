@@ -22,6 +22,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from sqlalchemy import select
 
 from bot.db import migrate
+from bot.db.crud import outcomes as outcome_rows
 from bot.db.models import (
     Alert,
     AlertReason,
@@ -43,6 +44,7 @@ from bot.db.models.appointments import Appointment, AppointmentKind, Appointment
 from bot.db.session import session_scope
 from bot.db.types import utcnow
 from bot.seed import seed
+from bot.staff import outcomes
 from bot.staff.accounts import create_staff
 from bot.staff.rasa_api import STAFF_METADATA_KEY
 
@@ -248,6 +250,17 @@ def seed_working_day(url: str) -> Seeded:
         session.add_all(alerts)
         session.flush()
         out.urgent_alert, out.normal_alert, out.resolved_alert = alerts[0].id, alerts[1].id, alerts[3].id
+    with session_scope(url) as session:  # two outcome readings today: the case page's radar and table
+        areas = [area.id for area in outcome_rows.get_instrument(session).active]
+        for stage, base in (("start", 3), ("review", 6)):
+            outcomes.add_reading(
+                session,
+                out.referral,
+                date.today().isoformat(),
+                stage,
+                {a: str(min(10, base + i % 3)) for i, a in enumerate(areas)},
+                out.staff,
+            )
     with session_scope(url) as session:
         out.service = session.execute(select(DirService.id).order_by(DirService.id)).scalars().first()
         out.topic = session.execute(select(KnowledgeAnswer.topic_id).order_by(KnowledgeAnswer.id)).scalars().first()
@@ -279,6 +292,8 @@ def staff_pages(s: Seeded) -> list[StaffPage]:
         StaffPage("cases", kw, "/staff/cases", "Sample Sasha"),
         StaffPage("case", kw, f"/staff/cases/{s.referral}", note),
         StaffPage("case-admin", ad, f"/staff/cases/{s.referral}", "Delete her data"),
+        StaffPage("outcome-reading", kw, f"/staff/cases/{s.referral}/outcomes/new", "Save the reading"),
+        StaffPage("outcome-instrument", ad, "/staff/admin/outcomes", "SAMPLE"),
         StaffPage("case-data", ad, f"/staff/cases/{s.referral}/data", "What we hold"),
         StaffPage("reports", kw, "/staff/reports", "Referrals"),
         StaffPage("reports-filtered", kw, "/staff/reports?from=2020-01-01&borough=Southwark", "Southwark"),
