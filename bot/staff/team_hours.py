@@ -10,8 +10,10 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
+from bot.dates import weekday_name
 from bot.directory.bank_holidays import is_bank_holiday
-from bot.hours import LONG_DAY_NAMES, HoursError, format_time, parse_week, zone
+from bot.hours import HoursError, format_time, parse_week, zone
+from bot.wording import say
 
 
 @lru_cache(maxsize=8)
@@ -56,12 +58,12 @@ def when_in_touch(at: datetime, hours_text: str) -> str:
     """Plain words for when someone will be in touch: "tomorrow after 9:30am", "on Monday after 9:30am"."""
     opening = next_opening(at, hours_text)
     if opening is None:
-        return "as soon as we can"
+        return say("dates.as_soon_as_we_can")
     local_day = at.astimezone(zone()).date()
     if opening.date() == local_day:
-        day = "today"
+        day = say("dates.today")
     elif opening.date() == local_day + timedelta(days=1):
-        day = "tomorrow"
+        day = say("dates.tomorrow")
     else:
-        day = "on " + LONG_DAY_NAMES[opening.weekday()]
-    return f"{day} after {format_time(opening)}"
+        day = say("dates.on_day", day=weekday_name(opening.isoweekday()))
+    return say("dates.after", day=day, clock=format_time(opening))

@@ -104,6 +104,9 @@ SENT_FROM = (
     "bot/safety/",
     "bot/directory/",
     "bot/rasa_components/",
+    "bot/staff/alert_notify.py",
+    "bot/staff/handoff.py",
+    "bot/staff/team_hours.py",
     "bot/dates.py",
     "bot/hours.py",
 )
