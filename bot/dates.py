@@ -37,6 +37,20 @@ _SHORT_WEEKDAYS = (
     "dates.short_saturday",
     "dates.short_sunday",
 )
+_LONG_MONTHS = (
+    "dates.january",
+    "dates.february",
+    "dates.march",
+    "dates.april",
+    "dates.may",
+    "dates.june",
+    "dates.july",
+    "dates.august",
+    "dates.september",
+    "dates.october",
+    "dates.november",
+    "dates.december",
+)
 _SHORT_MONTHS = (
     "dates.short_january",
     "dates.short_february",
@@ -56,6 +70,11 @@ _SHORT_MONTHS = (
 def weekday_name(iso_weekday: int, *, short: bool = False) -> str:
     """Monday (or Mon) for 1, as she reads it."""
     return say((_SHORT_WEEKDAYS if short else _WEEKDAYS)[iso_weekday - 1])
+
+
+def month_name(month: int) -> str:
+    """January for 1, as she reads it."""
+    return say(_LONG_MONTHS[month - 1])
 
 
 def short_month_name(month: int) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from bot.dates import short_month_name
 from bot.db.models import Consent, Referral, ReferralNeed
 from bot.privacy.hooks import DataHooks, Her
 from bot.referrals.parsing import needs_text
@@ -29,7 +30,8 @@ def _summarise(session: Session, her: Her) -> list[str]:
         .all()
     )
     for ref in referrals:
-        made = ref.created_at.date().strftime("%d %b %Y").lstrip("0")
+        made = ref.created_at.date()
+        made_on = say("dates.day_month_year", day=made.day, month=short_month_name(made.month), year=made.year)
         where = ref.borough or ref.postcode or say("privacy.area_not_given")
         needs = needs_text(ref.need_values) or say("privacy.needs_not_chosen")
         pathway = ref.pathway.value
@@ -38,7 +40,7 @@ def _summarise(session: Session, her: Her) -> list[str]:
             say(
                 "privacy.summary_referral",
                 reference=ref.reference,
-                made=made,
+                made=made_on,
                 pathway=said,
                 where=where,
                 needs=needs,

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from sqlalchemy.exc import IntegrityError
 
 from bot.conversation.contact import format_mobile
-from bot.dates import today_london, weekday_name
+from bot.dates import month_name, today_london, weekday_name
 from bot.db.crud import conversations as convo_crud
 from bot.db.crud import referrals as referral_crud
 from bot.db.models import AlertReason, Consent, Need, Pathway, Referral, ReferralNeed, Woman
@@ -129,7 +129,7 @@ def plain_date(value: str | date, today: date | None = None) -> str:
     """ "Tue 1 September" (the year only when it isn't this year), not 2026-09-01."""
     d = date.fromisoformat(value) if isinstance(value, str) else value
     today = today or today_london()
-    weekday, month = weekday_name(d.isoweekday(), short=True), f"{d:%B}"
+    weekday, month = weekday_name(d.isoweekday(), short=True), month_name(d.month)
     if d.year != today.year:
         return say("referral.summary_date_other_year", weekday=weekday, day=d.day, month=month, year=d.year)
     return say("referral.summary_date", weekday=weekday, day=d.day, month=month)
