@@ -10,11 +10,11 @@ import requests
 
 from scripts.triage_report import ROUND_IN_USE, grade_of_parse, load_sets, report_lines, score
 
-# Round 6, measured 2026-12-06 (docs/triage.md) once, blind, with rounds 1-4 in
-# training: danger recall 0.916, distress recognised 0.849, false danger 0.037.
+# Round 7, measured 2026-12-07 (docs/triage.md), never tuned on, with rounds 1-6 in
+# training: danger recall 0.969, distress recognised 0.867, false danger 0.046.
 # Regression floors a little under: the targets (0.98, 0.9, 0.02) are not met.
-FLOORS = {"danger_recall": 0.88, "distress_recognised": 0.81}
-CEILINGS = {"false_danger": 0.055}
+FLOORS = {"danger_recall": 0.94, "distress_recognised": 0.83}
+CEILINGS = {"false_danger": 0.065}
 
 
 # Understanding does not depend on the database: one backend is enough.
