@@ -10,10 +10,10 @@ import requests
 
 from scripts.knowledge_report import DEFAULT_SET, load_set, report_lines, score
 
-# Round 5, 2026-12-07 (docs/knowledge.md), never tuned on, rounds 1-4 in training:
-# 0.874 first, 0.895 in the top two. Regression floors a little under: the issue's
-# targets (0.90, 0.97) are not met yet.
-FLOORS = {"first": 0.845, "top_two": 0.865}
+# Round 5, 2026-12-07 (docs/knowledge.md), never tuned on, rounds 1-2 in training:
+# 0.853 first, 0.878 in the top two. Regression floors a little under (CI trains from
+# scratch): the targets (0.90, 0.97) are not met yet.
+FLOORS = {"first": 0.82, "top_two": 0.85}
 
 
 # Understanding does not depend on the database: one backend is enough.
