@@ -9,7 +9,6 @@ gets the new wording at once (nothing is cached). Audit rows are the caller's
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -20,6 +19,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from bot.db.crud.admin_input import CONTROLS, KEY_RE, InputErrors, one_line
 from bot.db.models import KnowledgeAnswer, KnowledgeAnswerVersion, KnowledgePolice, Staff
 from bot.db.types import utcnow
 
@@ -43,17 +43,11 @@ ALLOWED_NEXT = (
     "/delete_my_data",
     "/stop_texts",
 )
-TOPIC_ID_RE = re.compile(r"[a-z][a-z0-9_]{1,39}")
-# Controls other than a line break would reach her phone as junk (and NUL breaks PostgreSQL).
-_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+TOPIC_ID_RE = KEY_RE
 
 
-class KnowledgeError(ValueError):
-    """The input can't be saved; `errors` says why, one message each (nothing saved)."""
-
-    def __init__(self, errors: list[str]):
-        super().__init__("; ".join(errors))
-        self.errors = errors
+class KnowledgeError(InputErrors):
+    """An answer can't be saved; `errors` says why, one message each (nothing saved)."""
 
 
 class EditConflict(KnowledgeError):
@@ -110,7 +104,7 @@ def _steps(next_steps: Iterable) -> list[tuple[str, str]]:
         if isinstance(step, dict):
             step = (step.get("title"), step.get("payload"))
         title, payload = step
-        out.append((" ".join(_CONTROLS.sub(" ", str(title or "")).split()), str(payload or "").strip()))
+        out.append((one_line(title), str(payload or "").strip()))
     return out
 
 
@@ -120,12 +114,12 @@ def clean_wording(title: str, text: str, next_steps: Iterable) -> tuple[str, str
     next_steps: (title, payload) pairs or {"title", "payload"} dicts; blank pairs are skipped.
     """
     errors: list[str] = []
-    title = " ".join(_CONTROLS.sub(" ", title or "").split())
+    title = one_line(title)
     if not title:
         errors.append("Give the answer a title (what the question is about).")
     elif len(title) > MAX_TITLE_CHARS:
         errors.append(f"The title is {len(title)} characters long; it can be at most {MAX_TITLE_CHARS}.")
-    text = _CONTROLS.sub(" ", (text or "").replace("\r\n", "\n").replace("\r", "\n")).strip()
+    text = CONTROLS.sub(" ", (text or "").replace("\r\n", "\n").replace("\r", "\n")).strip()
     if not text:
         errors.append("Write the answer: it can't be empty.")
     elif len(text) > MAX_ANSWER_CHARS:

@@ -8,7 +8,6 @@ caller's (bot/staff/outcomes.py), written in the same unit of work.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -16,6 +15,7 @@ from datetime import date, datetime
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from bot.db.crud.admin_input import KEY_RE, InputErrors, one_line
 from bot.db.models import Need, Referral, Staff
 from bot.db.models.outcomes import OutcomeArea, OutcomeInstrument, OutcomeReading, ReadingSource, ReadingStage
 
@@ -25,16 +25,10 @@ MAX_NAME = 120
 MAX_AREA_NAME = 60
 MAX_QUESTION = 240  # one text message with the scale's short reminder, when she answers by SMS
 MAX_SCALE = 400
-KEY_RE = re.compile(r"[a-z][a-z0-9_]{1,39}")
-_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
-class InstrumentError(ValueError):
+class InstrumentError(InputErrors):
     """The instrument can't be saved; `errors` says why, one message each (nothing saved)."""
-
-    def __init__(self, errors: list[str]):
-        super().__init__("; ".join(errors))
-        self.errors = errors
 
 
 @dataclass(frozen=True)
@@ -76,10 +70,6 @@ class Reading:
 # --- The instrument ---------------------------------------------------------------------
 
 
-def _line(value) -> str:
-    return " ".join(_CONTROLS.sub(" ", str(value or "")).split())
-
-
 def clean_spec(spec: Mapping) -> dict:
     """An instrument as it will be saved, or InstrumentError with every problem.
 
@@ -87,18 +77,18 @@ def clean_spec(spec: Mapping) -> dict:
     "need" (optional), "retired" (optional)}]} -- the shape of bot/staff/outcomes_sample.yml.
     """
     errors: list[str] = []
-    name = _line(spec.get("name"))
+    name = one_line(spec.get("name"))
     if not name or len(name) > MAX_NAME:
         errors.append(f"Give the instrument a name of at most {MAX_NAME} characters.")
-    scale = _line(spec.get("scale"))
+    scale = one_line(spec.get("scale"))
     if not scale or len(scale) > MAX_SCALE:
         errors.append(f"Write the scale text (what 1 and 10 mean), at most {MAX_SCALE} characters.")
     areas, keys = [], set()
     raw_areas = spec.get("areas")
     for n, raw in enumerate(raw_areas if isinstance(raw_areas, list) else [], start=1):
         raw = raw if isinstance(raw, Mapping) else {}
-        key, label, question = _line(raw.get("key")), _line(raw.get("name")), _line(raw.get("question"))
-        need = _line(raw.get("need")) or None
+        key, label, question = one_line(raw.get("key")), one_line(raw.get("name")), one_line(raw.get("question"))
+        need = one_line(raw.get("need")) or None
         if not KEY_RE.fullmatch(key):
             errors.append(f"Area {n}: its key must be 2-40 lower-case letters, digits or _, starting with a letter.")
         elif key in keys:
