@@ -72,8 +72,9 @@ def _load(language: str) -> dict[str, Template]:
     return found
 
 
-def languages() -> list[str]:
-    return sorted(p.name for p in HERE.iterdir() if p.is_dir() and (p / "core.yml").exists())
+@cache  # read once, like the catalogues: template() asks on every non-English text
+def languages() -> tuple[str, ...]:
+    return tuple(sorted(p.name for p in HERE.iterdir() if p.is_dir() and (p / "core.yml").exists()))
 
 
 def catalogue(language: str = DEFAULT_LANGUAGE) -> dict[str, Template]:
