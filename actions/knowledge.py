@@ -17,9 +17,11 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.db.crud.knowledge import Answer, live_answer
+from bot.db.crud.knowledge_translations import in_language
 from bot.db.session import run_db, session_scope
 from bot.knowledge import RETRIEVAL_INTENT
 from bot.wording import buttons, say
+from bot.wording.catalogue import current_language
 
 logger = logging.getLogger(__name__)
 
@@ -68,10 +70,10 @@ def decide(message: dict, offer_only: bool = False) -> tuple[bool, list[str]]:
     return False, [topic for topic, _ in ranking[:2]]
 
 
-def _answers(topic_ids: list[str]) -> dict[str, Answer]:
+def _answers(topic_ids: list[str], language: str) -> dict[str, Answer]:
     with session_scope() as session:
         found = {topic: live_answer(session, topic) for topic in topic_ids}
-    return {topic: answer for topic, answer in found.items() if answer}
+        return {topic: in_language(session, answer, language) for topic, answer in found.items() if answer}
 
 
 async def answer_question(
@@ -85,7 +87,7 @@ async def answer_question(
     """
     sure, wanted = decide(tracker.latest_message or {}, offer_only)
     try:
-        answers = await run_db(_answers, wanted) if wanted else {}
+        answers = await run_db(_answers, wanted, current_language()) if wanted else {}
     except Exception:
         logger.exception("knowledge answers could not be read")
         answers = {}

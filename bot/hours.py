@@ -27,6 +27,7 @@ from zoneinfo import ZoneInfo
 
 from bot.dates import london
 from bot.wording import say
+from bot.wording.languages import language
 
 # The names in week text (read and written back by parse_week and format_week), not her words:
 # those are bot.dates.weekday_name.
@@ -184,6 +185,8 @@ def format_time(moment: time | datetime, *, noon: str | None = None) -> str:
     """
     if isinstance(moment, datetime):
         moment = moment.astimezone(zone()).time() if moment.tzinfo else moment.time()
+    if language().clock == "24h":  # her language writes "14:00"
+        return say("dates.clock_24", hour=moment.hour, minutes=f"{moment.minute:02d}")
     if moment.hour == 0 and moment.minute == 0:
         return say("dates.midnight")
     if moment.hour == 12 and moment.minute == 0:

@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from bot.appointments.seed import seed_slots
 from bot.db.crud.knowledge import seed_answers
+from bot.db.crud.knowledge_translations import seed_translations
 from bot.db.models import Centre, CoverageBorough, Staff, StaffRole
 from bot.db.session import session_scope
 from bot.directory.seed import seed_directory
@@ -108,6 +109,7 @@ def seed(url: str | None = None) -> None:
             )
         # Not SAMPLE: the assistant's answers, loaded once from answers.yml (admins keep them after).
         seed_answers(session)
+        seed_translations(session)  # the same answers in our other languages (answers.<code>.yml)
         # SAMPLE outcome instrument (our own wording, not a licensed one), only when there is none.
         seed_outcome_instrument(session)
     seed_directory(url)  # SAMPLE service listings

@@ -56,7 +56,7 @@ class ActionAskApptChoice(Action):
             dispatcher.utter_message(text=texts.no_slot(None))
             return events
         dispatcher.utter_message(
-            text=f"{note}\n{texts.PICK_HINT}",
+            text=f"{note}\n{say('appointments.pick_hint')}",
             buttons=[{"title": v.label, "payload": f"slot {v.id}"} for v in views],
         )
         return events + [SlotSet("appt_offer", [str(v.id) for v in views])]

@@ -48,7 +48,7 @@ async def confirm(value: Any, dispatcher: CollectingDispatcher, tracker: Tracker
         return {"appt_confirm": None}
     who, kind, moving_id = await offers.booking_context(tracker)
     if who is None:
-        dispatcher.utter_message(text=texts.NO_RECORD)
+        dispatcher.utter_message(text=texts.no_record())
         return {"appt_confirm": None, "appt_outcome": "no_record"}
     discreet = bool(tracker.get_slot("appt_discreet"))
     target_id = int(tracker.get_slot("appt_target")) if tracker.get_slot("appt_target") else None

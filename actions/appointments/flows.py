@@ -69,7 +69,7 @@ async def find_who(dispatcher: CollectingDispatcher, tracker: Tracker, quiet: bo
         dispatcher.utter_message(text=say("appointments.unavailable"))
         return None
     if who is None and not quiet:
-        dispatcher.utter_message(text=texts.NO_RECORD)
+        dispatcher.utter_message(text=texts.no_record())
     return who
 
 

@@ -177,7 +177,7 @@ class ValidateAppointmentForm(GuidedFormValidation):
         offered = offers.ids(tracker.get_slot("appt_offer"))
         who, kind, moving_id = await offers.booking_context(tracker)
         if who is None or kind is None:
-            dispatcher.utter_message(text=texts.NO_RECORD)
+            dispatcher.utter_message(text=texts.no_record())
             return {"appt_choice": None, "appt_outcome": "no_record"}
         slot_id = parse_slot_payload(text)
         if slot_id is None and (index := parse_choice(text, len(offered))) is not None:

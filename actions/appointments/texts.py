@@ -28,6 +28,10 @@ PICK_HINT = say("appointments.pick_hint")
 NO_RECORD = say("appointments.no_record", reference_example=f"{get_settings().reference_prefix}-7K3D9X")
 
 
+def no_record() -> str:
+    return say("appointments.no_record", reference_example=f"{get_settings().reference_prefix}-7K3D9X")
+
+
 def place(view: SlotView, discreet: bool = False) -> str:
     return view.street if discreet else view.place
 

@@ -11,7 +11,6 @@ the answer is for: phone, code, confirm, then done / cancelled / failed.
 from __future__ import annotations
 
 import logging
-import re
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -21,7 +20,6 @@ from rasa_sdk.types import DomainDict
 
 from actions.common import channel_of, latest_intent
 from actions.data_rights import reach
-from actions.referral.answer_checks import ACKNOWLEDGE
 from bot.conversation.answers import detect_control
 from bot.conversation.contact import discloses, neutral_times, normalise_mobile
 from bot.db.models import AlertReason
@@ -35,11 +33,11 @@ from bot.referrals.identity import woman_for, woman_id_in_chat
 from bot.settings import get_settings
 from bot.staff.alert_notify import raise_and_notify
 from bot.wording import say
+from bot.wording.languages import reply_word_kind
 
 logger = logging.getLogger(__name__)
 
 SLOTS = ("dr_kind", "dr_stage", "dr_reply", "dr_woman", "dr_proof", "dr_tries")
-_CONFIRM = re.compile(r"^\W*delete\W*$", re.I)
 
 
 def _reset() -> list[dict[str, Any]]:
@@ -161,7 +159,7 @@ class ValidateDataRightsForm(FormValidationAction):
             dispatcher.utter_message(text=say("data_rights.code_wrong"))
             return {"dr_reply": None, "dr_tries": tries + 1}
         # confirm
-        if _CONFIRM.match(text):
+        if reply_word_kind(text) == "delete":  # DELETE, USUN, STERGE...: the word her text showed
             return {"dr_stage": "done", "dr_reply": "done"}
         return {"dr_stage": "cancelled", "dr_reply": "cancelled"}
 
@@ -184,7 +182,7 @@ class ValidateDataRightsForm(FormValidationAction):
         if stage == "time":
             times = neutral_times(text)
             if discloses(text):
-                dispatcher.utter_message(text=ACKNOWLEDGE)
+                dispatcher.utter_message(text=say("referral.disclosure_acknowledged"))
             contact = reach.Contact(
                 tracker.get_slot("dr_proof"),
                 "mobile" if normalise_mobile(tracker.get_slot("dr_proof") or "") else "email",
@@ -211,7 +209,7 @@ class ValidateDataRightsForm(FormValidationAction):
         contact = reach.read_contact(text)
         if contact is not None:
             if discloses(text):
-                dispatcher.utter_message(text=ACKNOWLEDGE)
+                dispatcher.utter_message(text=say("referral.disclosure_acknowledged"))
             if contact.times is None:
                 # Kept in the form until the time comes (this chat only), then with the alert.
                 return {"dr_stage": "time", "dr_reply": None, "dr_proof": contact.contact}

@@ -70,6 +70,7 @@ def draft_from(tracker: Tracker) -> ReferralDraft:
         caution_date=date.fromisoformat(caution_date) if caution_date else None,
         police_reference=_value(s("police_reference")),
         needs=list(s("need_list") or []),
+        language=s("language") if s("language") not in (None, "en") else None,
     )
 
 

@@ -120,7 +120,7 @@ def answer_search(
     result.national = nationals[:3]
     fallback = result.broader + result.national
     if dev_mode() and any(h.listing.is_sample for h in fallback):
-        text = render.SAMPLE_NOTE + text
+        text = say("services.sample_note") + text
     moment = now()
     if sms:
         reply_key = {0: "services.fallback_reply_talk", 1: "services.fallback_reply_one"}
@@ -168,7 +168,7 @@ def answer_details(
     sms = render.is_sms(channel_of(tracker))
     text = render.details_text(listing, now(), sms=sms)
     if dev_mode() and listing.is_sample:
-        text = render.SAMPLE_NOTE + text
+        text = say("services.sample_note") + text
     if sms:
         dispatcher.utter_message(text=text)
         return []

@@ -120,7 +120,7 @@ def page_messages(
 
     `remaining` counts results after this page (for "more").
     """
-    note = SAMPLE_NOTE if sample else ""
+    note = say("services.sample_note") if sample else ""
     if is_sms(channel):
         options = numbers_or([str(i + 1) for i in range(len(hits))])
         footer = say("services.sms_pick_more" if remaining else "services.sms_pick", options=options)

@@ -27,6 +27,7 @@ from bot.appointments.time_words import (
     coming,
     read_date,
     roll_forward,
+    in_english,
     take_clock,
     week_start,
     weekday_of,
@@ -68,7 +69,7 @@ _NUMBER_WORDS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "a couple of
 
 def parse_preference(text: str | None, today: date) -> Preference:
     """Read a request for a day and time. Never raises; unknown words are ignored."""
-    t = " " + re.sub(r"\s+", " ", (text or "").lower()).replace("’", "'") + " "
+    t = " " + re.sub(r"\s+", " ", in_english(text or "").lower()).replace("’", "'") + " "
     not_weekdays: set[int] = set()
     not_parts: set[str] = set()
     after = before = None

@@ -50,6 +50,7 @@ from bot.messaging.outbox import cancel_pending, enqueue
 from bot.privacy import shared_numbers
 from bot.settings import get_settings
 from bot.wording import say
+from bot.wording.catalogue import using_language
 from bot.wording.discreet import say_discreet
 
 QUIET_MARGIN = timedelta(minutes=30)
@@ -180,6 +181,11 @@ def discreet_for(woman: Woman) -> bool:
 
 
 def reminder_text(appointment: Appointment, woman: Woman, sent_at: datetime) -> str:
+    with using_language(woman.language):  # hers, whichever process sends it
+        return _reminder_text(appointment, woman, sent_at)
+
+
+def _reminder_text(appointment: Appointment, woman: Woman, sent_at: datetime) -> str:
     slot = appointment.slot
     centre = slot.centre
     name = woman.preferred_name
@@ -207,6 +213,11 @@ def reminder_text(appointment: Appointment, woman: Woman, sent_at: datetime) -> 
 
 
 def missed_text(appointment: Appointment, woman: Woman) -> str:
+    with using_language(woman.language):
+        return _missed_text(appointment, woman)
+
+
+def _missed_text(appointment: Appointment, woman: Woman) -> str:
     slot = appointment.slot
     name = woman.preferred_name
     day = formatting.day(slot.starts_at)

@@ -11,6 +11,12 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time, timedelta
 
+from dateparser.conf import settings as dateparser_settings
+from dateparser.languages import default_loader
+
+from bot.wording.catalogue import DEFAULT_LANGUAGE, current_language
+from bot.wording.languages import language
+
 WEEKDAYS = {
     "monday": 1,
     "mon": 1,
@@ -150,3 +156,32 @@ def take_clock(t: str) -> tuple[time | None, str]:
         if at:
             return at, t.replace(m[0], " ", 1)
     return None, t
+
+
+# "in 1 day" is how dateparser's translation says "tomorrow".
+_RELATIVE = ((re.compile(r"\bin 1 day\b"), "tomorrow"), (re.compile(r"\bin 2 day\b"), "in 2 days"))
+
+
+def in_english(text: str) -> str:
+    """Her words about days and times, in the English this module reads, when she writes
+    in another of our languages: the language's own time words (bot/wording/<code>/_language.yml
+    time_words: "rano" -> morning), then dateparser's CLDR-based dictionaries for day and
+    month names and digits ("wtorek" -> tuesday, "১০" -> 10). Other words stay as they are."""
+    code = current_language()
+    if code == DEFAULT_LANGUAGE or not text:
+        return text
+    t = text.casefold()
+    for native, english in sorted(language(code).time_words.items(), key=lambda kv: -len(kv[0])):
+        t = re.sub(rf"(?<!\w){re.escape(native)}(?!\w)", f" {english} ", t)
+    try:
+        t = default_loader.get_locale(code).translate(t, keep_formatting=True, settings=dateparser_settings)
+    except Exception:  # noqa: BLE001 - a language dateparser lacks: her own words above still count
+        pass
+    for pattern, english in _RELATIVE:
+        t = pattern.sub(english, t)
+    t = re.sub(r"(\d)([^\x00-\x7f]+)", r"\1 o'clock ", t)  # "10টা" (ten o'clock): the number, then the word
+    # Languages that put "next" after its noun (Arabic "الأسبوع القادم": "week next").
+    t = re.sub(rf"\b(week|{WEEKDAY_PATTERN})\s+next\b", r"next \1", t)
+    # ... and "after" / "before" after the time (Urdu "10 بجے کے بعد", Turkish "10'dan sonra").
+    t = re.sub(r"\b(\d{1,2}(?:[:.]\d{2})?(?:\s*o'clock)?)\W*(?:\s+\S{1,3})?\s+(after|before)\b", r"\2 \1", t)
+    return re.sub(r"\s+", " ", t).strip()

@@ -17,19 +17,21 @@ from sqlalchemy import select
 from bot.db.crud.conversations import woman_id_for
 from bot.db.models import AlertReason, Conversation
 from bot.db.session import run_db, session_scope
-from bot.safety.crisis import CRISIS_REPLY, mentions_crisis
+from bot.safety.crisis import mentions_crisis
 from bot.staff.alert_notify import raise_and_notify
+from bot.wording import say
 
 logger = logging.getLogger(__name__)
 
 
-def _paused_then_alert(sender_id: str, channel: str | None) -> bool:
+def _paused_then_alert(sender_id: str, channel: str | None) -> tuple[bool, str | None]:
+    """Whether a person has the conversation (then the alert is raised), and its language."""
     with session_scope() as session:
-        paused = session.execute(
-            select(Conversation.paused).where(Conversation.sender_id == sender_id)
-        ).scalar_one_or_none()
-        if not paused:
-            return False
+        row = session.execute(
+            select(Conversation.paused, Conversation.language).where(Conversation.sender_id == sender_id)
+        ).first()
+        if row is None or not row.paused:
+            return False, None
         raise_and_notify(
             session,
             AlertReason.CRISIS,
@@ -37,18 +39,19 @@ def _paused_then_alert(sender_id: str, channel: str | None) -> bool:
             channel=channel,
             woman_id=woman_id_for(session, sender_id),
         )
-        return True
+        return True, row.language
 
 
 async def answer_crisis_during_handoff(message: UserMessage) -> bool:
     """Send the crisis reply if the conversation is paused and she mentions danger."""
     if not mentions_crisis(message.text):
         return False
+    language = None
     try:
-        paused = await run_db(_paused_then_alert, message.sender_id, message.input_channel)
+        paused, language = await run_db(_paused_then_alert, message.sender_id, message.input_channel)
     except Exception:
         logger.exception("handoff crisis check failed; sending the numbers anyway")
         paused = True  # when unsure, the numbers are the safe answer
     if paused:
-        await message.output_channel.send_text_message(message.sender_id, CRISIS_REPLY)
+        await message.output_channel.send_text_message(message.sender_id, say("utter_crisis", language))
     return paused

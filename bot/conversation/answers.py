@@ -7,13 +7,18 @@ be read, and the question is asked again kindly.
 from __future__ import annotations
 
 import re
+import unicodedata
+
+from bot.wording.catalogue import current_language
+from bot.wording.languages import language
 
 MAX_ANSWER = 500
 
 
 def clean(text: str | None) -> str:
-    """Drop control characters and squash spaces; cap the length."""
-    text = (text or "")[:MAX_ANSWER]
+    """Drop control characters and squash spaces; cap the length; one Unicode form (NFC),
+    so a letter typed as one character or as two matches the same words."""
+    text = unicodedata.normalize("NFC", (text or "")[:MAX_ANSWER])
     text = "".join(ch for ch in text if ch.isprintable() or ch in " \t")
     return re.sub(r"\s+", " ", text).strip()
 
@@ -120,6 +125,9 @@ def parse_yes_no(text: str | None, intent: str | None = None) -> bool | None:
     if intent == "deny":
         return False
     t = _plain(text)
+    own = _own_yes_no(t)
+    if own is not None:
+        return own
     if _NO.match(t):
         return False
     if _YES.match(t):
@@ -127,10 +135,31 @@ def parse_yes_no(text: str | None, intent: str | None = None) -> bool | None:
     return None
 
 
+def _own_yes_no(t: str) -> bool | None:
+    """Her language's own yes and no first, longest first: Polish "no tak" is yes, though
+    English reads its "no"; Arabic "لا بأس" (no problem) is yes, though it starts with "لا"."""
+    code = current_language()
+    if code == "en":
+        return None
+    words = language(code).answer_words
+    found = [(w, True) for w in words.get("yes", ())] + [(w, False) for w in words.get("no", ())]
+    for word, value in sorted(found, key=lambda f: -len(f[0])):
+        if t == word or (t.startswith(word) and not t[len(word)].isalnum() and t[len(word)] != "'"):
+            return value
+    return None
+
+
 def yes_no_word(text: str | None) -> bool | None:
     """True or False only when her whole answer is a yes or a no word: where
     any other words must go on as she wrote them."""
     t = _plain(text).strip(" .!?")
+    code = current_language()
+    if code != "en":
+        words = language(code).answer_words
+        if t in words.get("yes", ()):
+            return True
+        if t in words.get("no", ()):
+            return False
     if _NO.fullmatch(t):
         return False
     if _YES.fullmatch(t):
@@ -158,6 +187,12 @@ CONTROL_INTENTS = {"skip": "skip", "go_back": "back", "stop_form": "stop", "chan
 def detect_control(text: str | None) -> str | None:
     """'skip', 'back', 'stop', 'change' or None."""
     t = clean(text).lower().strip(" .!")
+    # Her language's own words first (bot/wording/<code>/_language.yml answer_words): one
+    # language's words never decide another's answers ("claro" is yes in Spanish only).
+    theirs = language().answer_words
+    for kind in ("skip", "back", "stop", "change"):
+        if t in theirs.get(kind, ()):
+            return kind
     if _SKIP.match(t):
         return "skip"
     if _BACK.match(t):

@@ -11,6 +11,7 @@ import re
 import phonenumbers
 
 from bot.conversation.answers import clean
+from bot.wording.languages import language
 
 # --- Mobile numbers ---------------------------------------------------------------
 
@@ -82,6 +83,8 @@ _OTHER_NUMBER = re.compile(r"\b(not|another|different|new|other|don'?t|dont|wron
 def says_this_number(text: str | None) -> bool:
     """ "this one", "this number", "the one I'm texting from": her texting number."""
     t = clean(text).lower().strip(" .!")
+    if t in language().answer_words.get("this_number", ()):  # "ten numer", "este número"...
+        return True
     return bool(_THIS_NUMBER.search(t)) and not _OTHER_NUMBER.search(t)
 
 

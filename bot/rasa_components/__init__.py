@@ -17,6 +17,8 @@ fixes to Rasa itself, each tested to behave as Rasa's own code:
 - messages are understood on a thread of their own, so other conversations
   move meanwhile, and those that arrive together are understood in one run
   of the pipeline (parse_thread.py);
+- the turn's language is set first, from her choice or a message clearly
+  in one of our languages, and offered once (language_turn.py);
 - distress gets its gentle line before the turn's answer, and the form
   takes nothing from a message that is about her safety (triage_turn.py);
 - action calls reuse one connection and send the history from her previous
@@ -31,6 +33,7 @@ from bot.rasa_components import (
     bounded_input,
     event_lookup,
     graph_runner,
+    language_turn,
     parse_thread,
     triage_turn,
 )
@@ -43,3 +46,4 @@ event_lookup.install()
 graph_runner.install()
 parse_thread.install()
 triage_turn.install()
+language_turn.install()  # after triage_turn: it wraps it, so the language is set first

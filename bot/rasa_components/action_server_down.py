@@ -58,7 +58,7 @@ def install() -> None:
             if _first_time_this_turn(
                 tracker.sender_id, tracker.latest_message.message_id if tracker.latest_message else None
             ):
-                await output_channel.send_response(tracker.sender_id, {"text": TEXT})
+                await output_channel.send_response(tracker.sender_id, {"text": say("channels.action_server_down")})
             raise
 
     run._elpis_wrapped = True  # type: ignore[attr-defined]

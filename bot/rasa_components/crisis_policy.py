@@ -47,7 +47,7 @@ UTTER_CRISIS = "utter_crisis"
 ACTION_CRISIS_ALERT = "action_crisis_alert"
 UTTER_ASK_SAFE_NOW = "utter_ask_safe_now"
 UTTER_GLAD_SAFE = "utter_glad_safe"
-CRISIS_POLICY_PRIORITY = 7  # RulePolicy is 6
+CRISIS_POLICY_PRIORITY = 8  # RulePolicy is 6, LanguagePolicy 7
 # "Is someone coming?" is about the crisis for this many of her messages after
 # the crisis answer, and this long: later it is an ordinary question.
 AFTER_CRISIS_TURNS = 3
@@ -171,14 +171,14 @@ class CrisisPolicy(Policy):
         if turn in (FOLLOW_UP, NOT_YET):
             return _crisis_action(tracker, domain)
         if turn == CARRY_ON and _form_question(tracker, domain):
-            return _sequence(tracker, domain, [], resume_form=True)
+            return turn_sequence(tracker, domain, [], resume_form=True)
         if answer is SafetyAnswer.SAFE:
-            return _sequence(tracker, domain, [UTTER_GLAD_SAFE], resume_form=True)
+            return turn_sequence(tracker, domain, [UTTER_GLAD_SAFE], resume_form=True)
         grade = grade_of(message.parse_data)
         if grade is Grade.UNSURE:
-            return _sequence(tracker, domain, [UTTER_ASK_SAFE_NOW], resume_form=False)
+            return turn_sequence(tracker, domain, [UTTER_ASK_SAFE_NOW], resume_form=False)
         if grade is Grade.DISTRESS and (message.intent or {}).get("name") == DISTRESS_INTENT:
-            return _sequence(tracker, domain, [], resume_form=True)
+            return turn_sequence(tracker, domain, [], resume_form=True)
         return None
 
     def predict_action_probabilities(
@@ -204,7 +204,7 @@ def _crisis_action(tracker: DialogueStateTracker, domain: Domain) -> Optional[st
         return ACTION_CRISIS_ALERT
     if done == [ACTION_CRISIS_ALERT]:
         return ACTION_LISTEN_NAME if _bot_spoke_after_last_action(tracker) else UTTER_CRISIS
-    return _sequence(tracker, domain, [ACTION_CRISIS_ALERT, UTTER_CRISIS], resume_form=True)
+    return turn_sequence(tracker, domain, [ACTION_CRISIS_ALERT, UTTER_CRISIS], resume_form=True)
 
 
 def _form_question(tracker: DialogueStateTracker, domain: Domain) -> Optional[str]:
@@ -221,7 +221,7 @@ def _bot_spoke_after_last_action(tracker: DialogueStateTracker) -> bool:
     return False
 
 
-def _sequence(tracker: DialogueStateTracker, domain: Domain, steps: List[str], resume_form: bool) -> Optional[str]:
+def turn_sequence(tracker: DialogueStateTracker, domain: Domain, steps: List[str], resume_form: bool) -> Optional[str]:
     """The next of `steps` this turn, then the active form's question, then listen.
 
     Only the turn's own sequence counts: any other action already run means

@@ -40,6 +40,7 @@ class ReferralDraft:
     police_reference: str | None = None
     needs: list[str] = field(default_factory=list)
     police_outcome: str | None = None  # PoliceOutcome value, or None (no police contact named)
+    language: str | None = None  # the conversation's, when not English
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,7 @@ def submit_referral(draft: ReferralDraft, url: str | None = None) -> SubmittedRe
                     safe_to_text=draft.safe_to_text,
                     safe_to_call=draft.safe_to_call,
                     safe_times=draft.safe_times,
+                    language=draft.language,
                 )
                 session.add(woman)
                 session.flush()

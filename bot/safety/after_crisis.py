@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from bot.conversation.answers import parse_yes_no
-from bot.safety.crisis import CRISIS_REPLY, _danger_text, _fold
+from bot.safety.crisis import _danger_text, _fold
 from bot.safety.triage import NOT_A_YES_HERE
 from bot.staff.team_hours import is_open, when_in_touch
 from bot.wording import say
@@ -111,7 +111,7 @@ _REPLY_KEYS = {
 
 def _reply(kind: Kind, kinds: set[Kind]) -> str:
     if kind == Kind.VIOLENCE:  # the fixed reply as it always was (999, 55, the helpline, and Samaritans)
-        return CRISIS_REPLY
+        return say("utter_crisis")
     keys = _REPLY_KEYS[kind]
     if Kind.VIOLENCE in kinds:  # the fixed reply already says 55 and Samaritans
         keys = keys[:1]
@@ -123,7 +123,7 @@ def danger_reply(kinds: Iterable[Kind]) -> str:
     present = set(kinds)
     ordered = [k for k in Kind if k in present]
     if not ordered:
-        return CRISIS_REPLY
+        return say("utter_crisis")
     parts = [_reply(k, present) for k in ordered]
     if Kind.OVERDOSE in present and not {Kind.SUICIDE, Kind.VIOLENCE} & present:
         parts.append(say("crisis.samaritans_when_you_can"))

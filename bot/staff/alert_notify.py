@@ -46,9 +46,16 @@ from bot.db.types import utcnow
 from bot.messaging.outbox import enqueue
 from bot.settings import get_settings
 from bot.staff.accounts import active_admins, on_duty_staff
-from bot.wording import say
+from bot.wording import say as _say_to_her
 
 NEW, ESCALATED = "new", "escalated"
+STAFF_LANGUAGE = "en"  # staff texts stay in the team's language, whatever hers is
+
+
+def say(key: str, /, **values: object) -> str:
+    return _say_to_her(key, STAFF_LANGUAGE, **values)
+
+
 # Kept as a name for the tests that compare the texts sent with it.
 WORSE_TEXT = say("alerts.worse")
 # A person just told by someone else is looked at again this many times

@@ -10,15 +10,22 @@ each language is complete).
 from __future__ import annotations
 
 import string
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import yaml
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_LANGUAGE = "en"
+# The language of the conversation being answered: set once per turn (the Rasa
+# process's turn hook, the action server's dispatch) or per text (the worker), so
+# code deep down asks say(key) and gets her language without passing it along.
+_current: ContextVar[str] = ContextVar("elpis_language", default=DEFAULT_LANGUAGE)
 
 
 @dataclass(frozen=True)
@@ -28,6 +35,8 @@ class Template:
     text: str
     discreet: bool = False
     buttons: tuple[tuple[str, str], ...] = ()  # (title, payload)
+    written_by: str | None = None
+    checked_by: str | None = None
 
     @property
     def placeholders(self) -> frozenset[str]:
@@ -45,16 +54,25 @@ def placeholders(text: str) -> frozenset[str]:
     return frozenset(field for _, field, _, _ in string.Formatter().parse(text) if field)
 
 
-def _entry(key: str, language: str, raw: Any, source: Path) -> Template:
+def _entry(key: str, language: str, raw: Any, source: Path, provenance: dict[str, Any]) -> Template:
     if isinstance(raw, str):
-        return Template(key, language, raw)
+        raw = {"text": raw}
     if not isinstance(raw, dict) or not isinstance(raw.get("text"), str):
         raise ValueError(f"{source}: {key} needs a text")
-    unknown = set(raw) - {"text", "discreet", "buttons"}
+    unknown = set(raw) - {"text", "discreet", "buttons", "written_by", "checked_by"}
     if unknown:
         raise ValueError(f"{source}: {key} has unknown fields {sorted(unknown)}")
     buttons = tuple((str(b["title"]), str(b["payload"])) for b in raw.get("buttons") or ())
-    return Template(key, language, raw["text"], bool(raw.get("discreet", False)), buttons)
+    # Who wrote and who checked an entry: its own fields, else its file's `_provenance`.
+    return Template(
+        key,
+        language,
+        raw["text"],
+        bool(raw.get("discreet", False)),
+        buttons,
+        raw.get("written_by", provenance.get("written_by")),
+        raw.get("checked_by", provenance.get("checked_by")),
+    )
 
 
 @cache
@@ -63,12 +81,13 @@ def _load(language: str) -> dict[str, Template]:
     if not folder.is_dir():
         raise LookupError(f"no wording catalogue for {language!r}")
     found: dict[str, Template] = {}
-    for path in sorted(folder.glob("*.yml")):
+    for path in sorted(folder.glob("[!_]*.yml")):  # _language.yml holds facts, not sentences
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        provenance = data.pop("_provenance", None) or {}
         for key, raw in data.items():
             if key in found:
                 raise ValueError(f"{path}: {key} is also in another file")
-            found[key] = _entry(key, language, raw, path)
+            found[key] = _entry(key, language, raw, path, provenance)
     return found
 
 
@@ -81,14 +100,62 @@ def catalogue(language: str = DEFAULT_LANGUAGE) -> dict[str, Template]:
     return _load(language)
 
 
+def current_language() -> str:
+    return _current.get()
+
+
+def set_language(language: str | None) -> str:
+    """Make `language` (a catalogue's code, else English) this turn's language; returns it."""
+    language = language if language in languages() else DEFAULT_LANGUAGE
+    _current.set(language)
+    return language
+
+
+@contextmanager
+def using_language(language: str | None) -> Iterator[str]:
+    token = _current.set(language if language in languages() else DEFAULT_LANGUAGE)
+    try:
+        yield _current.get()
+    finally:
+        _current.reset(token)
+
+
+# Staff corrections of a text (bot/db/crud/wording.py), looked up by (language, key):
+# a function the process registers at start, so this layer needs no database.
+_corrections: Callable[[], dict[tuple[str, str], Correction]] | None = None
+
+
+@dataclass(frozen=True)
+class Correction:
+    text: str
+    written_by: str | None
+    button_titles: tuple[str, ...] = ()
+
+
+def use_corrections(source: Callable[[], dict[tuple[str, str], Correction]] | None) -> None:
+    global _corrections
+    _corrections = source
+
+
+def _corrected(found: Template) -> Template:
+    if _corrections is None:
+        return found
+    fix = _corrections().get((found.language, found.key))
+    if fix is None:
+        return found
+    titles = fix.button_titles or tuple(t for t, _ in found.buttons)
+    buttons = tuple((t, p) for t, (_, p) in zip(titles, found.buttons))
+    return replace(found, text=fix.text, buttons=buttons, written_by=fix.written_by, checked_by=None)
+
+
 def template(key: str, language: str | None = None) -> Template:
-    language = language or DEFAULT_LANGUAGE
+    language = language or _current.get()
     if language != DEFAULT_LANGUAGE and language in languages():
         found = _load(language).get(key)
         if found is not None:
-            return found
+            return _corrected(found)
     try:
-        return _load(DEFAULT_LANGUAGE)[key]
+        return _corrected(_load(DEFAULT_LANGUAGE)[key])
     except KeyError:
         raise KeyError(f"no wording {key!r} in the catalogue") from None
 

@@ -56,7 +56,7 @@ LAYERS = {
 RANK = {ENTRY: 2, FEATURE: 1, BASE: 0}
 # What each base unit may import besides itself.
 BASE_MAY_IMPORT = {
-    "bot.db": {"bot.settings"},
+    "bot.db": {"bot.settings", "bot.wording"},  # staff corrections of the catalogue are checked against it
     "bot.settings": {"bot.logging_config"},
     "bot.logging_config": set(),
     "bot.wording": set(),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.db.models import Conversation
+from bot.db.models import Conversation, Woman
 from bot.db.types import utcnow
 
 
@@ -24,3 +24,17 @@ def woman_id_for(session: Session, sender_id: str) -> int | None:
     return session.execute(
         select(Conversation.woman_id).where(Conversation.sender_id == sender_id)
     ).scalar_one_or_none()
+
+
+def set_language(session: Session, sender_id: str, language: str, channel: str | None = None) -> None:
+    """The conversation's language, and her record's when the conversation is hers (reminders use it)."""
+    convo = get_or_create(session, sender_id, channel)
+    convo.language = language
+    if convo.woman_id is not None:
+        woman = session.get(Woman, convo.woman_id)
+        if woman is not None:
+            woman.language = language
+
+
+def language_for(session: Session, sender_id: str) -> str | None:
+    return session.execute(select(Conversation.language).where(Conversation.sender_id == sender_id)).scalar_one_or_none()

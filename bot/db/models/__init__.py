@@ -13,7 +13,7 @@ from bot.db.models.enums import (
     ReferralStatus,
     StaffRole,
 )
-from bot.db.models.knowledge import KnowledgeAnswer, KnowledgeAnswerVersion, KnowledgePolice
+from bot.db.models.knowledge import KnowledgeAnswer, KnowledgeAnswerVersion, KnowledgePolice, KnowledgeTranslation  # noqa: F401
 from bot.db.models.messaging import OutboxMessage
 from bot.db.models.outcomes import OutcomeArea, OutcomeInstrument, OutcomeReading, ReadingSource, ReadingStage  # noqa: F401
 from bot.db.models.pending_imports import PendingImport  # noqa: F401
@@ -23,6 +23,7 @@ from bot.db.models.referrals import CoverageBorough, HandoffContact, Referral, R
 from bot.db.models.sms import SmsDeliveryEvent, SmsInbound, SmsOptionSet, SmsOptOut  # noqa: F401
 from bot.db.models.staff import AuditLog, Centre, Staff
 from bot.db.models.staff_app import Handoff, StaffSession  # noqa: F401
+from bot.db.models.wording import WordingCorrection  # noqa: F401
 
 __all__ = [
     "Alert", "AlertReason", "AlertStatus", "AlertUrgency", "AuditLog", "Centre",

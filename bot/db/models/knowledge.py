@@ -59,3 +59,25 @@ class KnowledgeAnswerVersion(Base):
     next = Column(JSON, nullable=False)
     saved_by_id = Column(Integer, ForeignKey("staff.id", ondelete="SET NULL"))  # none: the seed
     saved_at = Column(UTCDateTime, nullable=False, default=utcnow)
+
+
+class KnowledgeTranslation(Base):
+    """An answer in another language: seeded from bot/knowledge/answers.<code>.yml,
+    then corrected by admins; without one, the English answer is given."""
+
+    __tablename__ = "knowledge_translations"
+    __table_args__ = (
+        UniqueConstraint("answer_id", "language", name="one_translation_per_language"),
+        CheckConstraint("length(answer) BETWEEN 1 AND 640", name="translation_length"),
+    )
+
+    id = Column(Integer, primary_key=True)
+    answer_id = Column(Integer, ForeignKey("knowledge_answers.id", ondelete="CASCADE"), nullable=False)
+    language = Column(String(8), nullable=False)
+    title = Column(String(120), nullable=False)
+    answer = Column(Text, nullable=False)
+    next_titles = Column(JSON, nullable=False)  # the English buttons' titles in this language, same order
+    written_by = Column(String(120))
+    checked_by = Column(String(120))
+    saved_by_id = Column(Integer, ForeignKey("staff.id", ondelete="SET NULL"))
+    updated_at = Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)

@@ -28,6 +28,8 @@ class Woman(Base):
     # Her number is also on another woman's record (a shared or controlled phone):
     # no reminder goes to it until a keyworker clears it, for the women on it then.
     shared_number_cleared_at = Column(UTCDateTime)
+    # The catalogue language she talks in (bot/wording): reminders and staff pages use it; none is English.
+    language = Column(String(8))
     created_at = Column(UTCDateTime, nullable=False, default=utcnow)
     updated_at = Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
 
@@ -68,5 +70,6 @@ class Conversation(Base):
     woman_id = Column(Integer, ForeignKey("women.id", ondelete="SET NULL"), index=True)
     # True while a keyworker has taken the conversation over.
     paused = Column(Boolean, nullable=False, default=False)
+    language = Column(String(8))  # as the conversation's `language` slot, for staff pages
     created_at = Column(UTCDateTime, nullable=False, default=utcnow)
     last_seen_at = Column(UTCDateTime, nullable=False, default=utcnow)

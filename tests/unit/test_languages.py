@@ -1,0 +1,137 @@
+"""Her own language: each catalogue's facts (bot/wording/<code>/_language.yml), the
+texts' SMS lengths, reply words, and reading which language she writes in."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import pytest
+
+from bot.conversation.language import detect, requested
+from bot.messaging.sms_rules import HELP_WORDS, OPT_IN_WORDS, OPT_OUT_WORDS, segments
+from bot.wording import catalogue as cat
+from bot.wording.languages import REPLY_WORD_KINDS, all_languages, fold, language
+
+OTHERS = [code for code in cat.languages() if code != "en"]
+CARRIER_WORDS = OPT_OUT_WORDS | OPT_IN_WORDS | HELP_WORDS
+
+
+def test_the_eight_languages_are_offered():
+    assert set(cat.languages()) >= {"en", "pl", "ro", "bn", "pt", "es", "tr", "ar", "ur"}
+
+
+@pytest.mark.parametrize("code", cat.languages())
+def test_each_language_knows_itself(code):
+    lang = language(code)
+    assert lang.code == code and lang.name and lang.english_name
+    assert lang.direction in ("ltr", "rtl") and lang.clock in ("12h", "24h")
+    assert lang.names, "she must be able to ask for it by name"
+    assert lang.written_by and lang.checked_by, "written by one annotator, checked by another"
+    assert lang.written_by != lang.checked_by or code == "en"
+
+
+@pytest.mark.parametrize("code", cat.languages())
+def test_every_entry_says_who_wrote_and_who_checked_it(code):
+    for key, t in cat.catalogue(code).items():
+        assert t.written_by and t.checked_by, (code, key)
+
+
+@pytest.mark.parametrize("code", cat.languages())
+def test_reply_words_are_plain_and_never_a_carrier_word(code):
+    for kind in REPLY_WORD_KINDS:
+        words = language(code).reply_words[kind]
+        assert words, (code, kind)
+        assert len(words[0].split()) == 1, (code, kind, "the word our texts show is one word")
+        for word in words:
+            assert fold(word).upper() not in CARRIER_WORDS and word not in CARRIER_WORDS, (code, kind, word)
+            assert all(ch.isalnum() or ch == " " or unicodedata.category(ch).startswith("M") for ch in word), (code, kind, word)
+
+
+def test_no_reply_word_means_two_things():
+    seen: dict[str, str] = {}
+    for lang in all_languages():
+        for kind in REPLY_WORD_KINDS:
+            for word in lang.reply_words[kind]:
+                assert seen.setdefault(fold(word), kind) == kind, (lang.code, word)
+
+
+@pytest.mark.parametrize("code", OTHERS)
+def test_texts_show_her_languages_reply_words(code):
+    """Where English tells her to text YES / CHANGE / DELETE / MORE, hers shows its own word."""
+    english, theirs = cat.catalogue("en"), cat.catalogue(code)
+    for kind, word in (("confirm", "YES"), ("change", "CHANGE"), ("delete", "DELETE"), ("more", "MORE")):
+        shown = language(code).reply_word(kind)
+        for key, t in english.items():
+            if re.search(rf"\b{word}\b", t.text) and not key.startswith("alerts."):
+                assert shown in theirs[key].text, (code, key, shown)
+
+
+def _sample(t: cat.Template) -> str:
+    values = {p: "x" * 12 for p in t.placeholders}
+    values.update({k: v for k, v in {"name": "Maria", "phone": "020 7946 0000", "postcode": "SE15 4QA"}.items() if k in values})
+    return t.fill(**values)
+
+
+@pytest.mark.parametrize("code", cat.languages())
+def test_reminders_fit_the_sms_budget_in_every_language(code):
+    """A reminder with a long address stays within the three-segment budget (UCS-2 for most scripts)."""
+    for key, t in cat.catalogue(code).items():
+        if key.startswith("reminders.") and t.discreet:
+            text = _sample(t)
+            assert segments(text) <= 3, (code, key, segments(text))
+
+
+@pytest.mark.parametrize("code", cat.languages())
+def test_the_crisis_reply_has_the_numbers_in_every_language(code):
+    text = cat.say("utter_crisis", code)
+    for number in ("999", "55", "0808 2000 247"):
+        assert number in text, (code, number)
+
+
+@pytest.mark.parametrize(
+    "text, code",
+    [
+        ("Cześć, potrzebuję pomocy z mieszkaniem", "pl"),
+        ("Bună ziua, am nevoie de ajutor cu chiria", "ro"),
+        ("Hola, necesito ayuda con la vivienda", "es"),
+        ("oi, preciso de ajuda, não sei o que fazer", "pt"),
+        ("Merhaba, ev konusunda yardıma ihtiyacım var", "tr"),
+        ("مرحبا، أحتاج مساعدة في السكن", "ar"),
+        ("مجھے گھر کے لیے مدد چاہیے", "ur"),
+        ("আমার থাকার জায়গা নিয়ে সাহায্য দরকার", "bn"),
+        ("I need some help with my housing please", None),
+        ("my laptop died", None),
+        ("ok 2", None),
+        ("tak", None),
+        ("SE15 4QA", None),
+        ("Ciao, ho bisogno di aiuto con la casa", None),  # Italian: not offered, not forced into ours
+    ],
+)
+def test_a_message_clearly_in_one_of_our_languages_is_read_as_it(text, code):
+    assert detect(text) == (code or None) or (code is None and detect(text) in (None, "en"))
+
+
+@pytest.mark.parametrize(
+    "text, code",
+    [
+        ("English please", "en"),
+        ("english", "en"),
+        ("po polsku", "pl"),
+        ("po polsku proszę", "pl"),
+        ("Polski", "pl"),
+        ("en español por favor", "es"),
+        ("can we talk in Romanian", "ro"),
+        ("Türkçe lütfen", "tr"),
+        ("I need help with English classes", None),
+        ("my name is Polly", None),
+        ("I speak Polish and I need help with housing", None),
+    ],
+)
+def test_she_can_ask_for_a_language_by_name(text, code):
+    assert requested(text) == code
+
+
+def test_all_languages_are_read_once():
+    assert all_languages() == all_languages()
+    assert language("xx").code == "en"
