@@ -77,6 +77,9 @@ def main() -> None:
     from scripts import knowledge_report
 
     lines += knowledge_report.evaluate(model, knowledge_report.DEFAULT_SET)[1] + [""]
+    from scripts import language_report
+
+    lines += language_report.evaluate(model, language_report.DEFAULT_SETS)[1] + [""]
     if not args.no_cv:
         rasa_test(
             "--nlu",
