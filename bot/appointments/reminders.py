@@ -47,6 +47,7 @@ from bot.db.models import OutboxMessage, OutboxStatus, Woman
 from bot.db.models.appointments import Appointment, AppointmentKind, AppointmentMessage
 from bot.db.types import utcnow
 from bot.messaging.outbox import cancel_pending, enqueue
+from bot.messaging.sms_rules import segments
 from bot.privacy import shared_numbers
 from bot.settings import get_settings
 from bot.wording import say
@@ -185,7 +186,7 @@ def reminder_text(appointment: Appointment, woman: Woman, sent_at: datetime) -> 
         return _reminder_text(appointment, woman, sent_at)
 
 
-def _reminder_text(appointment: Appointment, woman: Woman, sent_at: datetime) -> str:
+def _reminder_text(appointment: Appointment, woman: Woman, sent_at: datetime, discreet: bool = False) -> str:
     slot = appointment.slot
     centre = slot.centre
     name = woman.preferred_name
@@ -196,7 +197,7 @@ def _reminder_text(appointment: Appointment, woman: Woman, sent_at: datetime) ->
         "postcode": centre.postcode,
     }
     reply = say_discreet("reminders.reply_words")
-    if discreet_for(woman):
+    if discreet or discreet_for(woman):
         first = (
             say_discreet("reminders.reminder_discreet_named", name=name, **when)
             if name
@@ -209,7 +210,12 @@ def _reminder_text(appointment: Appointment, woman: Woman, sent_at: datetime) ->
         if name
         else say("reminders.reminder", what=what, centre=centre.name, **when)
     )
-    return f"{first} {reply}"
+    named = f"{first} {reply}"
+    if segments(named) <= get_settings().sms_max_segments:
+        return named
+    # Too long for one text in her language (most scripts cost 70 characters a part) or with a
+    # long centre name: the discreet text, which always fits, rather than two texts.
+    return _reminder_text(appointment, woman, sent_at, discreet=True)
 
 
 def missed_text(appointment: Appointment, woman: Woman) -> str:
@@ -217,12 +223,12 @@ def missed_text(appointment: Appointment, woman: Woman) -> str:
         return _missed_text(appointment, woman)
 
 
-def _missed_text(appointment: Appointment, woman: Woman) -> str:
+def _missed_text(appointment: Appointment, woman: Woman, discreet: bool = False) -> str:
     slot = appointment.slot
     name = woman.preferred_name
     day = formatting.day(slot.starts_at)
     phone = slot.centre.phone
-    if discreet_for(woman):
+    if discreet or discreet_for(woman):
         first = (
             say_discreet("reminders.missed_discreet_named", name=name, day=day)
             if name
@@ -249,7 +255,10 @@ def _missed_text(appointment: Appointment, woman: Woman) -> str:
         reply = say("reminders.missed_not_too_late_or_call", phone=phone)
     else:
         reply = say("reminders.missed_not_too_late")
-    return f"{first} {reply}"
+    named = f"{first} {reply}"
+    if segments(named) <= get_settings().sms_max_segments:
+        return named
+    return _missed_text(appointment, woman, discreet=True)  # as for reminders: one text, not two
 
 
 def _link(

@@ -27,7 +27,7 @@ from bot.channels import sms_keywords
 from bot.channels.sms_options import Option, match
 from bot.channels.sms_text import join_replies, normalise, split
 from bot.db.crud import sms as sms_crud
-from bot.db.crud.conversations import woman_id_for
+from bot.db.crud.conversations import language_for, woman_id_for
 from bot.db.models import AlertReason, Woman
 from bot.db.session import session_scope
 from bot.db.types import utcnow
@@ -35,6 +35,7 @@ from bot.messaging import outbox
 from bot.safety.crisis import mentions_crisis
 from bot.settings import get_settings
 from bot.staff.alert_notify import raise_and_notify
+from bot.wording import say
 
 logger = logging.getLogger(__name__)
 
@@ -200,7 +201,7 @@ def _decide(session: Session, inbound_id: int, msg: InboundSms, now: datetime) -
         return Decision(
             "opt_in",
             inbound_id,
-            queue_reply(session, number, sms_keywords.OPT_IN_TEXT, key, convo.woman_id, now),
+            queue_reply(session, number, say("sms.opt_in", convo.language), key, convo.woman_id, now),
             convo.woman_id,
         )
     if sms_crud.is_opted_out(session, number):
@@ -218,7 +219,10 @@ def _decide(session: Session, inbound_id: int, msg: InboundSms, now: datetime) -
     if keyword == "help":
         mark("keyword")
         return Decision(
-            "help", inbound_id, queue_reply(session, number, sms_keywords.HELP_TEXT, key, woman_id, now), woman_id
+            "help",
+            inbound_id,
+            queue_reply(session, number, say("sms.help", convo.language), key, woman_id, now),
+            woman_id,
         )
 
     window = timedelta(seconds=settings.sms_rate_window_s)
@@ -227,12 +231,16 @@ def _decide(session: Session, inbound_id: int, msg: InboundSms, now: datetime) -
         mark("rate_limited")
         # One calm reply per window, whichever message of the flood gets here first.
         bucket = int(now.timestamp() // settings.sms_rate_window_s)
-        ids = queue_reply(session, number, sms_keywords.RATE_LIMITED_TEXT, f"sms-slow:{number}:{bucket}", woman_id, now)
+        ids = queue_reply(
+            session, number, say("sms.rate_limited", convo.language), f"sms-slow:{number}:{bucket}", woman_id, now
+        )
         return Decision("rate_limited", inbound_id, ids, woman_id)
 
     if not msg.body:
         status, text = (
-            ("media", sms_keywords.MEDIA_TEXT) if msg.num_media else ("unreadable", sms_keywords.UNREADABLE_TEXT)
+            ("media", say("sms.media", convo.language))
+            if msg.num_media
+            else ("unreadable", say("sms.unreadable", convo.language))
         )
         mark(status)
         return Decision(status, inbound_id, queue_reply(session, number, text, key, woman_id, now), woman_id)
@@ -305,7 +313,7 @@ def commit_turn(
 def commit_failure(inbound_id: int, number: str, woman_id: int | None, key: str, url: str | None = None) -> list[int]:
     with session_scope(url) as session:
         sms_crud.set_inbound_status(session, inbound_id, "failed")
-        return queue_reply(session, number, sms_keywords.ERROR_TEXT, f"{key}:error", woman_id)
+        return queue_reply(session, number, say("sms.error", language_for(session, number)), f"{key}:error", woman_id)
 
 
 def commit_outside_turn(number: str, text: str, options: list[Option], url: str | None = None) -> list[int]:

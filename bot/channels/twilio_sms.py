@@ -44,6 +44,7 @@ from bot.channels.handoff_safety import answer_crisis_during_handoff
 from bot.channels.sms_options import Option, options_from_buttons, render
 from bot.db.session import run_db
 from bot.settings import get_settings
+from bot.wording import say
 
 logger = logging.getLogger(__name__)
 
@@ -292,7 +293,7 @@ class TwilioSmsInput(InputChannel):
                     user_message = UserMessage(text, out, number, input_channel=CHANNEL, metadata=metadata)
                     await answer_crisis_during_handoff(user_message)
                     await on_new_message(user_message)
-                    texts = ([sms_keywords.MEDIA_TEXT] if decision.media_note else []) + out.texts
+                    texts = ([say("sms.media")] if decision.media_note else []) + out.texts
                     ids = await run_db(
                         sms_inbound.commit_turn, inbound_id, number, decision.woman_id, texts, out.options, key
                     )

@@ -61,7 +61,9 @@ def _mark_switch(message: UserUttered, code: str) -> None:
     message.parse_data["entities"] = [dict(entity)]
 
 
-async def _offer(self: MessageProcessor, output_channel: OutputChannel, tracker: DialogueStateTracker, code: str) -> None:
+async def _offer(
+    self: MessageProcessor, output_channel: OutputChannel, tracker: DialogueStateTracker, code: str
+) -> None:
     event = create_bot_utterance(
         {"text": say("language.offer", code), "buttons": offer_buttons(code), "utter_action": "language.offer"}
     )
@@ -82,7 +84,7 @@ async def _remember(tracker: DialogueStateTracker, code: str) -> None:
         logger.exception("language could not be written to her record")
 
 
-def _inner_factory(inner):  # type: ignore[no-untyped-def]
+def _inner_factory(inner):
     async def run_action_extract_slots(
         self: MessageProcessor, output_channel: OutputChannel, tracker: DialogueStateTracker
     ) -> DialogueStateTracker:

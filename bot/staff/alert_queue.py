@@ -10,6 +10,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.conversation.contact import format_mobile
+from bot.db.crud.conversations import language_for
 from bot.db.models import Alert, AlertReason, AlertStatus, AlertUrgency, HandoffContact, Referral, Staff, Woman
 from bot.db.types import utcnow
 from bot.staff import audit
@@ -94,6 +95,7 @@ class QueueItem:
     safe_contact: str | None = None  # how she said a person may reach her (talk to a person, #19 point 12)
     assigned_to: str | None = None
     assigned_to_id: int | None = None
+    language: str | None = None  # the conversation's (bot/wording), shown on the alert
 
 
 class _People:
@@ -263,7 +265,9 @@ def view(session: Session, alert_id: int, staff_id: int) -> QueueItem | None:
     if alert is None:
         return None
     audit.record(session, staff_id, "view_alert", "alert", alert.id)
-    return replace(item(session, alert), safe_contact=safe_contact(session, alert.id))
+    found = item(session, alert)
+    language = language_for(session, found.conversation_id) if found.conversation_id else None
+    return replace(found, safe_contact=safe_contact(session, alert.id), language=language)
 
 
 def safe_contact(session: Session, alert_id: int) -> str | None:

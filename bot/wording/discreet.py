@@ -13,6 +13,7 @@ from typing import Any
 from bot.wording.catalogue import DEFAULT_LANGUAGE, Template, template
 from bot.wording.languages import language
 
+
 def giveaways(t: Template) -> list[str]:
     """The words in `t` that would give the service away, in its own language."""
     return [m.group(0) for m in language(t.language).giveaways.finditer(t.text)]

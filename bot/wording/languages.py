@@ -57,14 +57,22 @@ def _read(code: str) -> Language:
         english_name=str(raw["english_name"]),
         direction=str(raw.get("direction", "ltr")),
         clock=str(raw.get("clock", "12h")),
-        reply_words={kind: tuple(str(w).upper() for w in words.get(kind) or ()) for kind in REPLY_WORD_KINDS},
+        reply_words={kind: tuple(_word(w, code).upper() for w in words.get(kind) or ()) for kind in REPLY_WORD_KINDS},
         names=tuple(str(n).casefold() for n in raw.get("names") or ()),
-        answer_words={_kind(k): tuple(str(w).casefold() for w in v or ()) for k, v in (raw.get("answer_words") or {}).items()},
+        answer_words={
+            _kind(k): tuple(str(w).casefold() for w in v or ()) for k, v in (raw.get("answer_words") or {}).items()
+        },
         time_words={str(k).casefold(): str(v) for k, v in (raw.get("time_words") or {}).items()},
         giveaways=re.compile(r"(?<!\w)(" + "|".join(raw.get("giveaway_words") or ["(?!)"]) + r")(?!\w)", re.I),
         written_by=provenance.get("written_by"),
         checked_by=provenance.get("checked_by"),
     )
+
+
+def _word(value: object, code: str) -> str:
+    if isinstance(value, bool):  # YAML 1.1 read a bare YES / NO / ON as true / false: refuse, never send "TRUE"
+        raise ValueError(f"{code}/_language.yml: quote the reply word read as {value}")
+    return str(value)
 
 
 def _kind(key: object) -> str:

@@ -45,7 +45,11 @@ def test_reply_words_are_plain_and_never_a_carrier_word(code):
         assert len(words[0].split()) == 1, (code, kind, "the word our texts show is one word")
         for word in words:
             assert fold(word).upper() not in CARRIER_WORDS and word not in CARRIER_WORDS, (code, kind, word)
-            assert all(ch.isalnum() or ch == " " or unicodedata.category(ch).startswith("M") for ch in word), (code, kind, word)
+            assert all(ch.isalnum() or ch == " " or unicodedata.category(ch).startswith("M") for ch in word), (
+                code,
+                kind,
+                word,
+            )
 
 
 def test_no_reply_word_means_two_things():
@@ -69,7 +73,9 @@ def test_texts_show_her_languages_reply_words(code):
 
 def _sample(t: cat.Template) -> str:
     values = {p: "x" * 12 for p in t.placeholders}
-    values.update({k: v for k, v in {"name": "Maria", "phone": "020 7946 0000", "postcode": "SE15 4QA"}.items() if k in values})
+    values.update(
+        {k: v for k, v in {"name": "Maria", "phone": "020 7946 0000", "postcode": "SE15 4QA"}.items() if k in values}
+    )
     return t.fill(**values)
 
 
@@ -135,3 +141,90 @@ def test_she_can_ask_for_a_language_by_name(text, code):
 def test_all_languages_are_read_once():
     assert all_languages() == all_languages()
     assert language("xx").code == "en"
+
+
+# --- Texts that reach her phone, in her language -------------------------------------
+
+REMINDER_CASES = [
+    (kind, safe, sent)
+    for kind in ("MANDATORY_1", "ASSESSMENT")
+    for safe in (None, True)
+    for sent in ((24, 14), (25, 12))
+]
+
+
+@pytest.mark.parametrize("code", cat.languages())
+def test_a_reminder_in_her_language_is_discreet_fits_and_shows_her_reply_words(code):
+    from datetime import datetime
+
+    from bot.appointments import reminders
+    from bot.db.models.appointments import AppointmentKind
+    from bot.wording.discreet import is_discreet
+    from tests.unit.test_appointment_wording import LONDON, appointment
+
+    for kind, safe, (day, hour) in REMINDER_CASES:
+        appt, woman = appointment(getattr(AppointmentKind, kind), safe=safe)
+        woman.language = code
+        body = reminders.reminder_text(appt, woman, datetime(2026, 11, day, hour, 0, tzinfo=LONDON))
+        assert segments(body) <= 3, (code, kind, segments(body), body)
+        assert language(code).reply_word("confirm") in body and language(code).reply_word("change") in body, body
+        if safe is None:  # discreet: in her language's words, and in English's (the service's names are English)
+            assert is_discreet(body, code) and is_discreet(body, "en"), (code, body)
+        missed = reminders.missed_text(appt, woman)
+        assert segments(missed) <= 3 and language(code).reply_word("change") in missed, (code, missed)
+
+
+@pytest.mark.parametrize("code", cat.languages())
+def test_a_24_hour_language_says_times_its_way(code):
+    from datetime import time
+
+    from bot.hours import format_time
+
+    with cat.using_language(code):
+        said = format_time(time(14, 0))
+    if language(code).clock == "24h":
+        assert "14" in said and "pm" not in said.lower(), said
+    else:
+        assert "2" in said, said
+
+
+def test_her_language_reads_its_own_yes_and_no_and_form_words():
+    from bot.conversation.answers import detect_control, parse_yes_no
+
+    cases = {"pl": ("tak", "nie", "pomiń"), "es": ("sí", "no", "saltar"), "tr": ("evet", "hayır", "geç")}
+    for code, (yes, no, skip) in cases.items():
+        with cat.using_language(code):
+            assert parse_yes_no(yes) is True and parse_yes_no(no) is False, code
+            assert detect_control(skip) == "skip", code
+    with cat.using_language("pl"):
+        assert parse_yes_no("no tak, jasne") is True  # Polish "no tak" is yes, whatever English "no" says
+    with cat.using_language("es"):
+        assert parse_yes_no("no, gracias") is False
+
+
+def test_one_languages_words_never_decide_anothers_answers():
+    from bot.conversation.answers import parse_yes_no
+
+    with cat.using_language("pt"):
+        assert parse_yes_no("claro que não") is False  # "claro" is a Spanish yes, not read here
+
+
+def test_her_times_are_read_in_her_language():
+    from datetime import date, time
+
+    from bot.appointments.preferences import parse_preference
+
+    monday = date(2026, 12, 7)
+    cases = {
+        "pl": ("wtorek rano", {2}, "morning"),
+        "es": ("el martes por la tarde", {2}, "afternoon"),
+        "tr": ("salı sabah", {2}, "morning"),
+        "ar": ("الثلاثاء صباحا", {2}, "morning"),
+    }
+    for code, (text, weekdays, part) in cases.items():
+        with cat.using_language(code):
+            pref = parse_preference(text, monday)
+        assert {d.isoweekday() for d in pref.days} | set(pref.weekdays) == weekdays, (code, pref)
+        assert part in pref.parts, (code, pref)
+    with cat.using_language("bn"):
+        assert parse_preference("মঙ্গলবার ১০টা", monday).at == time(10, 0)

@@ -37,4 +37,6 @@ def set_language(session: Session, sender_id: str, language: str, channel: str |
 
 
 def language_for(session: Session, sender_id: str) -> str | None:
-    return session.execute(select(Conversation.language).where(Conversation.sender_id == sender_id)).scalar_one_or_none()
+    return session.execute(
+        select(Conversation.language).where(Conversation.sender_id == sender_id)
+    ).scalar_one_or_none()

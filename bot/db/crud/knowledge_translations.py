@@ -69,11 +69,15 @@ def seed_translations(session: Session) -> int:
 
 def translation(session: Session, answer_id: int, code: str) -> Translation | None:
     row = session.scalar(
-        select(KnowledgeTranslation).where(KnowledgeTranslation.answer_id == answer_id, KnowledgeTranslation.language == code)
+        select(KnowledgeTranslation).where(
+            KnowledgeTranslation.answer_id == answer_id, KnowledgeTranslation.language == code
+        )
     )
     if row is None:
         return None
-    return Translation(row.language, row.title, row.answer, tuple(row.next_titles or ()), row.written_by, row.checked_by)
+    return Translation(
+        row.language, row.title, row.answer, tuple(row.next_titles or ()), row.written_by, row.checked_by
+    )
 
 
 def in_language(session: Session, answer: Answer, code: str | None) -> Answer:
@@ -108,7 +112,9 @@ def save_translation(
     if errors:
         raise InputErrors(errors)
     row = session.scalar(
-        select(KnowledgeTranslation).where(KnowledgeTranslation.answer_id == answer_id, KnowledgeTranslation.language == code)
+        select(KnowledgeTranslation).where(
+            KnowledgeTranslation.answer_id == answer_id, KnowledgeTranslation.language == code
+        )
     )
     if row is None:
         row = KnowledgeTranslation(answer_id=answer_id, language=code)

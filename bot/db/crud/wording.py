@@ -12,7 +12,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from bot.db.crud.admin_input import CONTROLS, InputErrors, one_line
-from bot.db.models import WordingCorrection
+from bot.db.models import Staff, WordingCorrection
 from bot.db.session import session_scope
 from bot.wording.catalogue import Correction, catalogue, languages, placeholders, use_corrections
 from bot.wording.languages import language
@@ -43,7 +43,9 @@ def save(session: Session, code: str, key: str, text: str, button_titles: list[s
         errors.append(f"Give a title for each of the {len(original.buttons)} buttons.")
     if errors:
         raise InputErrors(errors)
-    row = session.scalar(select(WordingCorrection).where(WordingCorrection.language == code, WordingCorrection.key == key))
+    row = session.scalar(
+        select(WordingCorrection).where(WordingCorrection.language == code, WordingCorrection.key == key)
+    )
     if row is None:
         row = WordingCorrection(language=code, key=key)
         session.add(row)
@@ -62,12 +64,14 @@ def changed() -> None:
 
 
 def all_corrections(session: Session) -> dict[tuple[str, str], Correction]:
-    rows = session.scalars(select(WordingCorrection)).all()
+    rows = session.execute(
+        select(WordingCorrection, Staff.name).outerjoin(Staff, Staff.id == WordingCorrection.saved_by_id)
+    )
     return {
         (r.language, r.key): Correction(
-            text=r.text, written_by=f"staff #{r.saved_by_id}" if r.saved_by_id else "staff", button_titles=tuple(r.button_titles or ())
+            text=r.text, written_by=name or "a former member of staff", button_titles=tuple(r.button_titles or ())
         )
-        for r in rows
+        for r, name in rows
     }
 
 
@@ -112,20 +116,23 @@ def install() -> None:
     use_corrections(_cache)
 
 
-def rows_for_page(code: str) -> list[dict[str, Any]]:
+def rows_for_page(session: Session, code: str) -> list[dict[str, Any]]:
     """Every text of a language with the English beside it, for the staff page."""
     english, theirs = catalogue("en"), catalogue(code)
-    fixes = _cache()
+    fixes = all_corrections(session)
     return [
         {
             "key": key,
             "english": t.text,
-            "text": (fixes.get((code, key)).text if (code, key) in fixes else theirs.get(key, t).text),
+            "text": fixes[(code, key)].text if (code, key) in fixes else theirs.get(key, t).text,
             "corrected": (code, key) in fixes,
             "discreet": t.discreet,
-            "buttons": [title for title, _ in theirs.get(key, t).buttons],
-            "written_by": theirs.get(key, t).written_by,
-            "checked_by": theirs.get(key, t).checked_by,
+            "buttons": list(fixes[(code, key)].button_titles)
+            if (code, key) in fixes and fixes[(code, key)].button_titles
+            else [title for title, _ in theirs.get(key, t).buttons],
+            "english_buttons": [title for title, _ in t.buttons],
+            "written_by": fixes[(code, key)].written_by if (code, key) in fixes else theirs.get(key, t).written_by,
+            "checked_by": None if (code, key) in fixes else theirs.get(key, t).checked_by,
         }
         for key, t in english.items()
         if not key.startswith("alerts.")

@@ -12,6 +12,8 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sanic import response
 
 from bot.dates import london
+from bot.wording.catalogue import DEFAULT_LANGUAGE
+from bot.wording.languages import language
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 STATIC_DIR = Path(__file__).parent / "static"
@@ -59,6 +61,12 @@ def london_time(value) -> str:
     return str(value)
 
 
+def language_name(code: str | None) -> str:
+    """ "Polish (Polski)" for staff; English when none was set."""
+    lang = language(code or DEFAULT_LANGUAGE)
+    return lang.english_name if lang.name == lang.english_name else f"{lang.english_name} ({lang.name})"
+
+
 def yes_no_unknown(value) -> str:
     return {True: "Yes", False: "No"}.get(value, "Not said (treat as no)")
 
@@ -71,6 +79,7 @@ ENV = Environment(
 )
 ENV.filters["london"] = london_time
 ENV.filters["yesno"] = yes_no_unknown
+ENV.filters["language_name"] = language_name
 ENV.filters["channel"] = lambda name: {"socketio": "web chat", "sms": "SMS", "rest": "REST (test)"}.get(
     name, name or ""
 )

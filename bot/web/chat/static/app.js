@@ -181,6 +181,7 @@
     el.appendChild(who);
     var text = document.createElement("span");
     text.className = "text";
+    text.dir = "auto";  // Arabic and Urdu run right to left, whichever language the page is in
     appendText(text, item.text, item.who === "bot");
     el.appendChild(text);
     setNote(el, item);
@@ -199,6 +200,7 @@
         var button = document.createElement("button");
         button.type = "button";
         button.textContent = b.title;
+        button.dir = "auto";
         button.disabled = !!item.used;
         button.addEventListener("click", function () { if (!item.used) { sendText(b.payload, b.title, true); } });
         group.appendChild(button);
