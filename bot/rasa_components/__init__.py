@@ -17,6 +17,8 @@ fixes to Rasa itself, each tested to behave as Rasa's own code:
 - messages are understood on a thread of their own, so other conversations
   move meanwhile, and those that arrive together are understood in one run
   of the pipeline (parse_thread.py);
+- typed words that name a button of the question just asked are that
+  button, in any language (button_reply.py);
 - the turn's language is set first, from her choice or a message clearly
   in one of our languages, and offered once (language_turn.py);
 - distress gets its gentle line before the turn's answer, and the form
@@ -31,6 +33,7 @@ from bot.rasa_components import (
     action_result_schema,
     action_server_down,
     bounded_input,
+    button_reply,
     event_lookup,
     graph_runner,
     language_turn,
@@ -47,3 +50,4 @@ graph_runner.install()
 parse_thread.install()
 triage_turn.install()
 language_turn.install()  # after triage_turn: it wraps it, so the language is set first
+button_reply.install()  # outermost: a typed button title is the click, before anything reads it

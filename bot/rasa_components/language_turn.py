@@ -46,8 +46,10 @@ def _asked_for(message: UserUttered | None) -> str | None:
         return None
     if (message.intent or {}).get("name") == SWITCH_INTENT:  # the offer's buttons
         for entity in message.entities or []:
-            if entity.get("entity") == REQUESTED_ENTITY and entity.get("value") in languages():
-                return str(entity["value"])
+            # The pipeline spaces a two-letter value out ("p l"): read the letters.
+            code = "".join(str(entity.get("value") or "").split())
+            if entity.get("entity") == REQUESTED_ENTITY and code in languages():
+                return code
         return None
     return requested(message.text)
 

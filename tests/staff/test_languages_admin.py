@@ -15,7 +15,7 @@ from sqlalchemy import select, update
 from bot.db.crud import knowledge
 from bot.db.crud import wording as wording_crud
 from bot.db.crud.knowledge_translations import in_language
-from bot.db.models import AuditLog, WordingCorrection, Woman
+from bot.db.models import AuditLog, Woman, WordingCorrection
 from bot.db.models.referrals import Referral
 from bot.db.session import session_scope
 from bot.wording import catalogue as cat
@@ -73,7 +73,9 @@ def test_a_correction_is_checked_saved_audited_and_undone(web, admin):
     assert resp.status_code == 303
     assert corrections(web.db)[("pl", key)].text == fixed
     with session_scope(web.db) as session:
-        assert session.scalar(select(AuditLog).where(AuditLog.action == f"correct_wording pl:{key}", AuditLog.actor_id == admin_id))
+        assert session.scalar(
+            select(AuditLog).where(AuditLog.action == f"correct_wording pl:{key}", AuditLog.actor_id == admin_id)
+        )
         # What every process's say() reads (bot/db/crud/wording.py), without the cache's wait:
         cat.use_corrections(lambda: wording_crud.all_corrections(session))
         try:
