@@ -9,7 +9,9 @@ step, so the distress line and the crisis answer are in her language too):
   one: that language is set at once and, the first time, "Shall we talk in
   Polish?" goes out first, in Polish, with a button to keep it and one for
   English (not in a turn about her safety: that answer comes first and alone);
-- short, mixed or unsure messages change nothing.
+- short, mixed or unsure messages change nothing;
+- a new session (Rasa keeps no slots across them) starts in the language the
+  conversation last had (conversations.language).
 The language is then the turn's (bot.wording.set_language) for every text this
 process writes: the responses (catalogue_nlg.py) and the SMS option lines.
 """
@@ -26,6 +28,7 @@ from rasa.shared.core.events import SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.conversation.language import detect, requested
+from bot.db.crud.conversations import language_for
 from bot.db.crud.conversations import set_language as remember_language
 from bot.db.session import run_db, session_scope
 from bot.safety.triage import Grade, grade_of
@@ -86,11 +89,29 @@ async def _remember(tracker: DialogueStateTracker, code: str) -> None:
         logger.exception("language could not be written to her record")
 
 
+def _read_kept(sender_id: str) -> str | None:
+    with session_scope() as session:
+        return language_for(session, sender_id)
+
+
+async def _kept(sender_id: str) -> str | None:
+    try:
+        code = await run_db(_read_kept, sender_id)
+    except Exception:  # English until she writes again in hers; the turn goes on
+        logger.exception("the conversation's language could not be read")
+        return None
+    return code if code in languages() else None
+
+
 def _inner_factory(inner):
     async def run_action_extract_slots(
         self: MessageProcessor, output_channel: OutputChannel, tracker: DialogueStateTracker
     ) -> DialogueStateTracker:
         message = tracker.latest_message
+        if tracker.get_slot(LANGUAGE_SLOT) is None:
+            # A new session (slots are not carried over): hers as the conversation last had it.
+            kept = await _kept(tracker.sender_id)
+            tracker.update(SlotSet(LANGUAGE_SLOT, kept or DEFAULT_LANGUAGE))
         current = tracker.get_slot(LANGUAGE_SLOT) or DEFAULT_LANGUAGE
         asked = _asked_for(message)
         if message is not None and asked:

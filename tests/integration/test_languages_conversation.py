@@ -94,3 +94,9 @@ def test_danger_mid_form_is_answered_at_once_in_her_language(stack, code):
     with session_scope(stack.database_url) as s:
         alert = s.execute(select(Alert).where(Alert.conversation_id == chat.sender)).scalar_one()
         assert alert.urgency == AlertUrgency.URGENT
+
+
+def test_a_new_session_starts_in_the_language_she_last_had(chat):
+    chat.say_joined(switch_payload("tr"))
+    chat.say_joined("/session_start")  # what Rasa does after two hours without a message: no slots carried over
+    assert cat.say("utter_greet", "tr").split("\n")[0] in chat.say_joined("/greet")
