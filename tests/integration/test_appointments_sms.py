@@ -116,3 +116,35 @@ def test_reminder_by_sms_then_yes_then_change(sms_stack):
         )
         assert [r.status for r in rows] == [AppointmentStatus.MOVED, AppointmentStatus.BOOKED]
         assert rows[1].slot_id == second_id
+
+
+def test_a_reminder_in_her_language_and_her_reply_words(sms_stack):
+    """Polish on her record: the reminder is discreet in Polish with TAK / ZMIEN, and her
+    "TAK" confirms and "ZMIEŃ" (with its Polish letter) starts a move, answered in Polish."""
+    from bot.db.models import Woman
+    from bot.wording import catalogue as cat
+    from bot.wording.languages import language
+
+    number = "+447700900469"
+    with session_scope(sms_stack.database_url) as s:
+        clear_slots(s)
+        referral = make_referral(s, safe=None, phone=number, name="Ania")
+        s.get(Woman, referral.woman_id).language = "pl"
+        first = make_slot(s, local(working_day(4), 10))
+        make_slot(s, local(working_day(6), 14))
+        appointment_id = booking.book(s, referral.id, first.id, AppointmentKind.ASSESSMENT).id
+    phone = Phone(sms_stack, number)
+    make_due(sms_stack, f"appt:{appointment_id}:48h")
+    reminder = phone.wait()
+    polish = language("pl")
+    assert is_discreet(reminder, "pl") and is_discreet(reminder)
+    assert polish.reply_word("confirm") in reminder and polish.reply_word("change") in reminder
+    assert "10:00" in reminder and "10am" not in reminder  # her clock
+    reply = phone.text(polish.reply_word("confirm"))
+    assert cat.say("appointments.reminder_confirmed", "pl", when="X", place="Y").split("X")[0] in reply
+    with session_scope(sms_stack.database_url) as s:
+        assert s.get(Appointment, appointment_id).status == AppointmentStatus.CONFIRMED
+    make_due(sms_stack, f"appt:{appointment_id}:2h")
+    phone.wait()
+    offer = phone.text("ZMIEŃ")
+    assert "Odpisz 1 (" in offer  # numbered options, in Polish (sms.options_many)

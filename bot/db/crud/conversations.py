@@ -37,6 +37,10 @@ def set_language(session: Session, sender_id: str, language: str, channel: str |
 
 
 def language_for(session: Session, sender_id: str) -> str | None:
-    return session.execute(
-        select(Conversation.language).where(Conversation.sender_id == sender_id)
-    ).scalar_one_or_none()
+    """The conversation's language, else that of the woman it is linked to (her reply to a reminder)."""
+    row = session.execute(
+        select(Conversation.language, Woman.language)
+        .outerjoin(Woman, Woman.id == Conversation.woman_id)
+        .where(Conversation.sender_id == sender_id)
+    ).first()
+    return (row[0] or row[1]) if row else None
