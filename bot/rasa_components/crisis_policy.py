@@ -28,17 +28,13 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Text
 
-from rasa.core.policies.policy import Policy, PolicyPrediction
-from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.core.constants import ACTION_LISTEN_NAME, REQUESTED_SLOT
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
-from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot.rasa_components.turn_policy import TurnPolicy
 from bot.safety.after_crisis import carry_on_answer, is_follow_up
 from bot.safety.crisis import CRISIS_INTENT, mentions_crisis
 from bot.safety.triage import DISTRESS_INTENT, Grade, SafetyAnswer, grade_of, safety_answer
@@ -141,24 +137,10 @@ def _actions_since_user(tracker: DialogueStateTracker) -> List[str]:
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=False)
-class CrisisPolicy(Policy):
+class CrisisPolicy(TurnPolicy):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         return {"priority": CRISIS_POLICY_PRIORITY}
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-        **kwargs: Any,
-    ) -> CrisisPolicy:
-        return cls(config, model_storage, resource, execution_context)
-
-    def train(self, training_trackers: List[TrackerWithCachedStates], domain: Domain, **kwargs: Any) -> Resource:
-        return self._resource
 
     def next_action(self, tracker: DialogueStateTracker, domain: Domain) -> Optional[str]:
         message = tracker.latest_message
@@ -180,20 +162,6 @@ class CrisisPolicy(Policy):
         if grade is Grade.DISTRESS and (message.intent or {}).get("name") == DISTRESS_INTENT:
             return turn_sequence(tracker, domain, [], resume_form=True)
         return None
-
-    def predict_action_probabilities(
-        self,
-        tracker: DialogueStateTracker,
-        domain: Domain,
-        rule_only_data: Optional[Dict[Text, Any]] = None,
-        **kwargs: Any,
-    ) -> PolicyPrediction:
-        action = self.next_action(tracker, domain)
-        if action is None:
-            return self._prediction(self._default_predictions(domain))
-        probabilities = self._default_predictions(domain)
-        probabilities[domain.index_for_action(action)] = 1.0
-        return self._prediction(probabilities, is_no_user_prediction=True)
 
 
 def _crisis_action(tracker: DialogueStateTracker, domain: Domain) -> Optional[str]:

@@ -8,60 +8,28 @@ does after "I'm safe". Its priority is below CrisisPolicy's: danger first.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, Optional, Text
 
-from rasa.core.policies.policy import Policy, PolicyPrediction
-from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.rasa_components.crisis_policy import CRISIS_POLICY_PRIORITY, turn_sequence
 from bot.rasa_components.language_turn import SWITCH_INTENT
+from bot.rasa_components.turn_policy import TurnPolicy
 
 UTTER_SWITCHED = "utter_language_switched"
 LANGUAGE_POLICY_PRIORITY = CRISIS_POLICY_PRIORITY - 1  # above RulePolicy's forms, below danger
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=False)
-class LanguagePolicy(Policy):
+class LanguagePolicy(TurnPolicy):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         return {"priority": LANGUAGE_POLICY_PRIORITY}
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-        **kwargs: Any,
-    ) -> LanguagePolicy:
-        return cls(config, model_storage, resource, execution_context)
-
-    def train(self, training_trackers: List[TrackerWithCachedStates], domain: Domain, **kwargs: Any) -> Resource:
-        return self._resource
 
     def next_action(self, tracker: DialogueStateTracker, domain: Domain) -> Optional[str]:
         message = tracker.latest_message
         if message is None or (message.intent or {}).get("name") != SWITCH_INTENT:
             return None
         return turn_sequence(tracker, domain, [UTTER_SWITCHED], resume_form=True)
-
-    def predict_action_probabilities(
-        self,
-        tracker: DialogueStateTracker,
-        domain: Domain,
-        rule_only_data: Optional[Dict[Text, Any]] = None,
-        **kwargs: Any,
-    ) -> PolicyPrediction:
-        action = self.next_action(tracker, domain)
-        probabilities = self._default_predictions(domain)
-        if action is None:
-            return self._prediction(probabilities)
-        probabilities[domain.index_for_action(action)] = 1.0
-        return self._prediction(probabilities, is_no_user_prediction=True)
