@@ -228,3 +228,19 @@ def test_her_times_are_read_in_her_language():
         assert part in pref.parts, (code, pref)
     with cat.using_language("bn"):
         assert parse_preference("মঙ্গলবার ১০টা", monday).at == time(10, 0)
+
+
+def test_her_needs_are_read_in_the_words_of_the_list_she_was_shown():
+    from bot.referrals.parsing import parse_needs
+
+    cases = {
+        "pl": ("mieszkanie i długi", ["accommodation", "finance_benefit_debt"]),
+        "es": ("vivienda y dinero", ["accommodation", "finance_benefit_debt"]),
+        "ar": ("السكن", ["accommodation"]),
+    }
+    for code, (text, needs) in cases.items():
+        with cat.using_language(code):
+            assert parse_needs(text) == needs, code
+    with cat.using_language("pl"):
+        assert parse_needs("praca") is None  # in two of the Polish labels (work; sex work): not a guess
+        assert parse_needs("1 3") == ["accommodation", "health"]
