@@ -11,9 +11,23 @@ import requests
 
 from scripts.language_report import DEFAULT_SETS, ENGLISH_SET, _read, load, score
 
-# Measured 2026-12-07 on the model with each language's training data (docs/languages.md).
-ACCURACY_FLOORS: dict[str, float] = {}
-CRISIS_FLOORS: dict[str, float] = {}
+# Measured 2026-12-07 on the model with each language's training and safety data
+# (docs/languages.md): intent accuracy en 0.947, ar 0.526, bn 0.642, es 0.775, pl 0.648,
+# pt 0.760, ro 0.795, tr 0.784, ur 0.593; danger answered or asked "are you safe?" (of 12
+# each) ar 0.750, bn 0.667, es 0.833, pl 0.833, pt 0.917, ro 0.750, tr 0.833, ur 0.917.
+# Floors a little under (CI trains from scratch; one message of 12 is 0.083).
+ACCURACY_FLOORS = {
+    "en": 0.92,
+    "ar": 0.46,
+    "bn": 0.58,
+    "es": 0.71,
+    "pl": 0.58,
+    "pt": 0.70,
+    "ro": 0.73,
+    "tr": 0.72,
+    "ur": 0.53,
+}
+CRISIS_FLOORS = {"ar": 0.58, "bn": 0.5, "es": 0.66, "pl": 0.66, "pt": 0.75, "ro": 0.58, "tr": 0.66, "ur": 0.75}
 
 
 @pytest.mark.parametrize("stack", ["sqlite"], indirect=True)
@@ -28,13 +42,15 @@ def test_blind_sets_per_language(stack, artifacts):
             for _, t in pairs
         ]
         results[code] = r = score(pairs, got)
-        recall = "-" if r["crisis_recall"] is None else f"{r['crisis_recall']:.3f}"
+        recall = (
+            "-" if r["crisis_recall"] is None else f"{r['crisis_recall']:.3f} ({r['crisis_or_asked']:.3f} or asked)"
+        )
         lines.append(
-            f"{code}: accuracy {r['accuracy']:.3f}, crisis recall {recall}, false crisis {r['false_crisis']:.3f}"
+            f"{code}: accuracy {r['accuracy']:.3f}, danger answered {recall}, false crisis {r['false_crisis']:.3f}"
         )
     (artifacts / "languages_blind.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     print("\n".join(lines))
     for code, floor in ACCURACY_FLOORS.items():
         assert results[code]["accuracy"] >= floor, "\n".join(lines)
     for code, floor in CRISIS_FLOORS.items():
-        assert results[code]["crisis_recall"] >= floor, "\n".join(lines)
+        assert results[code]["crisis_or_asked"] >= floor, "\n".join(lines)
