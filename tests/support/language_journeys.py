@@ -39,7 +39,7 @@ class Words:
 
 
 POLISH = Words(
-    "pl", ("Cześć, potrzebuję pomocy, chcę się zgłosić",), "tak", "Ania", "tylko sms", "po 18", "sama", "wtorek", "o 10"
+    "pl", ("Cześć, potrzebuję pomocy", "chcę wsparcia"), "tak", "Ania", "tylko sms", "po 18", "sama", "wtorek", "o 10"
 )
 SPANISH = Words(
     "es",
