@@ -8,6 +8,7 @@ from typing import Any
 
 from rasa_sdk.executor import ActionExecutor
 
+from bot.db.crud import wording as wording_corrections
 from bot.wording.catalogue import using_language
 
 _original_run = ActionExecutor.run
@@ -21,3 +22,4 @@ async def _run_in_her_language(self: ActionExecutor, action_call: Any) -> Any:
 
 def install() -> None:
     ActionExecutor.run = _run_in_her_language  # type: ignore[method-assign]
+    wording_corrections.install()  # staff corrections, live within seconds

@@ -28,6 +28,7 @@ from rasa.shared.core.events import SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.conversation.language import detect, requested
+from bot.db.crud import wording as wording_corrections
 from bot.db.crud.conversations import language_for
 from bot.db.crud.conversations import set_language as remember_language
 from bot.db.session import run_db, session_scope
@@ -144,3 +145,4 @@ def _inner_factory(inner):
 
 def install() -> None:
     MessageProcessor.run_action_extract_slots = _inner_factory(MessageProcessor.run_action_extract_slots)
+    wording_corrections.install()  # staff corrections of Rasa's responses and option lines

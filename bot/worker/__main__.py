@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
+from bot.db.crud import wording as wording_corrections
 from bot.worker.console import DIGEST_MINUTES, Digest, configure_logging
 from bot.worker.jobs import JOBS
 from bot.worker.loop import Worker
@@ -46,6 +47,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     configure_logging()
+    wording_corrections.install()  # staff corrections of a text reach the reminders it sends
     digest = Digest()
     worker = Worker(
         concurrency=args.concurrency, on_outcome=lambda message, outcome: digest.delivered(message.kind, outcome)

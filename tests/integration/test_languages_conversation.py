@@ -100,3 +100,29 @@ def test_a_new_session_starts_in_the_language_she_last_had(chat):
     chat.say_joined(switch_payload("tr"))
     chat.say_joined("/session_start")  # what Rasa does after two hours without a message: no slots carried over
     assert cat.say("utter_greet", "tr").split("\n")[0] in chat.say_joined("/greet")
+
+
+def test_a_staff_correction_is_what_she_reads_within_seconds(stack):
+    """No retraining, no restart: the running Rasa server's responses and the action
+    server's texts follow a correction saved in the database."""
+    import time
+
+    from bot.db.crud import wording as wording_crud
+    from bot.db.models import WordingCorrection
+
+    fixed = {"utter_goodbye": "Trzymaj się ciepło. Jestem tu, kiedy zechcesz."}
+    with session_scope(stack.database_url) as s:
+        for key, text in fixed.items():
+            wording_crud.save(s, "pl", key, text, [], None)
+    try:
+        chat = Chat(stack, new_sender())
+        chat.say_joined(switch_payload("pl"))
+        deadline = time.monotonic() + 30
+        reply = chat.say_joined("/goodbye")
+        while fixed["utter_goodbye"] not in reply and time.monotonic() < deadline:
+            time.sleep(2)
+            reply = chat.say_joined("/goodbye")
+        assert fixed["utter_goodbye"] in reply
+    finally:
+        with session_scope(stack.database_url) as s:
+            s.execute(WordingCorrection.__table__.delete())
