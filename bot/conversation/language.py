@@ -21,7 +21,7 @@ from functools import cache
 from lingua import IsoCode639_1, LanguageDetector, LanguageDetectorBuilder
 from lingua import Language as Lingua
 
-from bot.wording.catalogue import DEFAULT_LANGUAGE, languages
+from bot.wording.catalogue import languages
 from bot.wording.languages import all_languages
 
 SURE = 0.9
@@ -93,10 +93,13 @@ def _fold(text: str) -> str:
 
 
 @cache
-def _names() -> list[tuple[str, str]]:
-    """(name, code), longest names first: "po polsku" before "polsku"."""
-    pairs = [(_fold(name), lang.code) for lang in all_languages() for name in lang.names]
-    return sorted(set(pairs), key=lambda p: -len(p[0]))
+def _names() -> list[tuple[re.Pattern[str], str]]:
+    """(name as a whole-word pattern, code), longest names first: "po polsku" before "polsku".
+    Compiled once: every message of every conversation is checked against them."""
+    pairs = sorted(
+        {(_fold(name), lang.code) for lang in all_languages() for name in lang.names}, key=lambda p: -len(p[0])
+    )
+    return [(re.compile(rf"(?<!\w){re.escape(name)}(?!\w)"), code) for name, code in pairs]
 
 
 def requested(text: str | None) -> str | None:
@@ -104,17 +107,9 @@ def requested(text: str | None) -> str | None:
     if not text or len(text) > 80:
         return None
     folded = _fold(re.sub(r"[!?.,;:()\"'¿¡]", " ", text))
-    for name, code in _names():
-        pattern = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)")
+    for pattern, code in _names():
         if pattern.search(folded):
             rest = pattern.sub(" ", folded).split()
             if all(word in _FILLERS for word in rest):
                 return code
     return None
-
-
-def is_offered(code: str | None) -> bool:
-    return bool(code) and code in languages()
-
-
-__all__ = ["DEFAULT_LANGUAGE", "detect", "is_offered", "requested"]

@@ -12,8 +12,6 @@ click would be (the payload parsed again, her text replaced by it).
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from typing import Any
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
@@ -23,15 +21,10 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.rasa_components.language_turn import LANGUAGE_SLOT
 from bot.wording.catalogue import DEFAULT_LANGUAGE
+from bot.wording.languages import fold_words
 
 MIN_LETTERS = 3
 MAX_WORDS = 6  # a sentence is her own words, not a pick
-
-
-def _key(text: str) -> list[str]:
-    plain = unicodedata.normalize("NFKD", text.casefold())
-    plain = "".join(ch for ch in plain if not unicodedata.combining(ch) or ord(ch) > 0x590)
-    return re.findall(r"\w+", plain)
 
 
 def _buttons_asked(tracker: DialogueStateTracker) -> list[dict[str, Any]]:
@@ -49,10 +42,10 @@ def _buttons_asked(tracker: DialogueStateTracker) -> list[dict[str, Any]]:
 
 def chosen(text: str, buttons: list[dict[str, Any]], own_words: bool = True) -> dict[str, Any] | None:
     """The one button her words name: the whole title, or (own_words) words found in one title only."""
-    words = _key(text)
+    words = fold_words(text)
     if not words or len(words) > MAX_WORDS or sum(len(w) for w in words) < MIN_LETTERS:
         return None
-    titled = [(b, _key(str(b.get("title") or ""))) for b in buttons if b.get("payload")]
+    titled = [(b, fold_words(str(b.get("title") or ""))) for b in buttons if b.get("payload")]
     exact = [b for b, title in titled if title == words]
     if len(exact) == 1:
         return exact[0]

@@ -8,7 +8,6 @@ returns None when the answer can't be read, and the form asks again kindly.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -23,6 +22,7 @@ from bot.dates import has_impossible_date
 from bot.db.models.enums import Need
 from bot.wording import say
 from bot.wording.catalogue import DEFAULT_LANGUAGE, current_language
+from bot.wording.languages import fold_words
 
 
 def stated_age(text: str | None) -> str | None:
@@ -227,16 +227,11 @@ def parse_needs(text: str | None) -> list[str] | None:
     return sorted({n.value for n in found})
 
 
-def _fold_words(text: str) -> list[str]:
-    plain = unicodedata.normalize("NFKD", text.casefold())
-    return re.findall(r"\w+", "".join(ch for ch in plain if not unicodedata.combining(ch) or ord(ch) > 0x590))
-
-
 @cache
 def _label_stems(code: str) -> dict[Need, tuple[str, ...]]:
     """Each need's own words in her language, from the list she was shown (referral.need_*):
     words of four letters or more found in one label only, cut so endings may vary."""
-    labels = {need: _fold_words(say(key, code)) for need, key in NEED_KEYS.items()}
+    labels = {need: fold_words(say(key, code)) for need, key in NEED_KEYS.items()}
     counts = Counter(word for words in labels.values() for word in set(words))
     return {
         need: tuple(word[: max(4, len(word) - 2)] for word in words if len(word) >= 4 and counts[word] == 1)
@@ -249,7 +244,7 @@ def _needs_in_her_words(t: str) -> list[Need]:
     code = current_language()
     if code == DEFAULT_LANGUAGE:
         return []
-    words = _fold_words(t)
+    words = fold_words(t)
     return [need for need, stems in _label_stems(code).items() if any(w.startswith(stems) for w in words if stems)]
 
 

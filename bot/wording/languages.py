@@ -84,6 +84,7 @@ def all_languages() -> list[Language]:
     return [language(code) for code in languages()]
 
 
+# What `_language.yml` may hold (tests/unit/test_languages.py checks every language).
 ANSWER_KINDS = ("yes", "no", "skip", "back", "stop", "change", "this_number")
 TIME_WORD_VALUES = frozenset(
     "morning afternoon evening tonight today tomorrow next this at any day week after before or and pm am o'clock".split()
@@ -91,9 +92,15 @@ TIME_WORD_VALUES = frozenset(
 
 
 def fold(word: str) -> str:
-    """A reply word as compared: no accents, no case, no surrounding marks ("Zmień!" is ZMIEN)."""
+    """A reply word as compared: no accents, no case, no surrounding marks ("Zmień!" is ZMIEN).
+    Marks in scripts of their own (Bengali's virama, Arabic's vowels) stay: they are letters there."""
     plain = unicodedata.normalize("NFKD", word.strip(" \t.!?'\"")).casefold()
     return "".join(ch for ch in plain if not unicodedata.combining(ch) or ord(ch) > 0x590)
+
+
+def fold_words(text: str) -> list[str]:
+    """Her words, folded as reply words are: for matching what she typed to what we showed."""
+    return re.findall(r"\w+", fold(text))
 
 
 def reply_words(kind: str) -> frozenset[str]:
@@ -127,8 +134,3 @@ def offer_buttons(code: str) -> list[dict[str, str]]:
         {"title": say("language.keep_button", code), "payload": switch_payload(code)},
         {"title": language(DEFAULT_LANGUAGE).name, "payload": switch_payload(DEFAULT_LANGUAGE)},
     ]
-
-
-def choice_buttons() -> list[dict[str, str]]:
-    """Every language, each named in itself."""
-    return [{"title": lang.name, "payload": switch_payload(lang.code)} for lang in all_languages()]

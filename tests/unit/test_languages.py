@@ -244,3 +244,12 @@ def test_her_needs_are_read_in_the_words_of_the_list_she_was_shown():
     with cat.using_language("pl"):
         assert parse_needs("praca") is None  # in two of the Polish labels (work; sex work): not a guess
         assert parse_needs("1 3") == ["accommodation", "health"]
+
+
+@pytest.mark.parametrize("code", cat.languages())
+def test_answer_and_time_words_are_of_the_kinds_the_readers_know(code):
+    from bot.wording.languages import ANSWER_KINDS, TIME_WORD_VALUES
+
+    lang = language(code)
+    assert set(lang.answer_words) <= set(ANSWER_KINDS), code
+    assert set(lang.time_words.values()) <= TIME_WORD_VALUES, code

@@ -120,20 +120,24 @@ def rows_for_page(session: Session, code: str) -> list[dict[str, Any]]:
     """Every text of a language with the English beside it, for the staff page."""
     english, theirs = catalogue("en"), catalogue(code)
     fixes = all_corrections(session)
-    return [
-        {
-            "key": key,
-            "english": t.text,
-            "text": fixes[(code, key)].text if (code, key) in fixes else theirs.get(key, t).text,
-            "corrected": (code, key) in fixes,
-            "discreet": t.discreet,
-            "buttons": list(fixes[(code, key)].button_titles)
-            if (code, key) in fixes and fixes[(code, key)].button_titles
-            else [title for title, _ in theirs.get(key, t).buttons],
-            "english_buttons": [title for title, _ in t.buttons],
-            "written_by": fixes[(code, key)].written_by if (code, key) in fixes else theirs.get(key, t).written_by,
-            "checked_by": None if (code, key) in fixes else theirs.get(key, t).checked_by,
-        }
-        for key, t in english.items()
-        if not key.startswith("alerts.")
-    ]
+    rows = []
+    for key, t in english.items():
+        if key.startswith("alerts."):
+            continue
+        shown, fix = theirs.get(key, t), fixes.get((code, key))
+        rows.append(
+            {
+                "key": key,
+                "english": t.text,
+                "text": fix.text if fix else shown.text,
+                "corrected": fix is not None,
+                "discreet": t.discreet,
+                "buttons": list(fix.button_titles)
+                if fix and fix.button_titles
+                else [title for title, _ in shown.buttons],
+                "english_buttons": [title for title, _ in t.buttons],
+                "written_by": fix.written_by if fix else shown.written_by,
+                "checked_by": None if fix else shown.checked_by,
+            }
+        )
+    return rows

@@ -124,10 +124,10 @@ async def language_page(request, code: str):
     )
 
 
-def _text_page(
+async def _text_page(
     request, code: str, key: str, form: dict | None = None, errors: list[str] | None = None, status: int = 200
 ):
-    row = next(r for r in wording_rows(code) if r["key"] == key)
+    row = await run_db(_row, code, key)
     shown = form or {"text": row["text"], "buttons": row["buttons"]}
     return page(
         request,
@@ -140,15 +140,15 @@ def _text_page(
     )
 
 
-def wording_rows(code: str) -> list[dict]:
+def _row(code: str, key: str) -> dict:
     with session_scope() as session:
-        return wording.rows_for_page(session, code)
+        return next(r for r in wording.rows_for_page(session, code) if r["key"] == key)
 
 
 @bp.get("/admin/languages/<code:str>/texts/<key:str>", name="text_edit")
 @staff_only("admin")
 async def text_edit(request, code: str, key: str):
-    return _text_page(request, _code(code), _key(key))
+    return await _text_page(request, _code(code), _key(key))
 
 
 @bp.post("/admin/languages/<code:str>/texts/<key:str>", name="text_save")
@@ -162,7 +162,7 @@ async def text_save(request, code: str, key: str):
     try:
         await run_db(_save_text, code, key, form["text"], form["buttons"], request.ctx.me.staff_id)
     except InputErrors as exc:
-        return _text_page(request, code, key, form, exc.errors, status=400)
+        return await _text_page(request, code, key, form, exc.errors, status=400)
     return see_other(request, "staff_wording.language", code=code, done="saved")
 
 
