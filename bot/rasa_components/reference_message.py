@@ -10,16 +10,14 @@ inside a longer request is left to that request.
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List, Text, Type
+from typing import Any, Dict, Optional, Text
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.nlu.classifiers.classifier import IntentClassifier
-from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
-from rasa.shared.nlu.training_data.message import Message
 
+from bot.rasa_components.sure_intent import SureIntentClassifier
 from bot.referrals.parsing import find_reference
 from bot.settings import get_settings
 
@@ -37,15 +35,7 @@ def is_reference_message(text: str, prefix: str) -> bool:
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
-class ReferenceMessageClassifier(GraphComponent, IntentClassifier):
-    @classmethod
-    def required_components(cls) -> List[Type]:
-        return [IntentClassifier]
-
-    @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
-        return {}
-
+class ReferenceMessageClassifier(SureIntentClassifier):
     @classmethod
     def create(
         cls,
@@ -59,10 +49,5 @@ class ReferenceMessageClassifier(GraphComponent, IntentClassifier):
     def __init__(self, prefix: str) -> None:
         self.prefix = prefix
 
-    def process(self, messages: List[Message]) -> List[Message]:
-        for message in messages:
-            if is_reference_message(message.get(TEXT) or "", self.prefix):
-                verdict = {INTENT_NAME_KEY: GIVE_REFERENCE, PREDICTED_CONFIDENCE_KEY: 1.0}
-                message.set(INTENT, verdict, add_to_output=True)
-                message.set(INTENT_RANKING_KEY, [verdict], add_to_output=True)
-        return messages
+    def intent_of(self, text: str) -> Optional[str]:
+        return GIVE_REFERENCE if is_reference_message(text, self.prefix) else None
