@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, time, timedelta
+from functools import cache
 
 from dateparser.conf import settings as dateparser_settings
 from dateparser.languages import default_loader
@@ -162,6 +163,13 @@ def take_clock(t: str) -> tuple[time | None, str]:
 _RELATIVE = ((re.compile(r"\bin 1 day\b"), "tomorrow"), (re.compile(r"\bin 2 day\b"), "in 2 days"))
 
 
+@cache
+def _time_words(code: str) -> tuple[tuple[re.Pattern[str], str], ...]:
+    """A language's time words as whole-word patterns, longest first, compiled once."""
+    ordered = sorted(language(code).time_words.items(), key=lambda kv: -len(kv[0]))
+    return tuple((re.compile(rf"(?<!\w){re.escape(native)}(?!\w)"), f" {english} ") for native, english in ordered)
+
+
 def in_english(text: str) -> str:
     """Her words about days and times, in the English this module reads, when she writes
     in another of our languages: the language's own time words (bot/wording/<code>/_language.yml
@@ -171,8 +179,8 @@ def in_english(text: str) -> str:
     if code == DEFAULT_LANGUAGE or not text:
         return text
     t = text.casefold()
-    for native, english in sorted(language(code).time_words.items(), key=lambda kv: -len(kv[0])):
-        t = re.sub(rf"(?<!\w){re.escape(native)}(?!\w)", f" {english} ", t)
+    for pattern, english in _time_words(code):
+        t = pattern.sub(english, t)
     try:
         t = default_loader.get_locale(code).translate(t, keep_formatting=True, settings=dateparser_settings)
     except Exception:  # noqa: BLE001 - a language dateparser lacks: her own words above still count
