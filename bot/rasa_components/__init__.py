@@ -23,6 +23,8 @@ fixes to Rasa itself, each tested to behave as Rasa's own code:
   in one of our languages, and offered once (language_turn.py);
 - distress gets its gentle line before the turn's answer, and the form
   takes nothing from a message that is about her safety (triage_turn.py);
+- at training, a token's fingerprint (for Rasa's training cache) is worked
+  out once, not after every component (token_fingerprint.py);
 - action calls reuse one connection and send the history from her previous
   message on, not the whole conversation (action_calls.py).
 Each was a measured share of the Rasa process's CPU (docs/benchmarks.md).
@@ -38,6 +40,7 @@ from bot.rasa_components import (
     graph_runner,
     language_turn,
     parse_thread,
+    token_fingerprint,
     triage_turn,
 )
 
@@ -48,6 +51,7 @@ bounded_input.install()
 event_lookup.install()
 graph_runner.install()
 parse_thread.install()
+token_fingerprint.install()
 triage_turn.install()
 language_turn.install()  # after triage_turn: it wraps it, so the language is set first
 button_reply.install()  # outermost: a typed button title is the click, before anything reads it

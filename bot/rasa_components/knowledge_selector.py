@@ -42,6 +42,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from scipy.sparse import csr_matrix
 
 from bot.knowledge import RETRIEVAL_INTENT
+from bot.rasa_components.intent_classifier import fit_on_used_columns, sentence_matrix
 
 RANKING_LENGTH = 5
 
@@ -55,6 +56,9 @@ class KnowledgeSelector(LogisticRegressionClassifier):
             "max_iter": 500,
             "retrieval_intent": RETRIEVAL_INTENT,
         }
+
+    def _create_X(self, messages: List[Message]) -> csr_matrix:
+        return sentence_matrix(messages)
 
     def _create_training_matrix(self, training_data: TrainingData) -> Tuple[csr_matrix, List[str]]:
         prefix = self.config["retrieval_intent"] + RESPONSE_IDENTIFIER_DELIMITER
@@ -71,7 +75,7 @@ class KnowledgeSelector(LogisticRegressionClassifier):
         X, y = self._create_training_matrix(training_data)
         if X.shape[0] == 0 or len(set(y)) < 2:
             return self._resource  # no topics to tell apart: process() leaves messages alone
-        self.clf.fit(X, y)
+        fit_on_used_columns(self.clf, X, y)
         self.persist()
         return self._resource
 

@@ -62,6 +62,14 @@ def test_the_featurizer_adds_one_scaled_sentence_feature():
     data = TrainingData([Message(data={TEXT: "hiya"}), Message(data={"action_name": "utter_greet"})])
     featurizer.process_training_data(data)
     assert data.training_examples[0].get_dense_features(TEXT)[1] is not None
+    # Training featurizes with TensorFlow, answering with NumPy: the same vector.
+    answered = Message(data={TEXT: "hiya"})
+    featurizer.process([answered])
+    assert np.allclose(
+        data.training_examples[0].get_dense_features(TEXT)[1].features,
+        answered.get_dense_features(TEXT)[1].features,
+        atol=1e-5,
+    )
     assert data.training_examples[1].features == []
 
 
@@ -109,6 +117,17 @@ def test_fine_tuning_pulls_an_intent_together_and_pushes_others_apart(encoder, t
     before = _separation(encoder)
     after = _separation(SentenceEncoder(tuned=tuned))
     assert after > before + 0.05, (before, after)
+
+
+def test_tuning_only_the_top_layers_runs_the_frozen_ones_once_and_still_separates(encoder):
+    from bot.nlu.encoder_tuning import fine_tune, tuned_tensor_names
+
+    tensors = fine_tune(_TEXTS, _LABELS, epochs=4, learning_rate=1e-4, batch_size=4, layers=2)
+    assert sorted(tensors) == sorted(tuned_tensor_names(2))
+    assert {name.split(".")[2] for name in tensors} == {"4", "5"}  # the embeddings and layers 0-3 stay pretrained
+    assert _separation(SentenceEncoder(tuned=tensors)) > _separation(encoder) + 0.05
+    with pytest.raises(ValueError, match="1 to 6 layers"):
+        fine_tune(_TEXTS, _LABELS, epochs=1, learning_rate=1e-4, layers=0)
 
 
 def test_tuned_tensors_are_stored_as_float16_exactly(tuned):
