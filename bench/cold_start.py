@@ -15,7 +15,7 @@ or --model), and an earlier cold-training figure stays, with its own date.
 Not measured: installing the venv (network-bound) and building spaCy when it
 is already built (timed here if it is missing).
 
-    python -m bench.cold_start [--skip-training] [--model PATH] [--timeout S]
+    python -m bench.cold_start [--skip-training] [--model PATH] [--timeout S] [--keep-model PATH]
 """
 
 from __future__ import annotations
@@ -284,7 +284,9 @@ def show(result: dict) -> None:
         print(f"  make run to first answer            {result['make_run_to_first_answer_s'] / 60:6.1f} min")
 
 
-def measure(skip_training: bool, model: Path | None, timeout: float, previous: dict | None = None) -> dict:
+def measure(
+    skip_training: bool, model: Path | None, timeout: float, previous: dict | None = None, keep: Path | None = None
+) -> dict:
     with tempfile.TemporaryDirectory(prefix="elpis-cold-") as tmp:
         workdir = Path(tmp)
         training = spacy_s = None
@@ -293,6 +295,9 @@ def measure(skip_training: bool, model: Path | None, timeout: float, previous: d
         else:
             spacy_s = build_spacy_if_missing()
             training, trained = cold_train(workdir / "train")
+            if keep:  # the model just timed is the one to use: no second training
+                keep.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(trained, keep)
             model = model or trained
         start = startup(model, workdir / "run", timeout)
         shutil.rmtree(workdir / "train", ignore_errors=True)
@@ -311,8 +316,9 @@ def main(argv: list[str] | None = None) -> dict:
     )
     parser.add_argument("--timeout", type=float, default=600.0, help="seconds to wait for servers and the answer")
     parser.add_argument("--out", type=Path, default=REPORT)
+    parser.add_argument("--keep-model", type=Path, help="copy the cold-trained model here (e.g. models/elpis.tar.gz)")
     args = parser.parse_args(argv)
-    result = measure(args.skip_training, args.model, args.timeout, previous_result(args.out))
+    result = measure(args.skip_training, args.model, args.timeout, previous_result(args.out), args.keep_model)
     record(result, args.out)
     show(result)
     print(f"\nresults: {args.out} ({KEY!r})")
