@@ -3,7 +3,7 @@
 1. Cold training: the Makefile's `rasa train` into a temporary folder, with
    Rasa's training cache (RASA_CACHE_DIRECTORY, rasa/engine/caching.py) pointed
    at a new empty folder, so nothing is reused from earlier trainings: what a
-   fresh clone pays. About 25 minutes of both cores on the 2-core machine.
+   fresh clone pays. About 16 minutes of both cores on the 2-core machine.
 2. Start-up: what `make run` does after training, on free ports and a new
    SQLite file: migrate and seed, start every process (`bot.stack`'s Stack, fake
    Twilio included when there is no Twilio account), then say "hi" to the REST
@@ -307,7 +307,7 @@ def measure(
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(prog="python -m bench.cold_start", description=__doc__.split("\n\n")[0])
     parser.add_argument(
-        "--skip-training", action="store_true", help="time only start-up to the first answer (no ~25 min cold training)"
+        "--skip-training", action="store_true", help="time only start-up to the first answer (no ~16 min cold training)"
     )
     parser.add_argument(
         "--model",

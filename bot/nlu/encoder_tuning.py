@@ -130,15 +130,15 @@ class _Encoder:
     def _key_mask(tf, valid):
         return (1.0 - tf.cast(valid, tf.float32))[:, None, None, :] * -1e9
 
-    def lower(self, ids, valid, training: bool = False):
-        """Each token's vector after the frozen layers (the same in every epoch when
-        they are all frozen: no dropout below the tuned layers)."""
+    def lower(self, ids, valid):
+        """Each token's vector after the frozen layers: no dropout there, so the
+        same in every epoch."""
         tf = self._tf
         length = tf.shape(ids)[1]
         x = self._norm(tf.gather(self.words, ids) + self.positions[:length] + self.token_type, "embeddings.LayerNorm")
         key_mask = self._key_mask(tf, valid)
         for i in range(self.first_tuned):
-            x = self._layer(i, x, key_mask, training)
+            x = self._layer(i, x, key_mask, training=False)
         return x
 
     def upper(self, x, valid, training: bool = False):

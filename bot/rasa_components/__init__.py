@@ -27,7 +27,7 @@ fixes to Rasa itself, each tested to behave as Rasa's own code:
   out once, not after every component (token_fingerprint.py);
 - action calls reuse one connection and send the history from her previous
   message on, not the whole conversation (action_calls.py).
-Each was a measured share of the Rasa process's CPU (docs/benchmarks.md).
+Each was a measured share of the Rasa process's CPU or of training time (docs/benchmarks.md).
 """
 
 from bot.rasa_components import (

@@ -30,7 +30,7 @@ def sentence_matrix(messages: List[Message]) -> csr_matrix:
     """Each message's sentence features as one row: its sparse ones, then its dense
     ones, as Rasa's LogisticRegressionClassifier._create_X lays them out. Rasa's
     way also deep-copies and joins every token's features, which it then drops:
-    a quarter of the classifiers' training time with our 17,000 examples."""
+    about a tenth of the two classifiers' training time (cProfile, 17,000 examples)."""
     rows = []
     for message in messages:
         text_sentence = [f for f in message.features if f.attribute == TEXT and f.type == FEATURE_TYPE_SENTENCE]
