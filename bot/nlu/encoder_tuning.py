@@ -89,7 +89,7 @@ class _Encoder:
         tuned = set(tuned_tensor_names(tuned_layers))
         self.params: dict[str, tf.Tensor] = {}
         self.variables: dict[str, tf.Variable] = {}
-        for name in ["embeddings.LayerNorm.weight", "embeddings.LayerNorm.bias"] + tuned_tensor_names(LAYERS)[2:]:
+        for name in tuned_tensor_names(LAYERS):  # every tensor that can be tuned; the others stay constants
             value = weights[name]
             if _is_dense_weight(name):
                 value = value.T  # [in, out], for x @ w
@@ -171,6 +171,14 @@ def _ids_signature():
     return [tf.TensorSpec([None, None], tf.int64), tf.TensorSpec([None, None], tf.bool)]
 
 
+def _length_batches(rows: Sequence[Sequence[int]], batch_size: int):
+    """(indices, ids, valid) for batches of texts of similar length, so little is padding."""
+    by_length = sorted(range(len(rows)), key=lambda i: len(rows[i]))
+    for start in range(0, len(by_length), batch_size):
+        chosen = by_length[start : start + batch_size]
+        yield (chosen, *pad([rows[i] for i in chosen]))
+
+
 def _tokenize(texts: Sequence[str]) -> list[list[int]]:
     return [e.ids for e in load_tokenizer().encode_batch(list(texts))]
 
@@ -193,10 +201,7 @@ def encode(texts: Sequence[str], tensors: dict[str, np.ndarray] | None = None, b
     forward = tf.function(encoder.__call__, input_signature=_ids_signature())
     rows = _tokenize(texts)
     out = np.zeros((len(rows), DIMENSIONS), np.float32)
-    by_length = sorted(range(len(rows)), key=lambda i: len(rows[i]))
-    for start in range(0, len(by_length), batch_size):
-        chosen = by_length[start : start + batch_size]
-        ids, valid = pad([rows[i] for i in chosen])
+    for chosen, ids, valid in _length_batches(rows, batch_size):
         out[chosen] = forward(tf.constant(ids), tf.constant(valid)).numpy()
     return out
 
@@ -251,10 +256,7 @@ def fine_tune(
     if frozen:
         lower = tf.function(encoder.lower, input_signature=_ids_signature())
         states = [np.empty(0)] * len(rows)
-        by_length = sorted(range(len(rows)), key=lambda i: len(rows[i]))
-        for start in range(0, len(by_length), 128):
-            chosen = by_length[start : start + 128]
-            ids, valid = pad([rows[i] for i in chosen])
+        for chosen, ids, valid in _length_batches(rows, 128):
             out = lower(tf.constant(ids), tf.constant(valid)).numpy()
             for j, i in enumerate(chosen):
                 states[i] = out[j, : len(rows[i])].copy()

@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import inspect
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Text, Tuple, Type
+from typing import Any, Callable, Dict, List, Optional, Text, Tuple, Type
 
 import numpy as np
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -104,16 +104,20 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
         name: Text,
         model_storage: Optional[ModelStorage] = None,
         resource: Optional[Resource] = None,
-        encoder: Optional[SentenceEncoder] = None,
+        tuned: Optional[Dict[str, np.ndarray]] = None,
     ) -> None:
         super().__init__(name, config)
         self._config = {**self.get_default_config(), **config}
         self._scale = float(self._config["scale"])
         self._model_storage = model_storage
         self._resource = resource
-        # Loaded with the model, not on her first message.
-        self._encoder = encoder or shared_encoder()
-        self._tuned: Optional[Dict[str, np.ndarray]] = None
+        self._use(tuned)
+
+    def _use(self, tuned: Optional[Dict[str, np.ndarray]]) -> None:
+        """Answer with these tuned tensors (None: the pretrained encoder); loaded with
+        the model, not on her first message."""
+        self._tuned = tuned
+        self._encoder = SentenceEncoder(tuned=tuned) if tuned else shared_encoder()
 
     @classmethod
     def create(
@@ -154,8 +158,7 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
         assert self._model_storage is not None  # create() passes it when training
         with self._model_storage.write_to(self._resource) as folder:
             save_file({k: v.astype(np.float16) for k, v in tuned.items()}, str(Path(folder) / _TUNED_FILE))
-        self._tuned = tuned
-        self._encoder = SentenceEncoder(tuned=tuned)
+        self._use(tuned)
         return self._resource
 
     @classmethod
@@ -177,20 +180,17 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
                     tuned = {k: v.astype(np.float32) for k, v in load_file(str(path)).items()}
         except ValueError:
             pass  # Rasa raises this when the component stored nothing (fine_tune_epochs: 0)
-        encoder = SentenceEncoder(tuned=tuned) if tuned else None
-        featurizer = cls(config, execution_context.node_name, model_storage, resource, encoder)
-        featurizer._tuned = tuned
-        return featurizer
+        return cls(config, execution_context.node_name, model_storage, resource, tuned)
 
-    def _featurize(self, messages: List[Message]) -> None:
+    def _featurize(self, messages: List[Message], encode: Callable[[List[str]], np.ndarray]) -> None:
         # Messages without text (a response, an action) are left alone.
         with_text = [m for m in messages if m.get(TEXT)]
-        vectors = self._encoder.encode_many([m.get(TEXT) for m in with_text]) * self._scale
+        vectors = encode([m.get(TEXT) for m in with_text]) * self._scale
         for message, vector in zip(with_text, vectors):
             self.add_features_to_message(sequence=None, sentence=vector[np.newaxis, :], attribute=TEXT, message=message)
 
     def process(self, messages: List[Message]) -> List[Message]:
-        self._featurize(messages)
+        self._featurize(messages, self._encoder.encode_many)
         return messages
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
@@ -199,8 +199,5 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
         # is quicker and keeps TensorFlow out of the way).
         from bot.nlu.encoder_tuning import encode
 
-        with_text = [m for m in training_data.training_examples if m.get(TEXT)]
-        vectors = encode([m.get(TEXT) for m in with_text], self._tuned) * self._scale
-        for message, vector in zip(with_text, vectors):
-            self.add_features_to_message(sequence=None, sentence=vector[np.newaxis, :], attribute=TEXT, message=message)
+        self._featurize(training_data.training_examples, lambda texts: encode(texts, self._tuned))
         return training_data
