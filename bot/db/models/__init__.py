@@ -23,6 +23,7 @@ from bot.db.models.referrals import CoverageBorough, HandoffContact, Referral, R
 from bot.db.models.sms import SmsDeliveryEvent, SmsInbound, SmsOptionSet, SmsOptOut  # noqa: F401
 from bot.db.models.staff import AuditLog, Centre, Staff
 from bot.db.models.staff_app import Handoff, StaffSession  # noqa: F401
+from bot.db.models.support import Activity, ActivityBooking, SupportInvitation, SurveyResponse  # noqa: F401
 from bot.db.models.wording import WordingCorrection  # noqa: F401
 
 __all__ = [

@@ -32,7 +32,7 @@ class ReadingStage(str, enum.Enum):
 
 
 class ReadingSource(str, enum.Enum):
-    """Who gave the scores: a keyworker from a meeting, or she herself by chat (later)."""
+    """Who gave the scores: a keyworker from a meeting, or she herself by chat."""
 
     KEYWORKER = "keyworker"
     HER = "her"
@@ -96,3 +96,6 @@ class OutcomeReading(Base):
     # {"<area id>": 1..10}; a skipped area is absent.
     scores = Column(EncryptedJSON, nullable=False)
     created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    # A keyworker's correction of a reading (the audit log keeps what it was).
+    corrected_by_id = Column(Integer, ForeignKey("staff.id", ondelete="SET NULL"))
+    corrected_at = Column(UTCDateTime)

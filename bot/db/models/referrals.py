@@ -1,4 +1,5 @@
 """Referrals, the needs she named, and the boroughs the service covers."""
+
 from __future__ import annotations
 
 import enum
@@ -85,8 +86,14 @@ class Referral(Base):
     created_at = Column(UTCDateTime, nullable=False, default=utcnow)
     updated_at = Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
     closed_at = Column(UTCDateTime)
+    # Her keyworker, named by staff on the case page; she can ask "who is my keyworker?".
+    keyworker_id = Column(Integer, ForeignKey("staff.id", ondelete="SET NULL"), index=True)
+    # Re-arrest after referral, when a keyworker learns of it (the evaluation's measure).
+    rearrested_on = Column(Date)
+    rearrest_recorded_by_id = Column(Integer, ForeignKey("staff.id", ondelete="SET NULL"))
 
     woman = relationship("Woman", back_populates="referrals")
+    keyworker = relationship("Staff", foreign_keys=[keyworker_id])
     needs = relationship("ReferralNeed", cascade="all, delete-orphan", lazy="selectin")
 
     @property
@@ -99,9 +106,7 @@ class ReferralNeed(Base):
     __table_args__ = (UniqueConstraint("referral_id", "need", name="one_row_per_need"),)
 
     id = Column(Integer, primary_key=True)
-    referral_id = Column(
-        Integer, ForeignKey("referrals.id", ondelete="CASCADE"), nullable=False, index=True
-    )
+    referral_id = Column(Integer, ForeignKey("referrals.id", ondelete="CASCADE"), nullable=False, index=True)
     need = Column(str_enum(Need, "need"), nullable=False)
 
 
