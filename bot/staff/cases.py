@@ -1,5 +1,6 @@
 """Cases (referrals) as keyworkers see them: search, one case in plain words (pathway,
-needs, appointments in date order, the caution's two meetings and deadline), status, closing."""
+needs, appointments in date order, the caution's two meetings and deadline), status, closing,
+and a re-arrest after referral (the service's evaluation measure)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from bot.appointments import rules
-from bot.dates import london
+from bot.dates import london, today_london
 from bot.db.models import Alert, Need, Pathway, Referral, ReferralStatus, Woman
 from bot.db.models.appointments import Appointment, AppointmentKind, AppointmentSlot, AppointmentStatus
 from bot.db.types import utcnow
@@ -137,6 +138,39 @@ def set_status(session: Session, referral_id: int, status: str, staff_id: int) -
         "referral",
         referral.id,
     )
+    return referral
+
+
+class RearrestError(ValueError):
+    """The re-arrest date can't be saved; the message says why (nothing saved)."""
+
+
+def record_rearrest(
+    session: Session, referral_id: int, raw_day: str, staff_id: int, today: date | None = None
+) -> Referral:
+    """Record the day she was re-arrested (blank clears it), audited. The day may not be in the
+    future nor before her referral. LookupError: no such case."""
+    referral = session.get(Referral, referral_id)
+    if referral is None:
+        raise LookupError("no such case")
+    raw = (raw_day or "").strip()
+    if not raw:
+        referral.rearrested_on = None
+        referral.rearrest_recorded_by_id = None
+        audit.record(session, staff_id, "clear_rearrest", "referral", referral.id)
+        return referral
+    try:
+        day = date.fromisoformat(raw)
+    except ValueError:
+        raise RearrestError("Give the date of the re-arrest, like 2026-04-01.") from None
+    referred = referral.created_at.astimezone(london()).date()
+    if day > (today or today_london()):
+        raise RearrestError("The re-arrest date is in the future: give the day it happened.")
+    if day < referred:
+        raise RearrestError(f"The re-arrest date is before she was referred ({referred.isoformat()}).")
+    referral.rearrested_on = day
+    referral.rearrest_recorded_by_id = staff_id
+    audit.record(session, staff_id, "record_rearrest", "referral", referral.id)
     return referral
 
 

@@ -1,5 +1,6 @@
 """Outcome measurement, the staff side: the instrument (seeded SAMPLE, a licensed file,
-an admin's edit; each audited) and readings a keyworker enters from a meeting (audited).
+an admin's edit; each audited) and readings a keyworker enters from a meeting or corrects
+(audited: that a reading was entered or corrected, never the scores).
 
 A service that holds a licence for its own instrument loads it from a YAML file in the
 shape of outcomes_sample.yml:
@@ -15,19 +16,21 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import date
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 
 import yaml
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.dates import london, today_london
 from bot.db.crud import outcomes as crud
 from bot.db.crud.outcomes import SCORES, Instrument, InstrumentError, Reading
-from bot.db.models import Referral
-from bot.db.models.outcomes import ReadingSource, ReadingStage
+from bot.db.models import Referral, Staff
+from bot.db.models.outcomes import OutcomeReading, ReadingSource, ReadingStage
+from bot.db.types import utcnow
 from bot.privacy.hooks import Her
 from bot.staff import audit
 from bot.wording import say
@@ -86,9 +89,16 @@ def save_instrument(session: Session, spec: Mapping, staff_id: int | None, actio
 
 
 @dataclass(frozen=True)
+class Correction:
+    by: str | None  # None: a former colleague
+    at: datetime
+
+
+@dataclass(frozen=True)
 class CaseOutcomes:
     instrument: Instrument | None
     readings: list[Reading]
+    corrections: dict[int, Correction] = field(default_factory=dict)  # reading id -> its latest correction
 
     @property
     def areas(self):
@@ -100,7 +110,19 @@ class CaseOutcomes:
 
 
 def for_case(session: Session, referral_id: int) -> CaseOutcomes:
-    return CaseOutcomes(crud.get_instrument(session), crud.readings_for_case(session, referral_id))
+    return CaseOutcomes(
+        crud.get_instrument(session), crud.readings_for_case(session, referral_id), corrections(session, referral_id)
+    )
+
+
+def corrections(session: Session, referral_id: int) -> dict[int, Correction]:
+    """Who last corrected each corrected reading of the case, and when."""
+    rows = session.execute(
+        select(OutcomeReading.id, Staff.name, OutcomeReading.corrected_at)
+        .outerjoin(Staff, Staff.id == OutcomeReading.corrected_by_id)
+        .where(OutcomeReading.referral_id == referral_id, OutcomeReading.corrected_at.is_not(None))
+    ).all()
+    return {rid: Correction(name, at) for rid, name, at in rows}
 
 
 def check_reading(
@@ -110,9 +132,11 @@ def check_reading(
     stage: str,
     raw_scores: Mapping[int, str],
     today: date | None = None,
+    keep: Collection[int] = (),
 ) -> tuple[date, ReadingStage, dict[int, int]]:
     """A reading as it will be saved: a date from her referral to today, a stage, 1-10 per area
-    (a blank area is skipped; at least one scored)."""
+    (a blank area is skipped; at least one scored). `keep`: retired areas that may still be
+    scored (a correction keeps the areas the reading scored then)."""
     errors: list[str] = []
     today = today or today_london()
     day = None
@@ -131,7 +155,7 @@ def check_reading(
     except ValueError:
         errors.append("Choose the stage: start, review or end.")
         chosen = ReadingStage.REVIEW
-    usable = {a.id: a for a in (instrument.active if instrument else ())}
+    usable = {a.id: a for a in (instrument.areas if instrument else ()) if not a.retired or a.id in keep}
     scores: dict[int, int] = {}
     for area_id, raw in raw_scores.items():
         raw = (raw or "").strip()
@@ -169,6 +193,44 @@ def add_reading(
     row = crud.add_reading(session, referral, day, chosen, ReadingSource.KEYWORKER, scores, staff_id)
     audit.record(session, staff_id, "add_outcome_reading", "referral", referral_id)
     return next(r for r in crud.readings_for_case(session, referral_id) if r.id == row.id)
+
+
+def reading_of_case(session: Session, referral_id: int, reading_id: int) -> Reading | None:
+    """One reading of the case (None: not there, or another case's)."""
+    return next((r for r in crud.readings_for_case(session, referral_id) if r.id == reading_id), None)
+
+
+def correct_reading(
+    session: Session,
+    referral_id: int,
+    reading_id: int,
+    taken_on: str,
+    stage: str,
+    raw_scores: Mapping[int, str],
+    staff_id: int,
+    today: date | None = None,
+) -> Reading:
+    """A keyworker's correction of one of the case's readings: its date, stage and scores are
+    checked as a new reading's are, and replace the old; who corrected it and when are kept on
+    the reading. The audit row says a reading was corrected, never the scores.
+    LookupError: no such case or reading; ReadingError: nothing saved."""
+    referral = session.get(Referral, referral_id)
+    row = session.get(OutcomeReading, reading_id)
+    if referral is None or row is None or row.referral_id != referral_id:
+        raise LookupError("no such reading")
+    scored_then = {int(k) for k in (row.scores or {})}
+    day, chosen, scores = check_reading(
+        crud.get_instrument(session), referral, taken_on, stage, raw_scores, today, keep=scored_then
+    )
+    # Written here rather than in bot/db/crud/outcomes.py: one UPDATE of a row already checked.
+    row.taken_on, row.stage = day, chosen
+    row.scores = {str(area_id): int(score) for area_id, score in scores.items()}
+    row.corrected_by_id, row.corrected_at = staff_id, utcnow()
+    session.flush()
+    audit.record(session, staff_id, "correct_outcome_reading", "outcome_reading", row.id)
+    found = reading_of_case(session, referral_id, row.id)
+    assert found is not None
+    return found
 
 
 # --- Her data (bot/staff/data_hooks.py) -------------------------------------------------

@@ -1,5 +1,6 @@
 """Cases: search, one case in plain words (contact preferences first, the caution panel,
-appointments in date order, keyworkers' notes), attendance, notes, status, closing."""
+appointments in date order, keyworkers' notes), attendance, notes, status, closing, her
+keyworker, a re-arrest, and her check-ins and survey (ask now, cancel)."""
 
 from __future__ import annotations
 
@@ -12,14 +13,16 @@ from bot.db.session import run_db, session_scope
 from bot.privacy import shared_numbers
 from bot.privacy.erasure import erase_woman
 from bot.privacy.summary import summary_lines
-from bot.staff import case_notes
+from bot.staff import case_notes, keyworker, support_invitations
 from bot.staff import cases as case_logic
 from bot.staff.case_notes import NoteError
-from bot.staff.cases import CaseQuery
+from bot.staff.cases import CaseQuery, RearrestError
+from bot.staff.keyworker import KeyworkerError
+from bot.staff.support_invitations import InvitationError
 from bot.web.staff.handlers import act, load_or_404
 from bot.web.staff.outcomes import case_panel as outcomes_panel
 from bot.web.staff.render import page, page_number
-from bot.web.staff.security import error_page, staff_only
+from bot.web.staff.security import error_page, parse_id, staff_only
 
 bp = Blueprint("staff_cases")
 
@@ -71,6 +74,9 @@ def _case(referral_id: int, staff_id: int):
             "caution": case_logic.caution_panel(session, referral),
             "notes": case_notes.for_case(session, referral.id),
             "outcomes": outcomes_panel(session, referral.id),
+            "keyworker_name": keyworker.name_of(session, referral),
+            "keyworker_choices": keyworker.choices(session),
+            "invitations": support_invitations.for_case(session, referral.id),
             "shared_with": len(shared_numbers.others_on_number(session, woman)),
             "shared_held": shared_numbers.is_held(session, woman),
         }
@@ -119,6 +125,26 @@ def _mark(referral_id: int, appointment_id: int, outcome: str, staff_id: int) ->
     module = appointments_module()
     with session_scope() as session:
         module.mark_attendance(session, referral_id, appointment_id, outcome, staff_id)
+
+
+def _set_keyworker(referral_id: int, keyworker_id: int | None, staff_id: int) -> None:
+    with session_scope() as session:
+        keyworker.set_keyworker(session, referral_id, keyworker_id, staff_id)
+
+
+def _rearrest(referral_id: int, raw_day: str, staff_id: int) -> None:
+    with session_scope() as session:
+        case_logic.record_rearrest(session, referral_id, raw_day, staff_id)
+
+
+def _ask_checkin(referral_id: int, staff_id: int) -> None:
+    with session_scope() as session:
+        support_invitations.create_checkin(session, referral_id, staff_id)
+
+
+def _cancel_invitation(referral_id: int, invitation_id: int, staff_id: int) -> None:
+    with session_scope() as session:
+        support_invitations.cancel(session, invitation_id, staff_id, referral_id=referral_id)
 
 
 def _held(referral_id: int, staff_id: int):
@@ -288,6 +314,92 @@ async def clear_shared(request, referral_id: int):
         referral_id=referral_id,
         ok="contact",
     )
+
+
+@bp.post("/cases/<referral_id:int>/keyworker", name="case_keyworker")
+@staff_only()
+async def set_keyworker(request, referral_id: int):
+    raw = request.form.get("keyworker") or ""
+    chosen = parse_id(raw) if raw else None
+    if raw and chosen is None:
+        return await case(request, referral_id, error="Choose her keyworker from the list.", status=400)
+    try:
+        return await act(
+            request,
+            "case",
+            _set_keyworker,
+            referral_id,
+            chosen,
+            request.ctx.me.staff_id,
+            then="staff_cases.case",
+            referral_id=referral_id,
+            ok="saved",
+            _anchor="keyworker",
+        )
+    except KeyworkerError as exc:
+        return await case(request, referral_id, error=str(exc), status=400)
+
+
+@bp.post("/cases/<referral_id:int>/rearrest", name="case_rearrest")
+@staff_only()
+async def rearrest(request, referral_id: int):
+    raw = "" if request.form.get("clear") == "yes" else (request.form.get("rearrested_on") or "")[:20]
+    if not raw and request.form.get("clear") != "yes":
+        return await case(request, referral_id, error="Give the date of the re-arrest, like 2026-04-01.", status=400)
+    try:
+        return await act(
+            request,
+            "case",
+            _rearrest,
+            referral_id,
+            raw,
+            request.ctx.me.staff_id,
+            then="staff_cases.case",
+            referral_id=referral_id,
+            ok="saved",
+            _anchor="rearrest",
+        )
+    except RearrestError as exc:
+        return await case(request, referral_id, error=str(exc), status=400)
+
+
+@bp.post("/cases/<referral_id:int>/checkins", name="case_ask_checkin")
+@staff_only()
+async def ask_checkin(request, referral_id: int):
+    try:
+        return await act(
+            request,
+            "case",
+            _ask_checkin,
+            referral_id,
+            request.ctx.me.staff_id,
+            then="staff_cases.case",
+            referral_id=referral_id,
+            ok="saved",
+            _anchor="support",
+        )
+    except InvitationError as exc:
+        return await case(request, referral_id, error=str(exc), status=400)
+
+
+@bp.post("/cases/<referral_id:int>/invitations/<invitation_id:int>/cancel", name="case_cancel_invitation")
+@staff_only()
+async def cancel_invitation(request, referral_id: int, invitation_id: int):
+    try:
+        return await act(
+            request,
+            "invitation",
+            _cancel_invitation,
+            referral_id,
+            invitation_id,
+            request.ctx.me.staff_id,
+            then="staff_cases.case",
+            referral_id=referral_id,
+            ok="saved",
+            _anchor="support",
+        )
+    except InvitationError as exc:
+        return await case(request, referral_id, error=str(exc), status=400)
 
 
 # ---- her data rights, done by an admin for her (docs/security.md) --------------------

@@ -1,5 +1,5 @@
 """Outcome readings in the staff app: the panel on the case page (a radar plot and the
-same numbers as a table), a keyworker's reading from a meeting, and the admins' page
+same numbers as a table), a keyworker's reading from a meeting or correction of one, and the admins' page
 that edits the instrument (areas, questions, the scale text). Logic is in
 bot/staff/outcomes.py; each change and its audit row are one transaction."""
 
@@ -70,21 +70,34 @@ def case_panel(session: Session, referral_id: int) -> dict:
         "rows": rows,
         "desc": desc,
         "stage_words": STAGE_WORDS,
+        "corrections": found.corrections,
     }
 
 
 # ---- a keyworker's reading from a meeting ----------------------------------------------
 
 
-def _form_data(referral_id: int):
+def _form_data(referral_id: int, reading_id: int | None = None):
+    """The form's page: her case, the instrument, the areas asked (a correction also keeps any
+    retired area the reading scored) and, for a correction, the reading."""
     with session_scope() as session:
         referral = session.get(Referral, referral_id)
         if referral is None:
             return None
+        instrument = crud.get_instrument(session)
+        reading = None
+        if reading_id is not None:
+            reading = outcomes.reading_of_case(session, referral_id, reading_id)
+            if reading is None:
+                return None
+        scored = set(reading.scores) if reading else set()
+        areas = [a for a in (instrument.areas if instrument else ()) if not a.retired or a.id in scored]
         return {
             "reference": referral.reference,
             "name": referral.woman.preferred_name,
-            "instrument": crud.get_instrument(session),
+            "instrument": instrument,
+            "areas": areas,
+            "reading": reading,
         }
 
 
@@ -93,10 +106,35 @@ def _add(referral_id: int, taken_on: str, stage: str, scores: dict[int, str], st
         outcomes.add_reading(session, referral_id, taken_on, stage, scores, staff_id)
 
 
-async def _reading_page(request, referral_id: int, errors=(), values=None, status: int = 200):
-    data = await run_db(_form_data, referral_id)
+def _correct(
+    referral_id: int, reading_id: int, taken_on: str, stage: str, scores: dict[int, str], staff_id: int
+) -> None:
+    with session_scope() as session:
+        outcomes.correct_reading(session, referral_id, reading_id, taken_on, stage, scores, staff_id)
+
+
+def _posted(form) -> tuple[str, str, dict[int, str]]:
+    """The form's date, stage and scores (score_<area id>), each cut to a sane length."""
+    scores: dict[int, str] = {}
+    for name in list(form.keys())[:100]:
+        if name.startswith("score_") and name[6:].isdigit() and len(name) < 16:
+            scores[int(name[6:])] = (form.get(name) or "")[:4]
+    return (form.get("taken_on") or "")[:20], (form.get("stage") or "")[:20], scores
+
+
+async def _reading_page(
+    request, referral_id: int, errors=(), values=None, status: int = 200, reading_id: int | None = None
+):
+    data = await run_db(_form_data, referral_id, reading_id)
     if data is None:
-        raise Missing("case")
+        raise Missing("reading" if reading_id else "case")
+    if values is None and data["reading"] is not None:
+        r = data["reading"]
+        values = {
+            "taken_on": r.taken_on.isoformat(),
+            "stage": r.stage,
+            "scores": {a: str(v) for a, v in r.scores.items()},
+        }
     return page(
         request,
         "outcomes_form.html",
@@ -118,12 +156,7 @@ async def reading_form(request, referral_id: int):
 @bp.post("/cases/<referral_id:int>/outcomes", name="reading_add")
 @staff_only()
 async def reading_add(request, referral_id: int):
-    f = request.form
-    scores: dict[int, str] = {}
-    for name in list(f.keys())[:100]:
-        if name.startswith("score_") and name[6:].isdigit() and len(name) < 16:
-            scores[int(name[6:])] = (f.get(name) or "")[:4]
-    taken_on, stage = (f.get("taken_on") or "")[:20], (f.get("stage") or "")[:20]
+    taken_on, stage, scores = _posted(request.form)
     try:
         await run_db(_add, referral_id, taken_on, stage, scores, request.ctx.me.staff_id)
     except LookupError:
@@ -131,6 +164,26 @@ async def reading_add(request, referral_id: int):
     except ReadingError as exc:
         values = {"taken_on": taken_on, "stage": stage, "scores": scores}
         return await _reading_page(request, referral_id, exc.errors, values, status=400)
+    return see_other(request, "staff_cases.case", referral_id=referral_id, _anchor="outcomes")
+
+
+@bp.get("/cases/<referral_id:int>/outcomes/<reading_id:int>/edit", name="reading_edit")
+@staff_only()
+async def reading_edit(request, referral_id: int, reading_id: int):
+    return await _reading_page(request, referral_id, reading_id=reading_id)
+
+
+@bp.post("/cases/<referral_id:int>/outcomes/<reading_id:int>", name="reading_correct")
+@staff_only()
+async def reading_correct(request, referral_id: int, reading_id: int):
+    taken_on, stage, scores = _posted(request.form)
+    try:
+        await run_db(_correct, referral_id, reading_id, taken_on, stage, scores, request.ctx.me.staff_id)
+    except LookupError:
+        raise Missing("reading") from None
+    except ReadingError as exc:
+        values = {"taken_on": taken_on, "stage": stage, "scores": scores}
+        return await _reading_page(request, referral_id, exc.errors, values, status=400, reading_id=reading_id)
     return see_other(request, "staff_cases.case", referral_id=referral_id, _anchor="outcomes")
 
 
