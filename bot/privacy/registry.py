@@ -11,12 +11,14 @@ from __future__ import annotations
 from sqlalchemy import delete, false, or_
 from sqlalchemy.orm import Session
 
+from bot.activities.data_hooks import HOOKS as ACTIVITIES
 from bot.appointments.data_hooks import HOOKS as APPOINTMENTS
 from bot.db.models import Conversation, Woman
 from bot.messaging.data_hooks import HOOKS as MESSAGING
 from bot.privacy.hooks import DataHooks, Her, Stale
 from bot.referrals.data_hooks import HOOKS as REFERRALS
 from bot.staff.data_hooks import HOOKS as STAFF
+from bot.support.data_hooks import HOOKS as SUPPORT
 
 
 def _erase_record(session: Session, her: Her) -> dict[str, int]:
@@ -49,5 +51,5 @@ HER_RECORD = DataHooks(
     retain=_retain_record,
 )
 
-HOOKS: tuple[DataHooks, ...] = (APPOINTMENTS, MESSAGING, STAFF, REFERRALS, HER_RECORD)
-READING: tuple[DataHooks, ...] = (REFERRALS, APPOINTMENTS, MESSAGING, STAFF, HER_RECORD)
+HOOKS: tuple[DataHooks, ...] = (APPOINTMENTS, ACTIVITIES, SUPPORT, MESSAGING, STAFF, REFERRALS, HER_RECORD)
+READING: tuple[DataHooks, ...] = (REFERRALS, APPOINTMENTS, ACTIVITIES, SUPPORT, MESSAGING, STAFF, HER_RECORD)
