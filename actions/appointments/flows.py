@@ -114,7 +114,7 @@ async def start_booking(
         if not after_referral:
             dispatcher.utter_message(text=say("appointments.out_of_coverage"))
         return reset()
-    kind = kind or who.needed
+    kind = kind or who.needed or (AppointmentKind.FOLLOW_UP if who.follow_up_open else None)
     discreet = is_discreet(tracker, who)
     if kind is None:
         if not after_referral:

@@ -17,8 +17,11 @@ from rasa_sdk.types import DomainDict
 
 from actions.appointments import flows, texts
 from actions.common import channel_of, latest_intent
+from actions.support import checkin
 from bot.appointments import formatting, service
 from bot.db.session import run_db
+from bot.support import service as support_service
+from bot.support.invitations import Pending
 from bot.wording import say
 
 logger = logging.getLogger(__name__)
@@ -34,6 +37,8 @@ class ActionAppointmentReplyContext(Action):
         if not tracker.active_loop.get("name"):  # a "yes" inside a form answers the form
             try:
                 pending = await run_db(service.pending_reply, tracker.sender_id, channel_of(tracker))
+                if pending is None and latest_intent(tracker)[0] in ("affirm", "deny"):
+                    pending = await run_db(support_service.pending_invitation, tracker.sender_id, channel_of(tracker))
             except Exception:
                 logger.exception("appointments: reply lookup failed")
         value = True if pending else None
@@ -51,10 +56,15 @@ class ActionAppointmentReply(Action):
         done: list[EventType] = []
         try:
             pending = await run_db(service.pending_reply, tracker.sender_id, channel_of(tracker))
+            invited = await run_db(support_service.pending_invitation, tracker.sender_id, channel_of(tracker))
         except Exception:
             logger.exception("appointments: reply lookup failed")
             dispatcher.utter_message(text=say("appointments.unavailable"))
             return done
+        yes = latest_intent(tracker)[0] == "affirm"
+        if invited is not None and latest_intent(tracker)[0] in ("affirm", "deny"):
+            if pending is None or pending.sent_at is None or invited.sent_at >= pending.sent_at:
+                return await answer_invitation(dispatcher, tracker, invited, yes)
         if pending is None:
             dispatcher.utter_message(response="utter_menu")
             return done
@@ -63,7 +73,6 @@ class ActionAppointmentReply(Action):
         if who is None:
             return done
         discreet = flows.is_discreet(tracker, who)
-        yes = latest_intent(tracker)[0] == "affirm"
         if pending.live:
             if yes and pending.purpose.startswith("reminder"):
                 result = await run_db(service.confirm, pending.appointment_id)
@@ -103,3 +112,12 @@ class ActionAppointmentReply(Action):
             text=f"{flows.status_text(who, discreet)}\n{say('appointments.status_reach_a_person')}"
         )
         return done
+
+
+async def answer_invitation(dispatcher: CollectingDispatcher, tracker: Tracker, invited: Pending, yes: bool):
+    """Her yes or no to our text asking for a check-in or the survey: yes starts it."""
+    if yes:
+        return await checkin.start(dispatcher, tracker, invitation_id=invited.id, consented=True)
+    await run_db(support_service.decline, invited.id)
+    dispatcher.utter_message(text=say("support.invite_declined"))
+    return []

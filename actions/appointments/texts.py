@@ -63,6 +63,8 @@ def heading(
         if deadline:
             return say("appointments.offer_second_by", deadline=deadline_text(deadline))
         return say("appointments.offer_second")
+    if kind == AppointmentKind.FOLLOW_UP:
+        return say("support.offer_follow_up")
     return say("appointments.offer_first")
 
 

@@ -40,6 +40,7 @@ class ReplyContext:
     live: bool  # still booked or confirmed, and not started
     # Where a moved appointment went (the live one), if anywhere.
     current_id: int | None = None
+    sent_at: datetime | None = None  # when the text she answers went (a later invitation wins)
 
 
 def pending_reply(
@@ -83,6 +84,7 @@ def pending_reply(
         appointment.status,
         live,
         current.id if current is not appointment and current_live else None,
+        row[1],
     )
 
 

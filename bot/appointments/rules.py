@@ -46,6 +46,7 @@ class Window:
     latest_by: str | None = None
     other_at: datetime | None = None  # the other caution meeting's start, when booked
     gap_days: int = 0
+    keyworker_id: int | None = None  # a follow-up is with her own keyworker, when she has one
 
 
 def deadline_for(referral: Referral) -> date | None:
@@ -82,6 +83,15 @@ def kinds_for(referral: Referral) -> tuple[AppointmentKind, ...]:
     if referral.pathway == Pathway.POLICE_CAUTION:
         return (AppointmentKind.MANDATORY_1, AppointmentKind.MANDATORY_2)
     return (AppointmentKind.ASSESSMENT,)
+
+
+def follow_up_open(session: Session, referral: Referral) -> bool:
+    """She may book a follow-up: her first meetings are behind her and none is waiting
+    (attended, or her caution completed), and she has no follow-up booked already."""
+    if needed_kind(session, referral) is not None:
+        return False
+    live = appointments(session, referral.id, LIVE_STATUSES)
+    return not live
 
 
 def needed_kind(session: Session, referral: Referral) -> AppointmentKind | None:
@@ -135,7 +145,8 @@ def window_for(
             earliest, earliest_by = first.slot.ends_at + gap, "first"
     if latest is not None and latest < earliest:
         return None
-    return Window(earliest, latest, deadline, earliest_by, latest_by, other_at, gap_days)
+    keyworker_id = referral.keyworker_id if kind == AppointmentKind.FOLLOW_UP else None
+    return Window(earliest, latest, deadline, earliest_by, latest_by, other_at, gap_days, keyworker_id)
 
 
 def latest_free_start(session: Session, after: datetime, before: datetime) -> datetime | None:
@@ -154,5 +165,7 @@ def latest_free_start(session: Session, after: datetime, before: datetime) -> da
 
 def fits(window: Window, slot: AppointmentSlot) -> bool:
     if slot.starts_at < window.earliest:
+        return False
+    if window.keyworker_id is not None and slot.keyworker_id != window.keyworker_id:
         return False
     return window.latest is None or slot.starts_at <= window.latest

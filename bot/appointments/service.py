@@ -49,6 +49,8 @@ class Who:
     attended: tuple[AppointmentView, ...]
     needed: AppointmentKind | None  # the next kind still to book
     completed: bool
+    follow_up_open: bool = False  # her first meetings are behind her: a follow-up may be booked
+    keyworker: str | None = None  # her keyworker's name, when staff have named one
 
 
 def _who(session, referral) -> Who:
@@ -68,6 +70,8 @@ def _who(session, referral) -> Who:
         tuple(AppointmentView.of(a) for a in attended),
         rules.needed_kind(session, referral),
         referral.caution_completed_at is not None,
+        rules.follow_up_open(session, referral),
+        referral.keyworker.name if referral.keyworker is not None and referral.keyworker.active else None,
     )
 
 

@@ -148,6 +148,8 @@ def _free_slots(session: Session, window: rules.Window, avoid: set[datetime], ex
     )
     if window.latest is not None:
         query = query.where(AppointmentSlot.starts_at <= window.latest)
+    if window.keyworker_id is not None:
+        query = query.where(AppointmentSlot.keyworker_id == window.keyworker_id)
     return [s for s in session.execute(query) if s.id not in exclude and s.starts_at not in avoid]
 
 

@@ -33,3 +33,9 @@ JOBS.append(("sms_late_delivery_reports", 60, link_late_reports))
 from bot.appointments.deadline_alerts import run as warn_near_caution_deadlines  # noqa: E402
 
 JOBS.append(("caution_deadline_alerts", 3600, warn_near_caution_deadlines))
+# Support: check-ins due (start, every three months, end) and the closing survey are
+# planned, then texted where texts reach her safely (SKIP LOCKED; one text per row:
+# a dedupe key per invitation).
+from bot.support.invitations import run as send_support_invitations  # noqa: E402
+
+JOBS.append(("support_invitations", 3600, send_support_invitations))

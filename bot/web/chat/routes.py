@@ -12,7 +12,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 
 from bot.settings import Settings
-from bot.web.chat import proxy
+from bot.web.chat import proxy, star
 from bot.web.chat.assets import STATIC_PREFIX, TEMPLATE_DIR, accepts_gzip, gzip_bytes, load_assets
 from bot.web.chat.config import PageConfig, page_config
 
@@ -81,6 +81,8 @@ def build_blueprint(settings: Settings) -> Blueprint:
             body = asset.gzipped
             headers["Content-Encoding"] = "gzip"
         return response.raw(body, content_type=asset.content_type, headers=headers)
+
+    star.add_routes(bp, PRIVATE_HEADERS)
 
     if config.proxied:
 

@@ -3,6 +3,7 @@
    Everything she or the bot writes is added with textContent, never as HTML. */
 (function () {
   "use strict";
+  var STAR_RE = /^\/star\/[0-9]+\.[0-9]+\.[0-9a-f]{32}\.svg$/;
 
   var body = document.body;
   var cfg = {
@@ -184,6 +185,15 @@
     text.dir = "auto";  // Arabic and Urdu run right to left, whichever language the page is in
     appendText(text, item.text, item.who === "bot");
     el.appendChild(text);
+    if (item.image && STAR_RE.test(item.image)) {
+      var img = document.createElement("img");
+      img.className = "star";
+      img.src = item.image;
+      img.alt = item.text;  // the words above describe it; the numbers came in the message before
+      img.width = 460;
+      img.height = 460;
+      el.appendChild(img);
+    }
     setNote(el, item);
     log.appendChild(el);
     if (item.buttons && item.buttons.length) {
@@ -330,15 +340,17 @@
     if (!msg || typeof msg !== "object" || leaving) { return; }
     hideTyping();
     var text = typeof msg.text === "string" ? msg.text : "";
-    var att = msg.attachment;
-    // Show an image or file as a link: loading it would be a request to another site.
+    var att = msg.attachment, image = null;
+    // Her star is a picture from this site (a signed link); any other image or file is shown
+    // as a link: loading it would be a request to another site.
     if (att && att.payload && typeof att.payload.src === "string") {
-      text = (text ? text + "\n" : "") + att.payload.src;
+      if (STAR_RE.test(att.payload.src)) { image = att.payload.src; }
+      else { text = (text ? text + "\n" : "") + att.payload.src; }
     }
     var buttons = cleanButtons(msg.quick_replies || msg.buttons);
-    if (!text && !buttons.length) { return; }
+    if (!text && !buttons.length && !image) { return; }
     // Older reply buttons stay usable until she answers (a reply can be several messages).
-    var item = { who: "bot", text: text, buttons: buttons };
+    var item = { who: "bot", text: text, buttons: buttons, image: image };
     state.items.push(item);
     renderItem(item, state.items.length - 1);
     save();
