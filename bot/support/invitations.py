@@ -173,7 +173,7 @@ def send_due(session: Session, now: datetime | None = None, today: date | None =
         if earlier is not None:
             continue
         with using_language(woman.language):
-            body = say_discreet(TEXT_KEYS[row.kind], name=woman.preferred_name or "")
+            body = say_discreet(TEXT_KEYS[row.kind])
         message = enqueue(
             session,
             to=woman.phone_e164,
