@@ -4,8 +4,9 @@ each also a CSV download, charted by the web layer.
 Every table counts the referrals made in the date range (her referral date, in
 London time) whose borough is the one chosen: the borough of her postcode
 (stored in clear on the referral), not of the centre she met at. Appointments,
-needs and outcome readings (bot/staff/outcome_report.py) are those of the referrals counted; alerts are those raised in the
-range (with a borough: only alerts about a referral in it).
+needs, re-arrests, outcome readings and survey answers (bot/staff/outcome_report.py) are
+those of the referrals counted; alerts are those raised in the range (with a borough: only
+alerts about a referral in it).
 
 Aggregated in Python from narrow selects: the service has thousands of
 referrals, not millions, and this stays identical on SQLite and PostgreSQL.
@@ -16,6 +17,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from fractions import Fraction
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -24,7 +26,7 @@ from bot.dates import london
 from bot.db.models import Alert, CoverageBorough, Need, Pathway, Referral, ReferralNeed
 from bot.db.models.appointments import Appointment, AppointmentKind, AppointmentStatus
 from bot.db.types import utcnow
-from bot.staff.outcome_report import outcome_change
+from bot.staff.outcome_report import one_place, outcome_change, survey_results
 from bot.staff.report_tables import Cell, Pct, Table
 
 # (key, label): "other" are self-referrals that named police contact other than a caution.
@@ -164,9 +166,14 @@ def build_report(session: Session, filters: ReportFilters | None = None, now: da
     conds = _bounds(filters)
     report = Report(filters)
     refs = session.execute(
-        select(Referral.id, Referral.pathway, Referral.police_outcome, Referral.created_at, Referral.closed_at).where(
-            *conds
-        )
+        select(
+            Referral.id,
+            Referral.pathway,
+            Referral.police_outcome,
+            Referral.created_at,
+            Referral.closed_at,
+            Referral.rearrested_on,
+        ).where(*conds)
     ).all()
     report.total = total = len(refs)
     group_of = {r.id: _group(r.pathway, r.police_outcome) for r in refs}
@@ -212,7 +219,9 @@ def build_report(session: Session, filters: ReportFilters | None = None, now: da
     report.tables.append(_engagement(report, appts, group_of, per_group))
     report.tables.append(_needs(report, session, conds, total))
     report.tables.append(_support(refs, now))
+    report.tables.append(_rearrest(refs, appts))
     report.tables.append(outcome_change(session, [r.id for r in refs]))
+    report.tables.append(survey_results(session, [r.id for r in refs]))
     report.tables.append(_appointments(appts))
     report.tables.append(_alerts(session, filters))
     return report
@@ -316,6 +325,33 @@ def _support(refs, now: datetime) -> Table:
         ["Time", "Closed cases", "Open cases (so far)", "All referrals"],
         rows,
         note="From her referral to the case closing, or to today for open cases.",
+    )
+
+
+def _rearrest(refs, appts) -> Table:
+    """Re-arrest after referral by meetings attended (the evaluation's comparison: 2 or more
+    meetings against fewer). Percentages to one decimal place, as the evaluation gives them."""
+    met = Counter(rid for rid, _kind, status in appts if status == AppointmentStatus.ATTENDED)
+    women: Counter[bool] = Counter()
+    rearrested: Counter[bool] = Counter()
+    for r in refs:
+        two_plus = met[r.id] >= 2
+        women[two_plus] += 1
+        rearrested[two_plus] += r.rearrested_on is not None
+    rows: list[list] = []
+    for label, n, hit in (
+        ("Attended 2 or more meetings", women[True], rearrested[True]),
+        ("Attended fewer than 2", women[False], rearrested[False]),
+        ("All referrals", len(refs), rearrested[True] + rearrested[False]),
+    ):
+        rows.append([label, n, hit, one_place(Fraction(100 * hit, n)) if n else ""])
+    return Table(
+        "rearrest",
+        "Re-arrest after referral",
+        ["Meetings attended", "Women", "Re-arrested", "Re-arrested (%)"],
+        rows,
+        note="Each referral counted is one woman. A meeting is any appointment marked attended; "
+        "re-arrested means a keyworker recorded a re-arrest on or after her referral date.",
     )
 
 

@@ -1,8 +1,9 @@
 """The service's evaluation tables reproduce a synthetic cohort's known figures exactly,
 over real HTTP on SQLite and PostgreSQL: referrals by pathway, engagement by pathway,
-the needs profile, time in support, and the average outcome change per area between
-each case's first and latest readings (with n), on the page and in the CSV, honouring
-the date and borough filters.
+the needs profile, time in support, the average outcome change per area between
+each case's first and latest readings (with n), re-arrest after referral by meetings
+attended, and the closing survey's answers (her free text never shown), on the page and
+in the CSV, honouring the date and borough filters.
 
 The cohort is referred in January-June 2018 (no other test makes referrals then); one
 case referred in December 2017, with readings, must never be counted.
@@ -22,11 +23,13 @@ from bot.db.models import Need, Pathway, Referral
 from bot.db.models.appointments import AppointmentKind, AppointmentStatus
 from bot.db.models.outcomes import ReadingSource, ReadingStage
 from bot.db.models.referrals import PoliceOutcome
+from bot.db.models.support import SurveyResponse
 from bot.db.session import session_scope
 from bot.staff.outcome_report import one_place
 from tests.staff.test_reports import make_referral, tables_of
 
 M1, M2, FIRST = AppointmentKind.MANDATORY_1, AppointmentKind.MANDATORY_2, AppointmentKind.ASSESSMENT
+FOLLOW = AppointmentKind.FOLLOW_UP
 ATT, MISS = AppointmentStatus.ATTENDED, AppointmentStatus.MISSED
 CAUTION, SELF = Pathway.POLICE_CAUTION, Pathway.SELF
 H, A, D, ACC, FIN, KIDS, SEX = (
@@ -56,11 +59,27 @@ def _readings(url: str, referral_id: int, readings: list[tuple[date, dict[str, i
             crud.add_reading(s, referral, day, stage, ReadingSource.KEYWORKER, ids, None)
 
 
+def _rearrested(url: str, referral_id: int, day: date) -> None:
+    with session_scope(url) as s:
+        s.get(Referral, referral_id).rearrested_on = day
+
+
+def _survey(url: str, referral_id: int, answers: dict[str, str], free_text: str | None = None) -> None:
+    with session_scope(url) as s:
+        s.add(SurveyResponse(referral_id=referral_id, answers=answers, free_text=free_text))
+
+
+AGREE, UNSURE, DISAGREE, NA = "agree", "not_sure", "disagree", "not_applicable"
+SECRET = "My sister Jo helped me most"  # her own words: never in a report
+
+
 @pytest.fixture(scope="module")
 def cohort(web):
     url = web.db
     r0 = make_referral(url, _day(2017, 12, 20), CAUTION, "Southwark", [H], [(M1, ATT)])  # outside the range
     _readings(url, r0, [(date(2018, 1, 5), {"home": 1}), (date(2018, 3, 5), {"home": 10})])
+    _rearrested(url, r0, date(2018, 2, 1))
+    _survey(url, r0, {"confident": DISAGREE, "safer": DISAGREE})
     r1 = make_referral(url, _day(2018, 1, 10), CAUTION, "Southwark", [H, A, D, ACC], [(M1, ATT), (M2, ATT)], None, 100)
     _readings(
         url,
@@ -75,16 +94,16 @@ def cohort(web):
     _readings(
         url, r2, [(date(2018, 2, 10), {"home": 5, "mind": 4}), (date(2018, 5, 10), {"home": 4, "mind": 6, "safety": 3})]
     )
-    r3 = make_referral(url, _day(2018, 3, 1), SELF, "Southwark", [FIN, KIDS], [(FIRST, ATT)], None, 40)
+    r3 = make_referral(url, _day(2018, 3, 1), SELF, "Southwark", [FIN, KIDS], [(FIRST, ATT), (FOLLOW, ATT)], None, 40)
     _readings(url, r3, [(date(2018, 3, 5), {"home": 3})])  # one reading: no change to count
-    make_referral(url, _day(2018, 4, 15), SELF, "Southwark", [], [(FIRST, MISS)], None, 200)
+    r4 = make_referral(url, _day(2018, 4, 15), SELF, "Southwark", [], [(FIRST, MISS)], None, 200)
     r5 = make_referral(
         url,
         _day(2018, 5, 20),
         SELF,
         "Lambeth",
         [A, H, D, SEX, FIN],
-        [(FIRST, ATT)],
+        [(FIRST, ATT), (FOLLOW, ATT), (FOLLOW, MISS)],
         PoliceOutcome.NO_FURTHER_ACTION,
         400,
     )
@@ -97,6 +116,39 @@ def cohort(web):
         ],
     )
     make_referral(url, _day(2018, 6, 30), CAUTION, "Hackney", [ACC], [])
+    # Re-arrests: of those attending 2+ meetings (r1, r3, r5) one; of the rest (r2, r4, r6) two.
+    _rearrested(url, r3, date(2018, 8, 1))
+    _rearrested(url, r2, date(2018, 2, 5))  # the day she was referred counts
+    _rearrested(url, r4, date(2019, 1, 10))
+    # Closing surveys (r4 and r6 gave none); an answer not on the scale is not counted.
+    _survey(
+        url,
+        r1,
+        {"confident": AGREE, "safer": AGREE, "wellbeing": UNSURE, "children": NA, "less_likely_reoffend": AGREE},
+        SECRET,
+    )
+    _survey(
+        url,
+        r2,
+        {"confident": AGREE, "safer": DISAGREE, "wellbeing": AGREE, "children": AGREE, "less_likely_reoffend": AGREE},
+    )
+    _survey(
+        url,
+        r3,
+        {"confident": UNSURE, "safer": AGREE, "wellbeing": AGREE, "children": NA, "less_likely_reoffend": DISAGREE},
+    )
+    _survey(
+        url,
+        r5,
+        {
+            "confident": AGREE,
+            "safer": AGREE,
+            "wellbeing": "maybe",
+            "children": DISAGREE,
+            "less_likely_reoffend": AGREE,
+            "favourite_colour": AGREE,
+        },
+    )
 
 
 def test_every_evaluation_table_reproduces_the_cohort(web, keyworker, cohort):
@@ -178,3 +230,62 @@ def test_the_outcome_table_honours_the_borough_and_date_filters_and_downloads(we
 )
 def test_averages_round_half_away_from_zero_to_one_place(value, signed, text):
     assert one_place(value, signed) == text
+
+
+def test_re_arrest_by_meetings_attended_reproduces_the_cohort(web, keyworker, cohort):
+    _, kw = keyworker
+    page = kw.get(f"/staff/reports?{RANGE}").text
+    assert tables_of(page).tables["rearrest"] == {
+        "Meetings attended": ["Women", "Re-arrested", "Re-arrested (%)"],
+        "Attended 2 or more meetings": ["3", "1", "33.3"],  # r1 (two caution meetings), r3, r5 (a follow-up each)
+        "Attended fewer than 2": ["3", "2", "66.7"],  # r2 (one attended, one missed), r4, r6
+        "All referrals": ["6", "3", "50.0"],
+    }
+    assert "Re-arrest after referral" in page
+    southwark = kw.get(f"/staff/reports/rearrest.csv?{RANGE}&borough=Southwark")
+    assert southwark.status_code == 200 and southwark.headers["content-type"].startswith("text/csv")
+    assert 'filename="elpis-rearrest-2018-01-01-2018-06-30-Southwark.csv"' in southwark.headers["content-disposition"]
+    rows = list(csv.reader(io.StringIO(southwark.text)))
+    assert rows == [
+        ["Meetings attended", "Women", "Re-arrested", "Re-arrested (%)"],
+        ["Attended 2 or more meetings", "2", "1", "50.0"],  # r1, r3
+        ["Attended fewer than 2", "1", "1", "100.0"],  # r4
+        ["All referrals", "3", "2", "66.7"],
+    ]
+    december = tables_of(kw.get("/staff/reports?from=2017-12-01&to=2017-12-31").text).tables["rearrest"]
+    assert december["Attended fewer than 2"] == ["1", "1", "100.0"] and december["Attended 2 or more meetings"] == [
+        "0",
+        "0",
+        "",
+    ]
+
+
+def test_the_survey_table_reproduces_the_cohort_and_never_shows_her_words(web, keyworker, cohort):
+    _, kw = keyworker
+    page = kw.get(f"/staff/reports?{RANGE}").text
+    assert tables_of(page).tables["survey_results"] == {
+        "Question": ["Answered (n)", "Agree", "Not sure", "Disagree", "Not applicable"],
+        "I feel more confident": ["4", "3 (75%)", "1 (25%)", "0 (0%)", "0"],
+        "I feel safer": ["4", "3 (75%)", "0 (0%)", "1 (25%)", "0"],
+        "My wellbeing is better": ["3", "2 (67%)", "1 (33%)", "0 (0%)", "0"],  # r5's 'maybe' not counted
+        "Things are better for my children": ["2", "1 (50%)", "0 (0%)", "1 (50%)", "2"],
+        "I am less likely to offend again": ["4", "3 (75%)", "0 (0%)", "1 (25%)", "0"],
+    }
+    assert "Surveys answered: 4." in page and SECRET not in page and "favourite" not in page
+    southwark = kw.get(f"/staff/reports/survey_results.csv?{RANGE}&borough=Southwark")
+    assert southwark.status_code == 200 and SECRET not in southwark.text
+    rows = {r[0]: r[1:] for r in csv.reader(io.StringIO(southwark.text))}
+    assert rows["Question"] == [
+        "Answered (n)",
+        "Agree",
+        "Agree (%)",
+        "Not sure",
+        "Not sure (%)",
+        "Disagree",
+        "Disagree (%)",
+        "Not applicable",
+    ]
+    assert rows["I feel more confident"] == ["2", "1", "50", "1", "50", "0", "0", "0"]  # r1, r3
+    assert rows["Things are better for my children"] == ["0", "0", "", "0", "", "0", "", "2"]
+    december = tables_of(kw.get("/staff/reports?from=2017-12-01&to=2017-12-31").text).tables["survey_results"]
+    assert december["I feel safer"] == ["1", "0 (0%)", "0 (0%)", "1 (100%)", "0"]
