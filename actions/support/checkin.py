@@ -38,6 +38,13 @@ FORM = "support_form"
 SLOTS = ("support_kind", "support_steps", "support_step", "support_answers", "support_referral",
          "support_invitation", "support_stage", "support_answer")  # fmt: skip
 DONE, STOPPED, DECLINED = "done", "stopped", "declined"
+STATEMENTS = {
+    "confident": "support.statement_confident",
+    "safer": "support.statement_safer",
+    "wellbeing": "support.statement_wellbeing",
+    "children": "support.statement_children",
+    "less_likely_reoffend": "support.statement_less_likely_reoffend",
+}
 # "later" is the stop word: on SMS "stop" never reaches us (it opts her out of texts).
 _LATER = re.compile(
     r"^(later|not now|another time|maybe later|stop for now|no more|that'?s enough|enough)[.! ]*$", re.I
@@ -111,7 +118,7 @@ class ActionAskSupportAnswer(Action):
                            question=step.text, scale=step.scale)  # fmt: skip
                 dispatcher.utter_message(text=text, buttons=buttons("support.area_buttons"))
         elif step.kind == "question":
-            statement = say(f"support.statement_{step.key}")
+            statement = say(STATEMENTS[step.key])
             text = say("support.survey_question", number=step.number, total=step.total, statement=statement)
             key = "support.survey_buttons_children" if step.key == "children" else "support.survey_buttons"
             if sms:

@@ -46,9 +46,13 @@ def progress_text(found: Progress, discreet: bool) -> str:
             same=len(found.same),
         )  # fmt: skip
     lines = [say("support.progress_heading", day=_day(found.first_day), count=found.count)]
-    for key, changes in (("up", found.up), ("down", found.down), ("same", found.same)):
+    for key, changes in (
+        ("support.progress_up", found.up),
+        ("support.progress_down", found.down),
+        ("support.progress_same", found.same),
+    ):
         if changes:
-            lines.append(say(f"support.progress_{key}", areas=_areas(changes)))
+            lines.append(say(key, areas=_areas(changes)))
     return "\n".join(lines)
 
 
