@@ -15,6 +15,7 @@ from sanic import Blueprint, Sanic
 
 from bot.web.staff import (
     admin,
+    admin_activities,
     admin_knowledge,
     admin_listings,
     admin_slots,
@@ -39,6 +40,7 @@ STAFF = Blueprint.group(
     admin.bp,
     admin_listings.bp,
     admin_slots.bp,
+    admin_activities.bp,
     admin_knowledge.bp,
     admin_wording.bp,
     outcomes.bp,
