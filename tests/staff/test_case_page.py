@@ -211,3 +211,29 @@ def test_an_alert_when_the_deadline_is_near_and_a_meeting_is_not_booked_once(web
         ]
         assert session.get(Referral, near).deadline_alerted_at is not None
         assert not alerts(booked) and not alerts(far) and not alerts(passed)
+
+
+def test_every_field_on_the_case_page_has_a_label_and_ids_are_unique(web, admin):
+    """The fields #24 added (keyworker, re-arrest, check-ins, corrections) keep the page's rule:
+    every visible field has a <label for>, and no id is used twice (the browser tests add axe)."""
+    import re
+
+    from bot.staff import support_invitations
+
+    staff_id, ad = admin
+    rid = make_case(web.db, Pathway.SELF)
+    with session_scope(web.db) as session:
+        referral = session.get(Referral, rid)
+        referral.rearrested_on = date.today()
+        support_invitations.create_checkin(session, rid, staff_id)
+    page = ad.get(f"/staff/cases/{rid}").text
+    assert 'id="case-keyworker"' in page and 'id="case-rearrested-on"' in page and 'data-invitation-id="' in page
+    labelled = set(re.findall(r'<label for="([^"]+)"', page))
+    fields = re.findall(r"<(input|select|textarea)\b([^>]*)>", page)
+    visible = [attrs for _tag, attrs in fields if 'type="hidden"' not in attrs]
+    assert len(visible) >= 5  # note, keyworker, re-arrest, status, erase
+    for attrs in visible:
+        found = re.search(r'id="([^"]+)"', attrs)
+        assert found and found.group(1) in labelled, attrs
+    ids = re.findall(r'\bid="([^"]+)"', page)
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)

@@ -200,6 +200,7 @@ def test_asking_for_a_check_in_now_and_cancelling_it(web, keyworker):
     row = page[page.index(f'data-invitation-id="{first.id}"') :].split("</tr>")[0]
     assert "Check-in" in row and "Start" in row and "Waiting for its day" in row and "Not yet" in row
     assert f'id="cancel-invitation-{first.id}"' in row
+    assert 'id="checkin-open"' in page and 'id="ask-checkin"' not in page  # the button comes back once it closes
     cancel = kw.submit(url, f"{url}/invitations/{first.id}/cancel")
     assert cancel.status_code == 303 and invitations(web.db, case)[0].status == InvitationStatus.CANCELLED
     assert audits(web.db, "cancel_support_invitation", first.id) == [(staff_id, "support_invitation")]
@@ -207,6 +208,7 @@ def test_asking_for_a_check_in_now_and_cancelling_it(web, keyworker):
     assert twice.status_code == 400 and "no longer open" in twice.text
     page = kw.get(url).text
     assert "Cancelled by staff" in page and f'id="cancel-invitation-{first.id}"' not in page
+    assert 'id="ask-checkin"' in page
     # With a reading, the next check-in is a review; another case's invitation is not this case's to cancel.
     _reading(web.db, case, {"home": 5})
     assert kw.submit(url, f"{url}/checkins").status_code == 303
