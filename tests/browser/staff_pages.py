@@ -41,6 +41,7 @@ from bot.db.models import (
     Woman,
 )
 from bot.db.models.appointments import Appointment, AppointmentKind, AppointmentSlot, AppointmentStatus
+from bot.db.models.support import Activity, ActivityBooking
 from bot.db.session import session_scope
 from bot.db.types import utcnow
 from bot.seed import seed
@@ -135,6 +136,7 @@ class Seeded:
     service: int = 0
     staff: int = 0
     topic: str = ""
+    activity: int = 0
 
 
 def seed_working_day(url: str) -> Seeded:
@@ -180,6 +182,7 @@ def seed_working_day(url: str) -> Seeded:
         session.add(referral)
         session.flush()
         out.referral = referral.id
+        woman_id = woman.id
         session.add_all(
             ReferralNeed(referral_id=referral.id, need=n)
             for n in (Need.FINANCE, Need.CHILDREN_FAMILIES, Need.DRUGS_ALCOHOL, Need.HEALTH, Need.ABUSE)
@@ -264,6 +267,21 @@ def seed_working_day(url: str) -> Seeded:
     with session_scope(url) as session:
         out.service = session.execute(select(DirService.id).order_by(DirService.id)).scalars().first()
         out.topic = session.execute(select(KnowledgeAnswer.topic_id).order_by(KnowledgeAnswer.id)).scalars().first()
+    with session_scope(url) as session:  # a group with a long name, a place booked in it
+        start = utcnow() + timedelta(days=6)
+        activity = Activity(
+            centre_id=out.centre,
+            title="Creative writing and wellbeing group for women, with tea and childcare",
+            description="Bring nothing; paper and pens are there.",
+            starts_at=start,
+            ends_at=start + timedelta(hours=2),
+            places=12,
+            booked_count=1,
+        )
+        session.add(activity)
+        session.flush()
+        session.add(ActivityBooking(activity_id=activity.id, referral_id=out.referral, woman_id=woman_id))
+        out.activity = activity.id
     return out
 
 
@@ -308,6 +326,8 @@ def staff_pages(s: Seeded) -> list[StaffPage]:
         StaffPage("knowledge-new", ad, "/staff/admin/knowledge/new", "Add a topic"),
         StaffPage("knowledge-history", ad, f"/staff/admin/knowledge/{s.topic}/history", "(current)"),
         StaffPage("slots", ad, "/staff/admin/slots", " of "),
+        StaffPage("activities", ad, "/staff/admin/activities", "1 of 12"),
+        StaffPage("activity-edit", ad, f"/staff/admin/activities/{s.activity}", "1 of 12 places booked"),
         StaffPage("coverage", ad, "/staff/admin/coverage", "Southwark"),
         StaffPage("centres", ad, "/staff/admin/centres", "SAMPLE"),
         StaffPage("centre-edit", ad, f"/staff/admin/centres/{s.centre}", "Edit centre"),
