@@ -153,6 +153,9 @@ def test_erasure_covers_every_table_that_points_at_her():
         "appointment_messages",
         "case_notes",
         "outcome_readings",
+        "support_invitations",
+        "survey_responses",
+        "activity_bookings",
     }
     pointing = {
         table.name
