@@ -73,7 +73,7 @@ class ActionAppointmentStatus(Action):
         text = flows.status_text(who, flows.is_discreet(tracker, who))
         if who.live:
             dispatcher.utter_message(text=f"{text}\n{say('appointments.status_change_it')}")
-        elif who.needed and who.in_coverage:
+        elif (who.needed or who.follow_up_open) and who.in_coverage:
             dispatcher.utter_message(
                 text=say("appointments.status_bookable", status=text), buttons=buttons("appointments.status_bookable")
             )
