@@ -218,23 +218,42 @@ async def case(request, referral_id: int, error: str | None = None, status: int 
     )
 
 
-@bp.post("/cases/<referral_id:int>/notes", name="case_note")
-@staff_only()
-async def add_note(request, referral_id: int):
+async def _case_action(
+    request,
+    referral_id: int,
+    change,
+    *args,
+    ok: str = "saved",
+    anchor: str | None = None,
+    what: str = "case",
+    errors: tuple[type[Exception], ...] = (),
+):
+    """A change to her case: `change(referral_id, *args, staff_id)` (act: audited by the change,
+    404 naming `what` if not there), then 303 back to her case with ?ok= (at #anchor).
+    One of `errors` shows her case again with its message (400), nothing saved."""
+    to_anchor = {"_anchor": anchor} if anchor else {}
     try:
         return await act(
             request,
-            "case",
-            _add_note,
+            what,
+            change,
             referral_id,
-            request.form.get("note") or "",
+            *args,
             request.ctx.me.staff_id,
             then="staff_cases.case",
             referral_id=referral_id,
-            ok="note",
+            ok=ok,
+            **to_anchor,
         )
-    except NoteError as exc:
+    except errors as exc:
         return await case(request, referral_id, error=str(exc), status=400)
+
+
+@bp.post("/cases/<referral_id:int>/notes", name="case_note")
+@staff_only()
+async def add_note(request, referral_id: int):
+    note = request.form.get("note") or ""
+    return await _case_action(request, referral_id, _add_note, note, ok="note", errors=(NoteError,))
 
 
 @bp.post("/cases/<referral_id:int>/status", name="case_status")
@@ -244,17 +263,7 @@ async def set_status(request, referral_id: int):
     if status not in {s.value for s in ReferralStatus}:
         return await case(request, referral_id, error="Choose a status from the list.", status=400)
     ok = "closed" if status == "closed" else "status"
-    return await act(
-        request,
-        "case",
-        _set_status,
-        referral_id,
-        status,
-        request.ctx.me.staff_id,
-        then="staff_cases.case",
-        referral_id=referral_id,
-        ok=ok,
-    )
+    return await _case_action(request, referral_id, _set_status, status, ok=ok)
 
 
 @bp.post("/cases/<referral_id:int>/appointments/<appointment_id:int>/attendance", name="case_attendance")
@@ -265,21 +274,9 @@ async def attendance(request, referral_id: int, appointment_id: int):
         return error_page(request, 404, "Appointments are not available yet.")
     if outcome not in ("attended", "missed"):
         return await case(request, referral_id, error="Choose attended or missed.", status=400)
-    try:
-        return await act(
-            request,
-            "appointment",
-            _mark,
-            referral_id,
-            appointment_id,
-            outcome,
-            request.ctx.me.staff_id,
-            then="staff_cases.case",
-            referral_id=referral_id,
-            ok="marked",
-        )
-    except ValueError as exc:
-        return await case(request, referral_id, error=str(exc), status=400)
+    return await _case_action(
+        request, referral_id, _mark, appointment_id, outcome, ok="marked", what="appointment", errors=(ValueError,)
+    )
 
 
 @bp.post("/cases/<referral_id:int>/texts-name-service", name="case_texts_name_service")
@@ -288,32 +285,13 @@ async def texts_name_service(request, referral_id: int):
     choice = request.form.get("allowed") or ""
     if choice not in ("yes", "no"):
         return await case(request, referral_id, error="Choose yes or no.", status=400)
-    return await act(
-        request,
-        "case",
-        _texts_may_name_service,
-        referral_id,
-        choice == "yes",
-        request.ctx.me.staff_id,
-        then="staff_cases.case",
-        referral_id=referral_id,
-        ok="contact",
-    )
+    return await _case_action(request, referral_id, _texts_may_name_service, choice == "yes", ok="contact")
 
 
 @bp.post("/cases/<referral_id:int>/clear-shared-number", name="case_clear_shared")
 @staff_only()
 async def clear_shared(request, referral_id: int):
-    return await act(
-        request,
-        "case",
-        _clear_shared,
-        referral_id,
-        request.ctx.me.staff_id,
-        then="staff_cases.case",
-        referral_id=referral_id,
-        ok="contact",
-    )
+    return await _case_action(request, referral_id, _clear_shared, ok="contact")
 
 
 @bp.post("/cases/<referral_id:int>/keyworker", name="case_keyworker")
@@ -323,21 +301,9 @@ async def set_keyworker(request, referral_id: int):
     chosen = parse_id(raw) if raw else None
     if raw and chosen is None:
         return await case(request, referral_id, error="Choose her keyworker from the list.", status=400)
-    try:
-        return await act(
-            request,
-            "case",
-            _set_keyworker,
-            referral_id,
-            chosen,
-            request.ctx.me.staff_id,
-            then="staff_cases.case",
-            referral_id=referral_id,
-            ok="saved",
-            _anchor="keyworker",
-        )
-    except KeyworkerError as exc:
-        return await case(request, referral_id, error=str(exc), status=400)
+    return await _case_action(
+        request, referral_id, _set_keyworker, chosen, anchor="keyworker", errors=(KeyworkerError,)
+    )
 
 
 @bp.post("/cases/<referral_id:int>/rearrest", name="case_rearrest")
@@ -346,60 +312,27 @@ async def rearrest(request, referral_id: int):
     raw = "" if request.form.get("clear") == "yes" else (request.form.get("rearrested_on") or "")[:20]
     if not raw and request.form.get("clear") != "yes":
         return await case(request, referral_id, error="Give the date of the re-arrest, like 2026-04-01.", status=400)
-    try:
-        return await act(
-            request,
-            "case",
-            _rearrest,
-            referral_id,
-            raw,
-            request.ctx.me.staff_id,
-            then="staff_cases.case",
-            referral_id=referral_id,
-            ok="saved",
-            _anchor="rearrest",
-        )
-    except RearrestError as exc:
-        return await case(request, referral_id, error=str(exc), status=400)
+    return await _case_action(request, referral_id, _rearrest, raw, anchor="rearrest", errors=(RearrestError,))
 
 
 @bp.post("/cases/<referral_id:int>/checkins", name="case_ask_checkin")
 @staff_only()
 async def ask_checkin(request, referral_id: int):
-    try:
-        return await act(
-            request,
-            "case",
-            _ask_checkin,
-            referral_id,
-            request.ctx.me.staff_id,
-            then="staff_cases.case",
-            referral_id=referral_id,
-            ok="saved",
-            _anchor="support",
-        )
-    except InvitationError as exc:
-        return await case(request, referral_id, error=str(exc), status=400)
+    return await _case_action(request, referral_id, _ask_checkin, anchor="support", errors=(InvitationError,))
 
 
 @bp.post("/cases/<referral_id:int>/invitations/<invitation_id:int>/cancel", name="case_cancel_invitation")
 @staff_only()
 async def cancel_invitation(request, referral_id: int, invitation_id: int):
-    try:
-        return await act(
-            request,
-            "invitation",
-            _cancel_invitation,
-            referral_id,
-            invitation_id,
-            request.ctx.me.staff_id,
-            then="staff_cases.case",
-            referral_id=referral_id,
-            ok="saved",
-            _anchor="support",
-        )
-    except InvitationError as exc:
-        return await case(request, referral_id, error=str(exc), status=400)
+    return await _case_action(
+        request,
+        referral_id,
+        _cancel_invitation,
+        invitation_id,
+        anchor="support",
+        what="invitation",
+        errors=(InvitationError,),
+    )
 
 
 # ---- her data rights, done by an admin for her (docs/security.md) --------------------
