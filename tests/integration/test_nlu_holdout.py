@@ -17,6 +17,10 @@ How the sets are made, and every scoring: tests/nlu/ANNOTATION.md.
     longer blind.
 - holdout_4.yml, the fourth set (642), was scored three times as the model
   changed: 0.894, 0.927, then 0.949 here and 0.953 with `rasa test nlu`.
+- holdout_support.yml (137, issue 24: her keyworker, how am I doing, check-ins,
+  groups, follow-up booking, and hard negatives), written blind from a brief,
+  was scored once: 0.949 here (2026-12-07); the two held-out sets above gave
+  0.959 and 0.963 on the same model.
 
 The floors below are regression floors, a little under the measured values.
 The measured values are printed, and written to test-artifacts/ on every
@@ -38,6 +42,7 @@ NLU_TESTS = Path(__file__).resolve().parents[1] / "nlu"
 SETS = {
     "holdout.yml": 0.93,  # the fifth set, scored once: measured 0.946 (0.948 with the net's fix)
     "holdout_4.yml": 0.93,  # the fourth set, scored three times: measured 0.949
+    "holdout_support.yml": 0.92,  # issue 24's intents and their hard negatives, scored once: measured 0.949
 }
 
 
@@ -48,7 +53,8 @@ def load_holdout(name: str = "holdout.yml") -> list[tuple[str, str]]:
         for line in block["examples"].splitlines():
             line = line.strip()
             if line.startswith("- "):
-                pairs.append((block["intent"], line[2:].strip()))
+                # "faq/keyworker" is scored as the intent, faq (the topic is the selector's: tests/knowledge).
+                pairs.append((block["intent"].split("/")[0], line[2:].strip()))
     return pairs
 
 

@@ -20,20 +20,34 @@ from bot.support.progress import Star, read_star_token
 from bot.web.staff import radar
 from bot.wording import say
 
-PAD = 70  # room round the plot for the areas' names
+PAD = 110  # room each side for the areas' names
+PAD_Y = 20  # above and below: the names there are short lines
+FONT = 17  # readable when the picture is scaled down to a phone's width
+LINE = 19
+
+
+def _wrap(name: str, width: int = 11) -> list[str]:
+    """An area's name on at most two lines, broken between words."""
+    words, lines = name.split(), [""]
+    for word in words:
+        if lines[-1] and len(lines[-1]) + 1 + len(word) > width and len(lines) < 2:
+            lines.append(word)
+        else:
+            lines[-1] = f"{lines[-1]} {word}".strip()
+    return lines
 
 
 def render(star: Star) -> str:
     plot = radar.build(star.names, [(d.isoformat(), scores) for d, scores in star.readings])
-    size = plot.size + 2 * PAD
+    width, height = plot.size + 2 * PAD, plot.size + 2 * PAD_Y
     out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="t d" width="{size}" height="{size}" '
-        f'viewBox="{-PAD} {-PAD} {size} {size}" font-family="sans-serif">',
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="t d" width="{width}" height="{height}" '
+        f'viewBox="{-PAD} {-PAD_Y} {width} {height}" font-family="sans-serif">',
         f'<title id="t">{escape(say("support.star_alt"))}</title>',
         '<desc id="d">'
         + escape("; ".join(f"{n}: {s if s is not None else '-'}" for n, s in zip(star.names, star.readings[-1][1])))
         + "</desc>",
-        f'<rect x="{-PAD}" y="{-PAD}" width="{size}" height="{size}" fill="#ffffff"/>',
+        f'<rect x="{-PAD}" y="{-PAD_Y}" width="{width}" height="{height}" fill="#ffffff"/>',
     ]
     for i, ring in enumerate(plot.rings):
         colour = "#999999" if i == len(plot.rings) - 1 else "#dddddd"
@@ -42,10 +56,12 @@ def render(star: Star) -> str:
         out.append(
             f'<line x1="{plot.centre}" y1="{plot.centre}" x2="{s.x}" y2="{s.y}" stroke="#cccccc" stroke-width="1"/>'
         )
-        out.append(
-            f'<text x="{s.label_x}" y="{s.label_y}" text-anchor="{s.anchor}" font-size="11" fill="#222222">'
-            f"{escape(s.name)}</text>"
+        lines = _wrap(s.name)
+        top = s.label_y - (len(lines) - 1) * LINE / 2
+        spans = "".join(
+            f'<tspan x="{s.label_x}" y="{top + i * LINE:.1f}">{escape(line)}</tspan>' for i, line in enumerate(lines)
         )
+        out.append(f'<text text-anchor="{s.anchor}" font-size="{FONT}" fill="#222222">{spans}</text>')
     for shape in plot.shapes:
         out.append(f'<g opacity="{shape.opacity}">')
         if shape.d:

@@ -189,9 +189,9 @@
       var img = document.createElement("img");
       img.className = "star";
       img.src = item.image;
-      img.alt = item.text;  // the words above describe it; the numbers came in the message before
-      img.width = 460;
-      img.height = 460;
+      img.alt = item.alt || item.text || "";
+      img.width = 540;
+      img.height = 360;
       el.appendChild(img);
     }
     setNote(el, item);
@@ -351,6 +351,11 @@
     if (!text && !buttons.length && !image) { return; }
     // Older reply buttons stay usable until she answers (a reply can be several messages).
     var item = { who: "bot", text: text, buttons: buttons, image: image };
+    if (image) {
+      // Rasa sends the picture apart from the words that describe it: those are its alternative text.
+      var before = state.items.length ? state.items[state.items.length - 1] : null;
+      item.alt = text || (before && before.who === "bot" ? before.text : "");
+    }
     state.items.push(item);
     renderItem(item, state.items.length - 1);
     save();
