@@ -114,7 +114,8 @@ _SAFE_NOW_RE = re.compile(
     re.IGNORECASE,
 )
 _NOW_RE = re.compile(
-    r"\b(right now|rn|just now|tonight|today|this (morning|evening|afternoon)|again|just (been|got|hit|cut|bit|beat|threw|took|broke|\w+ed)\b(?<!need)(?<!feed)|back in a (sec|min|bit)|be back|outside|(he'?s|hes|he is|they'?re|is) here|(he'?s|hes|he is|they'?re) coming|on his way|"
+    r"\b(right now|rn|just now|tonight|today|this (morning|evening|afternoon)|at lunch|lunchtime|earlier( on| today)?|"
+    r"an? (hour|few hours|couple of hours) ago|\d+ (hours?|hrs?|mins?|minutes) ago|again|just (been|got|hit|cut|bit|beat|threw|took|broke|\w+ed)\b(?<!need)(?<!feed)|back in a (sec|min|bit)|be back|outside|(he'?s|hes|he is|they'?re|is) here|(he'?s|hes|he is|they'?re) coming|on his way|"
     r"(he|she|they|hes|he'?s|shes|theyre)( is| are)? (gonna|going to)|(he|she|they)('ll| will)|(he|she|they) keeps?|still (hits|hurts|threatens|follows|texts|turns up|comes)|any minute|"
     r"(he|she|they|it)('s| is|'re| are) \w+ing|found (me|out where)|turned up|(is|'s) back|came back|"
     r"teraz|ahora|agora|acum|simdi|maintenant|adesso)\b",

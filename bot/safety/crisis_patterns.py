@@ -99,6 +99,7 @@ DANGER_PATTERNS = [
     r"apni jaan (le|de)\w*",
     r"i garaac\w*",
     r"tom(e|é|ei) (muchas|todas las|muitos|todos os) (pastillas|pildoras|comprimidos|remedios)",
+    r"tom(e|é|ei) (unos |unas |uns |umas )?\d{2,} (pastillas|pildoras|comprimidos|remedios)",
     # English the same data found
     r"cutting again",
     r"(won'?t|wont) stop bleeding",
@@ -194,7 +195,7 @@ DANGER_PATTERNS = [
     r"(gone blue|turning blue|not breathing|isn'?t breathing|not waking up|won'?t wake up|cant breathe|can'?t breathe|unconscious|passed out)",
     r"(wont|won'?t|can'?t|cant) stop (the )?bleeding|(pissing|pouring|losing (a lot of )?) blood|blood everywhere",
     # the same in the languages of the blind round
-    r"(mnie |go )?(zabije|zabic)( mnie)?|sie zabije|zabije sie|mnie (uderzy|pobi)\w*|sie tne|tne sie|polknel\w* wszystkie|wzial\w* wszystkie",
+    r"(mnie |go )?(zabije|zabic)( mnie)?|sie zabije|zabije sie|mnie (znowu |znow |juz |wlasnie )?(uderzy|pobi)\w*|sie tne|tne sie|polknel\w* wszystkie|wzial\w* wszystkie",
     r"ma omor\b|ma tai\b|am (luat|inghitit) toate",
     r"(me esta|esta|estan) (pegando|golpeando)|me quito la vida|quitarme la vida|me estoy cortando|me (to|tou|estou) cortando|to me cortando|tomei (a caixa|todos|todas)",
     r"kendimi (oldur|kes|as)\w*|(butun|tum) ilac\w* (ictim|aldim|yuttum)",
