@@ -19,7 +19,7 @@ import yaml
 
 from bot.settings import REPO_ROOT
 
-ROUND_IN_USE = REPO_ROOT / "tests" / "triage" / "round7"
+ROUND_IN_USE = REPO_ROOT / "tests" / "triage" / "round8"
 TARGETS = {"danger_recall": 0.98, "false_danger": 0.02, "distress_recognised": 0.90, "urgent_per_1000": 20}
 
 

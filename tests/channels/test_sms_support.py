@@ -13,7 +13,7 @@ from sqlalchemy import select
 from bot.appointments import booking
 from bot.dates import today_london
 from bot.db.models import OutboxMessage, Referral
-from bot.db.models.appointments import AppointmentKind, AppointmentStatus
+from bot.db.models.appointments import Appointment, AppointmentKind, AppointmentStatus
 from bot.db.models.outcomes import OutcomeReading, ReadingSource, ReadingStage
 from bot.db.models.support import InvitationKind, InvitationStatus, SupportInvitation
 from bot.db.session import session_scope
@@ -74,3 +74,18 @@ def test_how_am_i_doing_by_text_names_no_area_on_a_discreet_phone(sms_stack, pho
     reply = phone.text("how am I doing?")
     assert "areas gone up: 1; gone down: 0; the same: 1" in reply
     assert areas[0].name not in reply and areas[1].name not in reply and "/star/" not in reply
+
+
+def test_a_follow_up_by_text_after_her_first_meeting(sms_stack, phone):
+    referral_id, _ = _her(sms_stack, phone.number)
+    with session_scope(sms_stack.database_url) as s:
+        slot = make_slot(s, local(working_day(3), 14))
+        slot_id = slot.id
+    offer = phone.text("can i book another session with my keyworker")
+    assert "Let's book another meeting" in offer and "Reply 1 for" in offer
+    assert "Shall I book it?" in phone.text("1")
+    assert "booked" in phone.text("YES").lower()
+    [follow_up] = [
+        a for a in rows(sms_stack, Appointment, referral_id=referral_id) if a.kind == AppointmentKind.FOLLOW_UP
+    ]
+    assert follow_up.slot_id == slot_id and follow_up.status == AppointmentStatus.BOOKED

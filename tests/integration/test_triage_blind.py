@@ -10,12 +10,13 @@ import requests
 
 from scripts.triage_report import ROUND_IN_USE, grade_of_parse, load_sets, report_lines, score
 
-# Round 7, measured 2026-12-07 (docs/triage.md), never tuned on, with rounds 1-6 and each
-# language's safety data in training: danger recall 0.969, distress recognised 0.878,
-# false danger 0.046 (0.948, 0.833, 0.051 with rounds 1-4). Regression floors a little
-# under (CI trains from scratch): the targets (0.98, 0.9, 0.02) are not met.
-FLOORS = {"danger_recall": 0.94, "distress_recognised": 0.84}
-CEILINGS = {"false_danger": 0.065}
+# Round 8, measured 2026-12-07 (docs/triage.md: 343 messages written blind from the brief),
+# scored once, never tuned on, with rounds 1-6 and each language's safety data in training:
+# danger recall 0.973 (0.991 with "are you safe?"), distress recognised 0.860, false danger
+# 0.052. Regression floors a little under (CI trains from scratch): the targets
+# (0.98, 0.9, 0.02) are not met.
+FLOORS = {"danger_recall": 0.94, "distress_recognised": 0.82}
+CEILINGS = {"false_danger": 0.07}
 
 
 # Understanding does not depend on the database: one backend is enough.
