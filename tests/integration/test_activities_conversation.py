@@ -9,49 +9,18 @@ ask_activities intent).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import timedelta
 
 import pytest
-import requests
 from sqlalchemy import delete, select
 
 from bot.db.models import OutboxMessage, OutboxStatus
 from bot.db.models.support import Activity, ActivityBooking
 from bot.db.session import session_scope
-from tests.conftest import new_sender
 from tests.support.appointment_data import centre_id, local, make_referral, working_day
+from tests.support.rest_talk import Talk
 
 ASK = "/ask_activities"
-
-
-@dataclass
-class Reply:
-    texts: list[str] = field(default_factory=list)
-    buttons: list[dict] = field(default_factory=list)
-
-    @property
-    def text(self) -> str:
-        return "\n".join(self.texts)
-
-    def payloads(self) -> list[str]:
-        return [b["payload"] for b in self.buttons]
-
-
-class Talk:
-    def __init__(self, stack, sender: str | None = None):
-        self.url = f"{stack.rasa_url}/webhooks/rest/webhook"
-        self.sender = sender or new_sender()
-
-    def say(self, text: str) -> Reply:
-        resp = requests.post(self.url, json={"sender": self.sender, "message": text}, timeout=90)
-        assert resp.status_code == 200, resp.text
-        reply = Reply()
-        for message in resp.json():
-            if message.get("text"):
-                reply.texts.append(message["text"])
-            reply.buttons.extend(message.get("buttons") or [])
-        return reply
 
 
 @pytest.fixture

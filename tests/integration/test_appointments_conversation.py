@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import re
 import time
-from dataclasses import dataclass, field
 from datetime import timedelta
 
 import pytest
-import requests
 from sqlalchemy import select, update
 
 from bot.appointments import booking
@@ -23,37 +21,8 @@ from bot.db.models import OutboxMessage, OutboxStatus
 from bot.db.models.appointments import Appointment, AppointmentKind, AppointmentSlot, AppointmentStatus
 from bot.db.session import session_scope
 from bot.db.types import utcnow
-from tests.conftest import new_sender
 from tests.support.appointment_data import clear_slots, local, make_referral, make_slot, working_day
-
-
-@dataclass
-class Reply:
-    texts: list[str] = field(default_factory=list)
-    buttons: list[dict] = field(default_factory=list)
-
-    @property
-    def text(self) -> str:
-        return "\n".join(self.texts)
-
-    def slot_ids(self) -> list[int]:
-        return [int(b["payload"].split()[1]) for b in self.buttons if b["payload"].startswith("slot ")]
-
-
-class Talk:
-    def __init__(self, stack, sender: str | None = None):
-        self.url = f"{stack.rasa_url}/webhooks/rest/webhook"
-        self.sender = sender or new_sender()
-
-    def say(self, text: str) -> Reply:
-        resp = requests.post(self.url, json={"sender": self.sender, "message": text}, timeout=90)
-        assert resp.status_code == 200, resp.text
-        reply = Reply()
-        for message in resp.json():
-            if message.get("text"):
-                reply.texts.append(message["text"])
-            reply.buttons.extend(message.get("buttons") or [])
-        return reply
+from tests.support.rest_talk import Talk
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ follow-up meeting with her own keyworker.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import timedelta
 
 import pytest
@@ -25,41 +24,8 @@ from bot.db.session import session_scope
 from bot.db.types import utcnow
 from bot.staff import outcomes as staff_outcomes
 from bot.support import checkin, invitations
-from tests.conftest import new_sender
 from tests.support.appointment_data import clear_slots, local, make_referral, make_slot, working_day
-
-
-@dataclass
-class Reply:
-    texts: list[str] = field(default_factory=list)
-    buttons: list[dict] = field(default_factory=list)
-    images: list[str] = field(default_factory=list)
-
-    @property
-    def text(self) -> str:
-        return "\n".join(self.texts)
-
-    @property
-    def titles(self) -> list[str]:
-        return [b["title"] for b in self.buttons]
-
-
-class Talk:
-    def __init__(self, stack):
-        self.url = f"{stack.rasa_url}/webhooks/rest/webhook"
-        self.sender = new_sender()
-
-    def say(self, text: str) -> Reply:
-        resp = requests.post(self.url, json={"sender": self.sender, "message": text}, timeout=90)
-        assert resp.status_code == 200, resp.text
-        reply = Reply()
-        for message in resp.json():
-            if message.get("text"):
-                reply.texts.append(message["text"])
-            reply.buttons.extend(message.get("buttons") or [])
-            if message.get("image"):
-                reply.images.append(message["image"])
-        return reply
+from tests.support.rest_talk import Talk
 
 
 @pytest.fixture
