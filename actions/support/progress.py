@@ -19,7 +19,6 @@ from actions.appointments import flows
 from actions.appointments import texts as appointment_texts
 from actions.common import channel_of
 from bot.appointments import formatting
-from bot.appointments import service as appointment_service
 from bot.db.session import run_db
 from bot.support import service
 from bot.support.progress import Change, Progress
@@ -64,7 +63,6 @@ class ActionHowAmIDoing(Action):
         channel = channel_of(tracker)
         try:
             mine = await run_db(service.mine, tracker.sender_id, channel)
-            who = await run_db(appointment_service.who, tracker.sender_id, channel) if mine else None
         except Exception:
             logger.exception("support: progress lookup failed")
             dispatcher.utter_message(text=say("appointments.unavailable"))
@@ -76,8 +74,7 @@ class ActionHowAmIDoing(Action):
             dispatcher.utter_message(text=say("support.progress_none"), buttons=buttons("support.progress_none"))
             return []
         sms = channel == "sms"
-        discreet = sms and (who is None or who.discreet)
-        dispatcher.utter_message(text=progress_text(mine.progress, discreet))
+        dispatcher.utter_message(text=progress_text(mine.progress, sms and mine.discreet))
         if not sms and mine.token:
             dispatcher.utter_message(text=say("support.progress_star"), image=STAR_PATH.format(token=mine.token))
         return []

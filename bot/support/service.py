@@ -7,6 +7,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import select
+
+from bot.appointments.reminders import discreet_for
 from bot.db.models import Referral
 from bot.db.models.outcomes import ReadingStage
 from bot.db.models.support import InvitationKind, InvitationStatus, SupportInvitation
@@ -147,6 +150,7 @@ class Mine:
 
     progress: progress.Progress | None
     token: str | None
+    discreet: bool  # texts to her may not say what they are about (always, once her case is closed)
 
 
 def mine(sender_id: str, channel: str | None, now: datetime | None = None) -> Mine | None:
@@ -154,16 +158,16 @@ def mine(sender_id: str, channel: str | None, now: datetime | None = None) -> Mi
         woman = identity.woman_for(session, sender_id, channel)
         if woman is None:
             return None
-        referral = identity.current_referral(session, woman) or _latest_referral(session, woman.id)
+        current = identity.current_referral(session, woman)
+        referral = current or _latest_referral(session, woman.id)
         if referral is None:
             return None
         found = progress.progress(session, referral.id)
-        return Mine(found, progress.star_token(referral.id, now or utcnow()) if found else None)
+        token = progress.star_token(referral.id, now or utcnow()) if found else None
+        return Mine(found, token, current is None or discreet_for(woman))
 
 
 def _latest_referral(session, woman_id: int) -> Referral | None:
-    from sqlalchemy import select
-
     return session.execute(
         select(Referral).where(Referral.woman_id == woman_id).order_by(Referral.created_at.desc()).limit(1)
     ).scalar_one_or_none()
