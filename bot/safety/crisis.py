@@ -62,7 +62,7 @@ _PERSON = r"(husband|partner|ex|boyfriend|bf|fella|dad|father|step ?dad|brother|
 _IDIOM_RE = re.compile(
     r"\b(?:"
     rf"(my |the |our |me )?{_THING}('s| is| has| was| just| finally| completely)* (died|dead|dying|dies|crashed|killed|murdered)"
-    rf"|(this|that|these|those|it|the|my|work|school|court|traffic|the kids|kids|thats|its)('s |'re | ((?!{_PERSON}\b)\w+ ){{0,6}})"
+    rf"|(this|that|these|those|it|the|my|work|school|court|traffic|the kids|kids|thats|its)('s |'re | ((?!{_PERSON}\b)\w+('s)? ){{0,6}})"
     rf"((is|are|was|were|'s|'re|has been|have been|will be|gonna be|going to be) )?((?!{_PERSON}\b)\w+ )?(killing|murdering|murder|a killer|torture|doing my head in|killed|kills|will kill)( me| us)?"
     r"|(that|it|this|you|u|he|she|they|lol|haha) (\w+ )?(killed|kills|slayed) (me|us)\b( (lol|haha|😂|🤣))"
     r"|(that|it|this|you|u|ur|your \w+) (\w+ )?(killed|kills|slayed) (me|us) (\W|lol|haha|😂|🤣)"
@@ -80,13 +80,18 @@ _IDIOM_RE = re.compile(
     r"|(was|would be|is|be|total|career|social|fashion) (\w+ )?suicide\b(?! (attempt|note|thoughts|plan))"
     r"|knife(-| )edge|cut (the|that) (atmosphere|tension) with a knife|(cringe|embarrass\w*|awkward|mortified|cringy)[^.!?\n]{0,30}(want to|wanna|could|gonna) die"
     r"|(mum|mam|mom|mother|nan|gran|grandma|sister|boss|teacher|daughter|son|kids?|friend|mate|manager|missus) (would|will|'?ll|is gonna|is going to|gonna) (literally |actually )?(kill|murder) me"
-    r"|(sicak|sicaklik|trafik|bu is|is yeri) beni olduruyor|feel\w* like i (cant|can'?t) breathe|shot myself in the foot"
+    r"|(sicak|sicaklik|trafik|bu is|is yeri|bu (form|evrak|sira)\w*) beni (olduruyor|oldurdu|oldurecek)|feel\w* like i (cant|can'?t) breathe|shot myself in the foot"
     r"|bang\w* my head (against|on) (a|the) (brick )?wall (with|trying|over|about)|banging my head against a (brick )?wall"
     r"|(grief|it|this|that|the news|reality|loss|everything) (has |really |just )*hit me( really| so)? hard|(bereaved by|lost \w+ to|prevention of) suicide"
     r"|(not|never|n'?t) (going to |gonna |gna |want to |wanna |planning to )?(hurt|harm|kill|cut) (my ?self|meself)|(not|n'?t) in (any )?danger"
     r"|(hit|knocked over|run over) by a (car|bus|bike|van|ball|cyclist)|(calor|frio|trabajo|espalda|cabeza|hambre|dia) me esta matando"
     r"|(suicide|knife crime|violence against women|domestic (abuse|violence)|violences conjugales|self.?harm) (awareness|prevention|training|talk|course|conference|workshop|group|charity|volunteer\w*|helpline|service|support)"
     r"|(atelier|formation|conference|training|talk|course|workshop) (sur|on|about) (les )?(suicide|violence\w*|self.?harm|knife crime)"
+    r"|(جوالي|تلفوني|هاتفي|موبايلي|الجوال|التلفون|الهاتف) (\w+ )?(خربان|خرب|معطل|تعطل|مات|انكسر|مكسور)"
+    # thoughts she has had and says she will not act on: distress by the brief, not danger
+    r"|(thoughts?|thinking|thought) (about|of) (hurting|harming|cutting|killing|ending) (my ?self|it|my life)( again)?\W+(\w+\W+){0,3}"
+    r"i (haven'?t|havent|have not|won'?t|wont|will not|don'?t|dont|do not) (done|do|act|plan|want)\b"
+    r"(?!.*\b(yet|but|tonight|today|pills?|tablets?|rope|knife|blade|bridge|going to|gonna)\b)"
     r")",
     re.IGNORECASE,
 )
@@ -101,7 +106,7 @@ _PAST_RE = re.compile(
     r"as a (child|kid|teen(ager)?)|back (then|in)|before i left|my ex used to|(that|it) was (years|ages|a long time) ago|"
     r"lata temu|kiedys|dawno temu|w przeszlosci|hace (anos|mucho|tiempo)|ha (anos|muito tempo)|faz (anos|muito tempo)|"
     r"تركته|من سنتين|من سنين|pehle|alag rehti|acum (\w+ )?ani|demult|in trecut|yil(lar)? once|eskiden|il y a (des annees|longtemps)|anni fa|tempo fa|"
-    r"metai atgal|vite me pare|kuch saal pehle|bohot pehle|onek age|sanado ka hor|قبل سنوات|زمان)",
+    r"metai atgal|vite me pare|para (\w+ )?vitesh|kuch saal pehle|bohot pehle|onek age|sanado ka hor|قبل سنوات|زمان)",
     re.IGNORECASE,
 )
 _SAFE_NOW_RE = re.compile(
@@ -110,12 +115,12 @@ _SAFE_NOW_RE = re.compile(
     r"(i |finally )?(left|moved away from|got away from|divorced) (him|her|them|my ex)|(he'?s|he is) (in prison|inside|locked up|gone for good|dead|passed( away)?|died)|"
     r"(got|have|there'?s) a (court order|non.?molestation order|restraining order|protection order)|(all |it'?s )?over now|"
     r"(no|not in) (contact|my life)|(well|long|way|all|thats|that'?s|it'?s|its|is) behind me|(long|all) over|(it'?s|its) (been )?over|i feel (settled|safe)|healing (fine|well|nicely)|(it'?s|its) in a cast|left (a|an|the|my) (violent|abusive) (relationship|marriage|partner|man|ex)|moved on|all (sorted|good|done|healed|fine)|done and dusted|(fully )?recovered|jestem (juz )?bezpieczna|estoy (bien|a salvo) ahora|estou (bem|segura) agora|"
-    r"acum sunt (bine|in siguranta)|artik guvendeyim|je suis en securite|ora sto bene)( now)?",
+    r"acum sunt (bine|in siguranta)|artik guvendeyim|tani jam (mire|e sigurt)|je suis en securite|ora sto bene)( now)?",
     re.IGNORECASE,
 )
 _NOW_RE = re.compile(
     r"\b(right now|rn|just now|tonight|today|this (morning|evening|afternoon)|at lunch|lunchtime|earlier( on| today)?|"
-    r"an? (hour|few hours|couple of hours) ago|\d+ (hours?|hrs?|mins?|minutes) ago|again|just (been|got|hit|cut|bit|beat|threw|took|broke|\w+ed)\b(?<!need)(?<!feed)|back in a (sec|min|bit)|be back|outside|(he'?s|hes|he is|they'?re|is) here|(he'?s|hes|he is|they'?re) coming|on his way|"
+    r"an? (hour|few hours|couple of hours) ago|\d+ (hours?|hrs?|mins?|minutes) ago|again|just (been|got|hit|cut|bit|beat|threw|took|broke|\w+ed)\b(?<!need)(?<!feed)|back in a (sec|min|bit)|be back|(is|'s|s|are|'re|waiting|standing|sitting|parked|banging) outside|outside (my|the|our|her) (door|house|flat|window|home|school|work|building)|(he'?s|hes|he is|they'?re|is) here|(he'?s|hes|he is|they'?re) coming|on his way|"
     r"(he|she|they|hes|he'?s|shes|theyre)( is| are)? (gonna|going to)|(he|she|they)('ll| will)|(he|she|they) keeps?|still (hits|hurts|threatens|follows|texts|turns up|comes)|any minute|"
     r"(he|she|they|it)('s| is|'re| are) \w+ing|found (me|out where)|turned up|(is|'s) back|came back|"
     r"teraz|ahora|agora|acum|simdi|maintenant|adesso)\b",

@@ -11,6 +11,9 @@ REPO = Path(__file__).resolve().parents[2]
 
 CRISIS = [
     "he hit me last night",
+    # thoughts told with what she will do, or the means: never read as "won't act on it"
+    "I've had thoughts about killing myself, I haven't done it yet but I've got the pills",
+    "my husband's killing me",
     "i want to kill myself",
     "im not safe at home",
     "he has a knife",
@@ -235,7 +238,14 @@ def test_feelings_the_model_calls_crisis_are_distress():
 
 
 @pytest.mark.parametrize(
-    "text", ["my laptop died", "this form is killing me", "he used to hit me, I left him years ago"]
+    "text",
+    [
+        "my laptop died",
+        "this form is killing me",
+        "he used to hit me, I left him years ago",
+        "جوالي خربان، هذا رقمي الجديد",
+        "ish-burri më ka rrahur para shumë vitesh, tani jam mirë",
+    ],
 )
 def test_the_model_is_not_trusted_over_a_veto(text):
     [message] = CrisisNet().process([_classified(text, [("crisis", 0.95), ("inform", 0.03)])])

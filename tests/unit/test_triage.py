@@ -37,6 +37,12 @@ EVERYDAY = [
     "where is the knife crime awareness talk",
     "what time is the suicide prevention training",
     "my son got hit by a ball at football, he's fine",
+    # Round 8's everyday misses, read and fixed (no longer blind for these):
+    "this hoover weighs a ton, my back's killing me from carrying it upstairs",
+    "bu trafik beni öldürdü ya",
+    "my friend's boyfriend got stabbed outside a club last year, he's fully recovered. anyway can I get a referral",
+    "جوالي خربان، هذا رقمي الجديد",
+    "ish-burri më ka rrahur para shumë vitesh, tani jam mirë, vetëm dua ndihmë me shtëpinë",
 ]
 DANGER = [
     # Round 8's danger misses, read and fixed in the net (no longer blind for these three):
@@ -71,6 +77,12 @@ DISTRESS = [
     "everything feels so heavy, i cant be bothered with anything",
     "me siento muy triste y sola",
     "nie mogę spać, martwię się o dzieci",
+    # Round 8's distress misses, read and fixed:
+    "dont know how long I can keep pretending I'm ok",
+    "my son got excluded again and I'm at the end of my rope with it all",
+    "he used to lock me in the flat for days. I've been out 2 years but any time a door slams I'm back there",
+    "I've had thoughts about hurting myself again. I haven't done anything and I don't plan to",
+    "më rrihte më parë, tani jam mirë por s'fle dot natën nga ankthi",
 ]
 
 
@@ -109,6 +121,7 @@ def test_fear_that_is_over_does_not_ask():
         ("he hit me years ago and he's back tonight", False),
         ("he hit me last year and he just hit me again", False),
         ("he used to hit me and he's hitting me again", False),
+        ("he used to hit me, I left last year but he's waiting outside my flat", False),
     ],
 )
 def test_the_past_is_over_unless_something_says_now(text, over):
