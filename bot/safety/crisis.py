@@ -63,7 +63,7 @@ _IDIOM_RE = re.compile(
     r"\b(?:"
     rf"(my |the |our |me )?{_THING}('s| is| has| was| just| finally| completely)* (died|dead|dying|dies|crashed|killed|murdered)"
     rf"|(this|that|these|those|it|the|my|work|school|court|traffic|the kids|kids|thats|its)('s |'re | ((?!{_PERSON}\b)\w+('s)? ){{0,6}})"
-    rf"((is|are|was|were|'s|'re|has been|have been|will be|gonna be|going to be) )?((?!{_PERSON}\b)\w+ )?(killing|murdering|murder|a killer|torture|doing my head in|killed|kills|will kill)( me| us)?"
+    rf"((is|are|was|were|'s|'re|has been|have been|will be|gonna be|going to be) )?((?!{_PERSON}\b)\w+ )?(killing|murdering|murder|a killer|torture|doing my head in|killed|kills|will kill|trying to kill|is out to kill)( me| us)?"
     r"|(that|it|this|you|u|he|she|they|lol|haha) (\w+ )?(killed|kills|slayed) (me|us)\b( (lol|haha|😂|🤣))"
     r"|(that|it|this|you|u|ur|your \w+) (\w+ )?(killed|kills|slayed) (me|us) (\W|lol|haha|😂|🤣)"
     r"|(i'?d|i would|i could|could) (kill|murder) for\b|(could|would|i'?d|i ?will|gonna) (kill|murder) (a|an|for|some|the)\b (\w+ )?(pizza|coffee|cuppa|tea|brew|burger|kebab|drink|sandwich|bacon|curry|chips|chocolate|nap|sleep|bath|cig|fag|biscuit|wine|beer|takeaway)"
@@ -79,7 +79,14 @@ _IDIOM_RE = re.compile(
     r"|overdos\w* on (\w+ ){0,2}(crackers|chocolate|sweets|crisps|sugar|cake|food|netflix|tv|telly|coffee|caffeine|carbs|pizza|biscuits|love island)"
     r"|(was|would be|is|be|total|career|social|fashion) (\w+ )?suicide\b(?! (attempt|note|thoughts|plan))"
     r"|knife(-| )edge|cut (the|that) (atmosphere|tension) with a knife|(cringe|embarrass\w*|awkward|mortified|cringy)[^.!?\n]{0,30}(want to|wanna|could|gonna) die"
-    r"|(mum|mam|mom|mother|nan|gran|grandma|sister|boss|teacher|daughter|son|kids?|friend|mate|manager|missus) (would|will|'?ll|is gonna|is going to|gonna) (literally |actually )?(kill|murder) me"
+    r"|(mum|mam|mom|mother|nan|gran|grandma|sister|boss|teacher|daughter|son|kids?|friend|mate|manager|missus)('?s)? (would|will|'?ll|is gonna|is going to|gonna) (literally |actually )?(kill|murder) me"
+    r"|(you'?re|youre|ur|u r|you are) (literally |actually |honestly )?killing me|(baby|babies|toddler|teething|kids|twins|job|commute|landlord|neighbours?|week|heat|cold|back|feet|knees?|neck|hips?|tooth|teeth|period|cramps|hangover)('s| is| are| has been)? (\w+ )?(killing|murdering) (me|us)"
+    r"|(mornings|afternoons|evenings|mondays|early starts|late nights|school runs?|pick ?ups?|night shifts?|stairs) (\w+ ){0,2}(kill|kills|killing) me"
+    r"|(got|had|have|having|get|getting) (my |the |her |his )?stitches (out|removed|taken out)|(szef\w*|mama|mamo|babcia|tesciowa|nauczyciel\w*) mnie zabij\w*"
+    r"|ma omoara (spatele|capul|caldura|traficul|munca|picioarele|dintii|copiii|sefa|seful)|beni (olduruyor|oldurdu) bu (trafik|sicak|is|form\w*)"
+    # an urge she felt and did not act on, told as such: distress (bot/safety/triage.py)
+    r"|(urges?|the need|felt like|wanted) to (cut|self.?harm|hurt my ?self|harm my ?self)( \w+){0,4}\W+(but )?(i )?(didn'?t|did not|didnt|held|resisted|did not act)\b"
+    r"|(am simtit nevoia|voiam) sa ma tai( \w+){0,2}\W+dar n.?am facut.?o|(i'?m|im|i am) not suicidal"
     r"|(sicak|sicaklik|trafik|bu is|is yeri|bu (form|evrak|sira)\w*) beni (olduruyor|oldurdu|oldurecek)|feel\w* like i (cant|can'?t) breathe|shot myself in the foot"
     r"|bang\w* my head (against|on) (a|the) (brick )?wall (with|trying|over|about)|banging my head against a (brick )?wall"
     r"|(grief|it|this|that|the news|reality|loss|everything) (has |really |just )*hit me( really| so)? hard|(bereaved by|lost \w+ to|prevention of) suicide"
@@ -106,7 +113,7 @@ _PAST_RE = re.compile(
     r"as a (child|kid|teen(ager)?)|back (then|in)|before i left|my ex used to|(that|it) was (years|ages|a long time) ago|"
     r"lata temu|kiedys|dawno temu|w przeszlosci|hace (anos|mucho|tiempo)|ha (anos|muito tempo)|faz (anos|muito tempo)|"
     r"تركته|من سنتين|من سنين|pehle|alag rehti|acum (\w+ )?ani|demult|in trecut|yil(lar)? once|eskiden|il y a (des annees|longtemps)|anni fa|tempo fa|"
-    r"metai atgal|vite me pare|para (\w+ )?vitesh|kuch saal pehle|bohot pehle|onek age|sanado ka hor|قبل سنوات|زمان)",
+    r"metai atgal|vite me pare|(maarta|marta|maarti|marti) tha|para (\w+ )?vitesh|kuch saal pehle|bohot pehle|onek age|sanado ka hor|قبل سنوات|زمان)",
     re.IGNORECASE,
 )
 _SAFE_NOW_RE = re.compile(
@@ -115,12 +122,12 @@ _SAFE_NOW_RE = re.compile(
     r"(i |finally )?(left|moved away from|got away from|divorced) (him|her|them|my ex)|(he'?s|he is) (in prison|inside|locked up|gone for good|dead|passed( away)?|died)|"
     r"(got|have|there'?s) a (court order|non.?molestation order|restraining order|protection order)|(all |it'?s )?over now|"
     r"(no|not in) (contact|my life)|(well|long|way|all|thats|that'?s|it'?s|its|is) behind me|(long|all) over|(it'?s|its) (been )?over|i feel (settled|safe)|healing (fine|well|nicely)|(it'?s|its) in a cast|left (a|an|the|my) (violent|abusive) (relationship|marriage|partner|man|ex)|moved on|all (sorted|good|done|healed|fine)|done and dusted|(fully )?recovered|jestem (juz )?bezpieczna|estoy (bien|a salvo) ahora|estou (bem|segura) agora|"
-    r"acum sunt (bine|in siguranta)|artik guvendeyim|tani jam (mire|e sigurt)|je suis en securite|ora sto bene)( now)?",
+    r"acum sunt (bine|in siguranta)|artik guvendeyim|mehfoo?z (hun|hoon|hu)|out of my life|(i'?m|im|i am) (happy|settled|doing (well|great|good)) now|tani jam (mire|e sigurt)|je suis en securite|ora sto bene)( now)?",
     re.IGNORECASE,
 )
 _NOW_RE = re.compile(
     r"\b(right now|rn|just now|tonight|today|this (morning|evening|afternoon)|at lunch|lunchtime|earlier( on| today)?|"
-    r"an? (hour|few hours|couple of hours) ago|\d+ (hours?|hrs?|mins?|minutes) ago|again|just (been|got|hit|cut|bit|beat|threw|took|broke|\w+ed)\b(?<!need)(?<!feed)|back in a (sec|min|bit)|be back|(is|'s|s|are|'re|waiting|standing|sitting|parked|banging) outside|outside (my|the|our|her) (door|house|flat|window|home|school|work|building)|(he'?s|hes|he is|they'?re|is) here|(he'?s|hes|he is|they'?re) coming|on his way|"
+    r"an? (hour|few hours|couple of hours) ago|\d+ (hours?|hrs?|mins?|minutes) ago|again|just (been|got|hit|cut|bit|beat|threw|took|broke|\w+ed)\b(?<!need)(?<!feed)(?<!wanted)|back in a (sec|min|bit)|be back|(is|'s|s|are|'re|waiting|standing|sitting|parked|banging) outside|outside (my|the|our|her) (door|house|flat|window|home|school|work|building)|(he'?s|hes|he is|they'?re|is) here|(he'?s|hes|he is|they'?re) coming|on his way|"
     r"(he|she|they|hes|he'?s|shes|theyre)( is| are)? (gonna|going to)|(he|she|they)('ll| will)|(he|she|they) keeps?|still (hits|hurts|threatens|follows|texts|turns up|comes)|any minute|"
     r"(he|she|they|it)('s| is|'re| are) \w+ing|found (me|out where)|turned up|(is|'s) back|came back|"
     r"teraz|ahora|agora|acum|simdi|maintenant|adesso)\b",

@@ -195,7 +195,7 @@ DANGER_PATTERNS = [
     r"(gone blue|turning blue|not breathing|isn'?t breathing|not waking up|won'?t wake up|cant breathe|can'?t breathe|unconscious|passed out)",
     r"(wont|won'?t|can'?t|cant) stop (the )?bleeding|(pissing|pouring|losing (a lot of )?) blood|blood everywhere",
     # the same in the languages of the blind round
-    r"(mnie |go )?(zabije|zabic)( mnie)?|sie zabije|zabije sie|mnie (znowu |znow |juz |wlasnie )?(uderzy|pobi)\w*|sie tne|tne sie|polknel\w* wszystkie|wzial\w* wszystkie",
+    r"(mnie |go )?(zabije|zabic)( mnie)?|sie zabije|zabije sie|mnie ((znowu|znow|juz|wlasnie|teraz|dzis) ){0,2}(uderzy|pobi)\w*|sie tne|tne sie|polknel\w* wszystkie|wzial\w* wszystkie",
     r"ma omor\b|ma tai\b|am (luat|inghitit) toate",
     r"(me esta|esta|estan) (pegando|golpeando)|me quito la vida|quitarme la vida|me estoy cortando|me (to|tou|estou) cortando|to me cortando|tomei (a caixa|todos|todas)",
     r"kendimi (oldur|kes|as)\w*|(butun|tum) ilac\w* (ictim|aldim|yuttum)",
@@ -264,4 +264,17 @@ DANGER_PATTERNS = [
     r"mane (seka|persekioja)\w*",
     r"me ndjek\w*",
     r"peech(a|e) kar\w*",
+    # Written from the triage training lines (data/nlu/triage_lines.yml), never from a blind set:
+    # his threat to "finish" her, "help, he's here", harm to a child with her, a house being smashed
+    r"(he|she|they)('ll| will|'d| would| said he'?ll| says he'?ll|s gonna| is gonna| is going to) finish me",
+    r"(help|please|pls|plz)( me)?\W+(\w+\W+){0,2}(he'?s|hes|he is|they'?re) (here|home|back)\b",
+    r"(hit|hits|hitting|hurt|hurting|punch\w*|kick\w*|shook|shaking|slapp?\w*) (the|my|our) (baby|kids?|children|son|daughter|little one)\b",
+    r"(he'?s|hes|he is|they'?re) (smashing|wrecking|trashing) (the|my|our) (house|flat|place|room|door|things|stuff)",
+    # amounts of tablets, being locked in, hit again, in the languages of the training lines
+    r"\d+ (ta )?(goliyan|goli|tabletek|tabletki|pastillas|pastiglie|comprimidos|hap|ilac|حبة|حبوب)\b",
+    r"(kha li|kha liye|khayi|kheye fel\w*|kheyechi)\b[^.!?\n]{0,20}|(oshudh|goliyan|tabletek|pastillas|pastiglie) (kha|kheye|polknel|tomado|preso)\w*",
+    r"polknel\w* \d+|tomarme \d+|ho preso \d+|بلعت|علبة حبوب|ilaclari (hazirladim|ictim|yuttum)|her seye son verecegim|hayatima son ver\w*",
+    r"chaq?u le ke|chaaku|chhuri le ke|বাত নহি|بات نہیں کر سکتی|আমাকে (মারল|মেরেছে|মারছে)",
+    r"me ha encerrado|me encerr(o|ó)|me quit(o|ó) el (movil|telefono|celular)|me ka mbyllur|s'?me le te dal",
+    r"(yine|az once|simdi) (bana )?vurdu|bana vurdu|konusamiyorum\b[^.!?\n]{0,30}(yanimda|burada|evde)",
 ]

@@ -43,6 +43,17 @@ EVERYDAY = [
     "my friend's boyfriend got stabbed outside a club last year, he's fully recovered. anyway can I get a referral",
     "جوالي خربان، هذا رقمي الجديد",
     "ish-burri më ka rrahur para shumë vitesh, tani jam mirë, vetëm dua ndihmë me shtëpinë",
+    # From the triage training lines (data/nlu/triage_lines.yml):
+    "lol you're killing me 😂",
+    "mums gonna murder me for forgetting her birthday",
+    "the library printer is trying to kill me, 3rd time its jammed",
+    "teething baby is slowly killing me, 3 nights no sleep",
+    "had my stitches out today, nurse said its healing nicely",
+    "szefowa mnie zabije jak znowu się spóźnię haha",
+    "mă omoară spatele azi",
+    "beni öldürdü bu trafik, bir saat yoldaydım",
+    "mornings are best, afternoons kill me with the school pickup",
+    "my ex was violent but hes been out of my life 10 years, im happy now, looking for a womens group",
 ]
 DANGER = [
     # Round 8's danger misses, read and fixed in the net (no longer blind for these three):
@@ -66,6 +77,21 @@ DANGER = [
     "zamknął mnie w domu",
     "আমি আজ রাতে আত্মহত্যা করব",
     "me está pegando ahora mismo",
+    # From the triage training lines:
+    "is the centre open today? i need to get out, he said hell finish me when hes back from the pub",
+    "help me pls hes here",
+    "he hit the baby just now",
+    "pulling the stitches out of my arm from last week and cutting next to them",
+    "maine 20 goliyan kha li hain",
+    "mogę przełożyć wizytę? on mnie właśnie znowu uderzył",
+    "połknęłam 25 tabletek paracetamolu",
+    "ও এইমাত্র আবার আমাকে মারল, বাচ্চারা ভয় পাচ্ছে",
+    "me ha encerrado en casa y me quitó el móvil",
+    "acabo de tomarme 12 pastillas de lorazepam",
+    "az önce yine vurdu, konuşamıyorum yanımda",
+    "بلعت علبة حبوب كاملة",
+    "më ka mbyllur brenda dhe s'më lë të dal",
+    "ho preso 20 pastiglie di tachipirina",
 ]
 DISTRESS = [
     "I feel so low lately",
@@ -83,6 +109,8 @@ DISTRESS = [
     "he used to lock me in the flat for days. I've been out 2 years but any time a door slams I'm back there",
     "I've had thoughts about hurting myself again. I haven't done anything and I don't plan to",
     "më rrihte më parë, tani jam mirë por s'fle dot natën nga ankthi",
+    "had the urge to cut last night but i didnt, held ice cubes. im safe just feel rubbish today",
+    "im not suicidal or anything i just feel so flat and hopeless",
 ]
 
 
