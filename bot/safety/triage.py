@@ -70,7 +70,7 @@ _DISTRESS_RE = re.compile(
     r"|scared (he'?ll|he will|he might|she'?ll|they'?ll|of (seeing|court|him finding|going back|what))|can'?t stop thinking"
     r"|not coping|barely coping|at (my|the) wits'? end|lost (my|the) will|feel like giving up"
     r"|(at )?the end of my (rope|tether)|pretend\w* (that )?(i'?m|im|i am|to be|everything'?s?|everything is) (ok|okay|fine|alright|happy)"
-    r"|(i'?m|im|i am) back there|takes me (right )?back|(thoughts?|thinking) (about|of) (hurting|harming|cutting|killing|ending) (my ?self|it|my life)"
+    r"|(i'?m|im|i am) back there|takes me (right )?back|(thoughts?|thinking) (about|of) (hurting|harming|cutting) my ?self"
     r"|(doesn'?t|does not|don'?t|dont|do not|never|not) feel(ing)? (very |really |totally |that |so )?safe|feel(s|ing)? (so |really )?unsafe|uneasy|always on edge"
     r"|feel(ing)? (so |really |a bit )?(flat|grey|heavy|numb|like (a failure|nothing|a rubbish|im letting|i'?m letting|giving up))|everything feels (so )?(grey|heavy|pointless|too much)"
     r"|can'?t be both\w*|cant be both\w*|no energy|crying (loads|a lot|all the time|every day)|cried for hours|letting (every\w*|evry1) down"

@@ -54,6 +54,10 @@ EVERYDAY = [
     "beni öldürdü bu trafik, bir saat yoldaydım",
     "mornings are best, afternoons kill me with the school pickup",
     "my ex was violent but hes been out of my life 10 years, im happy now, looking for a womens group",
+    "নতুন ছুরিটা খুব ধারালো, মাছ কাটতে দারুণ",
+    "نئی چھریوں کا سیٹ لیا ہے، قیمہ بنانے میں مزہ آ گیا",
+    "el calor me mata",
+    "traficul asta ma omoara, am stat o ora in autobuz",
 ]
 DANGER = [
     # Round 8's danger misses, read and fixed in the net (no longer blind for these three):
@@ -92,6 +96,15 @@ DANGER = [
     "بلعت علبة حبوب كاملة",
     "më ka mbyllur brenda dhe s'më lë të dal",
     "ho preso 20 pastiglie di tachipirina",
+    # Each offered language's words by kind (the per-language sets' danger misses, read):
+    "ما بدي عيش بعد اليوم",
+    "ওর হাতে ছুরি, আমি বাথরুমে লুকিয়ে আছি",
+    "me ha dicho que si le dejo me mata",
+    "jakis facet idzie za mna od stacji Walthamstow, boje sie",
+    "ele escondeu as chaves e me trancou em casa",
+    "sunt încuiată în casă, a plecat și a luat cheile, nu pot ieși",
+    "kapının önünde bağırıyor, kapıyı kıracakmış",
+    "میں نے ساری گولیاں کھا لی ہیں",
 ]
 DISTRESS = [
     "I feel so low lately",
