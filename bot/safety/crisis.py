@@ -83,7 +83,7 @@ _IDIOM_RE = re.compile(
     r"|(you'?re|youre|ur|u r|you are) (literally |actually |honestly )?killing me|(baby|babies|toddler|teething|kids|twins|job|commute|landlord|neighbours?|week|heat|cold|back|feet|knees?|neck|hips?|tooth|teeth|period|cramps|hangover)('s| is| are| has been)? (\w+ )?(killing|murdering) (me|us)"
     r"|(mornings|afternoons|evenings|mondays|early starts|late nights|school runs?|pick ?ups?|night shifts?|stairs) (\w+ ){0,2}(kill|kills|killing) me"
     r"|(got|had|have|having|get|getting) (my |the |her |his )?stitches (out|removed|taken out)|(szef\w*|mama|mamo|babcia|tesciowa|nauczyciel\w*) mnie zabij\w*"
-    r"|ma omoara (spatele|capul|caldura|traficul|munca|picioarele|dintii|copiii|sefa|seful)|(spatele|capul|caldura|traficul|munca|programul|jobul|sefa|seful)( \w+)? ma omoara|beni (olduruyor|oldurdu) bu (trafik|sicak|is|form\w*)"
+    r"|(jefe|jefa|madre|mama|suegra|profe\w*|novio|marido) me va a matar (si|cuando|como)\b|ma omoara (spatele|capul|caldura|traficul|munca|picioarele|dintii|copiii|sefa|seful)|(spatele|capul|caldura|traficul|munca|programul|jobul|sefa|seful)( \w+)? ma omoara|beni (olduruyor|oldurdu) bu (trafik|sicak|is|form\w*)"
     # an urge she felt and did not act on, told as such: distress (bot/safety/triage.py)
     r"|(urges?|the need|felt like|wanted) to (cut|self.?harm|hurt my ?self|harm my ?self)( \w+){0,4}\W+(but )?(i )?(didn'?t|did not|didnt|held|resisted|did not act)\b"
     r"|(am simtit nevoia|voiam) sa ma tai( \w+){0,2}\W+dar n.?am facut.?o|(i'?m|im|i am) not suicidal"

@@ -271,9 +271,9 @@ DANGER_PATTERNS = [
     r"(hit|hits|hitting|hurt|hurting|punch\w*|kick\w*|shook|shaking|slapp?\w*) (the|my|our) (baby|kids?|children|son|daughter|little one)\b",
     r"(he'?s|hes|he is|they'?re) (smashing|wrecking|trashing) (the|my|our) (house|flat|place|room|door|things|stuff)",
     # amounts of tablets, being locked in, hit again, in the languages of the training lines
-    r"\d+ (ta )?(goliyan|goli|tabletek|tabletki|pastillas|pastiglie|comprimidos|hap|ilac|حبة|حبوب)\b",
-    r"(kha li|kha liye|khayi|kheye fel\w*|kheyechi)\b[^.!?\n]{0,20}|(oshudh|goliyan|tabletek|pastillas|pastiglie) (kha|kheye|polknel|tomado|preso)\w*",
-    r"polknel\w* \d+|tomarme \d+|ho preso \d+|بلعت|علبة حبوب|ilaclari (hazirladim|ictim|yuttum)|her seye son verecegim|hayatima son ver\w*",
+    r"\d{2,} (ta )?(\w+ )?(goliyan|goli|tabletek|tabletki|pastillas|pastiglie|comprimidos|hap|ilac|حبة|حبوب)\b",
+    r"(goliyan|goli|dawai\w*|oshudh|tablets?|pills?) (\w+ ){0,2}(kha li|kha liye|khayi|kheye fel\w*|kheyechi)\b",
+    r"polknel\w* \d{2,}|tomarme \d{2,}|ho preso \d{2,}|بلعت|علبة حبوب|ilaclari (hazirladim|ictim|yuttum)|her seye son verecegim|hayatima son ver\w*",
     r"chaq?u le ke|chaaku|chhuri le ke|বাত নহি|بات نہیں کر سکتی|আমাকে (মারল|মেরেছে|মারছে)",
     r"me ha encerrado|me encerr(o|ó)|me quit(o|ó) el (movil|telefono|celular)|me ka mbyllur|s'?me le te dal",
     r"(yine|az once|simdi) (bana )?vurdu|bana vurdu|konusamiyorum\b[^.!?\n]{0,30}(yanimda|burada|evde)",
@@ -284,22 +284,22 @@ DANGER_PATTERNS = [
     r"her seyi bitirecegim|hayatimi bitirecegim|سب ختم کر (دوں|دونگی|دوں گی)|jeena nahi chahti|me (jogar|atirar) d[ae] ponte",
     # followed, locked in
     r"يلحقني|يلاحقني|পিছু নিচ্ছে|pichu nich+e|idzie za mna|پیچھا کر (رہا|رہی|رہے)|stoi pod (oknem|drzwiami|domem)",
-    r"(قفل|سكر) (علي|عليي) الباب|ما (بيخليني|بخليني|يخليني) (اطلع|أطلع)|আটকে রেখেছে|বের হতে দিচ্ছে না|me trancou|(estou|to|tô) trancada",
-    r"sunt incuiata|m-?a incuiat|nu pot iesi|(کمرے|گھر) میں بند|بند کر دیا|باہر نہیں نکلنے",
+    r"(قفل|سكر) (علي|عليي) الباب|ما (بيخليني|بخليني|يخليني) (اطلع|أطلع)|আটকে রেখেছে|বের হতে দিচ্ছে না|me trancou|(estou|to|tô) trancada(?! fora)",
+    r"sunt incuiata(?! afara)|m-?a incuiat|nu ma lasa sa ies|(کمرے|گھر) میں بند|مجھے (\w+ ){0,3}بند کر دیا|باہر نہیں نکلنے",
     # at the door, breaking it
-    r"(ra7|رح|راح|بدو) (yiksro|يكسر|يكسره)|dorja bhenge|দরজা ভেঙে|rompiendo la puerta|wali w drzwi|(vrea sa |o sa )?sparg\w* usa",
-    r"kapiyi kir(acak|iyor|di)\w*|tod dega|توڑ دے گا",
+    r"(bab|الباب|باب)[^.!?\n]{0,30}(yiksr|يكسر)\w*|(yiksr|يكسر)\w* (el ?bab|الباب)|dorja bhenge|দরজা ভেঙে|rompiendo la puerta|wali w drzwi|(vrea sa |o sa )?sparg\w* usa",
+    r"kapiyi kir(acak|iyor)\w*|kapiyi kirdi\b|(darwaz|دروازہ|دروازے)[^.!?\n]{0,30}(tod dega|توڑ دے گا)",
     # cutting and bleeding
     r"جرحت (حالي|نفسي)|الدم ما (عم )?(يوقف|بيوقف)|হাত কেটে|রক্ত থামছে না|hacer(me)? cortes|pocie?l\w*|nie moge zatrzymac krwi",
     r"me cortei|sangrando muito|m-?am taiat|کلائی کاٹ",
     # threats, now
-    r"(بيهددني|يهددني|عم يهددني)|(h)?humki|হুমকি|(dice|dijo|dicho) que (\w+ ){0,4}me (mata|matara)\b|me va a matar|ameac\w* (me )?(matar|esfaquear|bater)|ma termina\b",
+    r"(بيهددني|يهددني|عم يهددني)|(h)?humki|হুমকি|(dice|dijo|dicho) que (\w+ ){0,4}me (mata|matara)\b|me va a matar|ameac\w* (me )?(matar|esfaquear|bater)|ca (\w+ )?ma termina\b",
     r"tehdit (mesaj\w*|ediyor)|beni yakacak\w*|مار دے گا|دھمکی|دھمکیاں|جلا دیں",
     # help now: an ambulance, the police
     r"(أحتاج|احتاج|بدي|محتاجة) (إسعاف|اسعاف)|ambulance (lagbe|chahiye)|(llamen|llama) a una ambulancia|dzwon\w* po (policje|karetke)",
     r"liguem para a policia|sunati la 999|acil ambulans|پولیس (بلائیں|بلاؤ)",
     # overdoses, poison
-    r"ঘুমের ওষুধ খেয়ে|cartela inteira|hap(larimi|lari|larin hepsini) ictim|گولیاں کھا لی|(am baut|am inghitit) (inalbitor|clor)",
+    r"ঘুমের ওষুধ খেয়ে|cartela inteira|(butun|tum|hepsini|bir kutu) hap\w* ictim|hap\w* (hepsini|kutusunu) ictim|(ساری|سب|بہت سی|\d{2,}) گولیاں|(am baut|am inghitit) (inalbitor|clor)",
     # weapons, hit now, strangled, pushed
     r"হাতে ছুরি|ছুরি (নিয়ে|দেখিয়ে|ধরে)|ہاتھ میں چھری|چھری (لے|دکھا)\w*|me acaba de pegar|مجھے مار رہا|agarro del cuello|dusil mnie|me empurrou d[ao] escada",
 ]

@@ -58,6 +58,13 @@ EVERYDAY = [
     "نئی چھریوں کا سیٹ لیا ہے، قیمہ بنانے میں مزہ آ گیا",
     "el calor me mata",
     "traficul asta ma omoara, am stat o ora in autobuz",
+    # the same words in everyday use
+    "maine roti kha li",
+    "tomé 2 pastillas para el dolor de cabeza",
+    "mi jefe me va a matar si llego tarde",
+    "estou trancada fora de casa",
+    "sabah haplarimi ictim",
+    "munca asta ma termina",
 ]
 DANGER = [
     # Round 8's danger misses, read and fixed in the net (no longer blind for these three):
