@@ -25,6 +25,8 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from scipy.sparse import csr_matrix, hstack, vstack
 
+from bot.rasa_components.split_fit import fit_logistic
+
 
 def sentence_matrix(messages: List[Message]) -> csr_matrix:
     """Each message's sentence features as one row: its sparse ones, then its dense
@@ -49,7 +51,7 @@ def fit_on_used_columns(clf, X, y) -> None:
     longer carries thousands of idle weights per class in every step (the topic
     model sees only questions, and most of the character counts are unused there)."""
     used = np.flatnonzero(X.getnnz(axis=0))
-    clf.fit(X[:, used], y)
+    fit_logistic(clf, X[:, used], y)
     coef = np.zeros((clf.coef_.shape[0], X.shape[1]), clf.coef_.dtype)
     coef[:, used] = clf.coef_
     clf.coef_ = coef
