@@ -15,7 +15,7 @@ LIGHTHOUSE_STAMP := $(LIGHTHOUSE)/node_modules/.installed-$(shell sha1sum $(LIGH
 MODEL := models/elpis.tar.gz
 # Only the code that shapes what training stores: the runtime patches in
 # bot/rasa_components (parse thread, stores, action calls) retrain nothing.
-TRAINED_COMPONENTS := $(addprefix bot/rasa_components/,sentence_featurizer.py intent_classifier.py blank_message.py reference_message.py reply_words.py crisis_net.py crisis_policy.py language_policy.py)
+TRAINED_COMPONENTS := $(addprefix bot/rasa_components/,sentence_featurizer.py intent_classifier.py split_fit.py knowledge_selector.py blank_message.py reference_message.py reply_words.py crisis_net.py crisis_policy.py language_policy.py)
 # The folders too: a training file removed or moved out changes only its folder's time.
 TRAINING_INPUTS := config.yml $(shell find domain data -name '*.yml' -o -type d 2>/dev/null) $(TRAINED_COMPONENTS) bot/nlu/sentence_encoder.py bot/nlu/encoder_tuning.py $(SPACY)
 export PYTHONPATH := $(CURDIR)
