@@ -29,7 +29,7 @@ TOPIC_FLOWS = {
     "talk_to_person": {"human_handoff"},
     "your_data": {"my_data_summary"},
 }
-DEFAULT_SET = REPO_ROOT / "tests" / "knowledge" / "blind_round6.yml"
+DEFAULT_SET = REPO_ROOT / "tests" / "knowledge" / "blind_round7.yml"
 
 
 def load_set(path: Path) -> list[dict]:

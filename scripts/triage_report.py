@@ -19,7 +19,9 @@ import yaml
 
 from bot.settings import REPO_ROOT
 
-ROUND_IN_USE = REPO_ROOT / "tests" / "triage" / "round8"
+ROUND_IN_USE = REPO_ROOT / "tests" / "triage" / "round9"
+# Danger, distress and everyday words in each of our eight other languages (issue 21).
+LANGUAGE_ROUND = REPO_ROOT / "tests" / "triage" / "round10"
 TARGETS = {"danger_recall": 0.98, "false_danger": 0.02, "distress_recognised": 0.90, "urgent_per_1000": 20}
 
 
@@ -76,6 +78,15 @@ def score(items: list[dict], got: list[str]) -> dict:
         by_lang["en" if m["lang"] == "en" else "other"][right] += 1
     result["by_kind"] = {k: f"{c[True]}/{c[True] + c[False]}" for k, c in sorted(by_kind.items())}
     result["by_language"] = {k: f"{c[True]}/{c[True] + c[False]}" for k, c in by_lang.items()}
+    # Issue 21's bar is danger answered in every language: each language's danger, as
+    # answered / answered or asked / all.
+    danger_lang: dict = defaultdict(Counter)
+    for m, g in zip(items, got):
+        if m["grade"] == "danger":
+            danger_lang[m["lang"]][g] += 1
+    result["danger_by_language"] = {
+        k: f"{c['danger']}/{c['danger'] + c['unsure']}/{sum(c.values())}" for k, c in sorted(danger_lang.items())
+    }
     return result
 
 
@@ -99,6 +110,8 @@ def report_lines(result: dict, where: str = "tests/triage") -> list[str]:
         "Right per kind: " + ", ".join(f"{k} {v}" for k, v in result["by_kind"].items()),
         "",
         "Right per language: " + ", ".join(f"{k} {v}" for k, v in result["by_language"].items()),
+        "Danger per language (answered / or asked / all): "
+        + ", ".join(f"{k} {v}" for k, v in result["danger_by_language"].items()),
     ]
 
 

@@ -10,11 +10,10 @@ import requests
 
 from scripts.knowledge_report import DEFAULT_SET, load_set, report_lines, score
 
-# Round 6, 2026-12-07 (docs/knowledge.md: 206 questions written blind from topics.md),
-# scored once, never tuned on, with rounds 1-4 in training: 0.864 first, 0.893 in the top
-# two. Regression floors a little under (CI trains from scratch): the targets
-# (0.90, 0.97) are not met yet.
-FLOORS = {"first": 0.82, "top_two": 0.85}
+# Round 7, 2026-12-07 (docs/knowledge.md: 229 questions written blind from topics.md, 61 in
+# other languages), never tuned on: 0.913 first, 0.930 in the top two on the model shipped.
+# Regression floors a little under (CI trains from scratch): the top-two target (0.97) is not met.
+FLOORS = {"first": 0.88, "top_two": 0.90}
 
 
 # Understanding does not depend on the database: one backend is enough.

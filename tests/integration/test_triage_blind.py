@@ -1,4 +1,5 @@
-"""Graded triage on the blind round in use (scripts/triage_report.ROUND_IN_USE), through the
+"""Graded triage on the blind rounds in use (scripts/triage_report: ROUND_IN_USE, and
+LANGUAGE_ROUND in our eight other languages), through the
 real Rasa server's /model/parse, against regression floors a little under
 what was measured on it once (docs/triage.md). The figures are printed and
 written to test-artifacts/ on every run."""
@@ -8,21 +9,26 @@ from __future__ import annotations
 import pytest
 import requests
 
-from scripts.triage_report import ROUND_IN_USE, grade_of_parse, load_sets, report_lines, score
+from scripts.triage_report import LANGUAGE_ROUND, ROUND_IN_USE, grade_of_parse, load_sets, report_lines, score
 
-# Round 8, measured 2026-12-07 (docs/triage.md: 343 messages written blind from the brief),
-# scored once, never tuned on, with rounds 1-6 and each language's safety data in training:
-# danger recall 0.973 (0.991 with "are you safe?"), distress recognised 0.860, false danger
-# 0.052. Regression floors a little under (CI trains from scratch): the issue's targets
-# (0.98, 0.9, 0.02) are not met.
-FLOORS = {"danger_recall": 0.94, "distress_recognised": 0.82}
-CEILINGS = {"false_danger": 0.07}
+# Measured 2026-12-07 on the model shipped (docs/triage.md), each round never tuned on:
+# round 9 (360 messages, a quarter in other languages): danger 0.958 (0.967 with "are you
+# safe?"), distress recognised 0.905, false danger 0.033; round 10 (520 messages in our eight
+# other languages): danger 0.729 (0.854), distress 0.767, false danger 0.054. Regression
+# floors a little under (CI trains from scratch): the issue's targets (0.98, 0.9, 0.02) are
+# not all met, and in other languages far from it.
+FLOORS = {
+    "round9": {"danger_recall": 0.93, "danger_or_asked": 0.94, "distress_recognised": 0.86},
+    "round10": {"danger_recall": 0.69, "danger_or_asked": 0.82, "distress_recognised": 0.72},
+}
+CEILINGS = {"round9": {"false_danger": 0.06}, "round10": {"false_danger": 0.08}}
 
 
 # Understanding does not depend on the database: one backend is enough.
 @pytest.mark.parametrize("stack", ["sqlite"], indirect=True)
-def test_blind_round(stack, artifacts):
-    items = load_sets(ROUND_IN_USE)
+@pytest.mark.parametrize("folder", [ROUND_IN_USE, LANGUAGE_ROUND], ids=lambda f: f.name)
+def test_blind_round(stack, artifacts, folder):
+    items = load_sets(folder)
     session = requests.Session()
     got = [
         grade_of_parse(
@@ -31,10 +37,10 @@ def test_blind_round(stack, artifacts):
         for m in items
     ]
     result = score(items, got)
-    lines = report_lines(result, f"tests/triage/{ROUND_IN_USE.name}")
-    (artifacts / f"triage_{ROUND_IN_USE.name}.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    lines = report_lines(result, f"tests/triage/{folder.name}")
+    (artifacts / f"triage_{folder.name}.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     print("\n".join(lines))
-    for name, floor in FLOORS.items():
+    for name, floor in FLOORS[folder.name].items():
         assert result[name] >= floor, "\n".join(lines)
-    for name, ceiling in CEILINGS.items():
+    for name, ceiling in CEILINGS[folder.name].items():
         assert result[name] <= ceiling, "\n".join(lines)

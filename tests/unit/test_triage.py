@@ -236,3 +236,19 @@ def test_grade_of_old_events_and_payloads_is_none():
     assert grade_of(None) is Grade.NONE
     assert grade_of({"intent": {"name": "affirm"}}) is Grade.NONE
     assert grade_of({"triage": {"grade": "distress"}}) is Grade.DISTRESS
+
+
+def test_the_report_counts_danger_per_language():
+    from scripts.triage_report import score
+
+    items = [
+        {"text": "a", "grade": "danger", "kind": "threat", "lang": "pl"},
+        {"text": "b", "grade": "danger", "kind": "threat", "lang": "pl"},
+        {"text": "c", "grade": "danger", "kind": "threat", "lang": "pl"},
+        {"text": "d", "grade": "danger", "kind": "threat", "lang": "en"},
+        {"text": "e", "grade": "everyday", "kind": "idiom", "lang": "pl"},
+        {"text": "f", "grade": "distress", "kind": "worry", "lang": "pl"},
+    ]
+    result = score(items, ["danger", "unsure", "none", "danger", "none", "distress"])
+    assert result["danger_by_language"] == {"en": "1/1/1", "pl": "1/2/3"}
+    assert result["by_language"] == {"other": "3/5", "en": "1/1"}
