@@ -12,14 +12,15 @@ import requests
 from scripts.triage_report import LANGUAGE_ROUND, ROUND_IN_USE, grade_of_parse, load_sets, report_lines, score
 
 # Measured 2026-12-07 on the model shipped (docs/triage.md), each round never tuned on:
-# round 9 (360 messages, a quarter in other languages): danger 0.958 (0.967 with "are you
-# safe?"), distress recognised 0.905, false danger 0.033; round 10 (520 messages in our eight
-# other languages): danger 0.729 (0.854), distress 0.767, false danger 0.054. Regression
-# floors a little under (CI trains from scratch): the issue's targets (0.98, 0.9, 0.02) are
-# not all met, and in other languages far from it.
+# round 9 (360 messages, a quarter in other languages): danger 0.958 (0.975 with "are you
+# safe?"), distress recognised 0.895, false danger 0.033; round 10 (520 messages in our eight
+# other languages): danger 0.733 (0.833), distress 0.775, false danger 0.057. Regression
+# floors a little under (CI trains from scratch, and two trainings differing by 12 examples
+# moved round 10's "or asked" by 5 messages of 240): the issue's targets (0.98, 0.9, 0.02)
+# are not all met, and in other languages far from it.
 FLOORS = {
     "round9": {"danger_recall": 0.93, "danger_or_asked": 0.94, "distress_recognised": 0.86},
-    "round10": {"danger_recall": 0.69, "danger_or_asked": 0.82, "distress_recognised": 0.72},
+    "round10": {"danger_recall": 0.69, "danger_or_asked": 0.80, "distress_recognised": 0.72},
 }
 CEILINGS = {"round9": {"false_danger": 0.06}, "round10": {"false_danger": 0.08}}
 
