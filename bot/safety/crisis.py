@@ -96,8 +96,8 @@ _IDIOM_RE = re.compile(
     r"|(atelier|formation|conference|training|talk|course|workshop) (sur|on|about) (les )?(suicide|violence\w*|self.?harm|knife crime)"
     r"|(جوالي|تلفوني|هاتفي|موبايلي|الجوال|التلفون|الهاتف) (\w+ )?(خربان|خرب|معطل|تعطل|مات|انكسر|مكسور)"
     # thoughts she has had and says she will not act on: distress by the brief, not danger
-    r"|(thoughts?|thinking|thought) (about|of) (hurting|harming|cutting|killing|ending) (my ?self|it|my life)( again)?\W+(\w+\W+){0,3}"
-    r"i (haven'?t|havent|have not|won'?t|wont|will not|don'?t|dont|do not) (done|do|act|plan|want)\b"
+    r"|(thoughts?|thinking|thought) (about|of) (hurting|harming|cutting) my ?self( again)?\W+(\w+\W+){0,3}"
+    r"i (haven'?t|havent|have not|won'?t|wont|will not|don'?t|dont|do not) (done|do|act|plan)\b"
     r"(?!.*\b(yet|but|tonight|today|pills?|tablets?|rope|knife|blade|bridge|going to|gonna)\b)"
     r")",
     re.IGNORECASE,

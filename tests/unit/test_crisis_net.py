@@ -13,6 +13,8 @@ CRISIS = [
     "he hit me last night",
     # thoughts told with what she will do, or the means: never read as "won't act on it"
     "I've had thoughts about killing myself, I haven't done it yet but I've got the pills",
+    "I've been having thoughts of killing myself, I don't want to live anymore",
+    "thoughts about ending it, i dont want to be here",
     "my husband's killing me",
     "i want to kill myself",
     "im not safe at home",
