@@ -72,18 +72,17 @@ def score(items: list[dict], got: list[str]) -> dict:
     }
     by_kind: dict = defaultdict(Counter)
     by_lang: dict = defaultdict(Counter)
-    for m, g in zip(items, got):
-        right = (g == "danger") == (m["grade"] == "danger") and (m["grade"] != "distress" or g == "distress")
-        by_kind[f"{m['grade']}/{m['kind']}"][right] += 1
-        by_lang["en" if m["lang"] == "en" else "other"][right] += 1
-    result["by_kind"] = {k: f"{c[True]}/{c[True] + c[False]}" for k, c in sorted(by_kind.items())}
-    result["by_language"] = {k: f"{c[True]}/{c[True] + c[False]}" for k, c in by_lang.items()}
     # Issue 21's bar is danger answered in every language: each language's danger, as
     # answered / answered or asked / all.
     danger_lang: dict = defaultdict(Counter)
     for m, g in zip(items, got):
+        right = (g == "danger") == (m["grade"] == "danger") and (m["grade"] != "distress" or g == "distress")
+        by_kind[f"{m['grade']}/{m['kind']}"][right] += 1
+        by_lang["en" if m["lang"] == "en" else "other"][right] += 1
         if m["grade"] == "danger":
             danger_lang[m["lang"]][g] += 1
+    result["by_kind"] = {k: f"{c[True]}/{c[True] + c[False]}" for k, c in sorted(by_kind.items())}
+    result["by_language"] = {k: f"{c[True]}/{c[True] + c[False]}" for k, c in by_lang.items()}
     result["danger_by_language"] = {
         k: f"{c['danger']}/{c['danger'] + c['unsure']}/{sum(c.values())}" for k, c in sorted(danger_lang.items())
     }

@@ -48,7 +48,6 @@ class _SplitColumns:
         self.sparse_t = self.sparse.T.tocsr()
         self.dense = np.ascontiguousarray(X[:, dense_columns].toarray())
         self.shape = X.shape
-        self.dtype = X.dtype
 
     def __matmul__(self, weights: np.ndarray) -> np.ndarray:
         return self.sparse @ weights[: self.split] + self.dense @ weights[self.split :]
