@@ -85,7 +85,7 @@ _IDIOM_RE = re.compile(
     r"|(got|had|have|having|get|getting) (my |the |her |his )?stitches (out|removed|taken out)|(szef\w*|mama|mamo|babcia|tesciowa|nauczyciel\w*) mnie zabij\w*"
     r"|(jefe|jefa|madre|mama|suegra|profe\w*|novio|marido) me va a matar (si|cuando|como)\b|ma omoara (spatele|capul|caldura|traficul|munca|picioarele|dintii|copiii|sefa|seful)|(spatele|capul|caldura|traficul|munca|programul|jobul|sefa|seful)( \w+)? ma omoara|beni (olduruyor|oldurdu) bu (trafik|sicak|is|form\w*)"
     # an urge she felt and did not act on, told as such: distress (bot/safety/triage.py)
-    r"|(urges?|the need|felt like|wanted) to (cut|self.?harm|hurt my ?self|harm my ?self)( \w+){0,4}\W+(but )?(i )?(didn'?t|did not|didnt|held|resisted|did not act)\b"
+    r"|(urges?|the need|felt like|wanted) to (cut|self.?harm|hurt my ?self|harm my ?self)( \w+){0,6}\W+(but )?(i )?(didn'?t|did not|didnt|held|resisted|did not act)\b"
     r"|(am simtit nevoia|voiam) sa ma tai( \w+){0,2}\W+dar n.?am facut.?o|(i'?m|im|i am) not suicidal"
     r"|(sicak|sicaklik|trafik|bu is|is yeri|bu (form|evrak|sira)\w*) beni (olduruyor|oldurdu|oldurecek)|feel\w* like i (cant|can'?t) breathe|shot myself in the foot"
     r"|bang\w* my head (against|on) (a|the) (brick )?wall (with|trying|over|about)|banging my head against a (brick )?wall"
@@ -110,7 +110,7 @@ _PAST_RE = re.compile(
     r"\b(\d+ (yrs?|years?|months?) ago|in (the )?(19|20)\d\d|in the \d0s|in my (teens|twenties|thirties|20s|30s)|ancient history|never looked back|"
     r"when i was \d+|at peace|in a (really |very )?good place|years? ago|months ago|(a )?(long|few) (time|years|months) ago|ages ago|last (year|summer|winter|spring|autumn)|"
     r"in (the|my) past|used to|when i was (young|little|a (kid|child|teen(ager)?)|younger|with him|with my ex|pregnant)|"
-    r"as a (child|kid|teen(ager)?)|back (then|in)|before i left|my ex used to|(that|it) was (years|ages|a long time) ago|"
+    r"as a (child|kid|teen(ager)?)|back (then|in)|before i (left|moved( out| away)?)|estuve en una relacion|maa?rda si|jiray|my ex used to|(that|it) was (years|ages|a long time) ago|"
     r"lata temu|kiedys|dawno temu|w przeszlosci|hace (anos|mucho|tiempo)|ha (anos|muito tempo)|faz (anos|muito tempo)|"
     r"تركته|من سنتين|من سنين|pehle|alag rehti|acum (\w+ )?ani|demult|in trecut|yil(lar)? once|eskiden|il y a (des annees|longtemps)|anni fa|tempo fa|"
     r"metai atgal|vite me pare|(maarta|marta|maarti|marti) tha|para (\w+ )?vitesh|kuch saal pehle|bohot pehle|onek age|sanado ka hor|قبل سنوات|زمان)",
@@ -121,7 +121,7 @@ _SAFE_NOW_RE = re.compile(
     r"(safe|fine|ok|okay|alright|all right|good|better|over it|away from him)( now)?( though| tho)?|"
     r"(i |finally )?(left|moved away from|got away from|divorced) (him|her|them|my ex)|(he'?s|he is) (in prison|inside|locked up|gone for good|dead|passed( away)?|died)|"
     r"(got|have|there'?s) a (court order|non.?molestation order|restraining order|protection order)|(all |it'?s )?over now|"
-    r"(no|not in) (contact|my life)|(well|long|way|all|thats|that'?s|it'?s|its|is) behind me|(long|all) over|(it'?s|its) (been )?over|i feel (settled|safe)|healing (fine|well|nicely)|(it'?s|its) in a cast|left (a|an|the|my) (violent|abusive) (relationship|marriage|partner|man|ex)|moved on|all (sorted|good|done|healed|fine)|done and dusted|(fully )?recovered|jestem (juz )?bezpieczna|estoy (bien|a salvo) ahora|estou (bem|segura) agora|"
+    r"(no|not in) (contact|my life)|ya (se )?(acabo|termino|paso)|(hun|hunn) (main|mai) safe (haan|han|aan)|waan (ka )?(tagay|baxay)|(well|long|way|all|thats|that'?s|it'?s|its|is) behind me|(long|all) over|(it'?s|its) (been )?over|i feel (settled|safe)|healing (fine|well|nicely)|(it'?s|its) in a cast|left (a|an|the|my) (violent|abusive) (relationship|marriage|partner|man|ex)|moved on|all (sorted|good|done|healed|fine)|done and dusted|(fully )?recovered|jestem (juz )?bezpieczna|estoy (bien|a salvo) ahora|estou (bem|segura) agora|"
     r"acum sunt (bine|in siguranta)|artik guvendeyim|mehfoo?z (hun|hoon|hu)|out of my life|(i'?m|im|i am) (happy|settled|doing (well|great|good)) now|tani jam (mire|e sigurt)|je suis en securite|ora sto bene)( now)?",
     re.IGNORECASE,
 )
@@ -129,7 +129,7 @@ _NOW_RE = re.compile(
     r"\b(right now|rn|just now|tonight|today|this (morning|evening|afternoon)|at lunch|lunchtime|earlier( on| today)?|"
     r"an? (hour|few hours|couple of hours) ago|\d+ (hours?|hrs?|mins?|minutes) ago|again|just (been|got|hit|cut|bit|beat|threw|took|broke|\w+ed)\b(?<!need)(?<!feed)(?<!wanted)|back in a (sec|min|bit)|be back|(is|'s|s|are|'re|waiting|standing|sitting|parked|banging) outside|outside (my|the|our|her) (door|house|flat|window|home|school|work|building)|(he'?s|hes|he is|they'?re|is) here|(he'?s|hes|he is|they'?re) coming|on his way|"
     r"(he|she|they|hes|he'?s|shes|theyre)( is| are)? (gonna|going to)|(he|she|they)('ll| will)|(he|she|they) keeps?|still (hits|hurts|threatens|follows|texts|turns up|comes)|any minute|"
-    r"(he|she|they|it)('s| is|'re| are) \w+ing|found (me|out where)|turned up|(is|'s) back|came back|"
+    r"(he|she|they)('s| is|'re| are) \w+ing|it('s| is) (?!(making|affecting|eating|haunting|bothering) (me|my)\b)\w+ing|found (me|out where)|turned up|(is|'s) back|came back|"
     r"teraz|ahora|agora|acum|simdi|maintenant|adesso)\b",
     re.IGNORECASE,
 )

@@ -131,6 +131,9 @@ DISTRESS = [
     "më rrihte më parë, tani jam mirë por s'fle dot natën nga ankthi",
     "had the urge to cut last night but i didnt, held ice cubes. im safe just feel rubbish today",
     "im not suicidal or anything i just feel so flat and hopeless",
+    # Rounds 9 and 10's false danger, read and fixed (a past that still hurts):
+    "the urge to cut was really strong last night but I didn't, I rang my sister instead. still feel shaky",
+    "still having flashbacks from when he strangled me, that was before I moved",
 ]
 
 
@@ -170,6 +173,12 @@ def test_fear_that_is_over_does_not_ask():
         ("he hit me last year and he just hit me again", False),
         ("he used to hit me and he's hitting me again", False),
         ("he used to hit me, I left last year but he's waiting outside my flat", False),
+        # "it's making me ill" is how the past feels now, not harm now; "it's happening" is.
+        ("I was raped last year. I've never told anyone properly and it's making me ill.", True),
+        ("he raped me last year and it's happening again", False),
+        ("pehla pati mainu maarda si, hun main safe haan par raat nu neend nahi aundi", True),
+        ("wuu i garaaci jiray, hadda waan ka tagay laakiin weli waan ka baqaa habeenkii", True),
+        ("estuve en una relacion muy violenta, ya se acabo, pero todavia me pongo a temblar", True),
     ],
 )
 def test_the_past_is_over_unless_something_says_now(text, over):
