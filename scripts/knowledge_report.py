@@ -27,9 +27,10 @@ TARGETS = {"first": 0.90, "top_two": 0.97}
 TOPIC_FLOWS = {
     "rearrange_appointment": {"reschedule_appointment"},
     "talk_to_person": {"human_handoff"},
-    "your_data": {"my_data_summary"},
+    "your_data": {"my_data_summary", "delete_my_data"},
+    "stop_texts_info": {"stop_texts"},
 }
-DEFAULT_SET = REPO_ROOT / "tests" / "knowledge" / "blind_round7.yml"
+DEFAULT_SET = REPO_ROOT / "tests" / "knowledge" / "blind_round8.yml"
 
 
 def load_set(path: Path) -> list[dict]:

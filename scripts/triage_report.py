@@ -19,9 +19,9 @@ import yaml
 
 from bot.settings import REPO_ROOT
 
-ROUND_IN_USE = REPO_ROOT / "tests" / "triage" / "round9"
+ROUND_IN_USE = REPO_ROOT / "tests" / "triage" / "round11"
 # Danger, distress and everyday words in each of our eight other languages (issue 21).
-LANGUAGE_ROUND = REPO_ROOT / "tests" / "triage" / "round10"
+LANGUAGE_ROUND = REPO_ROOT / "tests" / "triage" / "round12"
 TARGETS = {"danger_recall": 0.98, "false_danger": 0.02, "distress_recognised": 0.90, "urgent_per_1000": 20}
 
 

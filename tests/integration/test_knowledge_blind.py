@@ -10,10 +10,10 @@ import requests
 
 from scripts.knowledge_report import DEFAULT_SET, load_set, report_lines, score
 
-# Round 7, 2026-12-07 (docs/knowledge.md: 229 questions written blind from topics.md, 61 in
-# other languages), never tuned on: 0.917 first, 0.930 in the top two on the model shipped.
+# Round 8, 2026-12-07 (docs/knowledge.md: 202 questions written blind from topics.md, 59 in
+# other languages), never tuned on: 0.901 first, 0.911 in the top two on the model shipped.
 # Regression floors a little under (CI trains from scratch): the top-two target (0.97) is not met.
-FLOORS = {"first": 0.88, "top_two": 0.90}
+FLOORS = {"first": 0.87, "top_two": 0.88}
 
 
 # Understanding does not depend on the database: one backend is enough.

@@ -12,17 +12,17 @@ import requests
 from scripts.triage_report import LANGUAGE_ROUND, ROUND_IN_USE, grade_of_parse, load_sets, report_lines, score
 
 # Measured 2026-12-07 on the model shipped (docs/triage.md), each round never tuned on:
-# round 9 (360 messages, a quarter in other languages): danger 0.958 (0.975 with "are you
-# safe?"), distress recognised 0.895, false danger 0.033; round 10 (520 messages in our eight
-# other languages): danger 0.733 (0.833), distress 0.775, false danger 0.057. Regression
-# floors a little under (CI trains from scratch, and two trainings differing by 12 examples
-# moved round 10's "or asked" by 5 messages of 240): the issue's targets (0.98, 0.9, 0.02)
-# are not all met, and in other languages far from it.
+# round 11 (353 messages, a quarter in other languages): danger 1.000 (1.000 with "are you
+# safe?"), distress recognised 0.913, false danger 0.021; round 12 (516 messages in our eight
+# other languages): danger 0.782 (0.882), distress 0.840, false danger 0.061. Regression
+# floors a little under (CI trains from scratch; one message is 0.008 of round 11's danger and
+# 0.004 of round 12's): the issue's targets are met in round 11 but false danger (0.02), and in
+# other languages far from it.
 FLOORS = {
-    "round9": {"danger_recall": 0.93, "danger_or_asked": 0.94, "distress_recognised": 0.86},
-    "round10": {"danger_recall": 0.69, "danger_or_asked": 0.80, "distress_recognised": 0.72},
+    "round11": {"danger_recall": 0.97, "danger_or_asked": 0.98, "distress_recognised": 0.87},
+    "round12": {"danger_recall": 0.74, "danger_or_asked": 0.85, "distress_recognised": 0.80},
 }
-CEILINGS = {"round9": {"false_danger": 0.06}, "round10": {"false_danger": 0.08}}
+CEILINGS = {"round11": {"false_danger": 0.04}, "round12": {"false_danger": 0.08}}
 
 
 # Understanding does not depend on the database: one backend is enough.
