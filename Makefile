@@ -46,7 +46,7 @@ $(SPACY): $(STAMP) bot/nlu/spacy_builder.py $(wildcard bot/geo/*.py bot/geo/data
 spacy: $(SPACY) ## build the spaCy pipeline from repo data (no download)
 
 $(MODEL): $(STAMP) $(TRAINING_INPUTS)
-	@$(STAGE) begin model "training the model (from scratch about 16-20 minutes on 2 cores; later only what changed)"
+	@$(STAGE) begin model "training the model (from scratch about 20-30 minutes on 2 cores; later only what changed)"
 	$(RASA) train --domain domain --data data --config config.yml --fixed-model-name elpis --out models --num-threads 2
 	touch $@
 	@$(STAGE) end model
