@@ -121,7 +121,7 @@ _SAFE_NOW_RE = re.compile(
     r"(safe|fine|ok|okay|alright|all right|good|better|over it|away from him)( now)?( though| tho)?|"
     r"(i |finally )?(left|moved away from|got away from|divorced) (him|her|them|my ex)|(he'?s|he is) (in prison|inside|locked up|gone for good|dead|passed( away)?|died)|"
     r"(got|have|there'?s) a (court order|non.?molestation order|restraining order|protection order)|(all |it'?s )?over now|"
-    r"(no|not in) (contact|my life)|ya (se )?(acabo|termino|paso)|(hun|hunn) (main|mai) safe (haan|han|aan)|waan (ka )?(tagay|baxay)|(well|long|way|all|thats|that'?s|it'?s|its|is) behind me|(long|all) over|(it'?s|its) (been )?over|i feel (settled|safe)|healing (fine|well|nicely)|(it'?s|its) in a cast|left (a|an|the|my) (violent|abusive) (relationship|marriage|partner|man|ex)|moved on|all (sorted|good|done|healed|fine)|done and dusted|(fully )?recovered|jestem (juz )?bezpieczna|estoy (bien|a salvo) ahora|estou (bem|segura) agora|"
+    r"(no|not in) (contact|my life)|ya se (acabo|termino)|(hun|hunn) (main|mai) safe (haan|han|aan)|(well|long|way|all|thats|that'?s|it'?s|its|is) behind me|(long|all) over|(it'?s|its) (been )?over|i feel (settled|safe)|healing (fine|well|nicely)|(it'?s|its) in a cast|left (a|an|the|my) (violent|abusive) (relationship|marriage|partner|man|ex)|moved on|all (sorted|good|done|healed|fine)|done and dusted|(fully )?recovered|jestem (juz )?bezpieczna|estoy (bien|a salvo) ahora|estou (bem|segura) agora|"
     r"acum sunt (bine|in siguranta)|artik guvendeyim|mehfoo?z (hun|hoon|hu)|out of my life|(i'?m|im|i am) (happy|settled|doing (well|great|good)) now|tani jam (mire|e sigurt)|je suis en securite|ora sto bene)( now)?",
     re.IGNORECASE,
 )
@@ -130,7 +130,7 @@ _NOW_RE = re.compile(
     r"an? (hour|few hours|couple of hours) ago|\d+ (hours?|hrs?|mins?|minutes) ago|again|just (been|got|hit|cut|bit|beat|threw|took|broke|\w+ed)\b(?<!need)(?<!feed)(?<!wanted)|back in a (sec|min|bit)|be back|(is|'s|s|are|'re|waiting|standing|sitting|parked|banging) outside|outside (my|the|our|her) (door|house|flat|window|home|school|work|building)|(he'?s|hes|he is|they'?re|is) here|(he'?s|hes|he is|they'?re) coming|on his way|"
     r"(he|she|they|hes|he'?s|shes|theyre)( is| are)? (gonna|going to)|(he|she|they)('ll| will)|(he|she|they) keeps?|still (hits|hurts|threatens|follows|texts|turns up|comes)|any minute|"
     r"(he|she|they)('s| is|'re| are) \w+ing|it('s| is) (?!(making|affecting|eating|haunting|bothering) (me|my)\b)\w+ing|found (me|out where)|turned up|(is|'s) back|came back|"
-    r"teraz|ahora|agora|acum|simdi|maintenant|adesso)\b",
+    r"teraz|ahora|agora|acum|simdi|maintenant|adesso|otra vez|de nuevo|outra vez|znowu|din nou|yine|tekrar|phir se)\b",
     re.IGNORECASE,
 )
 

@@ -179,6 +179,9 @@ def test_fear_that_is_over_does_not_ask():
         ("pehla pati mainu maarda si, hun main safe haan par raat nu neend nahi aundi", True),
         ("wuu i garaaci jiray, hadda waan ka tagay laakiin weli waan ka baqaa habeenkii", True),
         ("estuve en una relacion muy violenta, ya se acabo, pero todavia me pongo a temblar", True),
+        # "again" in her language keeps it now, as in English
+        ("estuve en una relacion violenta, ya se acabo, pero hoy me pego otra vez", False),
+        ("byl przemocowy lata temu, ale znowu mnie uderzyl", False),
     ],
 )
 def test_the_past_is_over_unless_something_says_now(text, over):
